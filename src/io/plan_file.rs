@@ -1,0 +1,337 @@
+//! Plan files: a GeoJSON FeatureCollection (RFC 7946) that QGIS opens directly.
+//!
+//! ```text
+//! { "type": "FeatureCollection",
+//!   "borderplan": { "format": "borderplan-plan", "format_version": 1, "meta": {…}, "catalog": {"types": […]} },
+//!   "features": [ border LineString, segment LineStrings, outpost Points ] }
+//! ```
+//! Segments and outposts carry their assignments in `properties.assignments`. Derived values (lengths, stage,
+//! distances) are written for QGIS users and recomputed on load. Unknown members and properties at every level are
+//! kept and written back.
+
+use super::atomic::write_atomic_with_hook;
+use super::error::{FileError, describe_json_error, read_file};
+use crate::model::{
+    Assignment, Border, Catalog, Outpost, Plan, PlanMeta, Segment, Segmentation, Target,
+};
+use geo::{LineString, Point};
+use serde_json::{Map, Value, json};
+use std::path::Path;
+use std::sync::Arc;
+
+pub const FORMAT: &str = "borderplan-plan";
+pub const FORMAT_VERSION: u64 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlanFileError {
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error("the plan file is damaged: {0}")]
+    Json(String),
+    #[error("this is not a borderplan plan: {0}")]
+    NotAPlan(String),
+    #[error("this plan was written by a newer borderplan (format version {found}); this version reads up to {supported}. Update borderplan to open it")]
+    NewerVersion { found: u64, supported: u64 },
+    #[error("the plan is invalid: {0}")]
+    Invalid(String),
+}
+
+impl PlanFileError {
+    fn invalid(s: impl Into<String>) -> Self {
+        Self::Invalid(s.into())
+    }
+}
+
+const SEGMENT_KEYS: &[&str] =
+    &["kind", "id", "name", "from_km", "to_km", "length_km", "tajik_region", "afghan_province", "stage", "assignments", "marker-color", "stroke", "stroke-width"];
+const OUTPOST_KEYS: &[&str] =
+    &["kind", "id", "name", "km", "distance_to_border_m", "segment_id", "sample", "stage", "assignments", "marker-color", "stroke", "stroke-width"];
+
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+fn line_json(l: &LineString<f64>) -> Value {
+    Value::Array(l.0.iter().map(|c| json!([round6(c.x), round6(c.y)])).collect())
+}
+
+fn assignment_json(a: &Assignment) -> Result<Value, PlanFileError> {
+    let mut v = serde_json::to_value(a).map_err(|e| PlanFileError::invalid(e.to_string()))?;
+    if let Value::Object(m) = &mut v {
+        m.remove("target");
+    }
+    Ok(v)
+}
+
+fn stage_label(plan: &Plan, t: &Target) -> Value {
+    match plan.target_stage(t, None) {
+        Some(s) => json!(s.number()),
+        None => json!("unplanned"),
+    }
+}
+
+/// Serialises the plan (pretty-printed, stable member order).
+pub fn to_string(plan: &Plan) -> Result<String, PlanFileError> {
+    let mut features = Vec::new();
+    features.push(json!({
+        "type": "Feature",
+        "id": "border",
+        "geometry": {"type": "LineString", "coordinates": line_json(plan.border.line())},
+        "properties": {"kind": "border", "length_km": round6(plan.border.length_km()), "vertices": plan.border.vertex_count()},
+    }));
+    for s in plan.segments.segments() {
+        let t = Target::Segment(s.id.clone());
+        let assignments = plan.assignments_for(&t).map(assignment_json).collect::<Result<Vec<_>, _>>()?;
+        let mut props = Map::new();
+        props.insert("kind".into(), json!("segment"));
+        props.insert("id".into(), json!(s.id));
+        props.insert("name".into(), json!(s.name));
+        props.insert("from_km".into(), json!(s.from_km));
+        props.insert("to_km".into(), json!(s.to_km));
+        props.insert("length_km".into(), json!(round6(s.length_km())));
+        props.insert("tajik_region".into(), json!(s.tajik_region));
+        props.insert("afghan_province".into(), json!(s.afghan_province));
+        props.insert("stage".into(), stage_label(plan, &t));
+        props.insert("assignments".into(), Value::Array(assignments));
+        for (k, v) in &s.extra {
+            props.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        features.push(json!({
+            "type": "Feature",
+            "id": s.id,
+            "geometry": {"type": "LineString", "coordinates": line_json(&plan.border.substring(s.from_km, s.to_km))},
+            "properties": props,
+        }));
+    }
+    for o in &plan.outposts {
+        let t = Target::Outpost(o.id.clone());
+        let assignments = plan.assignments_for(&t).map(assignment_json).collect::<Result<Vec<_>, _>>()?;
+        let mut props = Map::new();
+        props.insert("kind".into(), json!("outpost"));
+        props.insert("id".into(), json!(o.id));
+        props.insert("name".into(), json!(o.name));
+        props.insert("km".into(), json!(round6(o.km)));
+        props.insert("distance_to_border_m".into(), json!(o.distance_to_border_m.round()));
+        props.insert("segment_id".into(), json!(o.segment_id));
+        props.insert("sample".into(), json!(o.sample));
+        props.insert("stage".into(), stage_label(plan, &t));
+        props.insert("assignments".into(), Value::Array(assignments));
+        for (k, v) in &o.extra {
+            props.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        features.push(json!({
+            "type": "Feature",
+            "id": o.id,
+            "geometry": {"type": "Point", "coordinates": [round6(o.position.x()), round6(o.position.y())]},
+            "properties": props,
+        }));
+    }
+    // Assignments whose target no longer exists must not vanish silently: keep them in the header.
+    let orphans = plan
+        .assignments
+        .iter()
+        .filter(|a| !plan.target_exists(&a.target))
+        .map(|a| serde_json::to_value(a).map_err(|e| PlanFileError::invalid(e.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut header = Map::new();
+    header.insert("format".into(), json!(FORMAT));
+    header.insert("format_version".into(), json!(FORMAT_VERSION));
+    header.insert("meta".into(), serde_json::to_value(&plan.meta).map_err(|e| PlanFileError::invalid(e.to_string()))?);
+    header.insert("catalog".into(), serde_json::to_value(&plan.catalog).map_err(|e| PlanFileError::invalid(e.to_string()))?);
+    if !orphans.is_empty() {
+        header.insert("unattached_assignments".into(), Value::Array(orphans));
+    }
+    for (k, v) in &plan.extra {
+        header.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    let mut root = Map::new();
+    root.insert("type".into(), json!("FeatureCollection"));
+    root.insert("borderplan".into(), Value::Object(header));
+    for (k, v) in &plan.collection_extra {
+        root.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    root.insert("features".into(), Value::Array(features));
+    serde_json::to_string_pretty(&Value::Object(root)).map_err(|e| PlanFileError::invalid(e.to_string()))
+}
+
+/// Saves atomically: the old file stays intact if anything fails.
+pub fn save(plan: &Plan, path: &Path) -> Result<(), PlanFileError> {
+    save_with_hook(plan, path, |_| Ok(()))
+}
+
+/// As [`save`], with a hook between writing the temp file and renaming it (for failure-injection tests).
+pub fn save_with_hook(
+    plan: &Plan,
+    path: &Path,
+    before_rename: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> Result<(), PlanFileError> {
+    let text = to_string(plan)?;
+    write_atomic_with_hook(path, text.as_bytes(), before_rename)?;
+    Ok(())
+}
+
+pub fn load(path: &Path) -> Result<Plan, PlanFileError> {
+    let bytes = read_file(path)?;
+    load_bytes(&bytes).map_err(|e| match e {
+        PlanFileError::File(f) => PlanFileError::File(f),
+        other => PlanFileError::Invalid(format!("{}: {other}", path.display())),
+    })
+}
+
+pub fn load_str(text: &str) -> Result<Plan, PlanFileError> {
+    load_bytes(text.as_bytes())
+}
+
+fn get_str(m: &Map<String, Value>, key: &str) -> Option<String> {
+    m.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+fn get_f64(m: &Map<String, Value>, key: &str, what: &str) -> Result<f64, PlanFileError> {
+    m.get(key)
+        .and_then(Value::as_f64)
+        .filter(|x| x.is_finite())
+        .ok_or_else(|| PlanFileError::invalid(format!("{what}: “{key}” must be a number")))
+}
+
+fn coords(v: &Value, what: &str) -> Result<Vec<geo::Coord<f64>>, PlanFileError> {
+    let arr = v.as_array().ok_or_else(|| PlanFileError::invalid(format!("{what}: coordinates must be an array")))?;
+    arr.iter()
+        .map(|p| {
+            let xy = p.as_array().filter(|a| a.len() >= 2);
+            match xy.and_then(|a| Some((a[0].as_f64()?, a[1].as_f64()?))) {
+                Some((x, y)) if x.is_finite() && y.is_finite() && x.abs() <= 180.0 && y.abs() <= 90.0 => Ok(geo::coord! {x: x, y: y}),
+                _ => Err(PlanFileError::invalid(format!("{what}: position {p} is not a valid [longitude, latitude]"))),
+            }
+        })
+        .collect()
+}
+
+fn strip_known(props: &Map<String, Value>, known: &[&str]) -> Map<String, Value> {
+    props.iter().filter(|(k, _)| !known.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+fn parse_assignments(props: &Map<String, Value>, target: &Target, what: &str, out: &mut Vec<Assignment>) -> Result<(), PlanFileError> {
+    let Some(list) = props.get("assignments") else { return Ok(()) };
+    let list = list.as_array().ok_or_else(|| PlanFileError::invalid(format!("{what}: “assignments” must be an array")))?;
+    for (i, a) in list.iter().enumerate() {
+        let mut obj = a.as_object().cloned().ok_or_else(|| PlanFileError::invalid(format!("{what}: assignment {i} is not an object")))?;
+        obj.insert("target".into(), serde_json::to_value(target).map_err(|e| PlanFileError::invalid(e.to_string()))?);
+        let parsed: Assignment = serde_json::from_value(Value::Object(obj))
+            .map_err(|e| PlanFileError::invalid(format!("{what}: assignment {i}: {e}")))?;
+        out.push(parsed);
+    }
+    Ok(())
+}
+
+pub fn load_bytes(bytes: &[u8]) -> Result<Plan, PlanFileError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let root: Value = serde_json::from_slice(bytes).map_err(|e| PlanFileError::Json(describe_json_error(&e)))?;
+    let Value::Object(mut root) = root else {
+        return Err(PlanFileError::NotAPlan("the file is JSON but not an object".into()));
+    };
+    if root.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
+        return Err(PlanFileError::NotAPlan("it is not a GeoJSON FeatureCollection".into()));
+    }
+    let Some(Value::Object(mut header)) = root.remove("borderplan") else {
+        return Err(PlanFileError::NotAPlan(
+            "it has no “borderplan” member (to bring in plain GeoJSON, use File › Import layer…)".into(),
+        ));
+    };
+    if header.get("format").and_then(Value::as_str) != Some(FORMAT) {
+        return Err(PlanFileError::NotAPlan(format!("“borderplan.format” must be “{FORMAT}”")));
+    }
+    let version = header.get("format_version").and_then(Value::as_u64).ok_or_else(|| PlanFileError::NotAPlan("“borderplan.format_version” is missing".into()))?;
+    if version > FORMAT_VERSION {
+        return Err(PlanFileError::NewerVersion { found: version, supported: FORMAT_VERSION });
+    }
+    let meta: PlanMeta = match header.remove("meta") {
+        Some(m) => serde_json::from_value(m).map_err(|e| PlanFileError::invalid(format!("borderplan.meta: {e}")))?,
+        None => PlanMeta::default(),
+    };
+    let catalog: Catalog = match header.remove("catalog") {
+        Some(c) => serde_json::from_value(c).map_err(|e| PlanFileError::invalid(format!("borderplan.catalog: {e}")))?,
+        None => Catalog::default(),
+    };
+    catalog.validate().map_err(|e| PlanFileError::invalid(format!("borderplan.catalog: {e}")))?;
+    let mut assignments = Vec::new();
+    if let Some(orphans) = header.remove("unattached_assignments") {
+        let orphans: Vec<Assignment> =
+            serde_json::from_value(orphans).map_err(|e| PlanFileError::invalid(format!("borderplan.unattached_assignments: {e}")))?;
+        assignments.extend(orphans);
+    }
+    header.remove("format");
+    header.remove("format_version");
+    let Some(Value::Array(features)) = root.remove("features") else {
+        return Err(PlanFileError::NotAPlan("“features” is missing or not an array".into()));
+    };
+    root.remove("type");
+
+    let mut border: Option<Border> = None;
+    let mut segments: Vec<Segment> = Vec::new();
+    let mut outposts: Vec<Outpost> = Vec::new();
+    for (i, f) in features.iter().enumerate() {
+        let what = format!("feature {i}");
+        let props = f.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
+        let geom = f.get("geometry").and_then(Value::as_object);
+        let gcoords = geom.and_then(|g| g.get("coordinates"));
+        match props.get("kind").and_then(Value::as_str) {
+            Some("border") => {
+                let c = coords(gcoords.unwrap_or(&Value::Null), &format!("{what} (border)"))?;
+                border = Some(Border::new(LineString(c)).map_err(|e| PlanFileError::invalid(format!("{what} (border): {e}")))?);
+            }
+            Some("segment") => {
+                let id = get_str(&props, "id").ok_or_else(|| PlanFileError::invalid(format!("{what}: segment without “id”")))?;
+                let what = format!("segment {id}");
+                let seg = Segment {
+                    name: get_str(&props, "name").unwrap_or_else(|| id.clone()),
+                    from_km: get_f64(&props, "from_km", &what)?,
+                    to_km: get_f64(&props, "to_km", &what)?,
+                    tajik_region: get_str(&props, "tajik_region").unwrap_or_default(),
+                    afghan_province: get_str(&props, "afghan_province").unwrap_or_default(),
+                    extra: strip_known(&props, SEGMENT_KEYS),
+                    id: id.clone(),
+                };
+                parse_assignments(&props, &Target::Segment(id), &what, &mut assignments)?;
+                segments.push(seg);
+            }
+            Some("outpost") => {
+                let id = get_str(&props, "id").ok_or_else(|| PlanFileError::invalid(format!("{what}: outpost without “id”")))?;
+                let what = format!("outpost {id}");
+                let c = match gcoords {
+                    Some(p) => coords(&Value::Array(vec![p.clone()]), &what)?,
+                    None => return Err(PlanFileError::invalid(format!("{what}: no Point geometry"))),
+                };
+                let mut o = Outpost::new(&id, &get_str(&props, "name").unwrap_or_else(|| id.clone()), Point(c[0]));
+                o.sample = props.get("sample").and_then(Value::as_bool).unwrap_or(false);
+                o.extra = strip_known(&props, OUTPOST_KEYS);
+                parse_assignments(&props, &Target::Outpost(id), &what, &mut assignments)?;
+                outposts.push(o);
+            }
+            other => {
+                return Err(PlanFileError::invalid(format!(
+                    "{what}: properties.kind is {}; expected border, segment or outpost",
+                    other.map(|s| format!("“{s}”")).unwrap_or_else(|| "missing".into())
+                )));
+            }
+        }
+    }
+    let border = border.ok_or_else(|| PlanFileError::invalid("there is no border feature (properties.kind = “border”)"))?;
+    let segmentation = Segmentation::from_segments(segments, border.length_km()).map_err(|e| PlanFileError::invalid(e.to_string()))?;
+    for (i, a) in assignments.iter().enumerate() {
+        if assignments[..i].iter().any(|b| b.id == a.id) {
+            return Err(PlanFileError::invalid(format!("assignment id {} is used twice", a.id)));
+        }
+    }
+    let mut plan = Plan {
+        meta,
+        border: Arc::new(border),
+        segments: segmentation,
+        outposts,
+        catalog,
+        assignments,
+        extra: header,
+        collection_extra: root,
+    };
+    plan.resnap_outposts();
+    Ok(plan)
+}

@@ -1,0 +1,114 @@
+//! Surveillance coverage along the border, as a union of chainage intervals.
+//!
+//! Model: an assignment of `n` surveillance units with detection range `r` km
+//! - at an outpost at chainage `k` covers [k − r, k + r];
+//! - on a segment [a, b] places the units evenly (unit i at a + (i + ½)·(b − a)/n), each covering ±r.
+//!
+//! Intervals are clamped to the border and merged, so overlapping sensors are never counted twice.
+
+use super::plan::{Assignment, Plan, Target};
+use super::stages::{Quarter, Stage};
+use serde::Serialize;
+
+/// Gaps shorter than this (km) are rounding noise, not gaps.
+const MIN_GAP_KM: f64 = 1e-6;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Coverage {
+    pub length_km: f64,
+    /// Merged covered intervals, sorted.
+    pub covered: Vec<(f64, f64)>,
+    pub covered_km: f64,
+    /// Uncovered intervals, sorted.
+    pub gaps: Vec<(f64, f64)>,
+}
+
+impl Coverage {
+    pub fn percent(&self) -> f64 {
+        if self.length_km > 0.0 { 100.0 * self.covered_km / self.length_km } else { 0.0 }
+    }
+    pub fn gap_km(&self) -> f64 {
+        self.gaps.iter().map(|(a, b)| b - a).sum()
+    }
+    pub fn is_complete(&self) -> bool {
+        self.gaps.is_empty()
+    }
+
+    /// Builds coverage from raw (possibly overlapping, unsorted) intervals.
+    pub fn from_intervals(length_km: f64, intervals: Vec<(f64, f64)>) -> Self {
+        let covered = union_intervals(intervals, length_km);
+        let covered_km = covered.iter().map(|(a, b)| b - a).sum();
+        let mut gaps = Vec::new();
+        let mut at = 0.0;
+        for &(a, b) in &covered {
+            if a - at > MIN_GAP_KM {
+                gaps.push((at, a));
+            }
+            at = b;
+        }
+        if length_km - at > MIN_GAP_KM {
+            gaps.push((at, length_km));
+        }
+        Self { length_km, covered, covered_km, gaps }
+    }
+}
+
+/// Sorts, clamps to [0, length] and merges intervals.
+pub fn union_intervals(mut intervals: Vec<(f64, f64)>, length_km: f64) -> Vec<(f64, f64)> {
+    intervals.retain(|(a, b)| a.is_finite() && b.is_finite());
+    for iv in &mut intervals {
+        let (a, b) = if iv.0 <= iv.1 { *iv } else { (iv.1, iv.0) };
+        *iv = (a.clamp(0.0, length_km), b.clamp(0.0, length_km));
+    }
+    intervals.retain(|(a, b)| b > a);
+    intervals.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(intervals.len());
+    for (a, b) in intervals {
+        match out.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    out
+}
+
+/// The chainage intervals one assignment covers (empty for non-surveillance equipment or unknown targets).
+pub fn sensor_intervals(plan: &Plan, a: &Assignment) -> Vec<(f64, f64)> {
+    let Some(range) = plan.catalog.get(&a.equipment_id).and_then(|t| t.coverage_range_km()) else {
+        return Vec::new();
+    };
+    if !(a.quantity.is_finite() && a.quantity > 0.0) {
+        return Vec::new();
+    }
+    match &a.target {
+        Target::Outpost(id) => plan.outpost(id).map(|o| vec![(o.km - range, o.km + range)]).unwrap_or_default(),
+        Target::Segment(id) => {
+            let Some(s) = plan.segments.get(id) else { return Vec::new() };
+            let n = a.quantity.floor().max(1.0).min(10_000.0) as usize;
+            let spacing = s.length_km() / n as f64;
+            (0..n)
+                .map(|i| {
+                    let c = s.from_km + (i as f64 + 0.5) * spacing;
+                    (c - range, c + range)
+                })
+                .collect()
+        }
+    }
+}
+
+/// Coverage of the assignments `keep` accepts.
+pub fn coverage_where(plan: &Plan, keep: impl Fn(&Assignment) -> bool) -> Coverage {
+    let intervals = plan.assignments.iter().filter(|a| keep(a)).flat_map(|a| sensor_intervals(plan, a)).collect();
+    Coverage::from_intervals(plan.border.length_km(), intervals)
+}
+
+/// Coverage at the end of a stage: equipment deployed in earlier stages stays in place, so stage 3 counts
+/// stage-2 equipment too.
+pub fn stage_coverage(plan: &Plan, stage: Stage) -> Coverage {
+    coverage_where(plan, |a| a.stage <= stage)
+}
+
+/// Coverage of everything planned for delivery by the end of `quarter`.
+pub fn coverage_by_quarter(plan: &Plan, quarter: Quarter) -> Coverage {
+    coverage_where(plan, |a| a.quarter <= quarter)
+}

@@ -1,0 +1,28 @@
+//! The domain model: border, segments, outposts, equipment, stages, plan, rules, coverage and summaries.
+//!
+//! Geometry and serde only: nothing here may depend on a UI crate (a test in tests/ checks this).
+
+pub mod border;
+pub mod coverage;
+pub mod equipment;
+pub mod history;
+pub mod members;
+pub mod outposts;
+pub mod plan;
+pub mod regions;
+pub mod rules;
+pub mod segments;
+pub mod stages;
+pub mod summary;
+
+pub use border::{Border, BorderError, Location};
+pub use coverage::{Coverage, coverage_by_quarter, stage_coverage};
+pub use equipment::{Catalog, Category, EquipmentType};
+pub use history::History;
+pub use outposts::Outpost;
+pub use plan::{Assignment, Edit, EditError, Plan, PlanMeta, Status, Target};
+pub use regions::{Region, Side};
+pub use rules::{Finding, Rule, Severity};
+pub use segments::{Segment, SegmentError, Segmentation};
+pub use stages::{Quarter, Stage};
+pub use summary::{Summary, Totals, summarize};

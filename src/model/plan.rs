@@ -1,0 +1,359 @@
+//! The rollout plan and the edits that change it.
+
+use super::border::{Border, BorderError};
+use super::equipment::{Catalog, CatalogError, EquipmentType};
+use super::outposts::Outpost;
+use super::segments::{SegmentError, Segmentation};
+use super::stages::{Quarter, Stage};
+use geo::LineString;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::fmt;
+use std::sync::Arc;
+
+/// What an assignment is for: a border segment or an outpost, by id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "lowercase")]
+pub enum Target {
+    Segment(String),
+    Outpost(String),
+}
+
+impl Target {
+    pub fn id(&self) -> &str {
+        match self {
+            Target::Segment(id) | Target::Outpost(id) => id,
+        }
+    }
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Target::Segment(_) => "segment",
+            Target::Outpost(_) => "outpost",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Planned,
+    Contracted,
+    Delivered,
+    Deployed,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [Status::Planned, Status::Contracted, Status::Delivered, Status::Deployed];
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Planned => "planned",
+            Status::Contracted => "contracted",
+            Status::Delivered => "delivered",
+            Status::Deployed => "deployed",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub id: String,
+    pub target: Target,
+    pub equipment_id: String,
+    /// Units per target (km for per-km equipment such as fence).
+    pub quantity: f64,
+    pub stage: Stage,
+    /// Supplying member state, by name.
+    pub supplier: String,
+    /// Planned delivery quarter.
+    pub quarter: Quarter,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    /// Members this version does not know, kept for the round trip.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PlanMeta {
+    pub title: String,
+    #[serde(default)]
+    pub author: String,
+    /// ISO 8601 timestamps.
+    #[serde(default)]
+    pub created: String,
+    #[serde(default)]
+    pub modified: String,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub meta: PlanMeta,
+    /// Shared: cloning a plan for undo does not copy the line.
+    pub border: Arc<Border>,
+    pub segments: Segmentation,
+    pub outposts: Vec<Outpost>,
+    pub catalog: Catalog,
+    pub assignments: Vec<Assignment>,
+    /// Unknown top-level members of the plan file, kept for the round trip.
+    pub extra: Map<String, Value>,
+    /// Unknown feature-collection members, kept for the round trip.
+    pub collection_extra: Map<String, Value>,
+}
+
+/// A change to the plan, as a value: the app applies these and records undo around them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    AddAssignments(Vec<Assignment>),
+    RemoveAssignments(Vec<String>),
+    UpdateAssignment(Assignment),
+    SplitSegment { km: f64 },
+    MergeSegmentWithNext { id: String },
+    RenameSegment { id: String, name: String },
+    UpsertEquipment(EquipmentType),
+    RemoveEquipment { id: String },
+    ReplaceOutposts(Vec<Outpost>),
+    ReplaceBorder(LineString<f64>),
+    SetMeta(PlanMeta),
+}
+
+impl Edit {
+    /// Short description for the Edit menu ("Undo Split segment").
+    pub fn label(&self) -> String {
+        match self {
+            Edit::AddAssignments(a) => format!("Assign to {} target(s)", a.len()),
+            Edit::RemoveAssignments(a) => format!("Delete {} assignment(s)", a.len()),
+            Edit::UpdateAssignment(_) => "Edit assignment".into(),
+            Edit::SplitSegment { km } => format!("Split segment at km {km:.1}"),
+            Edit::MergeSegmentWithNext { .. } => "Merge segments".into(),
+            Edit::RenameSegment { .. } => "Rename segment".into(),
+            Edit::UpsertEquipment(t) => format!("Edit equipment “{}”", t.name),
+            Edit::RemoveEquipment { id } => format!("Remove equipment “{id}”"),
+            Edit::ReplaceOutposts(o) => format!("Use {} points as outposts", o.len()),
+            Edit::ReplaceBorder(_) => "Replace border".into(),
+            Edit::SetMeta(_) => "Edit plan details".into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum EditError {
+    #[error(transparent)]
+    Segment(#[from] SegmentError),
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    #[error(transparent)]
+    Border(#[from] BorderError),
+    #[error("assignment “{0}” does not exist")]
+    UnknownAssignment(String),
+    #[error("assignment id “{0}” is already used")]
+    DuplicateAssignment(String),
+    #[error("nothing to do: {0}")]
+    Empty(&'static str),
+}
+
+impl Plan {
+    pub fn new(border: Border, segments: Segmentation, outposts: Vec<Outpost>, catalog: Catalog) -> Self {
+        let mut plan = Self {
+            meta: PlanMeta { title: "Untitled plan".into(), ..PlanMeta::default() },
+            border: Arc::new(border),
+            segments,
+            outposts,
+            catalog,
+            assignments: Vec::new(),
+            extra: Map::new(),
+            collection_extra: Map::new(),
+        };
+        plan.resnap_outposts();
+        plan
+    }
+
+    pub fn resnap_outposts(&mut self) {
+        for o in &mut self.outposts {
+            o.snap(&self.border, &self.segments);
+        }
+    }
+
+    pub fn outpost(&self, id: &str) -> Option<&Outpost> {
+        self.outposts.iter().find(|o| o.id == id)
+    }
+
+    pub fn assignment(&self, id: &str) -> Option<&Assignment> {
+        self.assignments.iter().find(|a| a.id == id)
+    }
+
+    /// Chainage extent of a target in km (an outpost is a point: from == to).
+    pub fn target_extent_km(&self, t: &Target) -> Option<(f64, f64)> {
+        match t {
+            Target::Segment(id) => self.segments.get(id).map(|s| (s.from_km, s.to_km)),
+            Target::Outpost(id) => self.outpost(id).map(|o| (o.km, o.km)),
+        }
+    }
+
+    pub fn target_name(&self, t: &Target) -> Option<&str> {
+        match t {
+            Target::Segment(id) => self.segments.get(id).map(|s| s.name.as_str()),
+            Target::Outpost(id) => self.outpost(id).map(|o| o.name.as_str()),
+        }
+    }
+
+    pub fn target_exists(&self, t: &Target) -> bool {
+        self.target_extent_km(t).is_some()
+    }
+
+    pub fn assignments_for<'a>(&'a self, t: &'a Target) -> impl Iterator<Item = &'a Assignment> + 'a {
+        self.assignments.iter().filter(move |a| &a.target == t)
+    }
+
+    /// A fresh assignment id ("A-0001"), unique in this plan.
+    pub fn fresh_assignment_id(&self) -> String {
+        self.fresh_assignment_ids(1).pop().unwrap_or_default()
+    }
+
+    pub fn fresh_assignment_ids(&self, n: usize) -> Vec<String> {
+        let max = self
+            .assignments
+            .iter()
+            .filter_map(|a| a.id.strip_prefix("A-").and_then(|n| n.parse::<u64>().ok()))
+            .max()
+            .unwrap_or(0);
+        (1..=n as u64).map(|k| format!("A-{:04}", max + k)).collect()
+    }
+
+    /// Applies an edit; on error the plan is unchanged.
+    pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
+        match edit {
+            Edit::AddAssignments(list) => {
+                if list.is_empty() {
+                    return Err(EditError::Empty("no assignments to add"));
+                }
+                for (i, a) in list.iter().enumerate() {
+                    if self.assignment(&a.id).is_some() || list[..i].iter().any(|b| b.id == a.id) {
+                        return Err(EditError::DuplicateAssignment(a.id.clone()));
+                    }
+                }
+                self.assignments.extend(list);
+            }
+            Edit::RemoveAssignments(ids) => {
+                if let Some(missing) = ids.iter().find(|id| self.assignment(id).is_none()) {
+                    return Err(EditError::UnknownAssignment(missing.clone()));
+                }
+                self.assignments.retain(|a| !ids.contains(&a.id));
+            }
+            Edit::UpdateAssignment(new) => {
+                let slot = self
+                    .assignments
+                    .iter_mut()
+                    .find(|a| a.id == new.id)
+                    .ok_or_else(|| EditError::UnknownAssignment(new.id.clone()))?;
+                *slot = new;
+            }
+            Edit::SplitSegment { km } => self.split_segment(km)?,
+            Edit::MergeSegmentWithNext { id } => {
+                let removed = self.segments.merge_with_next(&id)?;
+                // Assignments and outposts of the eastern segment now belong to the merged one.
+                for a in &mut self.assignments {
+                    if a.target == Target::Segment(removed.clone()) {
+                        a.target = Target::Segment(id.clone());
+                    }
+                }
+                self.resnap_outposts();
+            }
+            Edit::RenameSegment { id, name } => self.segments.rename(&id, &name)?,
+            Edit::UpsertEquipment(t) => {
+                Catalog::validate_type(&t)?;
+                match self.catalog.types.iter_mut().find(|e| e.id == t.id) {
+                    Some(slot) => *slot = t,
+                    None => self.catalog.types.push(t),
+                }
+            }
+            Edit::RemoveEquipment { id } => {
+                if self.catalog.get(&id).is_none() {
+                    return Err(CatalogError::Unknown(id).into());
+                }
+                let count = self.assignments.iter().filter(|a| a.equipment_id == id).count();
+                if count > 0 {
+                    return Err(CatalogError::InUse { id, count }.into());
+                }
+                self.catalog.types.retain(|t| t.id != id);
+            }
+            Edit::ReplaceOutposts(outposts) => {
+                if outposts.is_empty() {
+                    return Err(EditError::Empty("no outposts in the replacement"));
+                }
+                let kept: Vec<String> = outposts.iter().map(|o| o.id.clone()).collect();
+                self.outposts = outposts;
+                self.resnap_outposts();
+                // Assignments to outposts that no longer exist would dangle: drop them (undo brings them back).
+                self.assignments.retain(|a| match &a.target {
+                    Target::Outpost(id) => kept.contains(id),
+                    Target::Segment(_) => true,
+                });
+            }
+            Edit::ReplaceBorder(line) => {
+                let border = Border::new(line)?;
+                let old = self.border.length_km();
+                self.segments.rescale(old, border.length_km());
+                self.border = Arc::new(border);
+                self.resnap_outposts();
+            }
+            Edit::SetMeta(meta) => self.meta = meta,
+        }
+        Ok(())
+    }
+
+    /// Splits the segment at `km`. Segment assignments are copied to both parts (the equipment covers the whole
+    /// segment it was assigned to); quantities in per-km units are shared in proportion to the parts' lengths.
+    fn split_segment(&mut self, km: f64) -> Result<(), EditError> {
+        let length = self.border.length_km();
+        let old = self.segments.segments().iter().find(|s| s.contains_km(km)).cloned();
+        let (west, east) = self.segments.split_at(km, length)?;
+        let Some(old) = old else { return Ok(()) };
+        let west_share = (km - old.from_km) / old.length_km();
+        let ids = self.fresh_assignment_ids(self.assignments.len());
+        let mut ids = ids.into_iter();
+        let mut copies = Vec::new();
+        for a in &mut self.assignments {
+            if a.target != Target::Segment(west.clone()) {
+                continue;
+            }
+            let per_km = self.catalog.get(&a.equipment_id).is_some_and(|t| t.unit.eq_ignore_ascii_case("km"));
+            let mut copy = a.clone();
+            copy.id = ids.next().unwrap_or_default();
+            copy.target = Target::Segment(east.clone());
+            if per_km {
+                let total = a.quantity;
+                a.quantity = round3(total * west_share);
+                copy.quantity = round3(total - a.quantity);
+            }
+            copies.push(copy);
+        }
+        self.assignments.extend(copies);
+        self.resnap_outposts();
+        Ok(())
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+impl Plan {
+    /// The earliest stage of the assignments on a target (optionally only those delivered by `until`),
+    /// or `None` when nothing is planned there. Drives the stage colours on the map.
+    pub fn target_stage(&self, t: &Target, until: Option<Quarter>) -> Option<Stage> {
+        self.assignments
+            .iter()
+            .filter(|a| &a.target == t && until.is_none_or(|q| a.quarter <= q))
+            .map(|a| a.stage)
+            .min()
+    }
+}

@@ -1,0 +1,137 @@
+//! Programme rules: every finding says how bad it is, what it is about and where.
+
+use super::coverage::stage_coverage;
+use super::members::{self, Participation};
+use super::plan::{Plan, Target};
+use super::stages::Stage;
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        })
+    }
+}
+
+/// Which rule produced a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rule {
+    /// Stage 2 deploys at selected outposts only.
+    Stage2NotAtOutpost,
+    /// Stage 1 is assessment and contracts: nothing is delivered.
+    Stage1Delivery,
+    QuarterOutsideStage,
+    SupplierSuspended,
+    SupplierNotMember,
+    QuantityNotPositive,
+    UnknownEquipment,
+    UnknownTarget,
+    /// By the end of stage 3 surveillance must cover the entire frontier.
+    Stage3CoverageGap,
+}
+
+impl Rule {
+    pub fn code(self) -> &'static str {
+        match self {
+            Rule::Stage2NotAtOutpost => "stage2-not-at-outpost",
+            Rule::Stage1Delivery => "stage1-delivery",
+            Rule::QuarterOutsideStage => "quarter-outside-stage",
+            Rule::SupplierSuspended => "supplier-suspended",
+            Rule::SupplierNotMember => "supplier-not-member",
+            Rule::QuantityNotPositive => "quantity-not-positive",
+            Rule::UnknownEquipment => "unknown-equipment",
+            Rule::UnknownTarget => "unknown-target",
+            Rule::Stage3CoverageGap => "stage3-coverage-gap",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    pub rule: Rule,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignment_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<Target>,
+    /// The km range the finding concerns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub km: Option<(f64, f64)>,
+}
+
+/// Runs every rule over the plan. Findings come sorted: errors first, then by km.
+pub fn check(plan: &Plan) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for a in &plan.assignments {
+        let extent = plan.target_extent_km(&a.target);
+        let name = plan.target_name(&a.target).unwrap_or(a.target.id()).to_owned();
+        let eq_name = plan.catalog.get(&a.equipment_id).map(|t| t.name.clone()).unwrap_or_else(|| a.equipment_id.clone());
+        let mut push = |severity, rule, message: String| {
+            out.push(Finding {
+                severity,
+                rule,
+                message,
+                assignment_id: Some(a.id.clone()),
+                target: Some(a.target.clone()),
+                km: extent,
+            })
+        };
+        if extent.is_none() {
+            push(Severity::Error, Rule::UnknownTarget, format!("{}: {} “{}” does not exist in this plan", a.id, a.target.kind(), a.target.id()));
+        }
+        if plan.catalog.get(&a.equipment_id).is_none() {
+            push(Severity::Error, Rule::UnknownEquipment, format!("{}: equipment “{}” is not in the catalog", a.id, a.equipment_id));
+        }
+        if a.stage == Stage::One {
+            push(Severity::Error, Rule::Stage1Delivery, format!("{}: {eq_name} at {name} is assigned to stage 1, which covers assessment and contracts only; use stage 2 or 3", a.id));
+        }
+        if a.stage == Stage::Two && matches!(a.target, Target::Segment(_)) {
+            push(Severity::Error, Rule::Stage2NotAtOutpost, format!("{}: stage-2 {eq_name} is assigned to segment {name}; stage 2 deploys at selected outposts only", a.id));
+        }
+        if !a.stage.contains(a.quarter) {
+            let (q0, q1) = a.stage.window();
+            push(Severity::Error, Rule::QuarterOutsideStage, format!("{}: delivery in {} is outside the {} window {q0} … {q1}", a.id, a.quarter, a.stage));
+        }
+        match members::lookup(&a.supplier) {
+            Some(m) if m.participation == Participation::Suspended => {
+                push(Severity::Error, Rule::SupplierSuspended, format!("{}: {} has suspended its participation and cannot supply {eq_name}", a.id, m.name))
+            }
+            Some(_) => {}
+            None => push(Severity::Error, Rule::SupplierNotMember, format!("{}: “{}” is not a member state of the programme", a.id, a.supplier)),
+        }
+        if !(a.quantity.is_finite() && a.quantity > 0.0) {
+            push(Severity::Error, Rule::QuantityNotPositive, format!("{}: quantity {} of {eq_name} must be more than zero", a.id, a.quantity));
+        }
+    }
+    let cov = stage_coverage(plan, Stage::Three);
+    for &(a, b) in &cov.gaps {
+        out.push(Finding {
+            severity: Severity::Warning,
+            rule: Rule::Stage3CoverageGap,
+            message: format!("No surveillance by the end of stage 3 from km {a:.1} to km {b:.1} ({:.1} km)", b - a),
+            assignment_id: None,
+            target: None,
+            km: Some((a, b)),
+        });
+    }
+    out.sort_by(|x, y| {
+        x.severity
+            .cmp(&y.severity)
+            .then(x.km.map(|k| k.0).unwrap_or(f64::MAX).total_cmp(&y.km.map(|k| k.0).unwrap_or(f64::MAX)))
+    });
+    out
+}

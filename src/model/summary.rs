@@ -1,0 +1,84 @@
+//! Totals per stage, supplier, category and segment.
+
+use super::coverage::{Coverage, stage_coverage};
+use super::plan::{Plan, Target};
+use super::stages::Stage;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Totals {
+    pub assignments: usize,
+    /// Sum of quantities (mixed units: a headline number, see per-category rows for meaning).
+    pub quantity: f64,
+    /// Sum of quantity × unit cost where the cost is known.
+    pub cost_usd: f64,
+}
+
+impl Totals {
+    fn add(&mut self, quantity: f64, cost: f64) {
+        self.assignments += 1;
+        self.quantity += quantity;
+        self.cost_usd += cost;
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StageSummary {
+    pub totals: Totals,
+    pub covered_km: f64,
+    pub coverage_pct: f64,
+    pub gaps_km: Vec<(f64, f64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub border_length_km: f64,
+    pub total: Totals,
+    /// Keyed by stage number ("2", "3").
+    pub stages: BTreeMap<String, StageSummary>,
+    pub by_supplier: BTreeMap<String, Totals>,
+    pub by_category: BTreeMap<String, Totals>,
+    /// Keyed by segment id; outpost assignments count towards the outpost's segment.
+    pub by_segment: BTreeMap<String, Totals>,
+}
+
+pub fn summarize(plan: &Plan) -> Summary {
+    let mut total = Totals::default();
+    let mut by_stage: BTreeMap<u8, Totals> = BTreeMap::new();
+    let mut by_supplier: BTreeMap<String, Totals> = BTreeMap::new();
+    let mut by_category: BTreeMap<String, Totals> = BTreeMap::new();
+    let mut by_segment: BTreeMap<String, Totals> = BTreeMap::new();
+    for a in &plan.assignments {
+        let eq = plan.catalog.get(&a.equipment_id);
+        let cost = eq.and_then(|t| t.unit_cost_usd).map(|c| c * a.quantity).unwrap_or(0.0);
+        total.add(a.quantity, cost);
+        by_stage.entry(a.stage.number()).or_default().add(a.quantity, cost);
+        by_supplier.entry(a.supplier.clone()).or_default().add(a.quantity, cost);
+        let cat = eq.map(|t| t.category.label().to_owned()).unwrap_or_else(|| "Unknown equipment".into());
+        by_category.entry(cat).or_default().add(a.quantity, cost);
+        let seg = match &a.target {
+            Target::Segment(id) => Some(id.clone()),
+            Target::Outpost(id) => plan.outpost(id).map(|o| o.segment_id.clone()),
+        };
+        if let Some(seg) = seg {
+            by_segment.entry(seg).or_default().add(a.quantity, cost);
+        }
+    }
+    let stages = Stage::DEPLOYMENT
+        .iter()
+        .map(|&s| {
+            let cov: Coverage = stage_coverage(plan, s);
+            (
+                s.number().to_string(),
+                StageSummary {
+                    totals: by_stage.get(&s.number()).cloned().unwrap_or_default(),
+                    covered_km: cov.covered_km,
+                    coverage_pct: cov.percent(),
+                    gaps_km: cov.gaps.clone(),
+                },
+            )
+        })
+        .collect();
+    Summary { border_length_km: plan.border.length_km(), total, stages, by_supplier, by_category, by_segment }
+}
