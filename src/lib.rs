@@ -3,5 +3,6 @@
 //! `model` is the UI-free domain, `io` reads and writes files, `map` and `ui` draw the window, `app` holds the
 //! state and applies commands, `cli` runs the headless commands.
 
+pub mod cli;
 pub mod io;
 pub mod model;

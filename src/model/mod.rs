@@ -8,6 +8,7 @@ pub mod equipment;
 pub mod history;
 pub mod members;
 pub mod outposts;
+pub mod palette;
 pub mod plan;
 pub mod regions;
 pub mod rules;

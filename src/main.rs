@@ -1,0 +1,11 @@
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    env_logger::init();
+    let args = borderplan::cli::Args::parse();
+    match args.command {
+        Some(command) => borderplan::cli::run(command),
+        None => ExitCode::SUCCESS,
+    }
+}
