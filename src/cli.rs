@@ -1,21 +1,418 @@
 //! The command line: `borderplan [FILE…]` opens the window; subcommands run headless.
+//!
+//! Every subcommand reads files, prints to stdout and reports problems on stderr with the file named. Nothing
+//! here panics on bad input: unreadable files are messages and exit codes.
 
-use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use crate::io::export::{ExportFormat, export_to_file, export_to_string};
+use crate::io::geojson_import::{ImportError, ImportOptions, import_file, inspect_json};
+use crate::io::plan_file;
+use crate::model::rules::{Finding, check};
+use crate::model::summary::{StageSummary, Totals};
+use crate::model::{Plan, Severity, summarize};
+use clap::{Parser, Subcommand, ValueEnum};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+const AFTER_HELP: &str = "\
+Without a subcommand, borderplan opens the window with the given FILEs (plan files or GeoJSON layers).
+
+Examples:
+  borderplan                                        open the window
+  borderplan data/example-plan.geojson              open a plan in the window
+  borderplan inspect layer.geojson                  what is in a GeoJSON file (one JSON object)
+  borderplan validate plan.geojson                  check the programme rules
+  borderplan summary plan.geojson --json            totals and coverage per stage as JSON
+  borderplan export plan.geojson -o report.html     self-contained HTML report
+  borderplan export plan.geojson -f kml -o -        KML on stdout
+
+Exit codes:
+  0  success (validate: no error-level findings)
+  1  validate: the plan has error-level findings; inspect: the file cannot be read as GeoJSON;
+     export: the output cannot be written
+  2  the plan cannot be read, or the command line is wrong";
+
 #[derive(Debug, Parser)]
-#[command(name = "borderplan", version, about = "Plan the equipment rollout along the Tajikistan–Afghanistan border")]
+#[command(
+    name = "borderplan",
+    version,
+    about = "Plan the equipment rollout along the Tajikistan–Afghanistan border",
+    long_about = "Plan the equipment rollout along the Tajikistan–Afghanistan border.\n\n\
+                  Run without a subcommand to open the desktop window; the subcommands below work headless \
+                  (scripts, CI, servers) and use the same readers, rules and exports as the window.",
+    after_help = AFTER_HELP,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Args {
     #[command(subcommand)]
     pub command: Option<CliCommand>,
     /// GeoJSON layers or plan files to open in the window.
+    #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 }
 
-#[derive(Debug, Subcommand)]
-pub enum CliCommand {}
+/// Export formats on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// RFC 7946 GeoJSON: segments, outposts and stage-3 coverage gaps, styled by stage.
+    Geojson,
+    /// CSV, one row per assignment, with lon/lat and WKT columns.
+    Csv,
+    /// Self-contained HTML report with an inline map (prints on A4 landscape).
+    Html,
+    /// KML 2.2 for Google Earth, with time spans for the time slider.
+    Kml,
+}
 
+impl From<FormatArg> for ExportFormat {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Geojson => ExportFormat::GeoJson,
+            FormatArg::Csv => ExportFormat::Csv,
+            FormatArg::Html => ExportFormat::Html,
+            FormatArg::Kml => ExportFormat::Kml,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// Read a GeoJSON file and print what is in it as one JSON object.
+    ///
+    /// Prints {"features", "by_type", "bbox", "skipped", "null_geometries", "reasons", "properties", "warnings"}.
+    /// Features that cannot be used are counted in "skipped" with reasons; the command still succeeds (exit 0).
+    /// Exit 1 when the file cannot be read or is not GeoJSON.
+    Inspect {
+        /// The GeoJSON file to read.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Check a plan against the programme rules.
+    ///
+    /// Prints one finding per line (severity, rule, km range, message) and a count line. Exit 1 when any finding
+    /// is an error, 0 when there are only warnings or none, 2 when the plan cannot be read.
+    Validate {
+        /// The plan file (.geojson written by borderplan).
+        #[arg(value_name = "PLAN")]
+        plan: PathBuf,
+        /// Print the findings as a JSON array instead.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print totals and surveillance coverage per stage, supplier, category and segment.
+    ///
+    /// With --json prints one object: {"title", "border_length_km", "total", "stages": {"2": {...}, "3": {...}},
+    /// "by_supplier", "by_category", "by_segment"}; each stage has covered_km, coverage_pct, gaps_km
+    /// ([[from, to], ...]), assignments, quantity and cost_usd.
+    Summary {
+        /// The plan file.
+        #[arg(value_name = "PLAN")]
+        plan: PathBuf,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export a plan as GeoJSON, CSV, an HTML report or KML.
+    ///
+    /// The format comes from --format or else from OUT's extension (.geojson/.json, .csv, .html/.htm, .kml).
+    /// The file is written atomically: an existing OUT stays intact if anything fails. OUT "-" writes to stdout
+    /// (then --format is required).
+    Export {
+        /// The plan file.
+        #[arg(value_name = "PLAN")]
+        plan: PathBuf,
+        /// Output format; defaults from OUT's extension.
+        #[arg(short, long, value_enum)]
+        format: Option<FormatArg>,
+        /// The file to write, or "-" for stdout.
+        #[arg(short, long = "output", value_name = "OUT")]
+        output: PathBuf,
+    },
+}
+
+/// Runs a subcommand and returns its exit code.
 pub fn run(command: CliCommand) -> ExitCode {
-    match command {}
+    let code = match command {
+        CliCommand::Inspect { file } => inspect(&file),
+        CliCommand::Validate { plan, json } => validate(&plan, json),
+        CliCommand::Summary { plan, json } => summary(&plan, json),
+        CliCommand::Export { plan, format, output } => export(&plan, format.map(ExportFormat::from), &output),
+    };
+    ExitCode::from(code)
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic or a message.
+fn emit(text: &str) -> Result<(), u8> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => {
+            eprintln!("borderplan: cannot write to stdout: {e}");
+            Err(1)
+        }
+    }
+}
+
+/// A message that names the file exactly once.
+fn with_path(path: &Path, message: &str) -> String {
+    let shown = path.display().to_string();
+    if message.contains(&shown) { message.to_owned() } else { format!("{shown}: {message}") }
+}
+
+fn load_plan(path: &Path) -> Result<Plan, u8> {
+    plan_file::load(path).map_err(|e| {
+        eprintln!("borderplan: cannot open the plan {}", with_path(path, &e.to_string()));
+        2
+    })
+}
+
+fn inspect(path: &Path) -> u8 {
+    match import_file(path, &ImportOptions { progress: None, cancel: None }) {
+        Ok(layer) => {
+            let value = inspect_json(&layer);
+            match serde_json::to_string_pretty(&value) {
+                Ok(text) => emit(&(text + "\n")).err().unwrap_or(0),
+                Err(e) => {
+                    eprintln!("borderplan: cannot print the result for {}: {e}", path.display());
+                    1
+                }
+            }
+        }
+        Err(e @ (ImportError::Io { .. } | ImportError::IsDirectory { .. })) => {
+            eprintln!("borderplan: {}", with_path(path, &e.to_string()));
+            1
+        }
+        Err(e) => {
+            let reason = e.to_string().replace(&format!(" (in {})", path.display()), "");
+            eprintln!("borderplan: cannot read {} as GeoJSON: {reason}", path.display());
+            1
+        }
+    }
+}
+
+fn km_range(f: &Finding) -> String {
+    match f.km {
+        Some((a, b)) if (b - a).abs() < 1e-9 => format!("km {a:.1}"),
+        Some((a, b)) => format!("km {a:.1}–{b:.1}"),
+        None => "-".to_owned(),
+    }
+}
+
+fn validate(path: &Path, as_json: bool) -> u8 {
+    let plan = match load_plan(path) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let findings = check(&plan);
+    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let warnings = findings.iter().filter(|f| f.severity == Severity::Warning).count();
+    let infos = findings.len() - errors - warnings;
+    let text = if as_json {
+        match serde_json::to_string_pretty(&findings) {
+            Ok(t) => t + "\n",
+            Err(e) => {
+                eprintln!("borderplan: cannot print the findings: {e}");
+                return 1;
+            }
+        }
+    } else {
+        let mut t = String::new();
+        for f in &findings {
+            t.push_str(&format!("{}  {}  {}  {}\n", f.severity, f.rule.code(), km_range(f), f.message));
+        }
+        if findings.is_empty() {
+            t.push_str(&format!("{}: no findings\n", path.display()));
+        } else {
+            t.push_str(&format!(
+                "{}: {errors} error(s), {warnings} warning(s), {infos} info\n",
+                path.display()
+            ));
+        }
+        t
+    };
+    if let Err(code) = emit(&text) {
+        return code;
+    }
+    u8::from(errors > 0)
+}
+
+fn r6(x: f64) -> f64 {
+    let r = (x * 1e6).round() / 1e6;
+    if r == 0.0 { 0.0 } else { r }
+}
+
+fn totals_json(t: &Totals) -> Value {
+    json!({"assignments": t.assignments, "quantity": r6(t.quantity), "cost_usd": r6(t.cost_usd)})
+}
+
+fn stage_json(s: &StageSummary) -> Value {
+    json!({
+        "covered_km": r6(s.covered_km),
+        "coverage_pct": r6(s.coverage_pct),
+        "gaps_km": s.gaps_km.iter().map(|(a, b)| json!([r6(*a), r6(*b)])).collect::<Vec<_>>(),
+        "assignments": s.totals.assignments,
+        "quantity": r6(s.totals.quantity),
+        "cost_usd": r6(s.totals.cost_usd),
+    })
+}
+
+fn totals_map(m: &BTreeMap<String, Totals>) -> Value {
+    Value::Object(m.iter().map(|(k, t)| (k.clone(), totals_json(t))).collect::<Map<_, _>>())
+}
+
+/// The summary as the JSON object `borderplan summary --json` prints.
+pub fn summary_json(plan: &Plan) -> Value {
+    let s = summarize(plan);
+    json!({
+        "title": plan.meta.title,
+        "border_length_km": r6(s.border_length_km),
+        "total": totals_json(&s.total),
+        "stages": Value::Object(s.stages.iter().map(|(k, st)| (k.clone(), stage_json(st))).collect()),
+        "by_supplier": totals_map(&s.by_supplier),
+        "by_category": totals_map(&s.by_category),
+        "by_segment": totals_map(&s.by_segment),
+    })
+}
+
+fn money(x: f64) -> String {
+    let n = x.round().abs() as u64;
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("USD {out}")
+}
+
+fn qty(x: f64) -> String {
+    let s = format!("{x:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// The summary as readable text.
+pub fn summary_text(plan: &Plan) -> String {
+    let s = summarize(plan);
+    let mut t = String::new();
+    let line = |t: &mut String, l: String| {
+        t.push_str(&l);
+        t.push('\n');
+    };
+    line(&mut t, plan.meta.title.clone());
+    line(&mut t, format!("Border length: {:.1} km", s.border_length_km));
+    line(
+        &mut t,
+        format!("Total: {} assignments, quantity {}, cost {}", s.total.assignments, qty(s.total.quantity), money(s.total.cost_usd)),
+    );
+    for (key, st) in &s.stages {
+        t.push('\n');
+        line(
+            &mut t,
+            format!(
+                "Stage {key}: {} assignments, quantity {}, cost {}",
+                st.totals.assignments,
+                qty(st.totals.quantity),
+                money(st.totals.cost_usd)
+            ),
+        );
+        let gap_km: f64 = st.gaps_km.iter().map(|(a, b)| b - a).sum();
+        line(
+            &mut t,
+            format!(
+                "  coverage at the end of stage {key}: {:.1} km of {:.1} km ({:.1}%), {} gap(s) totalling {:.1} km",
+                st.covered_km,
+                s.border_length_km,
+                st.coverage_pct,
+                st.gaps_km.len(),
+                gap_km
+            ),
+        );
+        const SHOWN: usize = 12;
+        for (a, b) in st.gaps_km.iter().take(SHOWN) {
+            line(&mut t, format!("    gap km {a:.1}–{b:.1} ({:.1} km)", b - a));
+        }
+        if st.gaps_km.len() > SHOWN {
+            line(&mut t, format!("    … and {} more (use --json for all)", st.gaps_km.len() - SHOWN));
+        }
+    }
+    let table = |t: &mut String, title: &str, m: &BTreeMap<String, Totals>| {
+        t.push('\n');
+        t.push_str(title);
+        t.push('\n');
+        let w = m.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+        for (k, v) in m {
+            let pad = w.saturating_sub(k.chars().count());
+            t.push_str(&format!(
+                "  {k}{}  {:>4} assignments  quantity {:>9}  {}\n",
+                " ".repeat(pad),
+                v.assignments,
+                qty(v.quantity),
+                money(v.cost_usd)
+            ));
+        }
+    };
+    table(&mut t, "By supplier:", &s.by_supplier);
+    table(&mut t, "By category:", &s.by_category);
+    table(&mut t, "By segment:", &s.by_segment);
+    t
+}
+
+fn summary(path: &Path, as_json: bool) -> u8 {
+    let plan = match load_plan(path) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let text = if as_json {
+        match serde_json::to_string_pretty(&summary_json(&plan)) {
+            Ok(t) => t + "\n",
+            Err(e) => {
+                eprintln!("borderplan: cannot print the summary: {e}");
+                return 1;
+            }
+        }
+    } else {
+        summary_text(&plan)
+    };
+    emit(&text).err().unwrap_or(0)
+}
+
+fn export(path: &Path, format: Option<ExportFormat>, output: &Path) -> u8 {
+    let to_stdout = output.as_os_str() == "-";
+    let Some(format) = format.or_else(|| ExportFormat::from_path(output)) else {
+        eprintln!(
+            "borderplan: cannot tell the export format from {}; give --format geojson, csv, html or kml \
+             (or use the extension .geojson, .csv, .html or .kml)",
+            if to_stdout { "stdout (-)".to_owned() } else { output.display().to_string() }
+        );
+        return 2;
+    };
+    let plan = match load_plan(path) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    if to_stdout {
+        return match export_to_string(&plan, format) {
+            Ok(text) => emit(&text).err().unwrap_or(0),
+            Err(e) => {
+                eprintln!("borderplan: cannot export {}: {e}", path.display());
+                1
+            }
+        };
+    }
+    match export_to_file(&plan, format, output) {
+        Ok(()) => {
+            let size = std::fs::metadata(output).map(|m| m.len()).unwrap_or(0);
+            eprintln!("Exported {} to {} ({}, {size} bytes)", path.display(), output.display(), format.label());
+            0
+        }
+        Err(e) => {
+            eprintln!("borderplan: cannot export to {}", with_path(output, &e.to_string()));
+            1
+        }
+    }
 }

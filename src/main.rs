@@ -6,6 +6,12 @@ fn main() -> ExitCode {
     let args = borderplan::cli::Args::parse();
     match args.command {
         Some(command) => borderplan::cli::run(command),
-        None => ExitCode::SUCCESS,
+        None => match borderplan::ui::run_window(args.files) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("borderplan: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }

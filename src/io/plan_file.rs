@@ -172,9 +172,13 @@ pub fn save_with_hook(
 
 pub fn load(path: &Path) -> Result<Plan, PlanFileError> {
     let bytes = read_file(path)?;
+    // Keep the variant (callers tell a newer version from a damaged file); name the file in the message.
+    let at = |m: String| format!("{}: {m}", path.display());
     load_bytes(&bytes).map_err(|e| match e {
-        PlanFileError::File(f) => PlanFileError::File(f),
-        other => PlanFileError::Invalid(format!("{}: {other}", path.display())),
+        PlanFileError::Json(m) => PlanFileError::Json(at(m)),
+        PlanFileError::NotAPlan(m) => PlanFileError::NotAPlan(at(m)),
+        PlanFileError::Invalid(m) => PlanFileError::Invalid(at(m)),
+        other @ (PlanFileError::File(_) | PlanFileError::NewerVersion { .. }) => other,
     })
 }
 

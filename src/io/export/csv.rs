@@ -1,0 +1,87 @@
+//! CSV export: one row per assignment (RFC 4180, UTF-8, CRLF line ends as the RFC says). Geometry is given twice:
+//! `lon`/`lat` (the outpost, or a segment's midpoint on the border) for spreadsheets and point layers, and `wkt`
+//! for GIS (QGIS "Delimited text" or GDAL's `GEOM_POSSIBLE_NAMES=wkt`).
+
+use super::{ExportError, TargetGeometry, fmt_trim, fmt6, target_geometry};
+use crate::model::{Plan, Target};
+
+/// The header row.
+pub const HEADER: [&str; 19] = [
+    "assignment_id",
+    "target_id",
+    "target_name",
+    "kind",
+    "from_km",
+    "to_km",
+    "lon",
+    "lat",
+    "wkt",
+    "equipment_id",
+    "equipment_name",
+    "category",
+    "quantity",
+    "unit",
+    "stage",
+    "supplier",
+    "quarter",
+    "status",
+    "note",
+];
+
+fn wkt(g: &TargetGeometry) -> String {
+    match g {
+        TargetGeometry::Point(x, y) => format!("POINT ({} {})", fmt6(*x), fmt6(*y)),
+        TargetGeometry::Line(pts) => {
+            let body = pts.iter().map(|(x, y)| format!("{} {}", fmt6(*x), fmt6(*y))).collect::<Vec<_>>().join(", ");
+            format!("LINESTRING ({body})")
+        }
+    }
+}
+
+/// The export as CSV text.
+pub fn to_string(plan: &Plan) -> Result<String, ExportError> {
+    let err = |e: ::csv::Error| ExportError::Csv(e.to_string());
+    let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(Vec::new());
+    w.write_record(HEADER).map_err(err)?;
+    for a in &plan.assignments {
+        let extent = plan.target_extent_km(&a.target);
+        let (from_km, to_km) = match extent {
+            Some((f, t)) => (fmt_trim(f, 3), fmt_trim(t, 3)),
+            None => (String::new(), String::new()),
+        };
+        let geometry = target_geometry(plan, &a.target);
+        let (lon, lat) = match (&a.target, extent) {
+            (Target::Outpost(id), _) => plan.outpost(id).map(|o| (o.position.x(), o.position.y())).unzip(),
+            (Target::Segment(_), Some((f, t))) => {
+                let p = plan.border.point_at_km(0.5 * (f + t));
+                (Some(p.x()), Some(p.y()))
+            }
+            (Target::Segment(_), None) => (None, None),
+        };
+        let eq = plan.catalog.get(&a.equipment_id);
+        let record = [
+            a.id.clone(),
+            a.target.id().to_owned(),
+            plan.target_name(&a.target).unwrap_or("").to_owned(),
+            a.target.kind().to_owned(),
+            from_km,
+            to_km,
+            lon.map(fmt6).unwrap_or_default(),
+            lat.map(fmt6).unwrap_or_default(),
+            geometry.as_ref().map(wkt).unwrap_or_default(),
+            a.equipment_id.clone(),
+            eq.map(|t| t.name.clone()).unwrap_or_default(),
+            eq.map(|t| t.category.label().to_owned()).unwrap_or_default(),
+            if a.quantity.is_finite() { a.quantity.to_string() } else { String::new() },
+            eq.map(|t| t.unit.clone()).unwrap_or_default(),
+            a.stage.number().to_string(),
+            a.supplier.clone(),
+            a.quarter.to_string(),
+            a.status.label().to_owned(),
+            a.note.clone(),
+        ];
+        w.write_record(&record).map_err(err)?;
+    }
+    let bytes = w.into_inner().map_err(|e| ExportError::Csv(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| ExportError::Csv(e.to_string()))
+}

@@ -1,0 +1,285 @@
+//! Exports of a plan for other tools: GeoJSON (QGIS, geojson.io), CSV (spreadsheets), KML (Google Earth) and a
+//! self-contained HTML report with an inline SVG map.
+//!
+//! The window's File › Export menu and `borderplan export` both go through [`export_to_string`] /
+//! [`export_to_file`], so the two always produce the same bytes (apart from the report's generation date).
+
+pub mod csv;
+pub mod geojson;
+pub mod html;
+pub mod kml;
+pub mod svg;
+
+use super::atomic::write_atomic;
+use super::error::FileError;
+use crate::model::{Assignment, Plan, Stage, Target};
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+/// The file formats a plan can be exported to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExportFormat {
+    /// RFC 7946 FeatureCollection: segments, outposts and stage-3 coverage gaps with simplestyle colours.
+    GeoJson,
+    /// One row per assignment (RFC 4180, UTF-8) with lon/lat and WKT geometry columns.
+    Csv,
+    /// A single self-contained HTML report (inline CSS and SVG map, no external resources).
+    Html,
+    /// KML 2.2 with a time span per assignment for Google Earth's time slider.
+    Kml,
+}
+
+impl ExportFormat {
+    pub const ALL: [ExportFormat; 4] = [ExportFormat::GeoJson, ExportFormat::Csv, ExportFormat::Html, ExportFormat::Kml];
+
+    /// The format for a file extension (without the dot, any case): geojson/json, csv, html/htm, kml.
+    pub fn from_extension(ext: &str) -> Option<Self> {
+        match ext.trim_start_matches('.').to_ascii_lowercase().as_str() {
+            "geojson" | "json" => Some(Self::GeoJson),
+            "csv" => Some(Self::Csv),
+            "html" | "htm" => Some(Self::Html),
+            "kml" => Some(Self::Kml),
+            _ => None,
+        }
+    }
+
+    /// The format for a path, from its extension.
+    pub fn from_path(path: &Path) -> Option<Self> {
+        path.extension().and_then(|e| e.to_str()).and_then(Self::from_extension)
+    }
+
+    /// The usual extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::GeoJson => "geojson",
+            Self::Csv => "csv",
+            Self::Html => "html",
+            Self::Kml => "kml",
+        }
+    }
+
+    /// Every extension the format is recognised by (for file dialogs), the usual one first.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Self::GeoJson => &["geojson", "json"],
+            Self::Csv => &["csv"],
+            Self::Html => &["html", "htm"],
+            Self::Kml => &["kml"],
+        }
+    }
+
+    /// Human-readable name for menus and messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::GeoJson => "GeoJSON",
+            Self::Csv => "CSV (one row per assignment)",
+            Self::Html => "HTML report",
+            Self::Kml => "KML (Google Earth)",
+        }
+    }
+
+    /// MIME type of the exported file.
+    pub fn mime_type(self) -> &'static str {
+        match self {
+            Self::GeoJson => "application/geo+json",
+            Self::Csv => "text/csv",
+            Self::Html => "text/html",
+            Self::Kml => "application/vnd.google-earth.kml+xml",
+        }
+    }
+}
+
+impl fmt::Display for ExportFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+impl FromStr for ExportFormat {
+    type Err = ExportError;
+    /// Accepts a format name or extension: geojson, json, csv, html, htm, kml (any case).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::from_extension(s.trim()).ok_or_else(|| ExportError::UnknownFormat(s.to_owned()))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error("cannot write the CSV export: {0}")]
+    Csv(String),
+    #[error("cannot write the GeoJSON export: {0}")]
+    Json(String),
+    #[error("unknown export format “{0}”: use geojson, csv, html or kml")]
+    UnknownFormat(String),
+}
+
+/// The plan in `format`, as text.
+pub fn export_to_string(plan: &Plan, format: ExportFormat) -> Result<String, ExportError> {
+    match format {
+        ExportFormat::GeoJson => self::geojson::to_string(plan),
+        ExportFormat::Csv => self::csv::to_string(plan),
+        ExportFormat::Kml => Ok(self::kml::to_string(plan)),
+        ExportFormat::Html => {
+            // The reference layers are compiled in; without them the map just lacks provinces, rivers and towns.
+            let base = super::bundled::base_data().ok();
+            Ok(self::html::report(plan, base.as_ref(), &self::html::now_utc_label()))
+        }
+    }
+}
+
+/// Writes the plan in `format` to `path` atomically (the previous file stays intact if anything fails).
+pub fn export_to_file(plan: &Plan, format: ExportFormat, path: &Path) -> Result<(), ExportError> {
+    let text = export_to_string(plan, format)?;
+    write_atomic(path, text.as_bytes())?;
+    Ok(())
+}
+
+// ---- helpers shared by the exporters ----
+
+/// Rounds to 6 decimals (about 0.1 m in degrees): serde_json then prints at most 6 decimals.
+pub(crate) fn round6(x: f64) -> f64 {
+    let r = (x * 1e6).round() / 1e6;
+    if r == 0.0 { 0.0 } else { r }
+}
+
+/// Rounds to 3 decimals (metres for km values).
+pub(crate) fn round3(x: f64) -> f64 {
+    let r = (x * 1e3).round() / 1e3;
+    if r == 0.0 { 0.0 } else { r }
+}
+
+/// Formats with at most `decimals` decimals and no trailing zeros ("2", "20.3", "69.123457").
+pub(crate) fn fmt_trim(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    let s = format!("{x:.decimals$}");
+    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_owned() } else { s };
+    if s == "-0" { "0".to_owned() } else { s }
+}
+
+/// A coordinate with at most 6 decimals.
+pub(crate) fn fmt6(x: f64) -> String {
+    fmt_trim(x, 6)
+}
+
+/// A quantity as people write it ("2", "20.3").
+pub(crate) fn fmt_qty(x: f64) -> String {
+    fmt_trim(x, 3)
+}
+
+/// Groups thousands: 1234567.8 → "1,234,568" (whole units).
+pub(crate) fn fmt_thousands(x: f64) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    let n = x.round().abs() as u64;
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if x.round() < 0.0 { format!("-{out}") } else { out }
+}
+
+/// "2", "3" or "unplanned": the earliest stage planned on a target.
+pub(crate) fn stage_label(stage: Option<Stage>) -> String {
+    stage.map(|s| s.number().to_string()).unwrap_or_else(|| "unplanned".to_owned())
+}
+
+/// Equipment name from the catalog, or the id when the type is unknown.
+pub(crate) fn equipment_name<'a>(plan: &'a Plan, a: &'a Assignment) -> &'a str {
+    plan.catalog.get(&a.equipment_id).map(|t| t.name.as_str()).unwrap_or(a.equipment_id.as_str())
+}
+
+/// Cost of an assignment where the unit cost is known.
+pub(crate) fn assignment_cost(plan: &Plan, a: &Assignment) -> Option<f64> {
+    plan.catalog.get(&a.equipment_id).and_then(|t| t.unit_cost_usd).map(|c| c * a.quantity)
+}
+
+/// "2× Thermal camera tower" or, for per-km equipment, "20.3 km Border fence".
+pub(crate) fn quantity_phrase(plan: &Plan, a: &Assignment) -> String {
+    let name = equipment_name(plan, a);
+    let per_km = plan.catalog.get(&a.equipment_id).is_some_and(|t| t.unit.eq_ignore_ascii_case("km"));
+    if per_km { format!("{} km {name}", fmt_qty(a.quantity)) } else { format!("{}× {name}", fmt_qty(a.quantity)) }
+}
+
+/// Plain-text summary of what a target gets: "2× Thermal camera tower (S2, 2026-Q2); 12× VHF radio (S2, 2026-Q2)".
+pub(crate) fn equipment_summary(plan: &Plan, target: &Target) -> String {
+    plan.assignments_for(target)
+        .map(|a| format!("{} (S{}, {})", quantity_phrase(plan, a), a.stage.number(), a.quarter))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Escapes text for XML and HTML content and attribute values (`&<>"'`). Characters XML 1.0 forbids
+/// (C0 controls other than tab, newline and carriage return) are dropped.
+pub(crate) fn escape_xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(ch),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Geometry of a target: a point for an outpost, the border substring for a segment.
+pub(crate) enum TargetGeometry {
+    Point(f64, f64),
+    Line(Vec<(f64, f64)>),
+}
+
+pub(crate) fn target_geometry(plan: &Plan, target: &Target) -> Option<TargetGeometry> {
+    match target {
+        Target::Outpost(id) => plan.outpost(id).map(|o| TargetGeometry::Point(o.position.x(), o.position.y())),
+        Target::Segment(id) => plan.segments.get(id).map(|s| {
+            TargetGeometry::Line(plan.border.substring(s.from_km, s.to_km).0.iter().map(|c| (c.x, c.y)).collect())
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_trimmed_and_grouped() {
+        assert_eq!(fmt_trim(2.0, 3), "2");
+        assert_eq!(fmt_trim(20.30, 3), "20.3");
+        assert_eq!(fmt6(69.123_456_789), "69.123457");
+        assert_eq!(fmt6(-0.000_000_1), "0");
+        assert_eq!(fmt_thousands(1_234_567.8), "1,234,568");
+        assert_eq!(fmt_thousands(999.0), "999");
+        assert_eq!(fmt_thousands(-1000.0), "-1,000");
+    }
+
+    #[test]
+    fn escaping_covers_markup_and_quotes() {
+        assert_eq!(escape_xml("<a href=\"x\">'&'</a>\u{1}"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+    }
+
+    #[test]
+    fn formats_come_from_extensions() {
+        assert_eq!(ExportFormat::from_extension("GeoJSON"), Some(ExportFormat::GeoJson));
+        assert_eq!(ExportFormat::from_path(Path::new("a/b.KML")), Some(ExportFormat::Kml));
+        assert_eq!(ExportFormat::from_path(Path::new("report")), None);
+        assert!("shp".parse::<ExportFormat>().is_err());
+        for f in ExportFormat::ALL {
+            assert_eq!(ExportFormat::from_extension(f.extension()), Some(f));
+        }
+    }
+}

@@ -1,0 +1,374 @@
+//! A drawable vector layer: features read from a file, their styling, import statistics and an R-tree of
+//! feature envelopes for viewport culling and picking.
+//!
+//! Coordinates are WGS84 longitude/latitude in degrees (`x` = longitude, `y` = latitude). Distances and
+//! tolerances here are planar in degrees: they are meant for picking on screen, never for measurement.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use geo::{BoundingRect, CoordsIter, Distance, Euclidean, Geometry, Intersects, Point, Rect};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree, RTreeObject};
+
+/// Element of the layer's spatial index: the envelope of one feature and the feature's index.
+type IndexEntry = GeomWithData<Rectangle<[f64; 2]>, usize>;
+
+/// One feature of a layer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerFeature {
+    /// The geometry, longitude/latitude in degrees. Features with a null or empty geometry are never stored.
+    pub geometry: Geometry<f64>,
+    /// The feature's `properties` object, in file order.
+    pub properties: serde_json::Map<String, serde_json::Value>,
+    /// Z values (usually metres) in coordinate order when the input positions had a third number; kept, not
+    /// drawn. A position without a z in an otherwise 3-D geometry gets `NaN`.
+    pub z: Option<Vec<f64>>,
+    /// simplestyle-spec values found in `properties`.
+    pub style: FeatureStyle,
+}
+
+/// Marker size of the simplestyle-spec `marker-size` property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkerSize {
+    Small,
+    Medium,
+    Large,
+}
+
+/// Per-feature style from the simplestyle-spec properties (`stroke`, `stroke-width`, `stroke-opacity`, `fill`,
+/// `fill-opacity`, `marker-color`, `marker-size`, `title`). Missing or invalid values are `None`.
+#[derive(Default, Clone, Debug, PartialEq)]
+pub struct FeatureStyle {
+    /// Line colour, RGB.
+    pub stroke: Option<[u8; 3]>,
+    /// Line width in pixels.
+    pub stroke_width: Option<f32>,
+    /// Line opacity, 0…1.
+    pub stroke_opacity: Option<f32>,
+    /// Polygon fill colour, RGB.
+    pub fill: Option<[u8; 3]>,
+    /// Fill opacity, 0…1.
+    pub fill_opacity: Option<f32>,
+    /// Point marker colour, RGB.
+    pub marker_color: Option<[u8; 3]>,
+    /// Point marker size.
+    pub marker_size: Option<MarkerSize>,
+    /// Title shown for the feature.
+    pub title: Option<String>,
+}
+
+impl FeatureStyle {
+    /// Reads the simplestyle-spec members of `properties`; invalid values are ignored.
+    #[must_use]
+    pub fn from_properties(properties: &serde_json::Map<String, serde_json::Value>) -> Self {
+        let color = |key: &str| properties.get(key).and_then(|v| v.as_str()).and_then(parse_hex_color);
+        let number = |key: &str| {
+            properties
+                .get(key)
+                .and_then(serde_json::Value::as_f64)
+                .filter(|v| v.is_finite())
+        };
+        let opacity = |key: &str| number(key).filter(|v| (0.0..=1.0).contains(v)).map(|v| v as f32);
+        Self {
+            stroke: color("stroke"),
+            stroke_width: number("stroke-width").filter(|v| *v >= 0.0).map(|v| v as f32),
+            stroke_opacity: opacity("stroke-opacity"),
+            fill: color("fill"),
+            fill_opacity: opacity("fill-opacity"),
+            marker_color: color("marker-color"),
+            marker_size: properties
+                .get("marker-size")
+                .and_then(|v| v.as_str())
+                .and_then(|s| match s.trim().to_ascii_lowercase().as_str() {
+                    "small" => Some(MarkerSize::Small),
+                    "medium" => Some(MarkerSize::Medium),
+                    "large" => Some(MarkerSize::Large),
+                    _ => None,
+                }),
+            title: properties.get("title").and_then(|v| v.as_str()).map(str::to_owned),
+        }
+    }
+
+    /// True when no simplestyle value was found.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// Parses `#rrggbb` or `#rgb` (the `#` is optional, hex digits in either case).
+#[must_use]
+pub fn parse_hex_color(text: &str) -> Option<[u8; 3]> {
+    let hex = text.trim();
+    let hex = hex.strip_prefix('#').unwrap_or(hex);
+    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let digit = |i: usize| u8::from_str_radix(hex.get(i..=i)?, 16).ok();
+    match hex.len() {
+        6 => {
+            let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
+            Some([byte(0)?, byte(2)?, byte(4)?])
+        }
+        3 => Some([digit(0)? * 17, digit(1)? * 17, digit(2)? * 17]),
+        _ => None,
+    }
+}
+
+/// How the whole layer is drawn (per-feature [`FeatureStyle`] values override it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerStyle {
+    /// Line, marker and fill colour, RGB.
+    pub color: [u8; 3],
+    /// Line width in screen pixels.
+    pub width_px: f32,
+    /// Opacity, 0…1.
+    pub opacity: f32,
+    /// Property whose value is drawn as the feature label.
+    pub label_property: Option<String>,
+    /// Whether the layer is drawn at all.
+    pub visible: bool,
+}
+
+impl Default for LayerStyle {
+    fn default() -> Self {
+        Self { color: Layer::default_color(0), width_px: 2.0, opacity: 1.0, label_property: None, visible: true }
+    }
+}
+
+/// What an import found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImportStats {
+    /// Features stored in the layer.
+    pub features: usize,
+    /// Stored features by geometry type (`"Point"`, `"LineString"`, …, `"GeometryCollection"`).
+    pub by_type: BTreeMap<String, usize>,
+    /// Features with a null (or empty) geometry: counted, not stored.
+    pub null_geometries: usize,
+    /// Features skipped because they were invalid.
+    pub skipped: usize,
+    /// The first [`ImportStats::MAX_REASONS`] skip reasons, each naming the feature index.
+    pub reasons: Vec<String>,
+    /// Bounding box of the stored features: west, south, east, north in degrees.
+    pub bbox: Option<[f64; 4]>,
+    /// Sorted union of the property names of the stored features.
+    pub property_names: Vec<String>,
+    /// Things that did not stop the import but the user should know (e.g. a non-WGS84 `crs`).
+    pub warnings: Vec<String>,
+    /// Size of the input in bytes.
+    pub bytes_read: u64,
+}
+
+impl ImportStats {
+    /// How many skip reasons are kept in [`ImportStats::reasons`].
+    pub const MAX_REASONS: usize = 10;
+}
+
+/// A vector layer with an R-tree over its feature envelopes.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    /// Display name; the file stem by default.
+    pub name: String,
+    /// The file the layer was read from, if any.
+    pub source_path: Option<PathBuf>,
+    /// The stored features (null-geometry and invalid features are not stored).
+    pub features: Vec<LayerFeature>,
+    /// What the import found.
+    pub stats: ImportStats,
+    /// How the layer is drawn.
+    pub style: LayerStyle,
+    /// Envelopes of the features, bulk-loaded. Not updated when `features` is modified afterwards: call
+    /// [`Layer::rebuild_index`] then.
+    index: RTree<IndexEntry>,
+}
+
+/// Tableau 10 palette: distinct, readable on light and dark base maps.
+const PALETTE: [[u8; 3]; 10] = [
+    [0x4E, 0x79, 0xA7],
+    [0xF2, 0x8E, 0x2B],
+    [0xE1, 0x57, 0x59],
+    [0x76, 0xB7, 0xB2],
+    [0x59, 0xA1, 0x4F],
+    [0xED, 0xC9, 0x48],
+    [0xB0, 0x7A, 0xA1],
+    [0xFF, 0x9D, 0xA7],
+    [0x9C, 0x75, 0x5F],
+    [0xBA, 0xB0, 0xAC],
+];
+
+/// Property names tried, in order, for the default label (compared case-insensitively).
+const LABEL_CANDIDATES: [&str; 5] = ["name", "title", "label", "name_en", "id"];
+
+impl Layer {
+    /// Builds a layer and its spatial index. Features without a bounding box (empty geometries) are kept but
+    /// never found by the spatial queries. `stats` is taken as given.
+    #[must_use]
+    pub fn new(
+        name: impl Into<String>,
+        source_path: Option<PathBuf>,
+        features: Vec<LayerFeature>,
+        stats: ImportStats,
+    ) -> Self {
+        let label_property = LABEL_CANDIDATES.iter().find_map(|candidate| {
+            stats.property_names.iter().find(|p| p.eq_ignore_ascii_case(candidate)).cloned()
+        });
+        let mut layer = Self {
+            name: name.into(),
+            source_path,
+            features,
+            stats,
+            style: LayerStyle { label_property, ..LayerStyle::default() },
+            index: RTree::new(),
+        };
+        layer.rebuild_index();
+        layer
+    }
+
+    /// Rebuilds the R-tree from `features` (after features were added, removed or edited).
+    pub fn rebuild_index(&mut self) {
+        let entries: Vec<IndexEntry> = self
+            .features
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| {
+                let rect = f.geometry.bounding_rect()?;
+                Some(GeomWithData::new(
+                    Rectangle::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]),
+                    i,
+                ))
+            })
+            .collect();
+        self.index = RTree::bulk_load(entries);
+    }
+
+    /// Number of envelopes in the spatial index.
+    #[must_use]
+    pub fn indexed_len(&self) -> usize {
+        self.index.size()
+    }
+
+    /// Distinct colour number `index` (cycling through a 10-colour palette), for giving each new layer its own
+    /// colour.
+    #[must_use]
+    pub fn default_color(index: usize) -> [u8; 3] {
+        PALETTE[index % PALETTE.len()]
+    }
+
+    /// The feature nearest to (`lon`, `lat`) within `tolerance_deg`, by planar distance in degrees: points and
+    /// lines by distance, polygons when the point is inside or within the tolerance of the boundary. Points
+    /// and lines within the tolerance win over a polygon that merely contains the position; among polygons
+    /// containing it the one with the smallest envelope wins. Uses the R-tree.
+    #[must_use]
+    pub fn hit_test(&self, lon: f64, lat: f64, tolerance_deg: f64) -> Option<usize> {
+        if !(lon.is_finite() && lat.is_finite() && tolerance_deg.is_finite()) {
+            return None;
+        }
+        let tol = tolerance_deg.abs();
+        let point = Point::new(lon, lat);
+        let envelope = AABB::from_corners([lon - tol, lat - tol], [lon + tol, lat + tol]);
+        let mut best: Option<((u8, f64, f64), usize)> = None;
+        for entry in self.index.locate_in_envelope_intersecting(&envelope) {
+            let i = entry.data;
+            let Some(feature) = self.features.get(i) else { continue };
+            let distance = Euclidean.distance(&point, &feature.geometry);
+            if distance.is_nan() || distance > tol {
+                continue;
+            }
+            // Inside an areal geometry: a weaker hit than a nearby point or line.
+            let inside_area = distance == 0.0 && has_area(&feature.geometry);
+            let envelope_area = if inside_area {
+                let env = entry.geom().envelope();
+                (env.upper()[0] - env.lower()[0]) * (env.upper()[1] - env.lower()[1])
+            } else {
+                0.0
+            };
+            let key = (u8::from(inside_area), distance, envelope_area);
+            // Ties go to the later feature, which is drawn on top.
+            let better = match &best {
+                None => true,
+                Some((best_key, best_i)) => {
+                    key.partial_cmp(best_key).is_some_and(|o| o.is_lt()) || (key == *best_key && i > *best_i)
+                }
+            };
+            if better {
+                best = Some((key, i));
+            }
+        }
+        best.map(|(_, i)| i)
+    }
+
+    /// Indices (ascending) of the features whose geometry intersects the rectangle, in degrees. `west > east`
+    /// means the rectangle crosses the antimeridian.
+    #[must_use]
+    pub fn features_in_rect(&self, west: f64, south: f64, east: f64, north: f64) -> Vec<usize> {
+        let mut found: Vec<usize> = rect_parts(west, south, east, north)
+            .into_iter()
+            .flatten()
+            .flat_map(|(w, s, e, n)| {
+                let rect = Rect::new((w, s), (e, n));
+                self.index
+                    .locate_in_envelope_intersecting(&AABB::from_corners([w, s], [e, n]))
+                    .filter(move |entry| {
+                        self.features.get(entry.data).is_some_and(|f| f.geometry.intersects(&rect))
+                    })
+                    .map(|entry| entry.data)
+            })
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// Indices (unordered) of the features whose envelope intersects the rectangle, in degrees: the cheap
+    /// viewport-culling query. `west > east` means the rectangle crosses the antimeridian.
+    pub fn visible_in(&self, west: f64, south: f64, east: f64, north: f64) -> impl Iterator<Item = usize> + '_ {
+        rect_parts(west, south, east, north).into_iter().flatten().flat_map(move |(w, s, e, n)| {
+            self.index.locate_in_envelope_intersecting(&AABB::from_corners([w, s], [e, n])).map(|entry| entry.data)
+        })
+    }
+}
+
+/// Splits a query rectangle at the antimeridian when `west > east`; `None` parts are empty. Non-finite input gives
+/// no parts.
+fn rect_parts(west: f64, south: f64, east: f64, north: f64) -> [Option<(f64, f64, f64, f64)>; 2] {
+    if ![west, south, east, north].iter().all(|v| v.is_finite()) {
+        return [None, None];
+    }
+    let (south, north) = if south <= north { (south, north) } else { (north, south) };
+    if west <= east {
+        [Some((west, south, east, north)), None]
+    } else {
+        [Some((west, south, 180.0_f64.max(west), north)), Some((-180.0_f64.min(east), south, east, north))]
+    }
+}
+
+/// Whether the geometry has a polygonal part.
+fn has_area(geometry: &Geometry<f64>) -> bool {
+    match geometry {
+        Geometry::Polygon(_) | Geometry::MultiPolygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => true,
+        Geometry::GeometryCollection(gc) => gc.iter().any(has_area),
+        _ => false,
+    }
+}
+
+/// The GeoJSON type name of a geometry (`Line`, `Rect` and `Triangle`, which GeoJSON lacks, are named after the
+/// GeoJSON type they are written as).
+#[must_use]
+pub fn geometry_type_name(geometry: &Geometry<f64>) -> &'static str {
+    match geometry {
+        Geometry::Point(_) => "Point",
+        Geometry::MultiPoint(_) => "MultiPoint",
+        Geometry::Line(_) | Geometry::LineString(_) => "LineString",
+        Geometry::MultiLineString(_) => "MultiLineString",
+        Geometry::Polygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => "Polygon",
+        Geometry::MultiPolygon(_) => "MultiPolygon",
+        Geometry::GeometryCollection(_) => "GeometryCollection",
+    }
+}
+
+/// Number of coordinates of a geometry, in the order [`LayerFeature::z`] uses.
+#[must_use]
+pub fn coordinate_count(geometry: &Geometry<f64>) -> usize {
+    geometry.coords_count()
+}

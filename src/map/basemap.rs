@@ -1,0 +1,198 @@
+//! The built-in vector basemap, drawn from data/ with no network: provinces, rivers, towns, country names and a
+//! graticule.
+
+use super::style::MapStyle;
+use super::{LabelPlacer, screen};
+use crate::io::bundled::BaseData;
+use crate::model::Side;
+use egui::epaint::{Mesh, PathShape, PathStroke};
+use egui::{Align2, Color32, FontId, Pos2, Shape, Stroke, Ui, Vec2};
+use geo::{BoundingRect, Centroid, TriangulateEarcut};
+use walkers::{MapMemory, Plugin, Projector};
+
+/// Which basemap layers are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BasemapLayers {
+    pub provinces: bool,
+    pub province_names: bool,
+    pub rivers: bool,
+    pub towns: bool,
+    pub country_names: bool,
+    pub graticule: bool,
+}
+
+impl Default for BasemapLayers {
+    fn default() -> Self {
+        Self { provinces: true, province_names: true, rivers: true, towns: true, country_names: true, graticule: true }
+    }
+}
+
+struct ProvinceShape {
+    name: String,
+    side: Side,
+    /// Triangulated fill in lon/lat.
+    vertices: Vec<[f64; 2]>,
+    indices: Vec<u32>,
+    rings: Vec<Vec<[f64; 2]>>,
+    label_at: [f64; 2],
+    bbox: [f64; 4],
+}
+
+/// Basemap geometry prepared once (triangulated provinces, label points).
+pub struct BaseGeometry {
+    provinces: Vec<ProvinceShape>,
+    country_labels: Vec<(String, [f64; 2])>,
+}
+
+impl BaseGeometry {
+    pub fn build(base: &BaseData) -> Self {
+        let mut provinces = Vec::new();
+        for r in &base.regions {
+            let mut vertices = Vec::new();
+            let mut indices = Vec::new();
+            let mut rings = Vec::new();
+            for poly in &r.area.0 {
+                let raw = poly.earcut_triangles_raw();
+                let offset = vertices.len() as u32;
+                vertices.extend(raw.vertices.iter().copied());
+                indices.extend(raw.triangle_indices.iter().map(|&i| offset + i as u32));
+                rings.push(poly.exterior().0.iter().map(|c| [c.x, c.y]).collect());
+                for hole in poly.interiors() {
+                    rings.push(hole.0.iter().map(|c| [c.x, c.y]).collect());
+                }
+            }
+            let label_at = r.area.centroid().map(|c| [c.x(), c.y()]).unwrap_or([0.0, 0.0]);
+            let bbox = r.area.bounding_rect().map(|b| [b.min().x, b.min().y, b.max().x, b.max().y]).unwrap_or_default();
+            provinces.push(ProvinceShape { name: r.name.clone(), side: r.side, vertices, indices, rings, label_at, bbox });
+        }
+        // Country names sit at the centre of the border provinces on each side, where the planner looks.
+        let border_names = ["Khatlon", "Gorno-Badakhshan", "Balkh", "Kunduz", "Takhar", "Badakhshan"];
+        let mut country_labels = Vec::new();
+        for (side, label) in [(Side::Tajikistan, "TAJIKISTAN"), (Side::Afghanistan, "AFGHANISTAN")] {
+            let pts: Vec<[f64; 2]> = provinces
+                .iter()
+                .filter(|p| p.side == side && border_names.contains(&p.name.as_str()))
+                .map(|p| p.label_at)
+                .collect();
+            if !pts.is_empty() {
+                let n = pts.len() as f64;
+                let c = [pts.iter().map(|p| p[0]).sum::<f64>() / n, pts.iter().map(|p| p[1]).sum::<f64>() / n];
+                let c = if side == Side::Tajikistan { [c[0], c[1] + 0.35] } else { [c[0], c[1] - 0.35] };
+                country_labels.push((label.to_owned(), c));
+            }
+        }
+        Self { provinces, country_labels }
+    }
+}
+
+/// Draws the vector basemap.
+pub struct BasemapPlugin<'a> {
+    pub base: &'a BaseData,
+    pub geometry: &'a BaseGeometry,
+    pub layers: BasemapLayers,
+    pub style: MapStyle,
+    /// 0…1; lowered when a raster basemap is shown underneath.
+    pub fill_opacity: f32,
+}
+
+fn viewport(projector: &Projector) -> [f64; 4] {
+    let r = projector.clip_rect();
+    let a = projector.unproject(r.left_bottom().to_vec2());
+    let b = projector.unproject(r.right_top().to_vec2());
+    [a.x(), a.y(), b.x(), b.y()]
+}
+
+fn overlaps(b: [f64; 4], v: [f64; 4]) -> bool {
+    b[0] <= v[2] && b[2] >= v[0] && b[1] <= v[3] && b[3] >= v[1]
+}
+
+impl Plugin for BasemapPlugin<'_> {
+    fn run(self: Box<Self>, ui: &mut Ui, _response: &egui::Response, projector: &Projector, _memory: &MapMemory) {
+        let painter = ui.painter().clone();
+        let zoom = projector.zoom();
+        let view = viewport(projector);
+        let style = self.style;
+        if self.layers.provinces {
+            for p in self.geometry.provinces.iter().filter(|p| overlaps(p.bbox, view)) {
+                let fill = if p.side == Side::Tajikistan { style.tajik_fill() } else { style.afghan_fill() };
+                let fill = fill.gamma_multiply(self.fill_opacity);
+                let mut mesh = Mesh::default();
+                for v in &p.vertices {
+                    mesh.colored_vertex(screen(projector, v[0], v[1]), fill);
+                }
+                mesh.indices.extend_from_slice(&p.indices);
+                painter.add(Shape::mesh(mesh));
+            }
+            for p in self.geometry.provinces.iter().filter(|p| overlaps(p.bbox, view)) {
+                for ring in &p.rings {
+                    let pts: Vec<Pos2> = ring.iter().map(|c| screen(projector, c[0], c[1])).collect();
+                    painter.add(Shape::Path(PathShape::line(pts, PathStroke::new(0.8, style.province_outline()))));
+                }
+            }
+        }
+        if self.layers.graticule {
+            let step = if zoom >= 8.0 { 0.25 } else if zoom >= 6.5 { 0.5 } else { 1.0 };
+            let (w, s, e, n) = ((view[0] / step).floor() * step, (view[1] / step).floor() * step, view[2], view[3]);
+            let stroke = Stroke::new(0.7, style.graticule());
+            let mut lon = w;
+            while lon <= e {
+                painter.line_segment([screen(projector, lon, s), screen(projector, lon, n)], stroke);
+                let p = screen(projector, lon, n);
+                painter.text(p + Vec2::new(3.0, 14.0), Align2::LEFT_TOP, format!("{lon:.2}°E").replace(".00", ""), FontId::proportional(10.0), style.faint_text());
+                lon += step;
+            }
+            let mut lat = s;
+            while lat <= n {
+                painter.line_segment([screen(projector, w, lat), screen(projector, e, lat)], stroke);
+                let p = screen(projector, view[0], lat);
+                painter.text(p + Vec2::new(4.0, -2.0), Align2::LEFT_BOTTOM, format!("{lat:.2}°N").replace(".00", ""), FontId::proportional(10.0), style.faint_text());
+                lat += step;
+            }
+        }
+        if self.layers.rivers {
+            let stroke = PathStroke::new(if zoom >= 8.0 { 2.2 } else { 1.5 }, style.river());
+            let mut labels = LabelPlacer::default();
+            for r in &self.base.rivers {
+                for line in &r.lines.0 {
+                    let pts: Vec<Pos2> = line.0.iter().map(|c| screen(projector, c.x, c.y)).collect();
+                    if pts.len() >= 2 {
+                        // Label the river at the visible point closest to the middle of its visible part.
+                        let visible: Vec<Pos2> = pts.iter().copied().filter(|p| painter.clip_rect().contains(*p)).collect();
+                        painter.add(Shape::Path(PathShape::line(pts, stroke.clone())));
+                        if let Some(mid) = visible.get(visible.len() / 2) {
+                            labels.label(&painter, *mid + Vec2::new(0.0, 6.0), Align2::CENTER_TOP, &r.name, FontId::proportional(11.0), style.river(), Color32::TRANSPARENT);
+                        }
+                    }
+                }
+            }
+        }
+        let mut labels = LabelPlacer::default();
+        if self.layers.country_names {
+            for (name, at) in &self.geometry.country_labels {
+                let spaced: String = name.chars().flat_map(|c| [c, ' ']).collect();
+                labels.label(&painter, screen(projector, at[0], at[1]), Align2::CENTER_CENTER, spaced.trim_end(), FontId::proportional(17.0), style.faint_text(), Color32::TRANSPARENT);
+            }
+        }
+        if self.layers.provinces && self.layers.province_names && zoom >= 6.5 {
+            for p in self.geometry.provinces.iter().filter(|p| overlaps(p.bbox, view)) {
+                labels.label(&painter, screen(projector, p.label_at[0], p.label_at[1]), Align2::CENTER_CENTER, &p.name, FontId::proportional(12.0), style.faint_text(), Color32::TRANSPARENT);
+            }
+        }
+        if self.layers.towns {
+            // Bigger towns first; how many depends on the zoom.
+            let limit = if zoom < 6.5 { 12 } else if zoom < 7.5 { 30 } else if zoom < 8.5 { 70 } else { usize::MAX };
+            for t in self.base.towns.iter().take(limit) {
+                let (lon, lat) = (t.position.x(), t.position.y());
+                if lon < view[0] || lon > view[2] || lat < view[1] || lat > view[3] {
+                    continue;
+                }
+                let p = screen(projector, lon, lat);
+                let r = if t.population > 100_000 { 3.5 } else { 2.5 };
+                let placed = labels.label(&painter, p + Vec2::new(5.0, 0.0), Align2::LEFT_CENTER, &t.name, FontId::proportional(11.5), style.text(), style.label_bg());
+                if placed || zoom >= 8.0 {
+                    painter.circle(p, r, style.text(), Stroke::new(1.0, style.background()));
+                }
+            }
+        }
+    }
+}

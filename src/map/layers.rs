@@ -1,0 +1,199 @@
+//! Imported GeoJSON layers: culled to the viewport, decimated to the pixel grid, styled by simplestyle-spec
+//! properties or the layer's own style.
+
+use super::screen;
+use super::style::MapStyle;
+use super::LabelPlacer;
+use crate::io::layer::{FeatureStyle, Layer, MarkerSize};
+use egui::epaint::{PathShape, PathStroke};
+use egui::{Align2, Color32, FontId, Pos2, Shape, Stroke, Ui, Vec2};
+use geo::{Geometry, LineString};
+use std::collections::HashSet;
+use walkers::{MapMemory, Plugin, Projector};
+
+pub struct LayersPlugin<'a> {
+    pub layers: &'a [Layer],
+    /// (layer, feature) to highlight.
+    pub highlight: Option<(usize, usize)>,
+    pub style: MapStyle,
+}
+
+fn color(c: [u8; 3], alpha: f32) -> Color32 {
+    Color32::from_rgba_unmultiplied(c[0], c[1], c[2], (alpha.clamp(0.0, 1.0) * 255.0) as u8)
+}
+
+/// Projects a line, dropping vertices closer than a pixel to the last kept one.
+fn project_simplified(projector: &Projector, line: &LineString<f64>, out: &mut Vec<Pos2>) {
+    out.clear();
+    for c in &line.0 {
+        let p = screen(projector, c.x, c.y);
+        if out.last().is_none_or(|l: &Pos2| (l.x - p.x).abs() >= 1.0 || (l.y - p.y).abs() >= 1.0) {
+            out.push(p);
+        }
+    }
+    if let (Some(last_c), Some(last)) = (line.0.last(), out.last()) {
+        let p = screen(projector, last_c.x, last_c.y);
+        if *last != p {
+            out.push(p);
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Look {
+    color: [u8; 3],
+    opacity: f32,
+    width_px: f32,
+}
+
+impl Look {
+    fn of(layer: &Layer) -> Self {
+        Self { color: layer.style.color, opacity: layer.style.opacity, width_px: layer.style.width_px }
+    }
+}
+
+struct Painting<'p> {
+    painter: &'p egui::Painter,
+    projector: &'p Projector<'p>,
+    buf: Vec<Pos2>,
+    cells: HashSet<(i32, i32)>,
+}
+
+impl Painting<'_> {
+    fn line(&mut self, l: &LineString<f64>, stroke: Stroke) {
+        project_simplified(self.projector, l, &mut self.buf);
+        if self.buf.len() >= 2 {
+            self.painter.add(Shape::Path(PathShape::line(std::mem::take(&mut self.buf), PathStroke::from(stroke))));
+        }
+    }
+    fn point(&mut self, lon: f64, lat: f64, r: f32, fill: Color32, outline: Color32) {
+        let p = screen(self.projector, lon, lat);
+        if !self.painter.clip_rect().contains(p) {
+            return;
+        }
+        // One marker per 2-px cell: dense layers stay cheap at low zoom and look the same.
+        if !self.cells.insert(((p.x / 2.0) as i32, (p.y / 2.0) as i32)) {
+            return;
+        }
+        if r <= 2.5 {
+            self.painter.rect_filled(egui::Rect::from_center_size(p, Vec2::splat(r * 2.0)), 0.0, fill);
+        } else {
+            self.painter.circle(p, r, fill, Stroke::new(1.0, outline));
+        }
+    }
+    fn geometry(&mut self, g: &Geometry<f64>, st: &FeatureStyle, look: Look, emphasis: f32) {
+        let base = look.color;
+        let opacity = look.opacity;
+        let stroke_c = color(st.stroke.unwrap_or(base), st.stroke_opacity.unwrap_or(1.0) * opacity);
+        let width = st.stroke_width.unwrap_or(look.width_px) + emphasis;
+        let stroke = Stroke::new(width, stroke_c);
+        match g {
+            Geometry::Point(p) => {
+                let r = match st.marker_size {
+                    Some(MarkerSize::Small) => 3.0,
+                    Some(MarkerSize::Large) => 7.0,
+                    _ => 4.5,
+                } + emphasis;
+                let fill = color(st.marker_color.unwrap_or(base), opacity);
+                self.point(p.x(), p.y(), r, fill, Color32::from_black_alpha((200.0 * opacity) as u8));
+            }
+            Geometry::MultiPoint(mp) => {
+                for p in &mp.0 {
+                    self.geometry(&Geometry::Point(*p), st, look, emphasis);
+                }
+            }
+            Geometry::Line(l) => self.line(&LineString::from(vec![l.start, l.end]), stroke),
+            Geometry::LineString(l) => self.line(l, stroke),
+            Geometry::MultiLineString(m) => {
+                for l in &m.0 {
+                    self.line(l, stroke);
+                }
+            }
+            Geometry::Polygon(p) => {
+                let fill = color(st.fill.unwrap_or(base), st.fill_opacity.unwrap_or(0.2) * opacity);
+                project_simplified(self.projector, p.exterior(), &mut self.buf);
+                if self.buf.len() >= 3 && p.interiors().is_empty() && fill.a() > 0 {
+                    // egui fills convex paths only; a concave ring gets a translucent fan, which reads fine as a tint.
+                    self.painter.add(Shape::Path(PathShape::convex_polygon(self.buf.clone(), fill, Stroke::NONE)));
+                }
+                self.line(p.exterior(), stroke);
+                for h in p.interiors() {
+                    self.line(h, stroke);
+                }
+            }
+            Geometry::MultiPolygon(m) => {
+                for p in &m.0 {
+                    self.geometry(&Geometry::Polygon(p.clone()), st, look, emphasis);
+                }
+            }
+            Geometry::GeometryCollection(c) => {
+                for g in &c.0 {
+                    self.geometry(g, st, look, emphasis);
+                }
+            }
+            Geometry::Rect(r) => self.geometry(&Geometry::Polygon(r.to_polygon()), st, look, emphasis),
+            Geometry::Triangle(t) => self.geometry(&Geometry::Polygon(t.to_polygon()), st, look, emphasis),
+        }
+    }
+}
+
+impl Plugin for LayersPlugin<'_> {
+    fn run(self: Box<Self>, ui: &mut Ui, _response: &egui::Response, projector: &Projector, _memory: &MapMemory) {
+        let painter = ui.painter().clone();
+        let r = projector.clip_rect();
+        let a = projector.unproject(r.left_bottom().to_vec2());
+        let b = projector.unproject(r.right_top().to_vec2());
+        let mut labels = LabelPlacer::default();
+        // The first layer in the list is drawn on top.
+        for (li, layer) in self.layers.iter().enumerate().rev() {
+            if !layer.style.visible {
+                continue;
+            }
+            let mut painting = Painting { painter: &painter, projector, buf: Vec::new(), cells: HashSet::new() };
+            for fi in layer.visible_in(a.x(), a.y(), b.x(), b.y()) {
+                let Some(f) = layer.features.get(fi) else { continue };
+                painting.geometry(&f.geometry, &f.style, Look::of(layer), 0.0);
+            }
+            if let Some(prop) = &layer.style.label_property {
+                for fi in layer.visible_in(a.x(), a.y(), b.x(), b.y()).take(2000) {
+                    let Some(f) = layer.features.get(fi) else { continue };
+                    let Some(text) = f.properties.get(prop).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())) else { continue };
+                    if let Some(p) = label_point(&f.geometry) {
+                        let pos = screen(projector, p[0], p[1]);
+                        labels.label(&painter, pos + Vec2::new(6.0, 0.0), Align2::LEFT_CENTER, &text, FontId::proportional(11.0), self.style.text(), self.style.label_bg());
+                    }
+                }
+            }
+            if let Some((hl, hf)) = self.highlight {
+                if hl == li {
+                    if let Some(f) = layer.features.get(hf) {
+                        let halo = Look { color: [0xff, 0xe0, 0x3d], opacity: 1.0, width_px: layer.style.width_px };
+                        let mut p2 = Painting { painter: &painter, projector, buf: Vec::new(), cells: HashSet::new() };
+                        p2.geometry(&f.geometry, &FeatureStyle::default(), halo, 4.0);
+                        let mut p3 = Painting { painter: &painter, projector, buf: Vec::new(), cells: HashSet::new() };
+                        p3.geometry(&f.geometry, &f.style, Look::of(layer), 1.0);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Where to put a feature's label: a point, a line's middle vertex, a polygon's first exterior vertex.
+pub fn label_point(g: &Geometry<f64>) -> Option<[f64; 2]> {
+    match g {
+        Geometry::Point(p) => Some([p.x(), p.y()]),
+        Geometry::LineString(l) => l.0.get(l.0.len() / 2).map(|c| [c.x, c.y]),
+        Geometry::MultiLineString(m) => m.0.first().and_then(|l| l.0.get(l.0.len() / 2)).map(|c| [c.x, c.y]),
+        Geometry::Polygon(p) => {
+            use geo::Centroid;
+            p.centroid().map(|c| [c.x(), c.y()])
+        }
+        Geometry::MultiPoint(m) => m.0.first().map(|p| [p.x(), p.y()]),
+        Geometry::MultiPolygon(m) => {
+            use geo::Centroid;
+            m.centroid().map(|c| [c.x(), c.y()])
+        }
+        _ => None,
+    }
+}

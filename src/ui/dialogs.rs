@@ -1,0 +1,55 @@
+//! Native file dialogs (rfd). Tests drive the same code paths with explicit paths instead.
+
+use crate::app::TileKind;
+use crate::io::export::ExportFormat;
+use crate::map::tiles::BasemapChoice;
+use std::path::{Path, PathBuf};
+
+const PLAN_EXT: &[&str] = &["geojson", "json"];
+
+fn dialog_in(dir_of: Option<&Path>) -> rfd::FileDialog {
+    let d = rfd::FileDialog::new();
+    match dir_of.and_then(|p| p.parent()) {
+        Some(dir) if dir.is_dir() => d.set_directory(dir),
+        _ => d,
+    }
+}
+
+pub fn open_plan_path(current: Option<&Path>) -> Option<PathBuf> {
+    dialog_in(current).set_title("Open plan").add_filter("borderplan plan (GeoJSON)", PLAN_EXT).pick_file()
+}
+
+pub fn save_plan_path(current: Option<&Path>) -> Option<PathBuf> {
+    let name = current.and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "rollout-plan.geojson".into());
+    dialog_in(current).set_title("Save plan as").add_filter("borderplan plan (GeoJSON)", PLAN_EXT).set_file_name(name).save_file()
+}
+
+pub fn import_paths() -> Vec<PathBuf> {
+    rfd::FileDialog::new()
+        .set_title("Import GeoJSON layers")
+        .add_filter("GeoJSON", &["geojson", "json"])
+        .add_filter("All files", &["*"])
+        .pick_files()
+        .unwrap_or_default()
+}
+
+pub fn export_path(format: ExportFormat, current: Option<&Path>) -> Option<PathBuf> {
+    let stem = current.and_then(|p| p.file_stem()).map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "rollout-plan".into());
+    dialog_in(current)
+        .set_title(format!("Export plan as {}", format.label()))
+        .add_filter(format.label(), &[format.extension()])
+        .set_file_name(format!("{stem}-export.{}", format.extension()))
+        .save_file()
+}
+
+pub fn png_path() -> Option<PathBuf> {
+    rfd::FileDialog::new().set_title("Export map image").add_filter("PNG image", &["png"]).set_file_name("borderplan-map.png").save_file()
+}
+
+pub fn tiles_path(kind: TileKind) -> Option<BasemapChoice> {
+    match kind {
+        TileKind::MbTiles => rfd::FileDialog::new().set_title("Open MBTiles").add_filter("MBTiles", &["mbtiles"]).pick_file().map(BasemapChoice::MbTiles),
+        TileKind::PmTiles => rfd::FileDialog::new().set_title("Open PMTiles").add_filter("PMTiles", &["pmtiles"]).pick_file().map(BasemapChoice::PmTiles),
+        TileKind::Folder => rfd::FileDialog::new().set_title("Choose a z/x/y tile folder").pick_folder().map(BasemapChoice::Folder),
+    }
+}

@@ -1,0 +1,150 @@
+//! Left panel: basemap, reference layers, plan overlays, imported layers, legend.
+
+use crate::app::{App, Command, TileKind};
+use crate::map::style::rgb;
+use crate::map::tiles::BasemapChoice;
+use crate::model::palette;
+use egui::{Color32, RichText, Ui};
+
+pub fn layers_panel_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
+    let mut out = Vec::new();
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.heading("Layers");
+        egui::CollapsingHeader::new("Basemap").default_open(true).show(ui, |ui| {
+            let current = app.settings.basemap.clone();
+            for choice in [BasemapChoice::Vector, BasemapChoice::OpenStreetMap] {
+                if ui.radio(current == choice, choice.label()).clicked() && current != choice {
+                    out.push(Command::SetBasemap(choice));
+                }
+            }
+            if matches!(current, BasemapChoice::MbTiles(_) | BasemapChoice::PmTiles(_) | BasemapChoice::Folder(_)) {
+                let _ = ui.radio(true, current.label());
+            }
+            ui.horizontal_wrapped(|ui| {
+                if ui.small_button("MBTiles…").clicked() {
+                    out.push(Command::OpenTilesDialog(TileKind::MbTiles));
+                }
+                if ui.small_button("PMTiles…").clicked() {
+                    out.push(Command::OpenTilesDialog(TileKind::PmTiles));
+                }
+                if ui.small_button("Tile folder…").clicked() {
+                    out.push(Command::OpenTilesDialog(TileKind::Folder));
+                }
+            });
+            ui.add_enabled(
+                current != BasemapChoice::Vector,
+                egui::Slider::new(&mut app.settings.tile_opacity, 0.0..=1.0).text("tile opacity"),
+            );
+        });
+        egui::CollapsingHeader::new("Reference (offline)").default_open(true).show(ui, |ui| {
+            let l = &mut app.settings.basemap_layers;
+            ui.checkbox(&mut l.provinces, "Provinces");
+            ui.add_enabled(l.provinces, egui::Checkbox::new(&mut l.province_names, "Province names"));
+            ui.checkbox(&mut l.rivers, "Rivers");
+            ui.checkbox(&mut l.towns, "Towns");
+            ui.checkbox(&mut l.country_names, "Country names");
+            ui.checkbox(&mut l.graticule, "Graticule");
+        });
+        egui::CollapsingHeader::new("Plan").default_open(true).show(ui, |ui| {
+            let o = &mut app.settings.overlays;
+            ui.checkbox(&mut o.border, "Border line");
+            ui.checkbox(&mut o.km_posts, "Km posts");
+            ui.checkbox(&mut o.segments, "Segments (by stage)");
+            ui.checkbox(&mut o.outposts, "Outposts (sample)");
+            ui.add_enabled(o.outposts, egui::Checkbox::new(&mut o.outpost_labels, "Outpost labels"));
+            ui.checkbox(&mut o.gaps, "Coverage gaps");
+            ui.checkbox(&mut o.range_rings, "Sensor range rings");
+        });
+        egui::CollapsingHeader::new(format!("Imported layers ({})", app.layers.len())).default_open(true).show(ui, |ui| {
+            if app.layers.is_empty() {
+                ui.weak("None yet. File › Import layer…, or drop GeoJSON files on the window.");
+            }
+            if ui.button("Import layer…").clicked() {
+                out.push(Command::ImportDialog);
+            }
+            let n = app.layers.len();
+            for i in 0..n {
+                let Some(layer) = app.layers.get_mut(i) else { continue };
+                ui.separator();
+                ui.horizontal(|ui| {
+                    ui.checkbox(&mut layer.style.visible, "");
+                    let mut c = Color32::from_rgb(layer.style.color[0], layer.style.color[1], layer.style.color[2]);
+                    if ui.color_edit_button_srgba(&mut c).changed() {
+                        layer.style.color = [c.r(), c.g(), c.b()];
+                    }
+                    ui.label(RichText::new(&layer.name).strong()).on_hover_text(
+                        layer.source_path.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+                    );
+                });
+                ui.weak(format!(
+                    "{} features{}{}",
+                    layer.stats.features,
+                    if layer.stats.skipped > 0 { format!(", {} skipped", layer.stats.skipped) } else { String::new() },
+                    if layer.stats.null_geometries > 0 { format!(", {} no geometry", layer.stats.null_geometries) } else { String::new() }
+                ));
+                ui.add(egui::Slider::new(&mut layer.style.opacity, 0.0..=1.0).text("opacity"));
+                ui.add(egui::Slider::new(&mut layer.style.width_px, 0.5..=8.0).text("width"));
+                let current = layer.style.label_property.clone().unwrap_or_else(|| "(none)".into());
+                egui::ComboBox::from_id_salt(("label", i)).selected_text(format!("label: {current}")).show_ui(ui, |ui| {
+                    ui.selectable_value(&mut layer.style.label_property, None, "(none)");
+                    for p in layer.stats.property_names.clone() {
+                        ui.selectable_value(&mut layer.style.label_property, Some(p.clone()), p);
+                    }
+                });
+                ui.horizontal_wrapped(|ui| {
+                    if ui.small_button("⬆").on_hover_text("Move up (draw on top)").clicked() {
+                        out.push(Command::MoveLayer { index: i, up: true });
+                    }
+                    if ui.small_button("⬇").on_hover_text("Move down").clicked() {
+                        out.push(Command::MoveLayer { index: i, up: false });
+                    }
+                    if ui.small_button("Zoom").clicked() {
+                        out.push(Command::ZoomToLayer(i));
+                    }
+                    if ui.small_button("Table").clicked() {
+                        app.ui.attribute_table = Some(i);
+                    }
+                    if ui.small_button("Remove").clicked() {
+                        out.push(Command::RemoveLayer(i));
+                    }
+                });
+                ui.horizontal_wrapped(|ui| {
+                    let points = layer.stats.by_type.get("Point").copied().unwrap_or(0);
+                    let lines = layer.stats.by_type.get("LineString").copied().unwrap_or(0) + layer.stats.by_type.get("MultiLineString").copied().unwrap_or(0);
+                    if points > 0 && ui.small_button("Use as outposts…").clicked() {
+                        let prop = layer.stats.property_names.iter().find(|p| p.eq_ignore_ascii_case("name")).cloned().unwrap_or_default();
+                        app.ui.use_as_outposts = Some((i, prop));
+                    }
+                    if lines > 0 && ui.small_button("Use as border").clicked() {
+                        out.push(Command::UseLayerAsBorder { layer: i });
+                    }
+                });
+            }
+        });
+        ui.separator();
+        legend_ui(ui);
+    });
+    out
+}
+
+pub fn legend_ui(ui: &mut Ui) {
+    ui.label(RichText::new("Legend").strong());
+    let row = |ui: &mut Ui, c: Color32, text: &str, square: bool| {
+        ui.horizontal(|ui| {
+            let (r, p) = ui.allocate_painter(egui::vec2(26.0, 14.0), egui::Sense::hover());
+            let rect = r.rect;
+            if square {
+                p.rect_filled(egui::Rect::from_center_size(rect.center(), egui::vec2(11.0, 11.0)), 1.5, c);
+            } else {
+                p.line_segment([rect.left_center(), rect.right_center()], egui::Stroke::new(5.0, c));
+            }
+            ui.label(text);
+        });
+    };
+    row(ui, rgb(palette::STAGE2), "Stage 2 — 2026–27, selected outposts", false);
+    row(ui, rgb(palette::STAGE3), "Stage 3 — 2027–29, entire frontier", false);
+    row(ui, rgb(palette::UNPLANNED), "Unplanned", false);
+    row(ui, rgb(palette::GAP), "Stage-3 coverage gap", false);
+    row(ui, rgb(palette::STAGE2), "Outpost (colour = stage)", true);
+    ui.weak("Colours: Okabe–Ito, colour-blind safe. Outposts are illustrative sample positions.");
+}

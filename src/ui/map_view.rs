@@ -1,0 +1,286 @@
+//! The central map: walkers with our plugins, and the interaction (select, box select, measure, hover,
+//! context menu) turned into commands.
+
+use crate::app::selection::SelectMode;
+use crate::app::{App, Command, Tool};
+use crate::map::basemap::BasemapPlugin;
+use crate::map::layers::LayersPlugin;
+use crate::map::overlays::PlanOverlay;
+use crate::map::picking::ScreenMap;
+use crate::map::style::{MapStyle, rgb};
+use crate::map::{ProjectorMap, screen};
+use crate::model::{Edit, Target, palette};
+use egui::{Align2, Color32, FontId, Pos2, Rect, Stroke, Ui, Vec2};
+use geo::{Distance, Geodesic};
+use walkers::{Map, lon_lat};
+
+/// Pixels within which a click hits a feature.
+pub const PICK_TOLERANCE_PX: f32 = 8.0;
+
+pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let style = MapStyle { dark: app.settings.dark };
+    let rect = ui.available_rect_before_wrap();
+    app.map_rect = rect;
+    if app.needs_fit && rect.width() > 50.0 {
+        let b = app.border_bounds();
+        crate::map::fit::frame(&mut app.map_memory, b, rect.size(), 11.0);
+        app.needs_fit = false;
+    }
+    ui.painter().rect_filled(rect, 0.0, style.background());
+
+    let (shift, ctrl) = ui.input(|i| (i.modifiers.shift, i.modifiers.command));
+    let box_mode = shift && app.tool == Tool::Select;
+    let b = app.border_bounds();
+    let home = lon_lat((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0);
+    let gaps: Vec<(f64, f64)> = match app.timeline {
+        Some(q) => app.derived.timeline_coverage(&app.plan, q).gaps.clone(),
+        None => app.derived.coverage_stage3.gaps.clone(),
+    };
+    let opacity = app.settings.tile_opacity;
+    let tiles = app.raster.as_mut().map(|r| r.tiles_mut());
+    let has_tiles = tiles.is_some();
+    let mut map = Map::new(None, &mut app.map_memory, home).double_click_to_zoom(true);
+    if let Some(t) = tiles {
+        map = map.with_layer(t, opacity);
+    }
+    if box_mode {
+        map = map.drag_pan_buttons(egui::DragPanButtons::empty());
+    }
+    map = map
+        .with_plugin(BasemapPlugin {
+            base: &app.base,
+            geometry: &app.base_geometry,
+            layers: app.settings.basemap_layers,
+            style,
+            fill_opacity: if has_tiles { 0.25 } else { 1.0 },
+        })
+        .with_plugin(LayersPlugin { layers: &app.layers, highlight: app.layer_pick, style })
+        .with_plugin(PlanOverlay {
+            plan: &app.plan,
+            derived: &app.derived,
+            selection: &app.selection,
+            hover: app.hover.as_ref(),
+            until: app.timeline,
+            gaps: &gaps,
+            layers: app.settings.overlays,
+            style,
+        });
+    let plan = &app.plan;
+    let derived = &app.derived;
+    let overlays = app.settings.overlays;
+    let tool = app.tool;
+    let layers = &app.layers;
+    let measure = &app.measure;
+    let ui_state = &mut app.ui;
+    let out = map.show(ui, |ui, response, projector, _memory| {
+        let sm = ProjectorMap(projector);
+        let painter = ui.painter().clone();
+        let mut hover = None;
+        let mut cursor = None;
+        if let Some(pos) = response.hover_pos() {
+            let ll = sm.to_lon_lat(pos.x, pos.y);
+            cursor = Some(geo::Point::new(ll[0], ll[1]));
+            if overlays.outposts || overlays.segments {
+                hover = derived.pick.pick(plan, &sm, pos.x, pos.y, PICK_TOLERANCE_PX).filter(|t| visible(t, overlays));
+            }
+        }
+        // Box selection with Shift-drag.
+        if box_mode && response.drag_started() {
+            ui_state.box_start = response.interact_pointer_pos();
+        }
+        if let (Some(start), Some(now)) = (ui_state.box_start, response.interact_pointer_pos().or(response.hover_pos())) {
+            let r = Rect::from_two_pos(start, now);
+            painter.rect(r, 0.0, Color32::from_rgba_unmultiplied(0x3d, 0x8b, 0xff, 40), Stroke::new(1.5, Color32::from_rgb(0x3d, 0x8b, 0xff)), egui::StrokeKind::Inside);
+            if response.drag_stopped() || !ui.input(|i| i.pointer.primary_down()) {
+                let a = sm.to_lon_lat(r.min.x, r.max.y);
+                let b = sm.to_lon_lat(r.max.x, r.min.y);
+                let mut targets = Vec::new();
+                if overlays.segments {
+                    targets.extend(derived.pick.segments_in(plan, a[0], a[1], b[0], b[1]));
+                }
+                if overlays.outposts {
+                    targets.extend(derived.pick.outposts_in(plan, a[0], a[1], b[0], b[1]));
+                }
+                commands.push(Command::Select(targets, SelectMode::Add));
+                ui_state.box_start = None;
+            }
+        }
+        if response.clicked() {
+            if let Some(pos) = response.interact_pointer_pos() {
+                match tool {
+                    Tool::Measure => {
+                        let ll = sm.to_lon_lat(pos.x, pos.y);
+                        ui_state.measure_click = Some(geo::Point::new(ll[0], ll[1]));
+                    }
+                    Tool::Select => {
+                        let mode = if shift { SelectMode::Add } else if ctrl { SelectMode::Toggle } else { SelectMode::Replace };
+                        let hit = derived.pick.pick(plan, &sm, pos.x, pos.y, PICK_TOLERANCE_PX).filter(|t| visible(t, overlays));
+                        match hit {
+                            Some(t) => commands.push(Command::Select(vec![t], mode)),
+                            None => {
+                                // Imported layers: show the clicked feature's properties.
+                                let tol = (sm.to_lon_lat(pos.x + PICK_TOLERANCE_PX, pos.y)[0] - sm.to_lon_lat(pos.x, pos.y)[0]).abs();
+                                let ll = sm.to_lon_lat(pos.x, pos.y);
+                                let feature = layers
+                                    .iter()
+                                    .enumerate()
+                                    .filter(|(_, l)| l.style.visible)
+                                    .find_map(|(li, l)| l.hit_test(ll[0], ll[1], tol).map(|fi| (li, fi)));
+                                match feature {
+                                    Some(f) => commands.push(Command::SelectLayerFeature(Some(f))),
+                                    None if mode == SelectMode::Replace => commands.push(Command::ClearSelection),
+                                    None => {}
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Right-click on the border: split, select, zoom.
+        if response.secondary_clicked() {
+            if let Some(pos) = response.interact_pointer_pos() {
+                ui_state.context_km = derived.pick.pick_km(&sm, pos.x, pos.y, PICK_TOLERANCE_PX * 1.5);
+                ui_state.context_hit = derived.pick.pick(plan, &sm, pos.x, pos.y, PICK_TOLERANCE_PX);
+            }
+        }
+        response.context_menu(|ui| {
+            if let Some(km) = ui_state.context_km {
+                ui.label(egui::RichText::new(format!("Border km {km:.1}")).strong());
+                if ui.button("Split segment here").clicked() {
+                    commands.push(Command::Edit(Edit::SplitSegment { km }));
+                    ui.close();
+                }
+            }
+            if let Some(t) = ui_state.context_hit.clone() {
+                if ui.button("Select").clicked() {
+                    commands.push(Command::Select(vec![t.clone()], SelectMode::Replace));
+                    ui.close();
+                }
+                if let Target::Segment(id) = &t {
+                    if ui.button("Merge with next segment").clicked() {
+                        commands.push(Command::Edit(Edit::MergeSegmentWithNext { id: id.clone() }));
+                        ui.close();
+                    }
+                }
+            }
+            if ui.button("Zoom to border (F)").clicked() {
+                commands.push(Command::ZoomToBorder);
+                ui.close();
+            }
+        });
+        // Measure tool drawing.
+        if tool == Tool::Measure && !measure.is_empty() {
+            let mut pts: Vec<Pos2> = measure.iter().map(|p| screen(projector, p.x(), p.y())).collect();
+            if let Some(c) = cursor {
+                pts.push(screen(projector, c.x(), c.y()));
+            }
+            let stroke = Stroke::new(2.5, Color32::from_rgb(0xd6, 0x27, 0x28));
+            painter.add(egui::Shape::dashed_line(&pts, stroke, 8.0, 5.0));
+            let mut total = 0.0;
+            let mut all: Vec<geo::Point<f64>> = measure.clone();
+            if let Some(c) = cursor {
+                all.push(c);
+            }
+            for (i, w) in all.windows(2).enumerate() {
+                let d = Geodesic.distance(w[0], w[1]);
+                total += d;
+                let mid = (pts[i].to_vec2() + pts[i + 1].to_vec2()) / 2.0;
+                painter.text(mid.to_pos2() + Vec2::new(0.0, -8.0), Align2::CENTER_BOTTOM, format!("{:.2} km", d / 1000.0), FontId::proportional(12.0), Color32::from_rgb(0xd6, 0x27, 0x28));
+            }
+            for p in &pts[..measure.len()] {
+                painter.circle(*p, 4.0, Color32::WHITE, stroke);
+            }
+            if let Some(last) = pts.last() {
+                painter.text(*last + Vec2::new(10.0, 10.0), Align2::LEFT_TOP, format!("total {:.2} km", total / 1000.0), FontId::proportional(13.0), Color32::from_rgb(0xd6, 0x27, 0x28));
+            }
+        }
+        // Hover tooltip for outposts and segments.
+        if let (Some(t), Some(pos)) = (&hover, response.hover_pos()) {
+            let text = tooltip_text(plan, t);
+            let galley = painter.layout_no_wrap(text, FontId::proportional(12.5), Color32::WHITE);
+            let r = Rect::from_min_size(pos + Vec2::new(14.0, 14.0), galley.size() + Vec2::splat(10.0));
+            painter.rect_filled(r, 4.0, Color32::from_black_alpha(215));
+            painter.galley(r.min + Vec2::splat(5.0), galley, Color32::WHITE);
+        }
+        (hover, cursor)
+    });
+    let (hover, cursor) = out.inner;
+    app.hover = hover;
+    app.cursor = cursor;
+    if let Some(p) = app.ui.measure_click.take() {
+        app.measure.push(p);
+    }
+    attribution_ui(app, ui, rect);
+    legend_overlay_ui(app, ui, rect);
+    commands
+}
+
+fn visible(t: &Target, o: crate::map::overlays::OverlayLayers) -> bool {
+    match t {
+        Target::Segment(_) => o.segments,
+        Target::Outpost(_) => o.outposts,
+    }
+}
+
+/// Name, km, distance to the border and equipment count.
+pub fn tooltip_text(plan: &crate::model::Plan, t: &Target) -> String {
+    let n = plan.assignments_for(t).count();
+    let stage = plan.target_stage(t, None).map(|s| s.to_string()).unwrap_or_else(|| "unplanned".into());
+    match t {
+        Target::Outpost(id) => match plan.outpost(id) {
+            Some(o) => format!(
+                "{}{}\nkm {:.1} · {:.1} km from the border\n{stage} · {n} assignment(s)",
+                o.name,
+                if o.sample { " (sample)" } else { "" },
+                o.km,
+                o.distance_to_border_m / 1000.0
+            ),
+            None => id.clone(),
+        },
+        Target::Segment(id) => match plan.segments.get(id) {
+            Some(s) => format!("{} ({})\nkm {:.1} – {:.1} · {:.1} km\n{stage} · {n} assignment(s)", s.name, s.id, s.from_km, s.to_km, s.length_km()),
+            None => id.clone(),
+        },
+    }
+}
+
+/// Walkers draws no attribution: the app must, for every raster source.
+fn attribution_ui(app: &App, ui: &Ui, rect: Rect) {
+    let text = match &app.settings.basemap {
+        crate::map::tiles::BasemapChoice::OpenStreetMap => "© OpenStreetMap contributors",
+        crate::map::tiles::BasemapChoice::Vector => "Natural Earth · GeoNames (CC BY 4.0)",
+        _ => "Local tiles · Natural Earth · GeoNames (CC BY 4.0)",
+    };
+    let painter = ui.painter_at(rect);
+    let galley = painter.layout_no_wrap(text.to_owned(), FontId::proportional(11.0), Color32::from_gray(30));
+    let r = Rect::from_min_size(rect.right_bottom() - galley.size() - Vec2::new(10.0, 6.0), galley.size() + Vec2::new(8.0, 4.0));
+    painter.rect_filled(r, 2.0, Color32::from_white_alpha(200));
+    painter.galley(r.min + Vec2::new(4.0, 2.0), galley, Color32::from_gray(30));
+}
+
+/// A compact stage legend in the map's corner, so a screenshot explains itself.
+fn legend_overlay_ui(app: &App, ui: &Ui, rect: Rect) {
+    let painter = ui.painter_at(rect);
+    let style = MapStyle { dark: app.settings.dark };
+    let rows: [(&str, Color32); 4] = [
+        ("Stage 2 (2026–27)", rgb(palette::STAGE2)),
+        ("Stage 3 (2027–29)", rgb(palette::STAGE3)),
+        ("Unplanned", rgb(palette::UNPLANNED)),
+        ("Coverage gap", rgb(palette::GAP)),
+    ];
+    let origin = rect.left_bottom() + Vec2::new(10.0, -10.0 - rows.len() as f32 * 18.0 - 22.0);
+    let bg = Rect::from_min_size(origin, Vec2::new(150.0, rows.len() as f32 * 18.0 + 26.0));
+    painter.rect_filled(bg, 4.0, style.label_bg());
+    let title = match app.timeline {
+        Some(q) => format!("Delivered by {q}"),
+        None => "Deployment stage".into(),
+    };
+    painter.text(origin + Vec2::new(8.0, 6.0), Align2::LEFT_TOP, title, FontId::proportional(12.0), style.text());
+    for (i, (label, c)) in rows.iter().enumerate() {
+        let y = origin.y + 26.0 + i as f32 * 18.0;
+        painter.line_segment([Pos2::new(origin.x + 8.0, y + 6.0), Pos2::new(origin.x + 30.0, y + 6.0)], Stroke::new(5.0, *c));
+        painter.text(Pos2::new(origin.x + 36.0, y), Align2::LEFT_TOP, *label, FontId::proportional(11.5), style.text());
+    }
+}

@@ -1,0 +1,88 @@
+//! Rule findings (click to zoom) and the plan summary with coverage per stage.
+
+use crate::app::selection::SelectMode;
+use crate::app::{App, Command};
+use crate::model::{Severity, Stage, summarize};
+use egui::{Color32, RichText, Ui};
+
+pub fn rules_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
+    let mut out = Vec::new();
+    let f = &app.derived.findings;
+    let errors = f.iter().filter(|x| x.severity == Severity::Error).count();
+    let warnings = f.iter().filter(|x| x.severity == Severity::Warning).count();
+    ui.heading("Programme rules");
+    ui.label(format!("{errors} error(s), {warnings} warning(s)"));
+    if f.is_empty() {
+        ui.label(RichText::new("✔ The plan follows every rule.").color(Color32::from_rgb(0x00, 0x9e, 0x73)));
+    }
+    for finding in f.iter() {
+        let (icon, color) = match finding.severity {
+            Severity::Error => ("⛔", Color32::from_rgb(0xd5, 0x5e, 0x00)),
+            Severity::Warning => ("⚠", Color32::from_rgb(0xe6, 0x9f, 0x00)),
+            Severity::Info => ("ℹ", Color32::GRAY),
+        };
+        let r = ui.add(egui::Button::new(RichText::new(format!("{icon} {}", finding.message)).color(color)).wrap().frame(false));
+        let r = r.on_hover_text(format!("{} · click to zoom", finding.rule.code()));
+        if r.clicked() {
+            if let Some(t) = &finding.target {
+                out.push(Command::Select(vec![t.clone()], SelectMode::Replace));
+                out.push(Command::ZoomToSelection);
+            } else if let Some((a, b)) = finding.km {
+                out.push(Command::SelectKmRange { from_km: a, to_km: b });
+                out.push(Command::ZoomToKm { from_km: a, to_km: b });
+            }
+        }
+    }
+    out
+}
+
+pub fn summary_ui(app: &mut App, ui: &mut Ui) {
+    let s = summarize(&app.plan);
+    ui.heading("Summary");
+    ui.label(format!("Border length {:.1} km (WGS84 geodesic) · {} segments · {} outposts", s.border_length_km, app.plan.segments.len(), app.plan.outposts.len()));
+    ui.label(format!("{} assignments, est. cost ${:.1} M", s.total.assignments, s.total.cost_usd / 1e6));
+    ui.separator();
+    ui.label(RichText::new("Per stage (coverage is cumulative: stage 3 includes stage-2 equipment)").strong());
+    egui::Grid::new("sum_stage").striped(true).show(ui, |ui| {
+        for h in ["Stage", "Assignments", "Cost $M", "Covered km", "%", "Gaps"] {
+            ui.strong(h);
+        }
+        ui.end_row();
+        for st in Stage::DEPLOYMENT {
+            if let Some(x) = s.stages.get(&st.number().to_string()) {
+                ui.colored_label(crate::map::style::stage_color(Some(st)), format!("{st} ({})", st.years()));
+                ui.label(x.totals.assignments.to_string());
+                ui.label(format!("{:.1}", x.totals.cost_usd / 1e6));
+                ui.label(format!("{:.1}", x.covered_km));
+                ui.label(format!("{:.1}", x.coverage_pct));
+                ui.label(x.gaps_km.len().to_string());
+                ui.end_row();
+            }
+        }
+    });
+    ui.add_space(4.0);
+    ui.label(RichText::new("Stage-3 coverage gaps").strong());
+    for (a, b) in &app.derived.coverage_stage3.gaps {
+        ui.label(format!("km {a:.1} – {b:.1} ({:.1} km)", b - a));
+    }
+    ui.separator();
+    ui.label(RichText::new("Per supplier").strong());
+    egui::Grid::new("sum_supplier").striped(true).show(ui, |ui| {
+        for (k, t) in &s.by_supplier {
+            ui.label(k);
+            ui.label(format!("{} assignments", t.assignments));
+            ui.label(format!("${:.1} M", t.cost_usd / 1e6));
+            ui.end_row();
+        }
+    });
+    ui.separator();
+    ui.label(RichText::new("Per category").strong());
+    egui::Grid::new("sum_cat").striped(true).show(ui, |ui| {
+        for (k, t) in &s.by_category {
+            ui.label(k);
+            ui.label(format!("{} assignments", t.assignments));
+            ui.label(format!("${:.1} M", t.cost_usd / 1e6));
+            ui.end_row();
+        }
+    });
+}

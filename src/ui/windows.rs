@@ -1,0 +1,325 @@
+//! Floating windows and modals: unsaved-changes guard, crash recovery, km range, equipment catalog,
+//! attribute table, "use as outposts", plan details, shortcuts, about.
+
+use crate::app::{App, Command, Pending};
+use crate::model::{Category, Edit, EquipmentType};
+use egui::{Context, RichText};
+use egui_extras::{Column, TableBuilder};
+
+pub fn windows_ui(app: &mut App, ctx: &Context) -> Vec<Command> {
+    let mut out = Vec::new();
+    guard_ui(app, ctx);
+    if let Some(p) = app.recovery_offer.clone() {
+        egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
+            ui.heading("Recover unsaved work?");
+            ui.label(format!("borderplan found unsaved changes from an earlier session that did not end normally:\n{}", p.display()));
+            ui.horizontal(|ui| {
+                if ui.button(RichText::new("Recover").strong()).clicked() {
+                    out.push(Command::Recover);
+                }
+                if ui.button("Discard").clicked() {
+                    out.push(Command::DiscardRecovery);
+                }
+            });
+        });
+    }
+    if let Some((mut a, mut b)) = app.ui.km_range {
+        let mut open = true;
+        let mut done = false;
+        egui::Window::new("Select km range").open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
+            let len = app.plan.border.length_km();
+            ui.horizontal(|ui| {
+                ui.label("From km");
+                ui.add(egui::DragValue::new(&mut a).range(0.0..=len).speed(1.0));
+                ui.label("to km");
+                ui.add(egui::DragValue::new(&mut b).range(0.0..=len).speed(1.0));
+            });
+            if ui.button("Select").clicked() {
+                out.push(Command::SelectKmRange { from_km: a, to_km: b });
+                done = true;
+            }
+        });
+        app.ui.km_range = if open && !done { Some((a, b)) } else { None };
+    }
+    if app.ui.catalog_open {
+        let mut open = true;
+        egui::Window::new("Equipment catalog").open(&mut open).default_width(560.0).show(ctx, |ui| out.extend(catalog_ui(app, ui)));
+        app.ui.catalog_open = open;
+    }
+    if let Some(li) = app.ui.attribute_table {
+        let mut open = true;
+        let title = app.layers.get(li).map(|l| format!("Attributes — {}", l.name)).unwrap_or_default();
+        if app.layers.get(li).is_none() {
+            app.ui.attribute_table = None;
+        } else {
+            egui::Window::new(title).open(&mut open).default_size([640.0, 360.0]).show(ctx, |ui| out.extend(attribute_table_ui(app, li, ui)));
+            if !open {
+                app.ui.attribute_table = None;
+            }
+        }
+    }
+    if let Some((li, mut prop)) = app.ui.use_as_outposts.clone() {
+        let mut open = true;
+        let mut done = false;
+        egui::Window::new("Use layer as outposts").open(&mut open).collapsible(false).show(ctx, |ui| {
+            let Some(layer) = app.layers.get(li) else { return };
+            ui.label(format!("Replace the {} outposts with the points of {}.", app.plan.outposts.len(), layer.name));
+            egui::ComboBox::from_label("Name property").selected_text(prop.clone()).show_ui(ui, |ui| {
+                for p in &layer.stats.property_names {
+                    ui.selectable_value(&mut prop, p.clone(), p);
+                }
+            });
+            ui.weak("Assignments to outposts that no longer exist are removed; Ctrl+Z brings everything back.");
+            if ui.button("Replace outposts").clicked() {
+                out.push(Command::UseLayerAsOutposts { layer: li, name_property: prop.clone() });
+                done = true;
+            }
+        });
+        app.ui.use_as_outposts = if open && !done { Some((li, prop)) } else { None };
+    }
+    if app.ui.meta_open {
+        let mut open = true;
+        let mut meta = app.plan.meta.clone();
+        egui::Window::new("Plan details").open(&mut open).show(ctx, |ui| {
+            egui::Grid::new("meta").num_columns(2).show(ui, |ui| {
+                ui.label("Title");
+                ui.text_edit_singleline(&mut meta.title);
+                ui.end_row();
+                ui.label("Author");
+                ui.text_edit_singleline(&mut meta.author);
+                ui.end_row();
+                ui.label("Created");
+                ui.label(&meta.created);
+                ui.end_row();
+                ui.label("Modified");
+                ui.label(&meta.modified);
+                ui.end_row();
+            });
+            if ui.button("Apply").clicked() && meta != app.plan.meta {
+                out.push(Command::Edit(Edit::SetMeta(meta.clone())));
+            }
+        });
+        app.ui.meta_open = open;
+    }
+    if app.ui.shortcuts_open {
+        let mut open = true;
+        egui::Window::new("Keyboard shortcuts").open(&mut open).collapsible(false).show(ctx, |ui| {
+            egui::Grid::new("keys").striped(true).show(ui, |ui| {
+                for (k, what) in [
+                    ("Click", "select segment or outpost"),
+                    ("Shift+click", "add to selection"),
+                    ("Ctrl+click", "toggle in selection"),
+                    ("Shift+drag", "box select"),
+                    ("Right-click border", "split segment here / merge"),
+                    ("Esc", "clear selection / end measuring"),
+                    ("F", "zoom to border"),
+                    ("Z", "zoom to selection"),
+                    ("+ / −", "zoom in / out"),
+                    ("Arrow keys", "pan"),
+                    ("M", "measure tool"),
+                    ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
+                    ("Ctrl+N / Ctrl+O / Ctrl+S", "new / open / save"),
+                    ("Ctrl+Shift+S", "save as"),
+                    ("Ctrl+I", "import layer"),
+                ] {
+                    ui.monospace(k);
+                    ui.label(what);
+                    ui.end_row();
+                }
+            });
+        });
+        app.ui.shortcuts_open = open;
+    }
+    if app.ui.about_open {
+        let mut open = true;
+        egui::Window::new("About borderplan").open(&mut open).collapsible(false).show(ctx, |ui| {
+            ui.heading(format!("borderplan {}", env!("CARGO_PKG_VERSION")));
+            ui.label("Planning the rollout of equipment along the Tajikistan–Afghanistan border: stage 2 (2026–27) at selected outposts, stage 3 (2027–29) along the entire frontier.");
+            ui.label("Border, provinces and rivers: Natural Earth (public domain). Towns: GeoNames, CC BY 4.0. Outposts are illustrative samples, not real positions.");
+        });
+        app.ui.about_open = open;
+    }
+    out
+}
+
+fn guard_ui(app: &mut App, ctx: &Context) {
+    let Some(pending) = app.pending.clone() else { return };
+    let what = match &pending {
+        Pending::New => "starting a new plan",
+        Pending::Open(_) => "opening another plan",
+        Pending::Quit => "quitting",
+    };
+    let mut choice: Option<u8> = None;
+    egui::Modal::new(egui::Id::unique("unsaved")).show(ctx, |ui| {
+        ui.heading("Unsaved changes");
+        ui.label(format!("Save the changes to “{}” before {what}?", app.plan.meta.title));
+        ui.horizontal(|ui| {
+            if ui.button(RichText::new("Save").strong()).clicked() {
+                choice = Some(0);
+            }
+            if ui.button("Don't save").clicked() {
+                choice = Some(1);
+            }
+            if ui.button("Cancel").clicked() {
+                choice = Some(2);
+            }
+        });
+    });
+    match choice {
+        Some(0) => {
+            let path = app.plan_path.clone().or_else(|| super::dialogs::save_plan_path(None));
+            if let Some(p) = path {
+                if app.save_to(&p) {
+                    app.pending = None;
+                    app.run_pending(pending);
+                }
+            }
+        }
+        Some(1) => {
+            app.pending = None;
+            app.dirty = false;
+            app.run_pending(pending);
+        }
+        Some(_) => app.pending = None,
+        None => {}
+    }
+}
+
+fn catalog_ui(app: &mut App, ui: &mut egui::Ui) -> Vec<Command> {
+    let mut out = Vec::new();
+    ui.label("Equipment types used by this plan. A type in use cannot be removed until its assignments are.");
+    egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
+        egui::Grid::new("catalog").striped(true).show(ui, |ui| {
+            for h in ["Name", "Category", "Unit", "Range km", "Unit cost $", "Used", ""] {
+                ui.strong(h);
+            }
+            ui.end_row();
+            for t in app.plan.catalog.types.clone() {
+                let used = app.plan.assignments.iter().filter(|a| a.equipment_id == t.id).count();
+                ui.label(&t.name).on_hover_text(&t.description);
+                ui.label(t.category.label());
+                ui.label(&t.unit);
+                ui.label(t.detection_range_km.map(|r| r.to_string()).unwrap_or_default());
+                ui.label(t.unit_cost_usd.map(|c| format!("{c:.0}")).unwrap_or_default());
+                ui.label(used.to_string());
+                ui.horizontal(|ui| {
+                    if ui.small_button("Edit").clicked() {
+                        app.ui.catalog_edit = Some(t.clone());
+                    }
+                    let remove = ui.add_enabled(used == 0, egui::Button::new("Remove").small());
+                    let remove = if used > 0 { remove.on_disabled_hover_text(format!("Used by {used} assignment(s)")) } else { remove };
+                    if remove.clicked() {
+                        out.push(Command::Edit(Edit::RemoveEquipment { id: t.id.clone() }));
+                    }
+                });
+                ui.end_row();
+            }
+        });
+    });
+    if ui.button("Add equipment type").clicked() {
+        let id = app.plan.catalog.fresh_id("new equipment");
+        app.ui.catalog_edit = Some(EquipmentType::new(&id, "New equipment", Category::Other, "set"));
+    }
+    if let Some(mut t) = app.ui.catalog_edit.take() {
+        ui.separator();
+        let mut keep = true;
+        egui::Grid::new("cat_edit").num_columns(2).show(ui, |ui| {
+            ui.label("Id");
+            ui.label(&t.id);
+            ui.end_row();
+            ui.label("Name");
+            ui.text_edit_singleline(&mut t.name);
+            ui.end_row();
+            ui.label("Category");
+            egui::ComboBox::from_id_salt("cat_c").selected_text(t.category.label()).show_ui(ui, |ui| {
+                for c in Category::ALL {
+                    ui.selectable_value(&mut t.category, c, c.label());
+                }
+            });
+            ui.end_row();
+            ui.label("Unit");
+            ui.text_edit_singleline(&mut t.unit);
+            ui.end_row();
+            ui.label("Detection range km");
+            let mut has = t.detection_range_km.is_some();
+            ui.horizontal(|ui| {
+                ui.checkbox(&mut has, "");
+                let mut r = t.detection_range_km.unwrap_or(1.0);
+                ui.add_enabled(has, egui::DragValue::new(&mut r).range(0.1..=200.0).speed(0.1));
+                t.detection_range_km = if has { Some(r) } else { None };
+            });
+            ui.end_row();
+            ui.label("Unit cost $");
+            let mut c = t.unit_cost_usd.unwrap_or(0.0);
+            ui.add(egui::DragValue::new(&mut c).range(0.0..=1e9).speed(100.0));
+            t.unit_cost_usd = if c > 0.0 { Some(c) } else { None };
+            ui.end_row();
+            ui.label("Description");
+            ui.text_edit_singleline(&mut t.description);
+            ui.end_row();
+        });
+        ui.horizontal(|ui| {
+            if ui.button("Save type").clicked() {
+                out.push(Command::Edit(Edit::UpsertEquipment(t.clone())));
+                keep = false;
+            }
+            if ui.button("Cancel").clicked() {
+                keep = false;
+            }
+        });
+        if keep {
+            app.ui.catalog_edit = Some(t);
+        }
+    }
+    out
+}
+
+/// A virtualised attribute table: only visible rows are laid out, so 100k features scroll smoothly.
+fn attribute_table_ui(app: &mut App, li: usize, ui: &mut egui::Ui) -> Vec<Command> {
+    let mut out = Vec::new();
+    let Some(layer) = app.layers.get(li) else { return out };
+    let cols: Vec<String> = layer.stats.property_names.iter().take(12).cloned().collect();
+    let selected = app.layer_pick.filter(|(l, _)| *l == li).map(|(_, f)| f);
+    let mut clicked = None;
+    let mut table = TableBuilder::new(ui).striped(true).resizable(true).sense(egui::Sense::click()).column(Column::auto().at_least(50.0));
+    for _ in &cols {
+        table = table.column(Column::auto().at_least(80.0).clip(true));
+    }
+    table
+        .header(20.0, |mut h| {
+            h.col(|ui| {
+                ui.strong("#");
+            });
+            for c in &cols {
+                h.col(|ui| {
+                    ui.strong(c);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(20.0, layer.features.len(), |mut row| {
+                let i = row.index();
+                row.set_selected(selected == Some(i));
+                let f = &layer.features[i];
+                row.col(|ui| {
+                    ui.label(i.to_string());
+                });
+                for c in &cols {
+                    row.col(|ui| {
+                        let v = f.properties.get(c).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())).unwrap_or_default();
+                        ui.label(v);
+                    });
+                }
+                if row.response().clicked() {
+                    clicked = Some(i);
+                }
+            });
+        });
+    if let Some(i) = clicked {
+        out.push(Command::SelectLayerFeature(Some((li, i))));
+        if let Some(b) = layer.features.get(i).and_then(|f| geo::BoundingRect::bounding_rect(&f.geometry)) {
+            out.push(Command::ZoomToBounds([b.min().x, b.min().y, b.max().x, b.max().y]));
+        }
+    }
+    out
+}
