@@ -46,10 +46,11 @@ fn main() -> anyhow::Result<()> {
         add(&mut plan, t.clone(), "radio-vhf-uhf", 12.0, Stage::Two, "Tajikistan", q, status, "");
         add(&mut plan, t.clone(), "night-vision-goggles", 20.0, Stage::Two, suppliers[(k + 1) % suppliers.len()], q, status, "");
         if k % 2 == 0 {
-            add(&mut plan, t.clone(), "patrol-4x4", 2.0, Stage::Two, "Russia", q.next(), Status::Planned, "");
+            let later = q.next().min(Stage::Two.window().1);
+            add(&mut plan, t.clone(), "patrol-4x4", 2.0, Stage::Two, "Russia", later, Status::Planned, "");
         }
         if k % 3 == 1 {
-            add(&mut plan, t, "river-boat", 1.0, Stage::Two, "Kazakhstan", q.next(), Status::Planned, "Panj river patrol");
+            add(&mut plan, t, "river-boat", 1.0, Stage::Two, "Kazakhstan", q.next().min(Stage::Two.window().1), Status::Planned, "Panj river patrol");
         }
     }
     // Stage 3: radar along most segments, fence and lighting in the Khatlon lowlands.

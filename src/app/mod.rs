@@ -664,3 +664,19 @@ pub fn now_iso() -> String {
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }
+
+impl App {
+    /// Where a lon/lat point is drawn in the window now (the same projection the map uses); for tests and tools.
+    pub fn screen_pos(&self, lon: f64, lat: f64) -> egui::Pos2 {
+        use walkers::Projection;
+        let zoom = self.map_memory.zoom();
+        let center = self.map_memory.detached().unwrap_or_else(|| {
+            let b = self.border_bounds();
+            walkers::lon_lat((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0)
+        });
+        let proj = walkers::MercatorProjection;
+        let p = proj.project(walkers::lon_lat(lon, lat), zoom);
+        let c = proj.project(center, zoom);
+        self.map_rect.center() + egui::vec2((p.x() - c.x()) as f32, (p.y() - c.y()) as f32)
+    }
+}

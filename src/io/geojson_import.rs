@@ -314,6 +314,8 @@ struct Ctx<'o> {
     overflow_mode: bool,
     /// Index of the next feature in the `features` array.
     next_feature: usize,
+    /// Number of properties of the previous feature, to pre-size the next map.
+    properties_capacity: usize,
     out: Builder,
 }
 
@@ -330,6 +332,7 @@ impl<'o> Ctx<'o> {
             scratch: CoordTree::default(),
             overflow_mode: false,
             next_feature: 0,
+            properties_capacity: 0,
             out: Builder::default(),
         }
     }
@@ -1174,7 +1177,7 @@ impl<'de> Visitor<'de> for GeometriesSeed<'_, '_> {
 fn make_feature(
     type_name: Option<TypeName>,
     geometry: Option<GeomOutcome>,
-    properties: Option<Value>,
+    properties: Option<PropertiesOutcome>,
     duplicate: Option<&'static str>,
     overflow_mode: bool,
 ) -> FeatureOutcome {
@@ -1186,9 +1189,9 @@ fn make_feature(
         Some(other) => return Err(format!("\"type\" is {}, expected \"Feature\"", other.describe())),
     }
     let mut properties = match properties {
-        None | Some(Value::Null) => Map::new(),
-        Some(Value::Object(map)) => map,
-        Some(other) => return Err(format!("\"properties\" is {}, expected an object or null", json_kind(&other))),
+        None => Map::new(),
+        Some(Ok(map)) => map,
+        Some(Err(kind)) => return Err(format!("\"properties\" is {kind}, expected an object or null")),
     };
     let Some(parsed) = geometry.transpose()?.flatten() else {
         return Ok(None);
@@ -1198,6 +1201,46 @@ fn make_feature(
     }
     let style = FeatureStyle::from_properties(&properties);
     Ok(Some(LayerFeature { geometry: parsed.geometry, properties, z: parsed.z, style }))
+}
+
+/// A `properties` value: the object (empty for null), or the JSON kind it wrongly is.
+type PropertiesOutcome = Result<Map<String, Value>, &'static str>;
+
+/// Reads a `properties` object straight into a `Map`, pre-sized like the previous feature's.
+struct PropertiesSeed {
+    capacity: usize,
+}
+
+impl PropertiesSeed {
+    fn other(self, kind: &'static str) -> PropertiesOutcome {
+        Err(kind)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for PropertiesSeed {
+    type Value = PropertiesOutcome;
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<PropertiesOutcome, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PropertiesSeed {
+    type Value = PropertiesOutcome;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a properties object or null")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PropertiesOutcome, A::Error> {
+        let mut properties = Map::with_capacity(self.capacity);
+        while let Some((key, value)) = map.next_entry::<String, Value>()? {
+            properties.insert(key, value);
+        }
+        Ok(Ok(properties))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<PropertiesOutcome, E> {
+        Ok(Ok(Map::new()))
+    }
+    reject_scalars!();
+    reject_array!();
 }
 
 /// One element of the `features` array.
@@ -1241,7 +1284,12 @@ impl<'de> Visitor<'de> for FeatureSeed<'_, '_> {
                     }
                 }
                 Key::Properties => {
-                    if properties.replace(map.next_value::<Value>()?).is_some() {
+                    let seed = PropertiesSeed { capacity: self.ctx.properties_capacity };
+                    let parsed = map.next_value_seed(seed)?;
+                    if let Ok(props) = &parsed {
+                        self.ctx.properties_capacity = props.len();
+                    }
+                    if properties.replace(parsed).is_some() {
                         duplicate.get_or_insert("properties");
                     }
                 }
@@ -1409,7 +1457,8 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
                     }
                 }
                 Key::Properties => {
-                    if properties.replace(map.next_value::<Value>()?).is_some() {
+                    let seed = PropertiesSeed { capacity: 0 };
+                    if properties.replace(map.next_value_seed(seed)?).is_some() {
                         duplicate.get_or_insert("properties");
                     }
                 }

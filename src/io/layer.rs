@@ -62,6 +62,23 @@ impl FeatureStyle {
     /// Reads the simplestyle-spec members of `properties`; invalid values are ignored.
     #[must_use]
     pub fn from_properties(properties: &serde_json::Map<String, serde_json::Value>) -> Self {
+        // Fast path for the usual case without style members: one pass over the keys, not eight lookups.
+        let styled = properties.keys().any(|k| {
+            matches!(
+                k.as_str(),
+                "stroke"
+                    | "stroke-width"
+                    | "stroke-opacity"
+                    | "fill"
+                    | "fill-opacity"
+                    | "marker-color"
+                    | "marker-size"
+                    | "title"
+            )
+        });
+        if !styled {
+            return Self::default();
+        }
         let color = |key: &str| properties.get(key).and_then(|v| v.as_str()).and_then(parse_hex_color);
         let number = |key: &str| {
             properties

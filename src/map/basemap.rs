@@ -77,7 +77,7 @@ impl BaseGeometry {
             if !pts.is_empty() {
                 let n = pts.len() as f64;
                 let c = [pts.iter().map(|p| p[0]).sum::<f64>() / n, pts.iter().map(|p| p[1]).sum::<f64>() / n];
-                let c = if side == Side::Tajikistan { [c[0], c[1] + 0.35] } else { [c[0], c[1] - 0.35] };
+                let c = if side == Side::Tajikistan { [c[0], c[1] + 0.8] } else { [c[0], c[1] - 0.45] };
                 country_labels.push((label.to_owned(), c));
             }
         }

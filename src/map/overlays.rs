@@ -77,12 +77,6 @@ impl Plugin for PlanOverlay<'_> {
             let pts = project_line(projector, plan.border.line());
             painter.add(Shape::Path(PathShape::line(pts, PathStroke::new(8.0, style.border_casing()))));
         }
-        if self.layers.gaps {
-            for &(a, b) in self.gaps {
-                let pts = project_line(projector, &plan.border.substring(a, b));
-                painter.add(Shape::Path(PathShape::line(pts, PathStroke::new(13.0, rgb(palette::GAP).gamma_multiply(0.85)))));
-            }
-        }
         if self.layers.segments {
             for (id, line) in &self.derived.segment_lines {
                 let t = Target::Segment(id.clone());
@@ -101,6 +95,13 @@ impl Plugin for PlanOverlay<'_> {
                 let p = plan.border.point_at_km(s.from_km);
                 let q = screen(projector, p.x(), p.y());
                 painter.circle(q, 3.5, Color32::WHITE, Stroke::new(1.5, style.border_casing()));
+            }
+        }
+        if self.layers.gaps {
+            for &(a, b) in self.gaps {
+                let pts = project_line(projector, &plan.border.substring(a, b));
+                painter.add(Shape::Path(PathShape::line(pts.clone(), PathStroke::new(15.0, rgb(palette::GAP).gamma_multiply(0.35)))));
+                painter.extend(Shape::dashed_line(&pts, Stroke::new(4.0, rgb(palette::GAP)), 10.0, 6.0));
             }
         }
         if self.layers.km_posts {

@@ -92,10 +92,10 @@ pub fn layers_panel_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                     }
                 });
                 ui.horizontal_wrapped(|ui| {
-                    if ui.small_button("⬆").on_hover_text("Move up (draw on top)").clicked() {
+                    if ui.small_button("Up").on_hover_text("Move up (draw on top)").clicked() {
                         out.push(Command::MoveLayer { index: i, up: true });
                     }
-                    if ui.small_button("⬇").on_hover_text("Move down").clicked() {
+                    if ui.small_button("Down").on_hover_text("Move down").clicked() {
                         out.push(Command::MoveLayer { index: i, up: false });
                     }
                     if ui.small_button("Zoom").clicked() {

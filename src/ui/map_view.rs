@@ -29,7 +29,7 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
     }
     ui.painter().rect_filled(rect, 0.0, style.background());
 
-    let (shift, ctrl) = ui.input(|i| (i.modifiers.shift, i.modifiers.command));
+    let (shift, ctrl) = ui.input(|i| (i.modifiers.shift, i.modifiers.command || i.modifiers.ctrl));
     let box_mode = shift && app.tool == Tool::Select;
     let b = app.border_bounds();
     let home = lon_lat((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0);
@@ -87,7 +87,7 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         }
         // Box selection with Shift-drag.
         if box_mode && response.drag_started() {
-            ui_state.box_start = response.interact_pointer_pos();
+            ui_state.box_start = ui.input(|i| i.pointer.press_origin()).or(response.interact_pointer_pos());
         }
         if let (Some(start), Some(now)) = (ui_state.box_start, response.interact_pointer_pos().or(response.hover_pos())) {
             let r = Rect::from_two_pos(start, now);

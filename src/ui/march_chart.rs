@@ -29,7 +29,7 @@ pub fn timeline_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         if ui.add_enabled(app.timeline.is_some(), slider).changed() {
             app.timeline = Some(Quarter::from_index(idx));
         }
-        let play = if app.playing { "⏸ Pause" } else { "▶ Play" };
+        let play = if app.playing { "Pause" } else { "Play" };
         if ui.button(play).clicked() {
             app.playing = !app.playing;
             if app.playing && (app.timeline.is_none() || app.timeline == Some(last)) {

@@ -158,7 +158,7 @@ pub fn menu_bar_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
 /// Search outposts, towns, segments or a km value; Enter centres on the first hit.
 fn search_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
     let mut out = Vec::new();
-    let r = ui.add(egui::TextEdit::singleline(&mut app.ui.search).hint_text("🔍 Search outpost, town, segment or km").desired_width(260.0));
+    let r = ui.add(egui::TextEdit::singleline(&mut app.ui.search).hint_text("Search outpost, town, segment or km").desired_width(260.0));
     let q = app.ui.search.trim().to_lowercase();
     if q.is_empty() {
         return out;

@@ -86,7 +86,7 @@ pub fn plan_table_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         }
     });
     let header = |ui: &mut Ui, app: &mut App, key: SortKey, label: &str| {
-        let arrow = if app.ui.table.sort == key { if app.ui.table.descending { " ⏷" } else { " ⏶" } } else { "" };
+        let arrow = if app.ui.table.sort == key { if app.ui.table.descending { " v" } else { " ^" } } else { "" };
         if ui.button(RichText::new(format!("{label}{arrow}")).strong()).clicked() {
             if app.ui.table.sort == key {
                 app.ui.table.descending = !app.ui.table.descending;
@@ -138,8 +138,7 @@ pub fn plan_table_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                     ui.label(&a.id);
                 });
                 row.col(|ui| {
-                    let icon = if matches!(a.target, Target::Outpost(_)) { "■" } else { "━" };
-                    ui.label(format!("{icon} {}", plan.target_name(&a.target).unwrap_or(a.target.id())));
+                    ui.label(plan.target_name(&a.target).unwrap_or(a.target.id())).on_hover_text(format!("{} {}", a.target.kind(), a.target.id()));
                 });
                 row.col(|ui| {
                     let (f, t) = plan.target_extent_km(&a.target).unwrap_or((0.0, 0.0));

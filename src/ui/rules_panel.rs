@@ -13,13 +13,13 @@ pub fn rules_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
     ui.heading("Programme rules");
     ui.label(format!("{errors} error(s), {warnings} warning(s)"));
     if f.is_empty() {
-        ui.label(RichText::new("✔ The plan follows every rule.").color(Color32::from_rgb(0x00, 0x9e, 0x73)));
+        ui.label(RichText::new("The plan follows every rule.").color(Color32::from_rgb(0x00, 0x9e, 0x73)));
     }
     for finding in f.iter() {
         let (icon, color) = match finding.severity {
-            Severity::Error => ("⛔", Color32::from_rgb(0xd5, 0x5e, 0x00)),
-            Severity::Warning => ("⚠", Color32::from_rgb(0xe6, 0x9f, 0x00)),
-            Severity::Info => ("ℹ", Color32::GRAY),
+            Severity::Error => ("Error:", Color32::from_rgb(0xd5, 0x5e, 0x00)),
+            Severity::Warning => ("Warning:", Color32::from_rgb(0xe6, 0x9f, 0x00)),
+            Severity::Info => ("Info:", Color32::GRAY),
         };
         let r = ui.add(egui::Button::new(RichText::new(format!("{icon} {}", finding.message)).color(color)).wrap().frame(false));
         let r = r.on_hover_text(format!("{} · click to zoom", finding.rule.code()));

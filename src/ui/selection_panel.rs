@@ -11,7 +11,7 @@ pub fn right_panel_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         let tab = &mut app.settings.right_tab;
         ui.selectable_value(tab, RightTab::Selection, format!("Selection ({})", app.selection.len()));
         let errors = app.derived.findings.iter().filter(|f| f.severity == crate::model::Severity::Error).count();
-        ui.selectable_value(tab, RightTab::Rules, format!("Rules ({errors}⚠ / {})", app.derived.findings.len()));
+        ui.selectable_value(tab, RightTab::Rules, format!("Rules ({errors} errors, {} total)", app.derived.findings.len()));
         ui.selectable_value(tab, RightTab::Summary, "Summary");
     });
     ui.separator();
@@ -80,7 +80,7 @@ fn selection_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                 let km = if matches!(t, Target::Outpost(_)) { format!("{a:.1}") } else { format!("{a:.1}–{b:.1} ({:.1})", b - a) };
                 let stage = app.plan.target_stage(&t, None).map(|s| s.number().to_string()).unwrap_or_else(|| "—".into());
                 let n = app.plan.assignments_for(&t).count();
-                let icon = if matches!(t, Target::Outpost(_)) { "■ " } else { "━ " };
+                let icon = if matches!(t, Target::Outpost(_)) { "Outpost " } else { "Segment " };
                 if ui.link(format!("{icon}{name}")).on_hover_text(t.id()).clicked() {
                     out.push(Command::Select(vec![t.clone()], crate::app::selection::SelectMode::Replace));
                     out.push(Command::ZoomToSelection);

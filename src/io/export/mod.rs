@@ -117,6 +117,9 @@ pub enum ExportError {
 }
 
 /// The plan in `format`, as text.
+///
+/// # Errors
+/// [`ExportError::Csv`] / [`ExportError::Json`] when serialisation fails (not expected for valid plans).
 pub fn export_to_string(plan: &Plan, format: ExportFormat) -> Result<String, ExportError> {
     match format {
         ExportFormat::GeoJson => self::geojson::to_string(plan),
@@ -131,6 +134,9 @@ pub fn export_to_string(plan: &Plan, format: ExportFormat) -> Result<String, Exp
 }
 
 /// Writes the plan in `format` to `path` atomically (the previous file stays intact if anything fails).
+///
+/// # Errors
+/// [`ExportError::File`] (naming the path) when the file cannot be written, otherwise as [`export_to_string`].
 pub fn export_to_file(plan: &Plan, format: ExportFormat, path: &Path) -> Result<(), ExportError> {
     let text = export_to_string(plan, format)?;
     write_atomic(path, text.as_bytes())?;
@@ -180,7 +186,7 @@ pub(crate) fn fmt_thousands(x: f64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);

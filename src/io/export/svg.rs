@@ -16,8 +16,8 @@ const KM_PER_DEGREE: f64 = 111.32;
 /// Height of the legend strip under the map, px.
 const LEGEND_H: f64 = 46.0;
 const RIVER: Rgb = [0x5B, 0x9B, 0xD5];
-const LAND_TJ: &str = "#f4f1e8";
-const LAND_AF: &str = "#ebe7dc";
+const LAND_TJ: &str = "#f2ecdb";
+const LAND_AF: &str = "#e6dfcc";
 const PROVINCE_EDGE: &str = "#b8b0a0";
 const FONT: &str = "font-family=\"Helvetica, Arial, sans-serif\"";
 
@@ -126,7 +126,7 @@ fn render(plan: &Plan, base: Option<&BaseData>, width_px: u32, height_px: u32, s
         fmt_trim(width, 1),
         fmt_trim(map_h, 1)
     );
-    let _ = writeln!(s, "<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#dfe9f0\"/>", fmt_trim(width, 1), fmt_trim(map_h, 1));
+    let _ = writeln!(s, "<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#f8f8f6\"/>", fmt_trim(width, 1), fmt_trim(map_h, 1));
     s.push_str("<g clip-path=\"url(#map-clip)\">\n");
 
     // Provinces (light), then rivers.
@@ -317,7 +317,7 @@ fn render(plan: &Plan, base: Option<&BaseData>, width_px: u32, height_px: u32, s
     // Scale bar in the top-left corner: the largest round length up to a fifth of the width.
     let ppk = proj.px_per_km();
     let nice = [5.0, 10.0, 20.0, 25.0, 50.0, 100.0, 200.0, 250.0, 500.0, 1000.0];
-    let bar_km = nice.iter().copied().filter(|k| k * ppk <= width * 0.2).last().unwrap_or(5.0);
+    let bar_km = nice.iter().copied().rev().find(|k| k * ppk <= width * 0.2).unwrap_or(5.0);
     let bar_px = bar_km * ppk;
     let (bx, by) = (16.0, 24.0);
     let _ = writeln!(

@@ -1,0 +1,191 @@
+//! The command line, run as the real binary.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers may panic: a panic is a test failure
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_borderplan");
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/example-plan.geojson")
+}
+
+fn run(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(BIN).args(args).env("RUST_LOG", "off").output().unwrap()
+}
+
+fn run_str(args: &[&str]) -> Output {
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+    run(&args)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn assert_no_panic(o: &Output) {
+    let e = stderr(o);
+    assert!(!e.contains("panicked"), "the binary panicked: {e}");
+}
+
+#[test]
+fn help_lists_every_subcommand() {
+    let o = run_str(&["--help"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    for sub in ["inspect", "validate", "summary", "export"] {
+        assert!(text.contains(sub), "--help does not mention {sub}:\n{text}");
+    }
+    assert!(text.contains("Exit codes"));
+    let o = run_str(&["export", "--help"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    for f in ["geojson", "csv", "html", "kml"] {
+        assert!(text.contains(f), "export --help does not list {f}");
+    }
+}
+
+#[test]
+fn summary_json_has_both_stages_with_coverage_and_gaps() {
+    let o = run(&["summary".as_ref(), example().as_os_str(), "--json".as_ref()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    for stage in ["2", "3"] {
+        let s = &v["stages"][stage];
+        let pct = s["coverage_pct"].as_f64().unwrap();
+        assert!((0.0..=100.0).contains(&pct), "stage {stage} coverage {pct}");
+        for key in ["covered_km", "gaps_km", "assignments", "quantity", "cost_usd"] {
+            assert!(s.get(key).is_some(), "stage {stage} lacks {key}");
+        }
+    }
+    let gaps = v["stages"]["3"]["gaps_km"].as_array().unwrap();
+    assert!(!gaps.is_empty(), "the example plan should have at least one stage-3 gap");
+    let first = gaps[0].as_array().unwrap();
+    assert!(first[1].as_f64().unwrap() > first[0].as_f64().unwrap());
+    assert!(v["border_length_km"].as_f64().unwrap() > 1000.0);
+    for key in ["by_supplier", "by_category", "by_segment"] {
+        assert!(v[key].as_object().is_some_and(|m| !m.is_empty()), "{key} is missing or empty");
+    }
+}
+
+#[test]
+fn summary_text_is_readable() {
+    let o = run(&["summary".as_ref(), example().as_os_str()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("Stage 2") && text.contains("Stage 3") && text.contains("coverage"), "{text}");
+}
+
+#[test]
+fn validate_accepts_the_example_plan() {
+    let o = run(&["validate".as_ref(), example().as_os_str()]);
+    assert_eq!(o.status.code(), Some(0), "stdout:\n{}\nstderr:\n{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("0 error(s)") || stdout(&o).contains("no findings"));
+    let o = run(&["validate".as_ref(), example().as_os_str(), "--json".as_ref()]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v.is_array());
+}
+
+#[test]
+fn validate_fails_a_plan_with_a_suspended_supplier() {
+    let mut plan = borderplan::io::bundled::example_plan().unwrap();
+    plan.assignments[0].supplier = "Armenia".to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("armenia.geojson");
+    borderplan::io::plan_file::save(&plan, &path).unwrap();
+    let o = run(&["validate".as_ref(), path.as_os_str()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let text = stdout(&o);
+    assert!(text.lines().any(|l| l.starts_with("error  supplier-suspended  km ")), "{text}");
+    let o = run(&["validate".as_ref(), path.as_os_str(), "--json".as_ref()]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v.as_array().unwrap().iter().any(|f| f["rule"] == "supplier-suspended" && f["severity"] == "error"));
+}
+
+#[test]
+fn validate_reports_an_unreadable_plan_with_exit_2() {
+    let o = run_str(&["validate", "no/such/plan.geojson"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no/such/plan.geojson"), "{}", stderr(&o));
+    assert_no_panic(&o);
+}
+
+#[test]
+fn inspect_prints_one_json_object_for_a_geojson_file() {
+    let o = run(&["inspect".as_ref(), example().as_os_str()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v["features"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn inspect_fails_cleanly_on_a_missing_file() {
+    let o = run_str(&["inspect", "does/not/exist.geojson"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("does/not/exist.geojson"), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    assert_no_panic(&o);
+}
+
+#[test]
+fn inspect_fails_cleanly_on_a_file_that_is_not_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.geojson");
+    std::fs::write(&path, "this is not JSON at all\n").unwrap();
+    let o = run(&["inspect".as_ref(), path.as_os_str()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(&path.display().to_string()), "{}", stderr(&o));
+    assert_no_panic(&o);
+}
+
+#[test]
+fn export_writes_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    for (ext, marker) in [("geojson", "\"FeatureCollection\""), ("csv", "assignment_id,target_id"), ("html", "<!DOCTYPE html>"), ("kml", "<kml")] {
+        let out = dir.path().join(format!("plan.{ext}"));
+        let o = run(&["export".as_ref(), example().as_os_str(), "-o".as_ref(), out.as_os_str()]);
+        assert!(o.status.success(), "{ext}: {}", stderr(&o));
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert!(text.contains(marker), "{ext} export lacks {marker}");
+    }
+    // An explicit --format wins over the extension.
+    let out = dir.path().join("plan.txt");
+    let o = run(&["export".as_ref(), example().as_os_str(), "--format".as_ref(), "csv".as_ref(), "-o".as_ref(), out.as_os_str()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with("assignment_id,"));
+    // To stdout.
+    let o = run(&["export".as_ref(), example().as_os_str(), "-f".as_ref(), "geojson".as_ref(), "-o".as_ref(), "-".as_ref()]);
+    assert!(o.status.success());
+    let _: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+}
+
+#[test]
+fn export_without_a_known_format_or_plan_fails_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan.xyz");
+    let o = run(&["export".as_ref(), example().as_os_str(), "-o".as_ref(), out.as_os_str()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--format"));
+    assert!(!out.exists());
+    let o = run(&["export".as_ref(), "missing.geojson".as_ref(), "-o".as_ref(), dir.path().join("x.csv").as_os_str()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("missing.geojson"));
+    assert_no_panic(&o);
+}
+
+#[test]
+fn plain_file_arguments_still_parse_as_files_for_the_window() {
+    use clap::Parser;
+    let args = borderplan::cli::Args::try_parse_from(["borderplan", "a.geojson", "b.geojson"]).unwrap();
+    assert!(args.command.is_none());
+    assert_eq!(args.files, vec![PathBuf::from("a.geojson"), PathBuf::from("b.geojson")]);
+    let args = borderplan::cli::Args::try_parse_from(["borderplan", "summary", "p.geojson"]).unwrap();
+    assert!(args.command.is_some() && args.files.is_empty());
+}

@@ -1,0 +1,208 @@
+//! The real app driven through egui_kittest: clicks on the map, keyboard, panels.
+
+use borderplan::App;
+use borderplan::app::selection::Selection;
+use borderplan::model::Target;
+use egui::{Event, Modifiers, PointerButton, Pos2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn harness() -> Harness<'static, App> {
+    let app = App::for_tests().expect("the app starts");
+    let mut h = Harness::builder().with_size([1400.0, 900.0]).with_max_steps(30).with_step_dt(0.1).build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    h.run_steps(4);
+    h
+}
+
+/// A click with modifier keys held down before and released after, as a person does it.
+fn click(h: &mut Harness<'static, App>, pos: Pos2, modifiers: Modifiers) {
+    h.event(Event::ModifiersChanged(modifiers));
+    h.event(Event::PointerMoved(pos));
+    h.run_steps(1);
+    h.event(Event::PointerButton { pos, button: PointerButton::Primary, pressed: true, modifiers });
+    h.event(Event::PointerButton { pos, button: PointerButton::Primary, pressed: false, modifiers });
+    h.run_steps(2);
+    h.event(Event::ModifiersChanged(Modifiers::NONE));
+    // Let the double-click window pass: the next click is a new click, not a double click (which zooms).
+    h.run_steps(4);
+}
+
+/// A point on the segment, far (on screen) from every outpost, so the click hits the line.
+fn segment_click_point(app: &App, id: &str) -> Pos2 {
+    let s = app.plan.segments.get(id).expect("segment exists");
+    let mut best = (0.0_f32, Pos2::ZERO);
+    for k in 1..20 {
+        let km = s.from_km + s.length_km() * f64::from(k) / 20.0;
+        let p = app.plan.border.point_at_km(km);
+        let sp = app.screen_pos(p.x(), p.y());
+        let clearance = app
+            .plan
+            .outposts
+            .iter()
+            .map(|o| app.screen_pos(o.position.x(), o.position.y()).distance(sp))
+            .fold(f32::INFINITY, f32::min);
+        if clearance > best.0 {
+            best = (clearance, sp);
+        }
+    }
+    assert!(best.0 > 12.0, "no clear spot on {id}");
+    best.1
+}
+
+fn outpost_pos(app: &App, id: &str) -> Pos2 {
+    let o = app.plan.outpost(id).expect("outpost exists");
+    app.screen_pos(o.position.x(), o.position.y())
+}
+
+#[test]
+fn the_window_starts_framed_on_the_whole_border() {
+    let h = harness();
+    let app = h.state();
+    let b = app.border_bounds();
+    for (lon, lat) in [(b[0], b[1]), (b[2], b[3])] {
+        let p = app.screen_pos(lon, lat);
+        assert!(app.map_rect.expand(1.0).contains(p), "{lon},{lat} at {p:?} outside {:?}", app.map_rect);
+    }
+}
+
+#[test]
+fn clicking_a_segment_selects_it_shift_click_adds_and_escape_clears() {
+    let mut h = harness();
+    let p1 = segment_click_point(h.state(), "SEG-010");
+    click(&mut h, p1, Modifiers::NONE);
+    assert_eq!(h.state().selection.iter().cloned().collect::<Vec<_>>(), vec![Target::Segment("SEG-010".into())]);
+
+    let p2 = segment_click_point(h.state(), "SEG-030");
+    click(&mut h, p2, Modifiers::SHIFT);
+    let sel: Vec<Target> = h.state().selection.iter().cloned().collect();
+    assert_eq!(sel, vec![Target::Segment("SEG-010".into()), Target::Segment("SEG-030".into())]);
+
+    // Ctrl-click toggles one off again.
+    click(&mut h, p1, Modifiers::CTRL);
+    let sel: Vec<Target> = h.state().selection.iter().cloned().collect();
+    assert_eq!(sel, vec![Target::Segment("SEG-030".into())]);
+
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(h.state().selection.is_empty());
+}
+
+#[test]
+fn clicking_an_outpost_selects_the_outpost_not_the_line_under_it() {
+    let mut h = harness();
+    let p = outpost_pos(h.state(), "OP-05");
+    click(&mut h, p, Modifiers::NONE);
+    assert!(h.state().selection.contains(&Target::Outpost("OP-05".into())));
+    assert_eq!(h.state().selection.len(), 1);
+}
+
+#[test]
+fn clicking_empty_map_clears_the_selection() {
+    let mut h = harness();
+    let p = outpost_pos(h.state(), "OP-05");
+    click(&mut h, p, Modifiers::NONE);
+    assert!(!h.state().selection.is_empty());
+    // Far north of the border, inside the map.
+    let r = h.state().map_rect;
+    click(&mut h, Pos2::new(r.center().x, r.top() + 30.0), Modifiers::NONE);
+    assert!(h.state().selection.is_empty());
+}
+
+#[test]
+fn hiding_the_outpost_layer_makes_outposts_unclickable() {
+    let mut h = harness();
+    h.get_by_label("Outposts (sample)").click();
+    h.run_steps(2);
+    assert!(!h.state().settings.overlays.outposts);
+    let p = outpost_pos(h.state(), "OP-05");
+    click(&mut h, p, Modifiers::NONE);
+    assert!(!h.state().selection.contains(&Target::Outpost("OP-05".into())));
+}
+
+#[test]
+fn shift_drag_selects_the_outposts_inside_the_box() {
+    let mut h = harness();
+    let a = outpost_pos(h.state(), "OP-03");
+    let b = outpost_pos(h.state(), "OP-06");
+    let r = egui::Rect::from_two_pos(a, b).expand(6.0);
+    // Expected: every outpost whose marker centre is inside the box.
+    let app = h.state();
+    let mut expected: Vec<Target> = app
+        .plan
+        .outposts
+        .iter()
+        .filter(|o| r.contains(app.screen_pos(o.position.x(), o.position.y())))
+        .map(|o| Target::Outpost(o.id.clone()))
+        .collect();
+    expected.sort();
+    assert!(expected.len() >= 3, "{expected:?}");
+    let shift = Modifiers::SHIFT;
+    h.event(Event::ModifiersChanged(shift));
+    h.event(Event::PointerMoved(r.left_top()));
+    h.run_steps(1);
+    h.event(Event::PointerButton { pos: r.left_top(), button: PointerButton::Primary, pressed: true, modifiers: shift });
+    h.run_steps(1);
+    for k in 1..=5 {
+        let p = r.left_top() + (r.right_bottom() - r.left_top()) * (k as f32 / 5.0);
+        h.event(Event::PointerMoved(p));
+        h.run_steps(1);
+    }
+    h.event(Event::PointerButton { pos: r.right_bottom(), button: PointerButton::Primary, pressed: false, modifiers: shift });
+    h.run_steps(2);
+    h.event(Event::ModifiersChanged(Modifiers::NONE));
+    h.run_steps(1);
+    let got: Vec<Target> = h.state().selection.outposts().map(|id| Target::Outpost(id.to_owned())).collect();
+    assert_eq!(got, expected);
+    // The map did not pan while box-selecting.
+    assert_eq!(outpost_pos(h.state(), "OP-03"), a);
+}
+
+#[test]
+fn the_km_range_action_selects_the_segments_and_outposts_in_range() {
+    let mut h = harness();
+    h.get_by_label("Select km range…").click();
+    h.run_steps(2);
+    h.get_by_label("Select").click();
+    h.run_steps(2);
+    let app = h.state();
+    let mut expected = Selection::targets_in_km_range(&app.plan, 0.0, 100.0);
+    expected.sort();
+    let got: Vec<Target> = app.selection.iter().cloned().collect();
+    assert_eq!(got, expected);
+    assert!(got.iter().any(|t| matches!(t, Target::Segment(_))));
+    assert!(got.iter().any(|t| matches!(t, Target::Outpost(_))));
+    assert!(got.iter().all(|t| app.plan.target_extent_km(t).is_some_and(|(a, b)| a < 100.0 && b >= 0.0)));
+}
+
+#[test]
+fn assigning_to_two_segments_adds_two_rows_that_undo_removes_and_redo_restores() {
+    let mut h = harness();
+    let before = h.state().plan.assignments.len();
+    let p1 = segment_click_point(h.state(), "SEG-034");
+    click(&mut h, p1, Modifiers::NONE);
+    let p2 = segment_click_point(h.state(), "SEG-035");
+    click(&mut h, p2, Modifiers::SHIFT);
+    assert_eq!(h.state().selection.len(), 2);
+    h.get_by_label("Stage 3 (2027–2029)").click();
+    h.run_steps(2);
+    h.get_by_label("Assign to 2 selected").click();
+    h.run_steps(2);
+    let app = h.state();
+    assert_eq!(app.plan.assignments.len(), before + 2);
+    let new: Vec<_> = app.plan.assignments[before..].iter().map(|a| a.target.clone()).collect();
+    assert_eq!(new, vec![Target::Segment("SEG-034".into()), Target::Segment("SEG-035".into())]);
+    // The table shows them: filter to the selected targets.
+    h.state_mut().ui.table.only_selected = true;
+    h.run_steps(2);
+    let rows = borderplan::ui::plan_table::visible_rows(h.state());
+    assert_eq!(rows.len(), 2);
+    let id = h.state().plan.assignments[before].id.clone();
+    assert!(h.query_by_label(&id).is_some(), "row {id} is shown in the table");
+
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(2);
+    assert_eq!(h.state().plan.assignments.len(), before);
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, egui::Key::Z);
+    h.run_steps(2);
+    assert_eq!(h.state().plan.assignments.len(), before + 2);
+}
