@@ -5,16 +5,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use borderplan::io::geojson_import::{
-    ImportError, ImportOptions, import_bytes, import_file, inspect_json,
-};
+use borderplan::io::geojson_import::{ImportError, ImportOptions, import_bytes, import_file, inspect_json};
 use borderplan::io::layer::{FeatureStyle, Layer, MarkerSize};
 use geo::Geometry;
 
 fn fixture(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/geojson")
-        .join(relative)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/geojson").join(relative)
 }
 
 fn load(relative: &str) -> Layer {
@@ -398,10 +394,7 @@ fn latitude_over_90_and_longitude_over_180_are_skipped_with_reasons() {
 fn a_non_wgs84_crs_gives_a_warning_and_projected_coordinates_are_skipped() {
     let layer = load("invalid/crs_epsg3857.geojson");
     assert_counts(&layer, 1, &[("Point", 1)], 1, 0);
-    assert_eq!(
-        layer.stats.warnings,
-        vec!["crs EPSG:3857 is not WGS84; coordinates are read as longitude/latitude"]
-    );
+    assert_eq!(layer.stats.warnings, vec!["crs EPSG:3857 is not WGS84; coordinates are read as longitude/latitude"]);
     assert_eq!(layer.stats.reasons, vec!["feature 0: longitude 7656419.3 is outside −180…180"]);
 }
 
@@ -412,10 +405,7 @@ fn duplicate_property_keys_keep_the_last_and_duplicate_geometry_members_skip_the
     assert_eq!(name_of(&layer, 0), "second");
     assert_eq!(
         layer.stats.reasons,
-        vec![
-            "feature 1: duplicate \"geometry\" member",
-            "feature 2: duplicate \"coordinates\" member in a geometry",
-        ]
+        vec!["feature 1: duplicate \"geometry\" member", "feature 2: duplicate \"coordinates\" member in a geometry",]
     );
 }
 
@@ -461,7 +451,9 @@ fn deeply_nested_arrays_are_an_error_and_never_overflow_the_stack() {
 #[test]
 fn moderately_nested_properties_load() {
     let nested = format!("{}1{}", "[".repeat(100), "]".repeat(100));
-    let text = format!(r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":[69,37]}},"properties":{{"deep":{nested}}}}}"#);
+    let text = format!(
+        r#"{{"type":"Feature","geometry":{{"type":"Point","coordinates":[69,37]}},"properties":{{"deep":{nested}}}}}"#
+    );
     let layer = import_str(&text).expect("100 levels are within the limit");
     assert_counts(&layer, 1, &[("Point", 1)], 0, 0);
 }
@@ -481,10 +473,8 @@ fn every_truncation_of_a_valid_file_is_an_error_or_a_layer_never_a_panic() {
 
 #[test]
 fn utf16_input_is_reported_as_such() {
-    let utf16: Vec<u8> = "\u{feff}{\"type\":\"Point\",\"coordinates\":[69,37]}"
-        .encode_utf16()
-        .flat_map(u16::to_le_bytes)
-        .collect();
+    let utf16: Vec<u8> =
+        "\u{feff}{\"type\":\"Point\",\"coordinates\":[69,37]}".encode_utf16().flat_map(u16::to_le_bytes).collect();
     let err = import_bytes("utf16", &utf16, &ImportOptions::default()).expect_err("not UTF-8");
     assert!(err.to_string().contains("UTF-16"), "{err}");
 }
@@ -651,8 +641,7 @@ fn tiny_layer() -> Layer {
             [[68.8,36.2],[69.2,36.2],[69.2,36.6],[68.8,36.6],[68.8,36.2]]]}},
         {"type":"Feature","properties":{"name":"D"},"geometry":{"type":"LineString","coordinates":[[71.0,40.0],[71.0,39.0],[72.0,39.0]]}}
     ]}"#,
-    )
-    {
+    ) {
         Ok(layer) => layer,
         Err(e) => panic!("tiny layer: {e}"),
     }

@@ -77,7 +77,8 @@ fn clicking_a_segment_selects_it_shift_click_adds_and_escape_clears() {
     let sel: Vec<Target> = h.state().selection.iter().cloned().collect();
     assert_eq!(sel, vec![Target::Segment("SEG-010".into()), Target::Segment("SEG-030".into())]);
 
-    // Ctrl-click toggles one off again.
+    // Ctrl-click toggles one off again (positions are recomputed: panels may have changed the map's size).
+    let p1 = segment_click_point(h.state(), "SEG-010");
     click(&mut h, p1, Modifiers::CTRL);
     let sel: Vec<Target> = h.state().selection.iter().cloned().collect();
     assert_eq!(sel, vec![Target::Segment("SEG-030".into())]);

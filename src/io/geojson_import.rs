@@ -259,10 +259,8 @@ fn patch_overflowing_numbers(body: &[u8]) -> Option<Vec<u8>> {
                 i += 1;
             }
             let token = body.get(start..i).unwrap_or_default();
-            let infinite = std::str::from_utf8(token)
-                .ok()
-                .and_then(|t| t.parse::<f64>().ok())
-                .is_some_and(f64::is_infinite);
+            let infinite =
+                std::str::from_utf8(token).ok().and_then(|t| t.parse::<f64>().ok()).is_some_and(f64::is_infinite);
             if infinite {
                 out.extend_from_slice(b"\"\\u0001overflow:");
                 out.extend_from_slice(token);
@@ -1395,10 +1393,9 @@ fn crs_warning(crs: &Value) -> Option<String> {
         Value::Null => None,
         Value::Object(obj) => match obj.get("properties").and_then(|p| p.get("name")).and_then(Value::as_str) {
             Some(name) if is_wgs84_name(name) => None,
-            Some(name) => Some(format!(
-                "crs {} is not WGS84; coordinates are read as longitude/latitude",
-                short_crs_name(name)
-            )),
+            Some(name) => {
+                Some(format!("crs {} is not WGS84; coordinates are read as longitude/latitude", short_crs_name(name)))
+            }
             None => Some("crs member does not name a CRS; coordinates are read as WGS84 longitude/latitude".to_owned()),
         },
         other => Some(format!(
@@ -1485,8 +1482,7 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
                 Ok(())
             }
             Some(TypeName::Feature) => {
-                let outcome =
-                    make_feature(Some(TypeName::Feature), geometry, properties, duplicate, ctx.overflow_mode);
+                let outcome = make_feature(Some(TypeName::Feature), geometry, properties, duplicate, ctx.overflow_mode);
                 ctx.out.record(0, outcome);
                 Ok(())
             }
@@ -1495,9 +1491,10 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
                 ctx.out.record(0, feature_from_geometry(parts.finish()));
                 Ok(())
             }
-            Some(TypeName::Other(name)) => Err(ctx.abort(ImportError::NotGeoJson {
-                reason: format!("top-level \"type\" is \"{name}\"; {expected}"),
-            })),
+            Some(TypeName::Other(name)) => {
+                Err(ctx
+                    .abort(ImportError::NotGeoJson { reason: format!("top-level \"type\" is \"{name}\"; {expected}") }))
+            }
             Some(TypeName::NotString(kind)) => Err(ctx.abort(ImportError::NotGeoJson {
                 reason: format!("top-level \"type\" is {kind}, not a string; {expected}"),
             })),

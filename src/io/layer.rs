@@ -80,12 +80,7 @@ impl FeatureStyle {
             return Self::default();
         }
         let color = |key: &str| properties.get(key).and_then(|v| v.as_str()).and_then(parse_hex_color);
-        let number = |key: &str| {
-            properties
-                .get(key)
-                .and_then(serde_json::Value::as_f64)
-                .filter(|v| v.is_finite())
-        };
+        let number = |key: &str| properties.get(key).and_then(serde_json::Value::as_f64).filter(|v| v.is_finite());
         let opacity = |key: &str| number(key).filter(|v| (0.0..=1.0).contains(v)).map(|v| v as f32);
         Self {
             stroke: color("stroke"),
@@ -94,15 +89,14 @@ impl FeatureStyle {
             fill: color("fill"),
             fill_opacity: opacity("fill-opacity"),
             marker_color: color("marker-color"),
-            marker_size: properties
-                .get("marker-size")
-                .and_then(|v| v.as_str())
-                .and_then(|s| match s.trim().to_ascii_lowercase().as_str() {
+            marker_size: properties.get("marker-size").and_then(|v| v.as_str()).and_then(|s| {
+                match s.trim().to_ascii_lowercase().as_str() {
                     "small" => Some(MarkerSize::Small),
                     "medium" => Some(MarkerSize::Medium),
                     "large" => Some(MarkerSize::Large),
                     _ => None,
-                }),
+                }
+            }),
             title: properties.get("title").and_then(|v| v.as_str()).map(str::to_owned),
         }
     }
@@ -227,9 +221,9 @@ impl Layer {
         features: Vec<LayerFeature>,
         stats: ImportStats,
     ) -> Self {
-        let label_property = LABEL_CANDIDATES.iter().find_map(|candidate| {
-            stats.property_names.iter().find(|p| p.eq_ignore_ascii_case(candidate)).cloned()
-        });
+        let label_property = LABEL_CANDIDATES
+            .iter()
+            .find_map(|candidate| stats.property_names.iter().find(|p| p.eq_ignore_ascii_case(candidate)).cloned());
         let mut layer = Self {
             name: name.into(),
             source_path,
@@ -326,9 +320,7 @@ impl Layer {
                 let rect = Rect::new((w, s), (e, n));
                 self.index
                     .locate_in_envelope_intersecting(&AABB::from_corners([w, s], [e, n]))
-                    .filter(move |entry| {
-                        self.features.get(entry.data).is_some_and(|f| f.geometry.intersects(&rect))
-                    })
+                    .filter(move |entry| self.features.get(entry.data).is_some_and(|f| f.geometry.intersects(&rect)))
                     .map(|entry| entry.data)
             })
             .collect();

@@ -106,7 +106,9 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                 ui_state.box_start = None;
             }
         }
-        if response.clicked() {
+        // egui may run a frame in two passes; a click is acted on once (toggling twice would undo it).
+        let first_pass = ui.ctx().current_pass_index() == 0;
+        if response.clicked() && first_pass {
             if let Some(pos) = response.interact_pointer_pos() {
                 match tool {
                     Tool::Measure => {

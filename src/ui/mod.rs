@@ -120,12 +120,12 @@ impl App {
         egui::Panel::top("menu_bar").show(ui, |ui| commands.extend(menu_bar::menu_bar_ui(self, ui)));
         egui::Panel::bottom("status_bar").show(ui, |ui| commands.extend(status_bar::status_bar_ui(self, ui)));
         if self.settings.show_left {
-            egui::Panel::left("layers").resizable(true).default_size(250.0).min_size(200.0).show(ui, |ui| {
+            egui::Panel::left("layers").resizable(true).default_size(250.0).min_size(200.0).max_size(420.0).show(ui, |ui| {
                 commands.extend(layers_panel::layers_panel_ui(self, ui));
             });
         }
         if self.settings.show_right {
-            egui::Panel::right("details").resizable(true).default_size(340.0).min_size(260.0).show(ui, |ui| {
+            egui::Panel::right("details").resizable(true).default_size(340.0).min_size(260.0).max_size(520.0).show(ui, |ui| {
                 commands.extend(selection_panel::right_panel_ui(self, ui));
             });
         }
