@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The test command for a fresh machine: installs what the tests need (GDAL's ogrinfo for the export checks),
+# then runs every test. Fails when any test fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v ogrinfo >/dev/null 2>&1 || need_apt+=(gdal-bin)
+if ((${#need_apt[@]})); then
+  echo "Installing ${need_apt[*]} (needed by the export tests)…"
+  if [[ $(id -u) -eq 0 ]]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+command -v ogrinfo >/dev/null 2>&1 || { echo "ogrinfo is still missing: install gdal-bin" >&2; exit 1; }
+
+# The domain model must not depend on a UI crate (also checked by tests/architecture.rs).
+if grep -rnE '^\s*(pub\s+)?use\s+(egui|eframe|walkers|rfd)\b|\b(egui|eframe|walkers|rfd)::' src/model; then
+  echo "src/model imports a UI crate" >&2
+  exit 1
+fi
+
+cargo test --locked --all-targets "$@"
