@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The real app driven through egui_kittest: clicks on the map, keyboard, panels.
 
 use borderplan::App;

@@ -67,14 +67,12 @@ pub fn layers_panel_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                 let Some(layer) = app.layers.get_mut(i) else { continue };
                 ui.separator();
                 ui.horizontal(|ui| {
-                    ui.checkbox(&mut layer.style.visible, "");
                     let mut c = Color32::from_rgb(layer.style.color[0], layer.style.color[1], layer.style.color[2]);
                     if ui.color_edit_button_srgba(&mut c).changed() {
                         layer.style.color = [c.r(), c.g(), c.b()];
                     }
-                    ui.label(RichText::new(&layer.name).strong()).on_hover_text(
-                        layer.source_path.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
-                    );
+                    let path = layer.source_path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+                    ui.checkbox(&mut layer.style.visible, RichText::new(layer.name.clone()).strong()).on_hover_text(path);
                 });
                 ui.weak(format!(
                     "{} features{}{}",

@@ -1,0 +1,142 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Files through the real app: import (the dialog's code path), recovery after a crash, saving and opening.
+
+use borderplan::App;
+use borderplan::app::settings::Settings;
+use borderplan::app::{AppConfig, Command};
+use borderplan::model::Edit;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::path::PathBuf;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/geojson").join(name)
+}
+
+fn harness_with(app: App) -> Harness<'static, App> {
+    let mut h = Harness::builder().with_size([1400.0, 900.0]).with_max_steps(30).with_step_dt(0.1).build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    h.run_steps(3);
+    h
+}
+
+/// Steps until background imports are done (bounded).
+fn wait_for_imports(h: &mut Harness<'static, App>) {
+    for _ in 0..200 {
+        if h.state().imports.is_empty() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.run_steps(1);
+    }
+    panic!("import did not finish");
+}
+
+#[test]
+fn importing_a_fixture_through_the_dialog_path_adds_a_layer_and_hiding_it_hides_it() {
+    let mut h = harness_with(App::for_tests().unwrap());
+    let ctx = h.ctx.clone();
+    // The same command the File › Import layer… dialog issues with the picked files.
+    h.state_mut().apply(&ctx, Command::Import(vec![fixture("valid/all_geometry_types.geojson")]));
+    wait_for_imports(&mut h);
+    h.run_steps(2);
+    let app = h.state();
+    assert_eq!(app.layers.len(), 1);
+    assert_eq!(app.layers[0].name, "all_geometry_types");
+    assert_eq!(app.layers[0].stats.features, 7);
+    assert!(app.layers[0].style.visible);
+    // The layer is listed with its feature count, and its checkbox hides it.
+    assert!(h.query_by_label_contains("7 features").is_some());
+    h.get_by_label("all_geometry_types").click();
+    h.run_steps(2);
+    assert!(!h.state().layers[0].style.visible);
+}
+
+#[test]
+fn a_broken_file_is_reported_in_the_status_bar_and_adds_no_layer() {
+    let mut h = harness_with(App::for_tests().unwrap());
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, Command::Import(vec![fixture("invalid/truncated.geojson")]));
+    wait_for_imports(&mut h);
+    h.run_steps(2);
+    let app = h.state();
+    assert!(app.layers.is_empty());
+    let status = app.status.clone().expect("a message");
+    assert!(status.error);
+    assert!(status.text.contains("truncated.geojson"), "{}", status.text);
+    assert!(status.text.contains("line"), "{}", status.text);
+}
+
+#[test]
+fn a_plan_file_given_to_import_opens_as_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mine.geojson");
+    let mut app = App::for_tests().unwrap();
+    app.plan.meta.title = "Mine".into();
+    assert!(app.save_to(&path));
+    let mut h = harness_with(App::for_tests().unwrap());
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, Command::Import(vec![path.clone()]));
+    h.run_steps(2);
+    assert_eq!(h.state().plan.meta.title, "Mine");
+    assert_eq!(h.state().plan_path.as_deref(), Some(path.as_path()));
+    assert!(h.state().layers.is_empty());
+}
+
+#[test]
+fn unsaved_edits_survive_a_crash_through_the_recovery_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let recovery = dir.path().join("recovery.geojson");
+    let config = AppConfig { recovery_path: Some(recovery.clone()), tile_cache: None, load_example: true };
+    let ctx = egui::Context::default();
+    let mut app = App::with_settings(Settings::default(), config.clone()).unwrap();
+    app.apply(&ctx, Command::Edit(Edit::SplitSegment { km: 12.5 }));
+    assert!(app.dirty);
+    app.autosave_if_due(1_000.0);
+    let edited = app.plan.clone();
+    std::mem::forget(app); // the crash: nothing is cleaned up
+
+    let mut h = harness_with(App::with_settings(Settings::default(), config).unwrap());
+    assert_eq!(h.state().recovery_offer.as_deref(), Some(recovery.as_path()));
+    h.get_by_label("Recover").click();
+    h.run_steps(2);
+    // The file groups assignments by target, so compare the saved forms (order-independent, lossless).
+    let text = |p: &borderplan::model::Plan| borderplan::io::plan_file::to_string(p).unwrap();
+    assert_eq!(text(&h.state().plan), text(&edited));
+    assert_eq!(h.state().plan.segments, edited.segments);
+    assert!(h.state().dirty, "recovered work still needs saving");
+}
+
+#[test]
+fn new_plan_with_unsaved_changes_asks_first_and_cancel_keeps_the_work() {
+    let mut h = harness_with(App::for_tests().unwrap());
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, Command::Edit(Edit::SplitSegment { km: 12.5 }));
+    let edited = h.state().plan.clone();
+    h.state_mut().apply(&ctx, Command::NewPlan);
+    h.run_steps(2);
+    assert!(h.state().pending.is_some());
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+    assert!(h.state().pending.is_none());
+    assert_eq!(h.state().plan, edited);
+    // Don't save: the new plan replaces it.
+    h.state_mut().apply(&ctx, Command::NewPlan);
+    h.run_steps(2);
+    h.get_by_label("Don't save").click();
+    h.run_steps(2);
+    assert!(h.state().plan.assignments.is_empty());
+    assert!(!h.state().dirty);
+}
+
+#[test]
+fn a_failed_save_says_why_and_keeps_the_plan_unsaved() {
+    let mut app = App::for_tests().unwrap();
+    let ctx = egui::Context::default();
+    app.apply(&ctx, Command::Edit(Edit::SplitSegment { km: 12.5 }));
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("no-such-folder").join("plan.geojson");
+    assert!(!app.save_to(&bad));
+    assert!(app.dirty);
+    let s = app.status.clone().unwrap();
+    assert!(s.error && s.text.contains("no-such-folder"), "{}", s.text);
+}
