@@ -64,7 +64,7 @@ impl Selection {
     }
     /// Total length of the selected segments, km.
     pub fn segment_length_km(&self, plan: &Plan) -> f64 {
-        self.segments().filter_map(|id| plan.segments.get(id)).map(|s| s.length_km()).sum()
+        self.segments().filter_map(|id| plan.segments.get(id)).map(|s| s.length_km()).sum::<f64>() + 0.0
     }
     /// Every segment and outpost between two chainages (segments that overlap the range).
     pub fn targets_in_km_range(plan: &Plan, from_km: f64, to_km: f64) -> Vec<Target> {

@@ -150,7 +150,7 @@ impl Plugin for PlanOverlay<'_> {
             if self.layers.outpost_labels {
                 for o in &plan.outposts {
                     let p = screen(projector, o.position.x(), o.position.y());
-                    labels.label(&painter, p + Vec2::new(9.0, -9.0), Align2::LEFT_BOTTOM, &o.name, FontId::proportional(11.0), style.text(), style.label_bg());
+                    labels.label(&painter, p + Vec2::new(11.0, -6.0), Align2::LEFT_BOTTOM, &o.name, FontId::proportional(11.0), style.text(), style.label_bg());
                 }
             }
         }
