@@ -277,10 +277,10 @@ fn failed_edits_leave_the_plan_unchanged_and_push_no_history() {
 }
 
 #[test]
-fn splitting_copies_segment_assignments_to_both_parts_and_shares_per_km_quantities() {
+fn splitting_shares_segment_assignments_between_the_parts_in_proportion_to_length() {
     let mut plan = base_plan();
     let mut history = History::new(10);
-    // SEG-001 is km 0 … 20.25; split at km 5: west share 5 / 20.25.
+    // SEG-001 is km 0 … 20.25; split at km 5: west share 5 / 20.25 ≈ 0.247.
     let seg = plan.segments.get("SEG-001").expect("SEG-001").clone();
     assert_abs_diff_eq!(seg.to_km, 20.25, epsilon = 1e-9);
     history.apply(&mut plan, Edit::SplitSegment { km: 5.0 }).expect("split");
@@ -289,28 +289,60 @@ fn splitting_copies_segment_assignments_to_both_parts_and_shares_per_km_quantiti
     let (west_target, east_target) = (Target::Segment("SEG-001".into()), Target::Segment(east_id.clone()));
     let west: Vec<&Assignment> = plan.assignments_for(&west_target).collect();
     let east: Vec<&Assignment> = plan.assignments_for(&east_target).collect();
-    assert_eq!(west.len(), 2);
-    assert_eq!(east.len(), 2);
-    // Per-km fence (20.25 km): 5 km west, 15.25 km east; the sum is kept.
+    // Per-km fence (20.25 km): 5 km west keeps the id, 15.25 km east is a copy with a fresh id.
     let fence_w = west.iter().find(|a| a.equipment_id == "border-fence").expect("west fence");
     let fence_e = east.iter().find(|a| a.equipment_id == "border-fence").expect("east fence");
     assert_eq!(fence_w.id, "A-0001");
     assert_abs_diff_eq!(fence_w.quantity, 5.0, epsilon = 1e-9);
     assert_abs_diff_eq!(fence_e.quantity, 15.25, epsilon = 1e-9);
-    // Per-unit radar: copied with the same quantity and a fresh id.
-    let radar_w = west.iter().find(|a| a.equipment_id == "ground-radar").expect("west radar");
+    assert!(!["A-0001", "A-0002", "A-0003", "A-0004", "A-0005"].contains(&fence_e.id.as_str()));
+    assert_eq!((fence_e.stage, &fence_e.supplier, fence_e.quarter), (fence_w.stage, &fence_w.supplier, fence_w.quarter));
+    // 2 radars × 0.247 rounds to none in the west: both move east with their assignment, nothing is doubled.
+    assert!(west.iter().all(|a| a.equipment_id != "ground-radar"));
     let radar_e = east.iter().find(|a| a.equipment_id == "ground-radar").expect("east radar");
-    assert_eq!((radar_w.quantity, radar_e.quantity), (2.0, 2.0));
-    assert_eq!(radar_w.id, "A-0002");
-    assert!(!["A-0001", "A-0002", "A-0003", "A-0004", "A-0005"].contains(&radar_e.id.as_str()));
-    assert_ne!(fence_e.id, radar_e.id);
-    // Everything else of the copy is the original's.
-    assert_eq!((radar_e.stage, &radar_e.supplier, radar_e.quarter), (radar_w.stage, &radar_w.supplier, radar_w.quarter));
-    // Other segments' and outposts' assignments are untouched.
-    assert_eq!(plan.assignments.len(), 7);
+    assert_eq!((radar_e.id.as_str(), radar_e.quantity), ("A-0002", 2.0));
+    assert_eq!((west.len(), east.len()), (1, 2));
+    // Other segments' and outposts' assignments are untouched; totals per equipment are unchanged.
+    assert_eq!(plan.assignments.len(), 6);
     assert_eq!(plan.assignment("A-0003"), base_plan().assignment("A-0003"));
+    let total = |p: &Plan, eq: &str| p.assignments.iter().filter(|a| a.equipment_id == eq).map(|a| a.quantity).sum::<f64>();
+    for eq in ["border-fence", "ground-radar"] {
+        assert_abs_diff_eq!(total(&plan, eq), total(&base_plan(), eq), epsilon = 1e-9);
+    }
     history.undo(&mut plan);
     assert_eq!(plan, base_plan());
+}
+
+#[test]
+fn a_split_followed_by_a_merge_restores_the_quantities() {
+    let mut plan = base_plan();
+    plan.apply(Edit::SplitSegment { km: 12.0 }).expect("split");
+    plan.apply(Edit::MergeSegmentWithNext { id: "SEG-001".into() }).expect("merge");
+    let before: Vec<(String, f64)> = base_plan().assignments.iter().map(|a| (a.equipment_id.clone(), a.quantity)).collect();
+    let mut after: Vec<(String, f64)> = plan.assignments.iter().map(|a| (a.equipment_id.clone(), a.quantity)).collect();
+    after.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut before = before;
+    before.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(after.len(), before.len());
+    for (a, b) in after.iter().zip(&before) {
+        assert_eq!(a.0, b.0);
+        assert_abs_diff_eq!(a.1, b.1, epsilon = 1e-9);
+    }
+}
+
+#[test]
+fn dragging_a_quantity_is_one_undo_step() {
+    let mut plan = base_plan();
+    let mut history = History::new(10);
+    let mut a = plan.assignment("A-0003").expect("A-0003").clone();
+    for q in 1..=5 {
+        a.quantity = f64::from(q);
+        history.apply_coalescing(&mut plan, Edit::UpdateAssignment(a.clone())).expect("update");
+    }
+    assert_eq!(plan.assignment("A-0003").map(|a| a.quantity), Some(5.0));
+    history.undo(&mut plan);
+    assert_eq!(plan, base_plan());
+    assert!(!history.can_undo());
 }
 
 #[test]

@@ -291,7 +291,7 @@ impl App {
     /// Carries out a command. Errors go to the status bar; nothing here panics.
     pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
         match command {
-            Command::Edit(edit) => match self.history.apply(&mut self.plan, edit) {
+            Command::Edit(edit) => match self.history.apply_coalescing(&mut self.plan, edit) {
                 Ok(()) => {
                     let label = self.history.undo_label().unwrap_or("edit").to_owned();
                     self.edited();
@@ -447,6 +447,8 @@ impl App {
                     match plan_file::load(&p) {
                         Ok(plan) => {
                             self.plan = plan;
+                            // The recovered plan is unsaved work: Save asks where, it never overwrites a file.
+                            self.plan_path = None;
                             self.history.clear();
                             self.dirty = true;
                             self.plan_changed();
@@ -576,6 +578,10 @@ impl App {
     }
 
     fn remove_recovery(&mut self) {
+        // While recovery is still on offer the file is the only copy of that work: keep it.
+        if self.recovery_offer.is_some() {
+            return;
+        }
         if let Some(p) = &self.config.recovery_path {
             let _ = std::fs::remove_file(p);
         }

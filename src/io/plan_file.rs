@@ -58,7 +58,7 @@ fn line_json(l: &LineString<f64>) -> Value {
 fn assignment_json(a: &Assignment) -> Result<Value, PlanFileError> {
     let mut v = serde_json::to_value(a).map_err(|e| PlanFileError::invalid(e.to_string()))?;
     if let Value::Object(m) = &mut v {
-        m.remove("target");
+        m.shift_remove("target");
     }
     Ok(v)
 }
@@ -236,7 +236,7 @@ pub fn load_bytes(bytes: &[u8]) -> Result<Plan, PlanFileError> {
     if root.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
         return Err(PlanFileError::NotAPlan("it is not a GeoJSON FeatureCollection".into()));
     }
-    let Some(Value::Object(mut header)) = root.remove("borderplan") else {
+    let Some(Value::Object(mut header)) = root.shift_remove("borderplan") else {
         return Err(PlanFileError::NotAPlan(
             "it has no “borderplan” member (to bring in plain GeoJSON, use File › Import layer…)".into(),
         ));
@@ -248,27 +248,27 @@ pub fn load_bytes(bytes: &[u8]) -> Result<Plan, PlanFileError> {
     if version > FORMAT_VERSION {
         return Err(PlanFileError::NewerVersion { found: version, supported: FORMAT_VERSION });
     }
-    let meta: PlanMeta = match header.remove("meta") {
+    let meta: PlanMeta = match header.shift_remove("meta") {
         Some(m) => serde_json::from_value(m).map_err(|e| PlanFileError::invalid(format!("borderplan.meta: {e}")))?,
         None => PlanMeta::default(),
     };
-    let catalog: Catalog = match header.remove("catalog") {
+    let catalog: Catalog = match header.shift_remove("catalog") {
         Some(c) => serde_json::from_value(c).map_err(|e| PlanFileError::invalid(format!("borderplan.catalog: {e}")))?,
         None => Catalog::default(),
     };
     catalog.validate().map_err(|e| PlanFileError::invalid(format!("borderplan.catalog: {e}")))?;
     let mut assignments = Vec::new();
-    if let Some(orphans) = header.remove("unattached_assignments") {
+    if let Some(orphans) = header.shift_remove("unattached_assignments") {
         let orphans: Vec<Assignment> =
             serde_json::from_value(orphans).map_err(|e| PlanFileError::invalid(format!("borderplan.unattached_assignments: {e}")))?;
         assignments.extend(orphans);
     }
-    header.remove("format");
-    header.remove("format_version");
-    let Some(Value::Array(features)) = root.remove("features") else {
+    header.shift_remove("format");
+    header.shift_remove("format_version");
+    let Some(Value::Array(features)) = root.shift_remove("features") else {
         return Err(PlanFileError::NotAPlan("“features” is missing or not an array".into()));
     };
-    root.remove("type");
+    root.shift_remove("type");
 
     let mut border: Option<Border> = None;
     let mut segments: Vec<Segment> = Vec::new();

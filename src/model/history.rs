@@ -14,6 +14,15 @@ impl History {
         Self { undo: Vec::new(), redo: Vec::new(), limit: limit.max(1) }
     }
 
+    /// As [`History::apply`], but an edit of the same assignment as the last undo step joins that step
+    /// (dragging a quantity in the table is one undo step, not one per frame).
+    pub fn apply_coalescing(&mut self, plan: &mut Plan, edit: Edit) -> Result<(), EditError> {
+        let coalesce = matches!(edit, Edit::UpdateAssignment(_))
+            && self.redo.is_empty()
+            && self.undo_label() == Some(edit.label().as_str());
+        if coalesce { plan.apply(edit) } else { self.apply(plan, edit) }
+    }
+
     /// Applies `edit` to `plan` and records it; on error nothing changes.
     pub fn apply(&mut self, plan: &mut Plan, edit: Edit) -> Result<(), EditError> {
         let label = edit.label();

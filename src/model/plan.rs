@@ -131,7 +131,7 @@ impl Edit {
         match self {
             Edit::AddAssignments(a) => format!("Assign to {} target(s)", a.len()),
             Edit::RemoveAssignments(a) => format!("Delete {} assignment(s)", a.len()),
-            Edit::UpdateAssignment(_) => "Edit assignment".into(),
+            Edit::UpdateAssignment(a) => format!("Edit assignment {}", a.id),
             Edit::SplitSegment { km } => format!("Split segment at km {km:.1}"),
             Edit::MergeSegmentWithNext { .. } => "Merge segments".into(),
             Edit::RenameSegment { .. } => "Rename segment".into(),
@@ -265,6 +265,8 @@ impl Plan {
                         a.target = Target::Segment(id.clone());
                     }
                 }
+                // Identical items from both parts become one (a split followed by a merge restores the totals).
+                self.combine_duplicates(&Target::Segment(id.clone()));
                 self.resnap_outposts();
             }
             Edit::RenameSegment { id, name } => self.segments.rename(&id, &name)?,
@@ -310,35 +312,73 @@ impl Plan {
         Ok(())
     }
 
-    /// Splits the segment at `km`. Segment assignments are copied to both parts (the equipment covers the whole
-    /// segment it was assigned to); quantities in per-km units are shared in proportion to the parts' lengths.
+    /// Splits the segment at `km`. Equipment assigned to a segment is spread along it, so it follows the parts:
+    /// quantities are shared in proportion to the parts' lengths (exactly for per-km units, rounded to whole units
+    /// otherwise, so totals never change). A part whose share rounds to zero gets no assignment; the original id
+    /// stays with the western part when it has a share, else moves east.
     fn split_segment(&mut self, km: f64) -> Result<(), EditError> {
         let length = self.border.length_km();
         let old = self.segments.segments().iter().find(|s| s.contains_km(km)).cloned();
         let (west, east) = self.segments.split_at(km, length)?;
         let Some(old) = old else { return Ok(()) };
         let west_share = (km - old.from_km) / old.length_km();
-        let ids = self.fresh_assignment_ids(self.assignments.len());
-        let mut ids = ids.into_iter();
+        let mut ids = self.fresh_assignment_ids(self.assignments.len()).into_iter();
         let mut copies = Vec::new();
         for a in &mut self.assignments {
             if a.target != Target::Segment(west.clone()) {
                 continue;
             }
             let per_km = self.catalog.get(&a.equipment_id).is_some_and(|t| t.unit.eq_ignore_ascii_case("km"));
-            let mut copy = a.clone();
-            copy.id = ids.next().unwrap_or_default();
-            copy.target = Target::Segment(east.clone());
-            if per_km {
-                let total = a.quantity;
-                a.quantity = round3(total * west_share);
-                copy.quantity = round3(total - a.quantity);
+            let total = a.quantity;
+            let west_q = if per_km { round3(total * west_share) } else { (total * west_share).round() };
+            let east_q = if per_km { round3(total - west_q) } else { total - west_q };
+            if west_q <= 0.0 {
+                a.target = Target::Segment(east.clone());
+                continue;
             }
-            copies.push(copy);
+            a.quantity = west_q;
+            if east_q > 0.0 {
+                let mut copy = a.clone();
+                copy.id = ids.next().unwrap_or_default();
+                copy.target = Target::Segment(east.clone());
+                copy.quantity = east_q;
+                copies.push(copy);
+            }
         }
         self.assignments.extend(copies);
         self.resnap_outposts();
         Ok(())
+    }
+
+    /// Folds assignments on `target` that differ only in id and quantity into one (the first keeps its id).
+    fn combine_duplicates(&mut self, target: &Target) {
+        let mut i = 0;
+        while i < self.assignments.len() {
+            if &self.assignments[i].target != target {
+                i += 1;
+                continue;
+            }
+            let mut j = i + 1;
+            while j < self.assignments.len() {
+                let (a, b) = (&self.assignments[i], &self.assignments[j]);
+                let same = b.target == a.target
+                    && b.equipment_id == a.equipment_id
+                    && b.stage == a.stage
+                    && b.supplier == a.supplier
+                    && b.quarter == a.quarter
+                    && b.status == a.status
+                    && b.note == a.note
+                    && b.extra == a.extra;
+                if same {
+                    let q = self.assignments[j].quantity;
+                    self.assignments[i].quantity = round3(self.assignments[i].quantity + q);
+                    self.assignments.remove(j);
+                } else {
+                    j += 1;
+                }
+            }
+            i += 1;
+        }
     }
 }
 

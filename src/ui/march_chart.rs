@@ -63,9 +63,11 @@ pub fn march_chart_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
     // Stage windows as bands.
     for s in [Stage::One, Stage::Two, Stage::Three] {
         let (a, b) = s.window();
-        let band = Rect::from_min_max(Pos2::new(full.left() + 2.0, y_of(a)), Pos2::new(plot.left() - 40.0, y_of(b) + row_h));
+        // One column per stage: stages 2 and 3 overlap in 2027 and the columns show it.
+        let x0 = full.left() + 2.0 + f32::from(s.number() - 1) * 7.0;
+        let band = Rect::from_min_max(Pos2::new(x0, y_of(a)), Pos2::new(x0 + 6.0, y_of(b) + row_h));
         painter.rect_filled(band, 2.0, rgb(palette::stage_rgb(Some(s))).gamma_multiply(0.55));
-        painter.text(band.center(), Align2::CENTER_CENTER, s.number().to_string(), FontId::proportional(11.0), Color32::WHITE);
+        band.is_positive().then(|| painter.text(band.center_top() + Vec2::new(0.0, 1.0), Align2::CENTER_TOP, s.number().to_string(), FontId::proportional(9.0), text));
     }
     // Quarter rows and labels.
     for (i, q) in quarters.iter().enumerate() {
@@ -89,7 +91,7 @@ pub fn march_chart_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         painter.text(Pos2::new(x, plot.bottom() + 5.0), Align2::CENTER_TOP, format!("{km:.0}"), FontId::monospace(10.0), text);
         km += step;
     }
-    painter.text(Pos2::new(plot.right(), full.bottom() - 2.0), Align2::RIGHT_BOTTOM, "border km (west → east)", FontId::proportional(10.5), text);
+    painter.text(Pos2::new(plot.right(), full.bottom() - 2.0), Align2::RIGHT_BOTTOM, "border km, west to east", FontId::proportional(10.5), text);
     // Stage-3 gaps at the bottom of the chart.
     for &(a, b) in &app.derived.coverage_stage3.gaps {
         let r = Rect::from_min_max(Pos2::new(x_of(a), plot.bottom() - 3.0), Pos2::new(x_of(b).max(x_of(a) + 2.0), plot.bottom()));

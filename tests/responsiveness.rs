@@ -1,0 +1,147 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers may panic: a panic is a test failure
+//! While a large GeoJSON file imports on the worker, the window keeps drawing frames: the import never blocks
+//! the UI thread. Measured headless: the real `App::show` plus tessellation, frame after frame, until the layer
+//! arrives through `App::poll_imports`.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use borderplan::App;
+use borderplan::app::imports::ImportJob;
+
+/// At least this many bytes of GeoJSON.
+const FILE_BYTES: u64 = 150 * 1024 * 1024;
+/// Longest allowed gap between the starts of two frames while the import runs. Generous: this is about never
+/// blocking, not about speed (debug build, two cores shared with the worker).
+const MAX_GAP: Duration = Duration::from_millis(250);
+
+/// SplitMix64, seeded.
+struct Rng(u64);
+
+impl Rng {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn range(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 * (hi - lo)
+    }
+}
+
+/// Writes a FeatureCollection of 50-vertex LineStrings of at least `min_bytes`, streaming: one block of 1000
+/// distinct features is generated and written repeatedly. Returns the feature count.
+fn write_big_geojson(path: &Path, min_bytes: u64) -> usize {
+    let mut rng = Rng(7);
+    let mut block = String::new();
+    for i in 0..1000 {
+        let (mut lon, mut lat) = (rng.range(67.5, 74.5), rng.range(36.5, 39.0));
+        let _ = write!(block, ",\n{{\"type\":\"Feature\",\"properties\":{{\"id\":{i},\"name\":\"Track {i}\"}},\"geometry\":{{\"type\":\"LineString\",\"coordinates\":[");
+        for v in 0..50 {
+            if v > 0 {
+                block.push(',');
+            }
+            lon += rng.range(-0.01, 0.01);
+            lat += rng.range(-0.01, 0.01);
+            let _ = write!(block, "[{lon:.6},{lat:.6}]");
+        }
+        block.push_str("]}}");
+    }
+    let file = std::fs::File::create(path).unwrap();
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+    out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n").unwrap();
+    // The first feature has no leading comma.
+    out.write_all(&block.as_bytes()[2..]).unwrap();
+    let mut written = block.len() as u64;
+    let mut features = 1000;
+    while written < min_bytes {
+        out.write_all(block.as_bytes()).unwrap();
+        written += block.len() as u64;
+        features += 1000;
+    }
+    out.write_all(b"\n]}\n").unwrap();
+    out.flush().unwrap();
+    features
+}
+
+fn raw_input(time: f64) -> egui::RawInput {
+    egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1400.0, 900.0))),
+        time: Some(time),
+        ..Default::default()
+    }
+}
+
+/// One frame as the window does it: the whole UI, then tessellation.
+fn frame(ctx: &egui::Context, app: &mut App, time: f64) {
+    let mut out = ctx.run_ui(raw_input(time), |ui| app.show(ui));
+    let shapes = std::mem::take(&mut out.shapes);
+    let primitives = ctx.tessellate(shapes, out.pixels_per_point);
+    std::hint::black_box(primitives);
+    out.textures_delta.clear();
+}
+
+#[test]
+fn frames_keep_coming_while_a_150_mb_geojson_file_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big-tracks.geojson");
+    let written = Instant::now();
+    let features = write_big_geojson(&path, FILE_BYTES);
+    let size = std::fs::metadata(&path).unwrap().len();
+    assert!(size >= FILE_BYTES, "{size} bytes");
+    let written = written.elapsed();
+
+    let ctx = egui::Context::default();
+    let mut app = App::for_tests().unwrap();
+    let started = Instant::now();
+    // Warm up (fonts, first layout) before the import starts, as a running window would be.
+    for _ in 0..3 {
+        frame(&ctx, &mut app, started.elapsed().as_secs_f64());
+    }
+
+    app.imports.push(ImportJob::start(path.clone(), ctx.clone()));
+    let import_started = Instant::now();
+    let mut frames = 0usize;
+    let mut longest = Duration::ZERO;
+    let mut last = Instant::now();
+    let mut max_fraction = 0.0_f32;
+    let arrival_frame = loop {
+        let frame_start = Instant::now();
+        let gap = frame_start - last;
+        last = frame_start;
+        frame(&ctx, &mut app, started.elapsed().as_secs_f64());
+        if !app.layers.is_empty() {
+            // The frame in which `poll_imports` added the layer also draws it for the first time; that frame's
+            // cost is the frame benchmark's business (benches/frame.rs), not the import's.
+            break frame_start.elapsed();
+        }
+        longest = longest.max(gap);
+        frames += 1;
+        if let Some(job) = app.imports.first() {
+            max_fraction = max_fraction.max(job.fraction());
+        }
+        assert!(app.imports.len() == 1, "the import ended without a layer: {:?}", app.status);
+        assert!(import_started.elapsed() < Duration::from_secs(300), "the import did not finish in 5 minutes");
+        // A real window waits for vsync or a repaint request; a short pause leaves the worker its core.
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let import_time = import_started.elapsed();
+    eprintln!(
+        "{size} bytes ({features} features) written in {written:?}; imported in {import_time:?} while drawing \
+         {frames} frames, longest gap {longest:?}, progress seen up to {:.0} %; the frame that added the layer \
+         took {arrival_frame:?}",
+        max_fraction * 100.0
+    );
+    assert!(longest < MAX_GAP, "a frame gap of {longest:?} while importing");
+    assert!(frames >= 5, "only {frames} frames during a {import_time:?} import");
+    let layer = &app.layers[0];
+    assert_eq!(layer.stats.features, features);
+    assert_eq!(layer.indexed_len(), features);
+    assert_eq!(layer.stats.bytes_read, size);
+    assert!(app.imports.is_empty());
+}
