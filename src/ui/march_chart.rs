@@ -54,7 +54,7 @@ pub fn march_chart_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
     let dark = app.settings.dark;
     let text = if dark { Color32::from_gray(225) } else { Color32::from_gray(40) };
     let faint = if dark { Color32::from_gray(70) } else { Color32::from_gray(215) };
-    let plot = Rect::from_min_max(full.min + Vec2::new(64.0, 6.0), full.max - Vec2::new(12.0, 34.0));
+    let plot = Rect::from_min_max(full.min + Vec2::new(82.0, 6.0), full.max - Vec2::new(12.0, 34.0));
     let length = app.plan.border.length_km().max(1.0);
     let x_of = |km: f64| plot.left() + (km / length) as f32 * plot.width();
     let row_h = plot.height() / quarters.len() as f32;
