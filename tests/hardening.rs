@@ -396,13 +396,30 @@ fn fuzz(label: &str, inputs: &[(String, Vec<u8>)], cases: usize, seed: u64) -> (
         let (name, original) = &inputs[case % inputs.len()];
         let (bytes, what) = mutate(&mut rng, original);
         let outcome = catch_unwind(AssertUnwindSafe(|| {
+            // The same checks as the cargo-fuzz targets in fuzz/fuzz_targets/.
             let import = import_bytes("fuzz", &bytes, &ImportOptions::default());
-            if let Err(e) = &import {
-                assert!(!e.to_string().is_empty());
+            match &import {
+                Ok(layer) => {
+                    let stats = &layer.stats;
+                    assert_eq!(stats.features, layer.features.len());
+                    assert_eq!(stats.by_type.values().sum::<usize>(), stats.features);
+                    assert!(layer.indexed_len() <= layer.features.len());
+                    if let Some([w, s, e, n]) = stats.bbox {
+                        let _ = layer.hit_test((w + e) / 2.0, (s + n) / 2.0, 0.01);
+                        let _ = layer.features_in_rect(w, s, e, n);
+                    }
+                }
+                Err(e) => assert!(!e.to_string().is_empty()),
             }
             let plan = plan_file::load_bytes(&bytes);
-            if let Err(e) = &plan {
-                assert!(!e.to_string().is_empty());
+            match &plan {
+                // A plan that loads saves to a file that loads again.
+                Ok(plan) => {
+                    let text = plan_file::to_string(plan).expect("a loaded plan serialises");
+                    let again = plan_file::load_str(&text);
+                    assert!(again.is_ok(), "the saved plan does not load: {:?}", again.err());
+                }
+                Err(e) => assert!(!e.to_string().is_empty()),
             }
             (import.is_ok(), plan.is_ok())
         }));

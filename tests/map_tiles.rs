@@ -100,3 +100,14 @@ fn a_tile_folder_serves_xyz_png_files() {
     assert!(tiles.at(TileId { x: 11, y: 6, zoom: 4 }).is_some());
     assert!(tiles.at(TileId { x: 10, y: 6, zoom: 4 }).is_none());
 }
+
+#[test]
+fn a_basemap_without_tiles_here_says_so_and_leaves_the_vector_basemap_visible() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = egui::Context::default();
+    let mut basemap = RasterBasemap::open(&BasemapChoice::Folder(dir.path().to_owned()), &ctx, None).unwrap().unwrap();
+    assert!(basemap.at(TileId { x: 1, y: 1, zoom: 2 }).is_none());
+    basemap.begin_frame();
+    assert!(!basemap.drew_tiles());
+    assert!(basemap.status().contains("vector basemap is shown"), "{}", basemap.status());
+}

@@ -190,18 +190,29 @@ impl Tiles for LocalTiles {
     }
 }
 
-/// The active raster basemap.
-pub enum RasterBasemap {
+/// The tile source behind a raster basemap.
+pub enum RasterSource {
     Http(HttpTiles),
     Pm(PmTiles),
     Local(LocalTiles),
 }
 
+/// The active raster basemap: a source plus how many tiles it could and could not give in the last frame, so
+/// that the status bar can say when nothing arrives (offline) and the vector basemap stays fully visible.
+pub struct RasterBasemap {
+    pub source: RasterSource,
+    hits: usize,
+    misses: usize,
+    /// Counts of the last finished frame.
+    pub last_hits: usize,
+    pub last_misses: usize,
+}
+
 impl RasterBasemap {
     /// Opens the source for a choice; `Ok(None)` for the vector basemap.
     pub fn open(choice: &BasemapChoice, ctx: &Context, cache_dir: Option<PathBuf>) -> Result<Option<Self>, TileSourceError> {
-        Ok(match choice {
-            BasemapChoice::Vector => None,
+        let source = match choice {
+            BasemapChoice::Vector => return Ok(None),
             BasemapChoice::OpenStreetMap => {
                 let options = HttpOptions {
                     cache: cache_dir,
@@ -212,42 +223,95 @@ impl RasterBasemap {
                     ))),
                     ..HttpOptions::default()
                 };
-                Some(Self::Http(HttpTiles::with_options(OpenStreetMap, options, ctx.clone())))
+                RasterSource::Http(HttpTiles::with_options(OpenStreetMap, options, ctx.clone()))
             }
-            BasemapChoice::MbTiles(p) => Some(Self::Local(LocalTiles::mbtiles(p, ctx.clone())?)),
-            BasemapChoice::Folder(p) => Some(Self::Local(LocalTiles::folder(p, ctx.clone())?)),
+            BasemapChoice::MbTiles(p) => RasterSource::Local(LocalTiles::mbtiles(p, ctx.clone())?),
+            BasemapChoice::Folder(p) => RasterSource::Local(LocalTiles::folder(p, ctx.clone())?),
             BasemapChoice::PmTiles(p) => {
                 let mut magic = [0u8; 7];
                 let ok = std::fs::File::open(p).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic)).is_ok();
                 if !ok || &magic != b"PMTiles" {
                     return Err(TileSourceError::Open { path: p.clone(), reason: "not a PMTiles file".into() });
                 }
-                Some(Self::Pm(PmTiles::new(p, ctx.clone())))
+                RasterSource::Pm(PmTiles::new(p, ctx.clone()))
             }
-        })
+        };
+        Ok(Some(Self { source, hits: 0, misses: 0, last_hits: 0, last_misses: 0 }))
     }
 
-    pub fn tiles_mut(&mut self) -> &mut dyn Tiles {
-        match self {
-            RasterBasemap::Http(t) => t,
-            RasterBasemap::Pm(t) => t,
-            RasterBasemap::Local(t) => t,
+    fn inner(&mut self) -> &mut dyn Tiles {
+        match &mut self.source {
+            RasterSource::Http(t) => t,
+            RasterSource::Pm(t) => t,
+            RasterSource::Local(t) => t,
+        }
+    }
+
+    /// Call once per frame before drawing: keeps the last frame's counts.
+    pub fn begin_frame(&mut self) {
+        self.last_hits = std::mem::take(&mut self.hits);
+        self.last_misses = std::mem::take(&mut self.misses);
+    }
+
+    /// Whether the last frame drew any tile.
+    pub fn drew_tiles(&self) -> bool {
+        self.last_hits > 0
+    }
+
+    fn in_progress(&self) -> usize {
+        match &self.source {
+            RasterSource::Http(t) => t.stats().in_progress,
+            RasterSource::Pm(t) => t.stats().in_progress,
+            RasterSource::Local(_) => 0,
         }
     }
 
     /// What the status bar says about the basemap.
     pub fn status(&self) -> String {
-        match self {
-            RasterBasemap::Http(t) => {
-                let n = t.stats().in_progress;
-                if n > 0 { format!("downloading {n} tile(s)…") } else { "online tiles".into() }
-            }
-            RasterBasemap::Pm(_) => "PMTiles".into(),
-            RasterBasemap::Local(t) => match &t.last_error {
+        let loading = self.in_progress();
+        if loading > 0 {
+            return format!("loading {loading} tile(s)…");
+        }
+        if self.last_hits == 0 && self.last_misses > 0 {
+            return match &self.source {
+                RasterSource::Http(_) => "no tiles received (offline, or the server refused); the vector basemap is shown".into(),
+                RasterSource::Local(t) => match &t.last_error {
+                    Some(e) => format!("tile error: {e}; the vector basemap is shown"),
+                    None => "the file has no tiles here; the vector basemap is shown".into(),
+                },
+                RasterSource::Pm(_) => "the PMTiles file has no tiles here (or cannot be read); the vector basemap is shown".into(),
+            };
+        }
+        match &self.source {
+            RasterSource::Http(_) => "online tiles".into(),
+            RasterSource::Pm(_) => "PMTiles".into(),
+            RasterSource::Local(t) => match &t.last_error {
                 Some(e) => format!("tile error: {e}"),
                 None if t.missing > 0 => format!("{} tile(s) missing here (lower zoom shown)", t.missing),
                 None => "local tiles".into(),
             },
+        }
+    }
+}
+
+impl Tiles for RasterBasemap {
+    fn at(&mut self, tile_id: TileId) -> Option<TilePiece> {
+        let piece = self.inner().at(tile_id);
+        if piece.is_some() { self.hits += 1 } else { self.misses += 1 }
+        piece
+    }
+    fn attribution(&self) -> Attribution {
+        match &self.source {
+            RasterSource::Http(t) => t.attribution(),
+            RasterSource::Pm(t) => t.attribution(),
+            RasterSource::Local(t) => t.attribution(),
+        }
+    }
+    fn tile_size(&self) -> u32 {
+        match &self.source {
+            RasterSource::Http(t) => t.tile_size(),
+            RasterSource::Pm(t) => t.tile_size(),
+            RasterSource::Local(t) => t.tile_size(),
         }
     }
 }

@@ -38,8 +38,12 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         None => app.derived.coverage_stage3.gaps.clone(),
     };
     let opacity = app.settings.tile_opacity;
-    let tiles = app.raster.as_mut().map(|r| r.tiles_mut());
-    let has_tiles = tiles.is_some();
+    if let Some(r) = app.raster.as_mut() {
+        r.begin_frame();
+    }
+    // Until tiles actually arrive (offline, missing area) the vector basemap stays fully visible.
+    let has_tiles = app.raster.as_ref().is_some_and(|r| r.drew_tiles());
+    let tiles = app.raster.as_mut().map(|r| r as &mut dyn walkers::Tiles);
     let mut map = Map::new(None, &mut app.map_memory, home).double_click_to_zoom(true);
     if let Some(t) = tiles {
         map = map.with_layer(t, opacity);

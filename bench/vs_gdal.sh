@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# GeoJSON reading speed: borderplan against GDAL's ogr2ogr, on three generated files (the same shapes as
+# benches/import.rs): 200k points with 5 properties; 20k LineStrings of 50 vertices; 20k Polygons with a
+# 40-vertex shell and a 20-vertex hole.
+#
+# Both tools read the whole file into memory structures and exit:
+#   ogr2ogr -f Memory /dev/null FILE        (GDAL's GeoJSON driver into the in-memory driver)
+#   target/release/borderplan inspect FILE  (the app's importer: features, R-tree, summary as JSON)
+# Runs alternate (GDAL, borderplan, GDAL, …) so a busy machine hurts both alike. Prints a markdown table of the
+# medians for bench/README.md.
+#
+# Usage: bench/vs_gdal.sh [RUNS]      (RUNS defaults to 5; the release build takes a few minutes the first time)
+# Env:   BENCH_DIR  where the generated files go (default: a temp folder, removed at the end)
+
+set -euo pipefail
+
+RUNS="${1:-5}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+if ! command -v ogr2ogr >/dev/null 2>&1; then
+    echo "ogr2ogr not found: installing gdal-bin" >&2
+    if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq gdal-bin >/dev/null
+fi
+
+echo "building borderplan (release)…" >&2
+cargo build --release --bin borderplan >&2
+BIN="$ROOT/target/release/borderplan"
+
+if [ -n "${BENCH_DIR:-}" ]; then
+    DATA="$BENCH_DIR"
+    mkdir -p "$DATA"
+else
+    DATA="$(mktemp -d)"
+    trap 'rm -rf "$DATA"' EXIT
+fi
+
+echo "generating the files in $DATA…" >&2
+python3 - "$DATA" <<'PY'
+import math, os, random, sys
+
+out = sys.argv[1]
+
+def collection(path, features):
+    with open(path, "w") as f:
+        f.write('{"type":"FeatureCollection","features":[\n')
+        for i, feature in enumerate(features):
+            if i:
+                f.write(",\n")
+            f.write(feature)
+        f.write("\n]}\n")
+
+def pos(x, y):
+    return "[%.6f,%.6f]" % (x, y)
+
+def points(n):
+    rng = random.Random(1)
+    kinds = ["camera", "radar", "sensor"]
+    for i in range(n):
+        lon, lat = rng.uniform(67.0, 75.0), rng.uniform(36.0, 39.5)
+        yield ('{"type":"Feature","properties":{"id":%d,"name":"Post %d","elevation_m":%.1f,"active":%s,'
+               '"kind":"%s"},"geometry":{"type":"Point","coordinates":%s}}'
+               % (i, i, rng.uniform(300.0, 5000.0), "true" if i % 3 else "false", kinds[i % 3], pos(lon, lat)))
+
+def lines(n, vertices):
+    rng = random.Random(2)
+    for i in range(n):
+        lon, lat = rng.uniform(67.0, 75.0), rng.uniform(36.0, 39.5)
+        coords = []
+        for _ in range(vertices):
+            lon += rng.uniform(-0.01, 0.01)
+            lat += rng.uniform(-0.01, 0.01)
+            coords.append(pos(lon, lat))
+        yield ('{"type":"Feature","properties":{"id":%d},"geometry":{"type":"LineString","coordinates":[%s]}}'
+               % (i, ",".join(coords)))
+
+def ring(rng, lon, lat, radius, n):
+    coords = []
+    for k in range(n):
+        a = k / n * math.tau
+        r = radius * rng.uniform(0.8, 1.0)
+        coords.append(pos(lon + r * math.cos(a), lat + r * math.sin(a)))
+    coords.append(coords[0])
+    return "[" + ",".join(coords) + "]"
+
+def polygons(n, shell, hole):
+    rng = random.Random(3)
+    for i in range(n):
+        lon, lat = rng.uniform(67.0, 75.0), rng.uniform(36.0, 39.5)
+        # `shell` and `hole` count the distinct vertices; the closing vertex is added.
+        rings = ring(rng, lon, lat, 0.05, shell - 1) + "," + ring(rng, lon, lat, 0.02, hole - 1)
+        yield ('{"type":"Feature","properties":{"id":%d},"geometry":{"type":"Polygon","coordinates":[%s]}}'
+               % (i, rings))
+
+collection(os.path.join(out, "points_200k.geojson"), points(200_000))
+collection(os.path.join(out, "lines_20k_x50.geojson"), lines(20_000, 50))
+collection(os.path.join(out, "polygons_20k_40_20.geojson"), polygons(20_000, 40, 20))
+PY
+
+now_ns() { date +%s%N; }
+
+# Prints the wall time of "$@" in milliseconds; fails loudly if the command fails.
+time_ms() {
+    local start end
+    start=$(now_ns)
+    if ! "$@" >/dev/null 2>"$DATA/stderr.txt"; then
+        echo "failed: $* — $(cat "$DATA/stderr.txt")" >&2
+        exit 1
+    fi
+    end=$(now_ns)
+    echo $(( (end - start) / 1000000 ))
+}
+
+median() { tr ' ' '\n' | sed '/^$/d' | sort -n | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+GDAL_VERSION="$(ogr2ogr --version | sed 's/,.*//')"
+echo
+echo "GeoJSON import, $(date -u +%Y-%m-%d), $RUNS alternating runs each, median wall time;" \
+     "$GDAL_VERSION; $(nproc) CPU(s), $(uname -m)"
+echo
+echo "| file | size | features | ogr2ogr -f Memory | borderplan inspect | borderplan MB/s | GDAL ÷ borderplan |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+for name in points_200k lines_20k_x50 polygons_20k_40_20; do
+    file="$DATA/$name.geojson"
+    bytes=$(stat -c %s "$file")
+    features=$("$BIN" inspect "$file" | python3 -c 'import json,sys; print(json.load(sys.stdin)["features"])')
+    # One untimed run each to warm the page cache.
+    time_ms ogr2ogr -f Memory /dev/null "$file" >/dev/null
+    time_ms "$BIN" inspect "$file" >/dev/null
+    gdal=""; ours=""
+    for _ in $(seq "$RUNS"); do
+        gdal="$gdal $(time_ms ogr2ogr -f Memory /dev/null "$file")"
+        ours="$ours $(time_ms "$BIN" inspect "$file")"
+    done
+    g=$(echo "$gdal" | median)
+    o=$(echo "$ours" | median)
+    python3 - "$name" "$bytes" "$features" "$g" "$o" <<'PY'
+import sys
+name, size, features, g, o = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+mb = size / 1e6
+print(f"| {name}.geojson | {mb:.1f} MB | {features:,} | {g:.0f} ms | {o:.0f} ms | {mb / (o / 1000):.0f} | {g / o:.1f}× |")
+PY
+done
