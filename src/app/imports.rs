@@ -111,10 +111,9 @@ pub fn border_from_layer(layer: &Layer) -> Result<LineString<f64>, String> {
         }
     }
     let mut line = best.ok_or_else(|| format!("layer {} has no LineString to use as the border", layer.name))?;
-    if let (Some(a), Some(b)) = (line.0.first(), line.0.last()) {
-        if a.x > b.x {
+    if let (Some(a), Some(b)) = (line.0.first(), line.0.last())
+        && a.x > b.x {
             line.0.reverse();
         }
-    }
     Ok(line)
 }

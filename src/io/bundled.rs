@@ -139,7 +139,7 @@ pub fn towns() -> Result<Vec<Town>, BundledDataError> {
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    towns.sort_by(|a, b| b.population.cmp(&a.population));
+    towns.sort_by_key(|t| std::cmp::Reverse(t.population));
     Ok(towns)
 }
 

@@ -164,17 +164,15 @@ impl Plugin for LayersPlugin<'_> {
                     }
                 }
             }
-            if let Some((hl, hf)) = self.highlight {
-                if hl == li {
-                    if let Some(f) = layer.features.get(hf) {
+            if let Some((hl, hf)) = self.highlight
+                && hl == li
+                    && let Some(f) = layer.features.get(hf) {
                         let halo = Look { color: [0xff, 0xe0, 0x3d], opacity: 1.0, width_px: layer.style.width_px };
                         let mut p2 = Painting { painter: &painter, projector, buf: Vec::new(), cells: HashSet::new() };
                         p2.geometry(&f.geometry, &FeatureStyle::default(), halo, 4.0);
                         let mut p3 = Painting { painter: &painter, projector, buf: Vec::new(), cells: HashSet::new() };
                         p3.geometry(&f.geometry, &f.style, Look::of(layer), 1.0);
                     }
-                }
-            }
         }
     }
 }

@@ -104,11 +104,10 @@ impl PickIndex {
                 if inside(p) {
                     let k0 = self.vertex_km[e.data];
                     let k1 = self.vertex_km.get(e.data + 1).copied().unwrap_or(k0);
-                    if let Some(s) = plan.segments.segment_at_km(k0 + t * (k1 - k0)) {
-                        if !ids.contains(&s.id) {
+                    if let Some(s) = plan.segments.segment_at_km(k0 + t * (k1 - k0))
+                        && !ids.contains(&s.id) {
                             ids.push(s.id.clone());
                         }
-                    }
                 }
             }
         }

@@ -138,7 +138,7 @@ impl LocalTiles {
             return t.clone();
         }
         let tile = match self.store.read(id) {
-            Ok(Some(bytes)) => match Tile::new(&bytes, &Style::default(), id.zoom, 256, &self.ctx) {
+            Ok(Some(bytes)) => match Tile::new(&bytes, &Style, id.zoom, 256, &self.ctx) {
                 Ok(t) => Some(t),
                 Err(e) => {
                     self.last_error = Some(format!("tile {}/{}/{} is damaged: {e}", id.zoom, id.x, id.y));

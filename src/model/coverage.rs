@@ -84,7 +84,7 @@ pub fn sensor_intervals(plan: &Plan, a: &Assignment) -> Vec<(f64, f64)> {
         Target::Outpost(id) => plan.outpost(id).map(|o| vec![(o.km - range, o.km + range)]).unwrap_or_default(),
         Target::Segment(id) => {
             let Some(s) = plan.segments.get(id) else { return Vec::new() };
-            let n = a.quantity.floor().max(1.0).min(10_000.0) as usize;
+            let n = a.quantity.floor().clamp(1.0, 10_000.0) as usize;
             let spacing = s.length_km() / n as f64;
             (0..n)
                 .map(|i| {

@@ -115,11 +115,10 @@ impl Catalog {
         if t.id.trim().is_empty() || t.name.trim().is_empty() {
             return Err(CatalogError::Empty);
         }
-        if let Some(r) = t.detection_range_km {
-            if !(r.is_finite() && r > 0.0) {
+        if let Some(r) = t.detection_range_km
+            && !(r.is_finite() && r > 0.0) {
                 return Err(CatalogError::BadRange(r));
             }
-        }
         Ok(())
     }
     /// A fresh id derived from a name, unique in this catalog.

@@ -19,7 +19,7 @@ pub struct Region {
 /// border line itself are, by construction, only nearly inside either side).
 ///
 /// "Closest" is decided in degrees: it only ranks candidates, it measures nothing.
-pub fn nearest_region<'a>(regions: &'a [Region], side: Side, p: Point<f64>) -> Option<&'a Region> {
+pub fn nearest_region(regions: &[Region], side: Side, p: Point<f64>) -> Option<&Region> {
     let candidates = regions.iter().filter(|r| r.side == side);
     let mut best: Option<(&Region, f64)> = None;
     for r in candidates {

@@ -112,8 +112,8 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         }
         // egui may run a frame in two passes; a click is acted on once (toggling twice would undo it).
         let first_pass = ui.ctx().current_pass_index() == 0;
-        if response.clicked() && first_pass {
-            if let Some(pos) = response.interact_pointer_pos() {
+        if response.clicked() && first_pass
+            && let Some(pos) = response.interact_pointer_pos() {
                 match tool {
                     Tool::Measure => {
                         let ll = sm.to_lon_lat(pos.x, pos.y);
@@ -143,14 +143,12 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                     }
                 }
             }
-        }
         // Right-click on the border: split, select, zoom.
-        if response.secondary_clicked() {
-            if let Some(pos) = response.interact_pointer_pos() {
+        if response.secondary_clicked()
+            && let Some(pos) = response.interact_pointer_pos() {
                 ui_state.context_km = derived.pick.pick_km(&sm, pos.x, pos.y, PICK_TOLERANCE_PX * 1.5);
                 ui_state.context_hit = derived.pick.pick(plan, &sm, pos.x, pos.y, PICK_TOLERANCE_PX);
             }
-        }
         response.context_menu(|ui| {
             if let Some(km) = ui_state.context_km {
                 ui.label(egui::RichText::new(format!("Border km {km:.1}")).strong());
@@ -164,12 +162,11 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                     commands.push(Command::Select(vec![t.clone()], SelectMode::Replace));
                     ui.close();
                 }
-                if let Target::Segment(id) = &t {
-                    if ui.button("Merge with next segment").clicked() {
+                if let Target::Segment(id) = &t
+                    && ui.button("Merge with next segment").clicked() {
                         commands.push(Command::Edit(Edit::MergeSegmentWithNext { id: id.clone() }));
                         ui.close();
                     }
-                }
             }
             if ui.button("Zoom to border (F)").clicked() {
                 commands.push(Command::ZoomToBorder);

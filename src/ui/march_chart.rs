@@ -148,14 +148,13 @@ pub fn march_chart_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         }
     } else if response.clicked() {
         // A click on an empty spot selects the segment at that km.
-        if let Some(p) = response.interact_pointer_pos() {
-            if plot.contains(p) {
+        if let Some(p) = response.interact_pointer_pos()
+            && plot.contains(p) {
                 let km = f64::from((p.x - plot.left()) / plot.width()) * length;
                 if let Some(s) = app.plan.segments.segment_at_km(km) {
                     out.push(Command::Select(vec![Target::Segment(s.id.clone())], SelectMode::Replace));
                 }
             }
-        }
     }
     out
 }

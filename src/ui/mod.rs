@@ -94,11 +94,10 @@ impl App {
             app.apply(&cc.egui_ctx, Command::SetBasemap(basemap));
         }
         let open_last = files.is_empty() && app.recovery_offer.is_none();
-        if open_last {
-            if let Some(p) = app.settings.last_plan.clone().filter(|p| p.is_file()) {
+        if open_last
+            && let Some(p) = app.settings.last_plan.clone().filter(|p| p.is_file()) {
                 app.open_plan(&p);
             }
-        }
         for f in files {
             app.open_path(&cc.egui_ctx, f);
         }
@@ -257,12 +256,11 @@ impl App {
     }
 
     fn handle_close(&mut self, ctx: &egui::Context) {
-        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close {
-            if self.dirty {
+        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close
+            && self.dirty {
                 ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
                 self.pending = Some(crate::app::Pending::Quit);
             }
-        }
         if self.quit_requested {
             self.quit_requested = false;
             self.remove_recovery_on_quit();

@@ -186,15 +186,14 @@ pub fn plan_table_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
     for u in updates {
         out.push(Command::Edit(Edit::UpdateAssignment(u)));
     }
-    if let Some((i, add)) = clicked_row {
-        if let Some(a) = app.plan.assignments.get(i) {
+    if let Some((i, add)) = clicked_row
+        && let Some(a) = app.plan.assignments.get(i) {
             if !add {
                 app.ui.table.selected_rows.clear();
             }
             app.ui.table.selected_rows.insert(a.id.clone());
             out.push(Command::Select(vec![a.target.clone()], if add { SelectMode::Add } else { SelectMode::Replace }));
         }
-    }
     out
 }
 

@@ -38,8 +38,8 @@ fn selection_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
     if app.selection.is_empty() {
         ui.weak("Click a segment or outpost on the map. Shift-click adds, Ctrl-click toggles, Shift-drag selects a box, Esc clears.");
     }
-    if let Some((li, fi)) = app.layer_pick {
-        if let Some(f) = app.layers.get(li).and_then(|l| l.features.get(fi)) {
+    if let Some((li, fi)) = app.layer_pick
+        && let Some(f) = app.layers.get(li).and_then(|l| l.features.get(fi)) {
             ui.label(RichText::new(format!("Feature {fi} of layer {}", app.layers[li].name)).strong());
             egui::Grid::new("feature_props").striped(true).show(ui, |ui| {
                 for (k, v) in &f.properties {
@@ -50,7 +50,6 @@ fn selection_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
             });
             ui.separator();
         }
-    }
     if !app.selection.is_empty() {
         let seg_km = app.selection.segment_length_km(&app.plan);
         ui.label(format!(
@@ -93,8 +92,8 @@ fn selection_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         });
         // Segment tools for a single selected segment.
         let segs: Vec<String> = app.selection.segments().map(str::to_owned).collect();
-        if let [id] = segs.as_slice() {
-            if let Some(s) = app.plan.segments.get(id).cloned() {
+        if let [id] = segs.as_slice()
+            && let Some(s) = app.plan.segments.get(id).cloned() {
                 ui.separator();
                 ui.label(RichText::new(format!("Segment {}", s.id)).strong());
                 ui.weak(format!("{} / {}", s.tajik_region, s.afghan_province));
@@ -121,7 +120,6 @@ fn selection_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                     }
                 });
             }
-        }
     }
     out
 }

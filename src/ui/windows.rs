@@ -168,12 +168,11 @@ fn guard_ui(app: &mut App, ctx: &Context) {
     match choice {
         Some(0) => {
             let path = app.plan_path.clone().or_else(|| super::dialogs::save_plan_path(None));
-            if let Some(p) = path {
-                if app.save_to(&p) {
+            if let Some(p) = path
+                && app.save_to(&p) {
                     app.pending = None;
                     app.run_pending(pending);
                 }
-            }
         }
         Some(1) => {
             app.pending = None;
