@@ -140,3 +140,24 @@ fn a_failed_save_says_why_and_keeps_the_plan_unsaved() {
     let s = app.status.clone().unwrap();
     assert!(s.error && s.text.contains("no-such-folder"), "{}", s.text);
 }
+
+#[test]
+fn the_map_image_export_crops_the_map_area_out_of_the_window_picture() {
+    // A 200×100 window picture at 2 pixels per point; the map covers points (10, 5)–(60, 45).
+    let mut image = egui::ColorImage::filled([200, 100], egui::Color32::WHITE);
+    for y in 10..90 {
+        for x in 20..120 {
+            image.pixels[y * 200 + x] = egui::Color32::from_rgb(0, 114, 178);
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("map.png");
+    let rect = egui::Rect::from_min_max(egui::pos2(10.0, 5.0), egui::pos2(60.0, 45.0));
+    borderplan::ui::save_region_png(&image, rect, 2.0, &path).unwrap();
+    let png = image::open(&path).unwrap().to_rgba8();
+    assert_eq!(png.dimensions(), (100, 80));
+    assert!(png.pixels().all(|p| p.0 == [0, 114, 178, 255]));
+    // A map area outside the picture is an error, not a panic.
+    let outside = egui::Rect::from_min_max(egui::pos2(500.0, 500.0), egui::pos2(600.0, 600.0));
+    assert!(borderplan::ui::save_region_png(&image, outside, 1.0, &path).is_err());
+}
