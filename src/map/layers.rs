@@ -5,11 +5,13 @@ use super::screen;
 use super::style::MapStyle;
 use super::LabelPlacer;
 use crate::io::layer::{FeatureStyle, Layer, MarkerSize};
-use egui::epaint::{PathShape, PathStroke};
+use egui::epaint::{Mesh, PathShape, PathStroke};
 use egui::{Align2, Color32, FontId, Pos2, Shape, Stroke, Ui, Vec2};
 use geo::{Geometry, LineString};
-use std::collections::HashSet;
 use walkers::{MapMemory, Plugin, Projector};
+
+/// Above this many features in view a layer is drawn in its dense style.
+const DENSE_FEATURES: usize = 3000;
 
 pub struct LayersPlugin<'a> {
     pub layers: &'a [Layer],
@@ -52,16 +54,82 @@ impl Look {
     }
 }
 
+/// One bit per 2×2-pixel cell of the map: a dense layer draws at most one marker per cell.
+struct CellGrid {
+    origin: Pos2,
+    width: usize,
+    height: usize,
+    bits: Vec<u64>,
+}
+
+impl CellGrid {
+    fn new(rect: egui::Rect) -> Self {
+        let width = (rect.width() / 2.0).ceil().max(1.0) as usize;
+        let height = (rect.height() / 2.0).ceil().max(1.0) as usize;
+        Self { origin: rect.min, width, height, bits: vec![0; (width * height).div_ceil(64)] }
+    }
+    /// Marks the cell of `p`; false when it was already taken or `p` is outside.
+    fn claim(&mut self, p: Pos2) -> bool {
+        let (x, y) = ((p.x - self.origin.x) / 2.0, (p.y - self.origin.y) / 2.0);
+        if x < 0.0 || y < 0.0 || x >= self.width as f32 || y >= self.height as f32 {
+            return false;
+        }
+        let i = y as usize * self.width + x as usize;
+        let (word, bit) = (i / 64, 1u64 << (i % 64));
+        match self.bits.get_mut(word) {
+            Some(w) if *w & bit == 0 => {
+                *w |= bit;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
 struct Painting<'p> {
     painter: &'p egui::Painter,
     projector: &'p Projector<'p>,
     buf: Vec<Pos2>,
-    cells: HashSet<(i32, i32)>,
+    cells: CellGrid,
+    /// Small markers of a dense layer, batched into one mesh.
+    mesh: Mesh,
+    /// Many features in view: points become small squares without outline.
+    dense: bool,
+}
+
+impl<'p> Painting<'p> {
+    fn new(painter: &'p egui::Painter, projector: &'p Projector<'p>, dense: bool) -> Self {
+        Self { painter, projector, buf: Vec::new(), cells: CellGrid::new(painter.clip_rect()), mesh: Mesh::default(), dense }
+    }
+    fn finish(self) {
+        if !self.mesh.is_empty() {
+            self.painter.add(Shape::mesh(self.mesh));
+        }
+    }
 }
 
 impl Painting<'_> {
     fn line(&mut self, l: &LineString<f64>, stroke: Stroke) {
         project_simplified(self.projector, l, &mut self.buf);
+        if self.dense {
+            // Many lines in view: plain quads in one mesh, no joins or anti-aliasing (cheap to tessellate).
+            let half = (stroke.width * 0.5).max(0.5);
+            for w in self.buf.windows(2) {
+                let d = w[1] - w[0];
+                let len = d.length();
+                if len < 0.01 {
+                    continue;
+                }
+                let n = Vec2::new(-d.y, d.x) / len * half;
+                let i = self.mesh.vertices.len() as u32;
+                for p in [w[0] + n, w[0] - n, w[1] - n, w[1] + n] {
+                    self.mesh.colored_vertex(p, stroke.color);
+                }
+                self.mesh.add_triangle(i, i + 1, i + 2);
+                self.mesh.add_triangle(i, i + 2, i + 3);
+            }
+            return;
+        }
         if self.buf.len() >= 2 {
             self.painter.add(Shape::Path(PathShape::line(std::mem::take(&mut self.buf), PathStroke::from(stroke))));
         }
@@ -72,11 +140,12 @@ impl Painting<'_> {
             return;
         }
         // One marker per 2-px cell: dense layers stay cheap at low zoom and look the same.
-        if !self.cells.insert(((p.x / 2.0) as i32, (p.y / 2.0) as i32)) {
+        if !self.cells.claim(p) {
             return;
         }
-        if r <= 2.5 {
-            self.painter.rect_filled(egui::Rect::from_center_size(p, Vec2::splat(r * 2.0)), 0.0, fill);
+        if self.dense || r <= 2.5 {
+            let half = if self.dense { 1.5 } else { r };
+            self.mesh.add_colored_rect(egui::Rect::from_center_size(p, Vec2::splat(half * 2.0)), fill);
         } else {
             self.painter.circle(p, r, fill, Stroke::new(1.0, outline));
         }
@@ -149,11 +218,13 @@ impl Plugin for LayersPlugin<'_> {
             if !layer.style.visible {
                 continue;
             }
-            let mut painting = Painting { painter: &painter, projector, buf: Vec::new(), cells: HashSet::new() };
-            for fi in layer.visible_in(a.x(), a.y(), b.x(), b.y()) {
+            let visible: Vec<usize> = layer.visible_in(a.x(), a.y(), b.x(), b.y()).collect();
+            let mut painting = Painting::new(&painter, projector, visible.len() > DENSE_FEATURES);
+            for fi in visible {
                 let Some(f) = layer.features.get(fi) else { continue };
                 painting.geometry(&f.geometry, &f.style, Look::of(layer), 0.0);
             }
+            painting.finish();
             if let Some(prop) = &layer.style.label_property {
                 for fi in layer.visible_in(a.x(), a.y(), b.x(), b.y()).take(2000) {
                     let Some(f) = layer.features.get(fi) else { continue };
@@ -168,10 +239,12 @@ impl Plugin for LayersPlugin<'_> {
                 && hl == li
                     && let Some(f) = layer.features.get(hf) {
                         let halo = Look { color: [0xff, 0xe0, 0x3d], opacity: 1.0, width_px: layer.style.width_px };
-                        let mut p2 = Painting { painter: &painter, projector, buf: Vec::new(), cells: HashSet::new() };
+                        let mut p2 = Painting::new(&painter, projector, false);
                         p2.geometry(&f.geometry, &FeatureStyle::default(), halo, 4.0);
-                        let mut p3 = Painting { painter: &painter, projector, buf: Vec::new(), cells: HashSet::new() };
+                        p2.finish();
+                        let mut p3 = Painting::new(&painter, projector, false);
                         p3.geometry(&f.geometry, &f.style, Look::of(layer), 1.0);
+                        p3.finish();
                     }
         }
     }
