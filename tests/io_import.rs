@@ -696,3 +696,106 @@ fn default_colors_are_distinct_and_cycle() {
     assert_eq!(Layer::default_color(10), Layer::default_color(0));
     assert_eq!(Layer::default_color(13), Layer::default_color(3));
 }
+
+/// The old, exhaustive hit test: every feature, geo's Euclidean distance, the same ranking.
+fn hit_test_reference(layer: &Layer, lon: f64, lat: f64, tol: f64) -> Option<usize> {
+    use geo::{Distance, Euclidean, Point};
+    let point = Point::new(lon, lat);
+    let mut best: Option<((u8, f64, f64), usize)> = None;
+    for (i, feature) in layer.features.iter().enumerate() {
+        let distance = Euclidean.distance(&point, &feature.geometry);
+        if distance.is_nan() || distance > tol {
+            continue;
+        }
+        let area = matches!(feature.geometry, Geometry::Polygon(_) | Geometry::MultiPolygon(_));
+        let inside_area = distance == 0.0 && area;
+        let envelope_area = if inside_area {
+            let r = geo::BoundingRect::bounding_rect(&feature.geometry).map_or(0.0, |r| r.width() * r.height());
+            r
+        } else {
+            0.0
+        };
+        let key = (u8::from(inside_area), distance, envelope_area);
+        let better = match &best {
+            None => true,
+            Some((best_key, best_i)) => {
+                key.partial_cmp(best_key).is_some_and(|o| o.is_lt()) || (key == *best_key && i > *best_i)
+            }
+        };
+        if better {
+            best = Some((key, i));
+        }
+    }
+    best.map(|(_, i)| i)
+}
+
+#[test]
+fn hit_test_agrees_with_an_exhaustive_search_on_mixed_geometries() {
+    use std::fmt::Write as _;
+    let mut state = 7u64;
+    let mut next = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) as f64 / u64::MAX as f64
+    };
+    let mut text = String::from(r#"{"type":"FeatureCollection","features":["#);
+    let mut vertices: Vec<(f64, f64)> = Vec::new();
+    for i in 0..600 {
+        if i > 0 {
+            text.push(',');
+        }
+        let (x0, y0) = (68.0 + next() * 2.0, 37.0 + next() * 1.0);
+        let mut walk = |n: usize, step: f64, vertices: &mut Vec<(f64, f64)>| {
+            let (mut x, mut y) = (x0, y0);
+            let mut s = String::new();
+            for v in 0..n {
+                if v > 0 {
+                    s.push(',');
+                    x += (next() - 0.5) * step;
+                    y += (next() - 0.5) * step;
+                }
+                vertices.push((x, y));
+                let _ = write!(s, "[{x},{y}]");
+            }
+            s
+        };
+        let geometry = match i % 5 {
+            0 => format!(r#"{{"type":"Point","coordinates":[{x0},{y0}]}}"#),
+            1 => format!(r#"{{"type":"MultiPoint","coordinates":[{}]}}"#, walk(3, 0.05, &mut vertices)),
+            2 => format!(r#"{{"type":"LineString","coordinates":[{}]}}"#, walk(20, 0.03, &mut vertices)),
+            3 => format!(
+                r#"{{"type":"MultiLineString","coordinates":[[{}],[{}]]}}"#,
+                walk(8, 0.03, &mut vertices),
+                walk(5, 0.06, &mut vertices)
+            ),
+            _ => {
+                let (w, h) = (0.02 + next() * 0.1, 0.02 + next() * 0.1);
+                format!(
+                    r#"{{"type":"Polygon","coordinates":[[[{x0},{y0}],[{x1},{y0}],[{x1},{y1}],[{x0},{y1}],[{x0},{y0}]]]}}"#,
+                    x1 = x0 + w,
+                    y1 = y0 + h
+                )
+            }
+        };
+        let _ = write!(text, r#"{{"type":"Feature","properties":{{"i":{i}}},"geometry":{geometry}}}"#);
+    }
+    text.push_str("]}");
+    let layer = import_str(&text).unwrap_or_else(|e| panic!("generated layer: {e}"));
+    assert_eq!(layer.features.len(), 600);
+    let mut hits = 0;
+    for k in 0..3000 {
+        let (lon, lat) = match k % 4 {
+            // Exactly on a vertex: distance 0.
+            0 => vertices[(next() * vertices.len() as f64) as usize % vertices.len()],
+            _ => (67.9 + next() * 2.3, 36.9 + next() * 1.3),
+        };
+        for tol in [0.0, 0.002, 0.02, 0.08] {
+            let fast = layer.hit_test(lon, lat, tol);
+            assert_eq!(fast, hit_test_reference(&layer, lon, lat, tol), "click ({lon}, {lat}), tolerance {tol}");
+            hits += usize::from(fast.is_some());
+        }
+    }
+    assert!(hits > 3000, "the clicks should hit often: {hits}");
+}

@@ -223,3 +223,54 @@ fn a_plan_on_a_densely_digitised_full_precision_border_still_reloads() {
     assert_eq!(reloaded.segments.len(), plan.segments.len());
     assert_eq!(reloaded.assignments, plan.assignments);
 }
+
+#[test]
+fn a_save_removes_stale_temp_files_of_dead_processes_and_leaves_other_files_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("plan.geojson");
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let make = |name: &str| {
+        let f = std::fs::File::create(dir.path().join(name)).expect("create file");
+        std::fs::write(dir.path().join(name), b"partial").expect("write file");
+        // Old, so it counts as stale also where liveness cannot be checked through /proc.
+        f.set_modified(hour_ago).expect("set mtime");
+    };
+    // Left behind by crashed saves of this target: a pid above Linux's pid_max cannot be running.
+    make(".plan.geojson.tmp-4294967294");
+    make(".plan.geojson.tmp-4194305");
+    // Not ours to remove: other targets' temp files, non-pid suffixes, other names.
+    let keep = [
+        ".other.geojson.tmp-4294967294",
+        ".plan.geojson.tmp-",
+        ".plan.geojson.tmp-12ab",
+        ".plan.geojson.tmp-4294967294.bak",
+        "plan.geojson.tmp-4294967294",
+        "plan.geojson.bak",
+        "notes.txt",
+    ];
+    for name in keep {
+        make(name);
+    }
+    std::fs::write(&path, "old content").expect("write old target");
+    let plan = bundled::example_plan().expect("example plan");
+    plan_file::save(&plan, &path).expect("save");
+    assert_eq!(plan_file::load(&path).expect("reload"), plan);
+    let mut expected: Vec<String> = keep.iter().map(|s| (*s).to_owned()).collect();
+    expected.push("plan.geojson".to_owned());
+    expected.sort();
+    assert_eq!(files_in(dir.path()), expected);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_save_keeps_the_temp_file_of_a_process_that_is_still_running() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("plan.geojson");
+    // Pid 1 always runs; its temp file may be a save in progress.
+    let live = dir.path().join(".plan.geojson.tmp-1");
+    std::fs::write(&live, b"in progress").expect("write live temp");
+    let plan = bundled::example_plan().expect("example plan");
+    plan_file::save(&plan, &path).expect("save");
+    assert!(live.exists(), "a running process's temp file must not be removed");
+    assert_eq!(files_in(dir.path()), [".plan.geojson.tmp-1", "plan.geojson"]);
+}

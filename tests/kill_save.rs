@@ -42,7 +42,7 @@ fn save_loop_child_process() {
     let (a, b) = versions();
     let mut i: u64 = 0;
     loop {
-        let plan = if i % 2 == 0 { &b } else { &a };
+        let plan = if i.is_multiple_of(2) { &b } else { &a };
         plan_file::save(plan, &path).unwrap();
         if i == 0 {
             println!("{READY}");

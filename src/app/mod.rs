@@ -126,6 +126,8 @@ pub struct App {
     pub base: BaseData,
     pub base_geometry: BaseGeometry,
     pub layers: Vec<Layer>,
+    /// Pictures of big layers, reused while the view does not change (runtime only).
+    pub layer_rasters: Vec<crate::map::raster_layer::RasterCache>,
     pub selection: Selection,
     pub layer_pick: Option<(usize, usize)>,
     pub settings: Settings,
@@ -182,6 +184,7 @@ impl App {
             base,
             base_geometry,
             layers: Vec::new(),
+            layer_rasters: Vec::new(),
             selection: Selection::default(),
             layer_pick: None,
             settings,

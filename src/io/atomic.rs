@@ -4,6 +4,10 @@
 use super::error::FileError;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+/// A temp file of a process whose liveness cannot be checked counts as stale after this long.
+const STALE_AFTER: Duration = Duration::from_secs(60);
 
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
@@ -22,6 +26,7 @@ pub fn write_atomic_with_hook(
         return Err(FileError::IsDirectory { path: path.to_owned() });
     }
     let tmp = temp_path(path);
+    remove_stale_temp_files(path);
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -47,4 +52,52 @@ pub fn write_atomic_with_hook(
 pub fn temp_path(path: &Path) -> PathBuf {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "plan".into());
     path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+/// Best effort: removes `.NAME.tmp-PID` siblings of `path` left behind by a process that crashed or was
+/// killed between writing its temp file and renaming it. Only files with exactly that name pattern (a numeric
+/// pid) are touched, never our own pid's, and never one of a process that is still running (checked through
+/// `/proc` where there is one; elsewhere a temp file counts as stale once it is [`STALE_AFTER`] old). Errors
+/// are ignored.
+pub fn remove_stale_temp_files(path: &Path) {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else { return };
+    let prefix = format!(".{name}.tmp-");
+    let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => dir.to_path_buf(),
+        None => PathBuf::from("."),
+    };
+    let Ok(entries) = std::fs::read_dir(&dir) else { return };
+    let own_pid = std::process::id();
+    let has_proc = Path::new("/proc/self").exists();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else { continue };
+        let Some(pid) = file_name.strip_prefix(&prefix) else { continue };
+        if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Ok(pid) = pid.parse::<u32>() else { continue };
+        if pid == own_pid {
+            continue;
+        }
+        // Only plain files (a symlink is not followed, and not removed either).
+        let Ok(kind) = entry.file_type() else { continue };
+        if !kind.is_file() {
+            continue;
+        }
+        let stale = if has_proc {
+            !Path::new("/proc").join(pid.to_string()).exists()
+        } else {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|modified| SystemTime::now().duration_since(modified).ok())
+                .is_some_and(|age| age >= STALE_AFTER)
+        };
+        let candidate = entry.path();
+        if stale && candidate != path {
+            let _ = std::fs::remove_file(candidate);
+        }
+    }
 }

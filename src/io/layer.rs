@@ -279,10 +279,16 @@ impl Layer {
         let point = Point::new(lon, lat);
         let envelope = AABB::from_corners([lon - tol, lat - tol], [lon + tol, lat + tol]);
         let mut best: Option<((u8, f64, f64), usize)> = None;
+        // Distance beyond which a candidate cannot win: the tolerance, or the distance of the best point or
+        // line hit so far (a candidate at exactly that distance can still win the tie on its index).
+        let mut limit = tol;
         for entry in self.index.locate_in_envelope_intersecting(&envelope) {
             let i = entry.data;
+            if entry.geom().envelope().distance_2(&[lon, lat]) > limit * limit {
+                continue;
+            }
             let Some(feature) = self.features.get(i) else { continue };
-            let distance = Euclidean.distance(&point, &feature.geometry);
+            let Some(distance) = distance_within(&point, &feature.geometry, limit) else { continue };
             if distance.is_nan() || distance > tol {
                 continue;
             }
@@ -304,6 +310,9 @@ impl Layer {
             };
             if better {
                 best = Some((key, i));
+                if !inside_area {
+                    limit = limit.min(distance);
+                }
             }
         }
         best.map(|(_, i)| i)
@@ -349,6 +358,83 @@ fn rect_parts(west: f64, south: f64, east: f64, north: f64) -> [Option<(f64, f64
         [Some((west, south, east, north)), None]
     } else {
         [Some((west, south, 180.0_f64.max(west), north)), Some((-180.0_f64.min(east), south, east, north))]
+    }
+}
+
+/// Planar distance from `point` to `geometry` when it may be at most `limit`; `None` when it is certainly
+/// greater. Points and lines are measured segment by segment, skipping segments whose bounding box (grown by
+/// the best distance so far) does not reach the point and stopping at distance 0; other geometries use
+/// [`Euclidean`]. The result can exceed `limit` (callers compare it again).
+fn distance_within(point: &Point<f64>, geometry: &Geometry<f64>, limit: f64) -> Option<f64> {
+    let p = point.0;
+    let d2 = match geometry {
+        Geometry::Point(q) => squared(p, q.0),
+        Geometry::MultiPoint(points) => points.iter().map(|q| squared(p, q.0)).fold(f64::INFINITY, f64::min),
+        Geometry::Line(line) => segment_distance_2(p, line.start, line.end),
+        Geometry::LineString(line) => {
+            let mut best = f64::INFINITY;
+            polyline_distance_2(p, &line.0, limit, &mut best);
+            best
+        }
+        Geometry::MultiLineString(lines) => {
+            let mut best = f64::INFINITY;
+            for line in lines {
+                polyline_distance_2(p, &line.0, limit, &mut best);
+                if best == 0.0 {
+                    break;
+                }
+            }
+            best
+        }
+        _ => return Some(Euclidean.distance(point, geometry)),
+    };
+    (d2 <= limit * limit).then(|| d2.sqrt())
+}
+
+fn squared(a: geo::Coord<f64>, b: geo::Coord<f64>) -> f64 {
+    let (dx, dy) = (a.x - b.x, a.y - b.y);
+    dx * dx + dy * dy
+}
+
+/// Squared distance from `p` to the segment `a`–`b`.
+fn segment_distance_2(p: geo::Coord<f64>, a: geo::Coord<f64>, b: geo::Coord<f64>) -> f64 {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len2 = dx * dx + dy * dy;
+    if len2 == 0.0 {
+        return squared(p, a);
+    }
+    let r = ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2;
+    if r <= 0.0 {
+        squared(p, a)
+    } else if r >= 1.0 {
+        squared(p, b)
+    } else {
+        let cross = (a.y - p.y) * dx - (a.x - p.x) * dy;
+        cross * cross / len2
+    }
+}
+
+/// Lowers `best` (a squared distance) to the squared distance from `p` to the polyline `coords` where that
+/// is at most `limit` (or the current best); segments that cannot come closer are skipped.
+fn polyline_distance_2(p: geo::Coord<f64>, coords: &[geo::Coord<f64>], limit: f64, best: &mut f64) {
+    let mut reach = if best.is_finite() { limit.min(best.sqrt()) } else { limit };
+    for pair in coords.windows(2) {
+        let [a, b] = pair else { continue };
+        if (p.x < a.x - reach && p.x < b.x - reach)
+            || (p.x > a.x + reach && p.x > b.x + reach)
+            || (p.y < a.y - reach && p.y < b.y - reach)
+            || (p.y > a.y + reach && p.y > b.y + reach)
+        {
+            continue;
+        }
+        let d2 = segment_distance_2(p, *a, *b);
+        if d2 < *best {
+            *best = d2;
+            if d2 == 0.0 {
+                return;
+            }
+            reach = reach.min(d2.sqrt());
+        }
     }
 }
 

@@ -15,6 +15,8 @@ const DENSE_FEATURES: usize = 3000;
 
 pub struct LayersPlugin<'a> {
     pub layers: &'a [Layer],
+    /// Pictures of the big layers (see `raster_layer`).
+    pub rasters: &'a mut Vec<super::raster_layer::RasterCache>,
     /// (layer, feature) to highlight.
     pub highlight: Option<(usize, usize)>,
     pub style: MapStyle,
@@ -213,9 +215,29 @@ impl Plugin for LayersPlugin<'_> {
         let a = projector.unproject(r.left_bottom().to_vec2());
         let b = projector.unproject(r.right_top().to_vec2());
         let mut labels = LabelPlacer::default();
+        // Caches of removed layers go.
+        let keys: Vec<usize> = self.layers.iter().map(layer_key).collect();
+        self.rasters.retain(|c| keys.contains(&c.key));
+        let settling = ui.input(|i| {
+            i.pointer.any_down() || i.smooth_scroll_delta != Vec2::ZERO || (i.zoom_delta() - 1.0).abs() > 1e-3
+        });
         // The first layer in the list is drawn on top.
         for (li, layer) in self.layers.iter().enumerate().rev() {
             if !layer.style.visible {
+                continue;
+            }
+            if super::raster_layer::wants_raster(layer) {
+                let key = layer_key(layer);
+                let i = match self.rasters.iter().position(|c| c.key == key) {
+                    Some(i) => i,
+                    None => {
+                        self.rasters.push(super::raster_layer::RasterCache::new(key, layer));
+                        self.rasters.len() - 1
+                    }
+                };
+                let look = super::raster_layer::Look { color: layer.style.color, opacity: layer.style.opacity, width_px: layer.style.width_px };
+                self.rasters[i].paint(ui.ctx(), &painter, projector, look, settling);
+                self.highlight_ui(&painter, projector, li, layer);
                 continue;
             }
             let visible: Vec<usize> = layer.visible_in(a.x(), a.y(), b.x(), b.y()).collect();
@@ -235,19 +257,32 @@ impl Plugin for LayersPlugin<'_> {
                     }
                 }
             }
-            if let Some((hl, hf)) = self.highlight
-                && hl == li
-                    && let Some(f) = layer.features.get(hf) {
-                        let halo = Look { color: [0xff, 0xe0, 0x3d], opacity: 1.0, width_px: layer.style.width_px };
-                        let mut p2 = Painting::new(&painter, projector, false);
-                        p2.geometry(&f.geometry, &FeatureStyle::default(), halo, 4.0);
-                        p2.finish();
-                        let mut p3 = Painting::new(&painter, projector, false);
-                        p3.geometry(&f.geometry, &f.style, Look::of(layer), 1.0);
-                        p3.finish();
-                    }
+            self.highlight_ui(&painter, projector, li, layer);
         }
     }
+}
+
+impl LayersPlugin<'_> {
+    /// The selected feature of layer `li`, with a halo.
+    fn highlight_ui(&self, painter: &egui::Painter, projector: &Projector, li: usize, layer: &Layer) {
+        if let Some((hl, hf)) = self.highlight
+            && hl == li
+            && let Some(f) = layer.features.get(hf)
+        {
+            let halo = Look { color: [0xff, 0xe0, 0x3d], opacity: 1.0, width_px: layer.style.width_px };
+            let mut p2 = Painting::new(painter, projector, false);
+            p2.geometry(&f.geometry, &FeatureStyle::default(), halo, 4.0);
+            p2.finish();
+            let mut p3 = Painting::new(painter, projector, false);
+            p3.geometry(&f.geometry, &f.style, Look::of(layer), 1.0);
+            p3.finish();
+        }
+    }
+}
+
+/// Identifies a layer for its cached picture: the address of its features (stable while the layer lives).
+fn layer_key(layer: &Layer) -> usize {
+    layer.features.as_ptr() as usize
 }
 
 /// Where to put a feature's label: a point, a line's middle vertex, a polygon's first exterior vertex.

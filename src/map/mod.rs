@@ -5,6 +5,7 @@ pub mod fit;
 pub mod layers;
 pub mod overlays;
 pub mod picking;
+pub mod raster_layer;
 pub mod style;
 pub mod tiles;
 

@@ -59,7 +59,7 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
             style,
             fill_opacity: if has_tiles { 0.25 } else { 1.0 },
         })
-        .with_plugin(LayersPlugin { layers: &app.layers, highlight: app.layer_pick, style })
+        .with_plugin(LayersPlugin { layers: &app.layers, rasters: &mut app.layer_rasters, highlight: app.layer_pick, style })
         .with_plugin(PlanOverlay {
             plan: &app.plan,
             derived: &app.derived,
