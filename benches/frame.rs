@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use std::hint::black_box;
 
 use borderplan::App;
+use borderplan::app::Command;
 use borderplan::io::geojson_import::{ImportOptions, import_bytes};
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -136,6 +137,15 @@ fn bench_frame(c: &mut Criterion) {
     eprintln!("frame bench: {layers} layers, {features} features, map zoom {zoom:.2} (whole border)");
     group.bench_function("big_layers_ui_and_tessellate", |b| b.iter(|| black_box(window.frame(true))));
     group.bench_function("big_layers_ui_only", |b| b.iter(|| black_box(window.frame(false))));
+    // A frame right after the view changed (1-px pan): the big layers are rasterised again. This is the cost the
+    // planner sees once when a drag or zoom settles (while it runs, the previous picture is moved instead).
+    let ctx = window.ctx.clone();
+    group.bench_function("big_layers_after_view_change", |b| {
+        b.iter(|| {
+            window.app.apply(&ctx, Command::Pan { dx_px: 1.0, dy_px: 0.0 });
+            black_box(window.frame(true))
+        })
+    });
     group.finish();
 }
 

@@ -2,6 +2,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    borderplan::app::mark_process_start();
     env_logger::init();
     let args = borderplan::cli::Args::parse();
     match args.command {

@@ -710,8 +710,7 @@ fn hit_test_reference(layer: &Layer, lon: f64, lat: f64, tol: f64) -> Option<usi
         let area = matches!(feature.geometry, Geometry::Polygon(_) | Geometry::MultiPolygon(_));
         let inside_area = distance == 0.0 && area;
         let envelope_area = if inside_area {
-            let r = geo::BoundingRect::bounding_rect(&feature.geometry).map_or(0.0, |r| r.width() * r.height());
-            r
+            geo::BoundingRect::bounding_rect(&feature.geometry).map_or(0.0, |r| r.width() * r.height())
         } else {
             0.0
         };

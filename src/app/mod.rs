@@ -157,6 +157,8 @@ pub struct App {
     pub screenshot: std::sync::Arc<std::sync::Mutex<Option<std::sync::Arc<egui::ColorImage>>>>,
     pub allow_close: bool,
     pub quit_requested: bool,
+    /// Frames shown so far (the first one logs the start-up time).
+    pub frames: u64,
 }
 
 impl App {
@@ -212,6 +214,7 @@ impl App {
             screenshot: Default::default(),
             allow_close: false,
             quit_requested: false,
+            frames: 0,
         })
     }
 
@@ -665,6 +668,18 @@ impl App {
             }
         }
     }
+}
+
+static PROCESS_START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Records when the process started, for the start-up time logged at the first frame.
+pub fn mark_process_start() {
+    let _ = PROCESS_START.set(std::time::Instant::now());
+}
+
+/// Milliseconds since [`mark_process_start`], if it was called.
+pub fn ms_since_start() -> Option<f64> {
+    PROCESS_START.get().map(|t| t.elapsed().as_secs_f64() * 1000.0)
 }
 
 /// Current UTC time as ISO 8601.

@@ -385,6 +385,8 @@ struct Builder {
     features: Vec<LayerFeature>,
     stats: ImportStats,
     property_names: BTreeSet<String>,
+    /// Property names of the last feature that had different ones than its predecessor (all in the set).
+    last_keys: Vec<String>,
     bbox: Option<Rect<f64>>,
 }
 
@@ -392,7 +394,13 @@ impl Builder {
     fn record(&mut self, index: usize, outcome: FeatureOutcome) {
         match outcome {
             Ok(Some(feature)) => {
-                *self.stats.by_type.entry(geometry_type_name(&feature.geometry).to_owned()).or_default() += 1;
+                let type_name = geometry_type_name(&feature.geometry);
+                match self.stats.by_type.get_mut(type_name) {
+                    Some(count) => *count += 1,
+                    None => {
+                        self.stats.by_type.insert(type_name.to_owned(), 1);
+                    }
+                }
                 if let Some(rect) = feature.geometry.bounding_rect() {
                     self.bbox = Some(match self.bbox {
                         None => rect,
@@ -402,9 +410,17 @@ impl Builder {
                         ),
                     });
                 }
-                for key in feature.properties.keys() {
-                    if !self.property_names.contains(key) {
-                        self.property_names.insert(key.clone());
+                // Features of one file usually share their property names: compare with the previous
+                // feature's (cheap) before looking each name up in the set.
+                let same_as_last = feature.properties.len() == self.last_keys.len()
+                    && feature.properties.keys().zip(&self.last_keys).all(|(a, b)| a == b);
+                if !same_as_last {
+                    self.last_keys.clear();
+                    for key in feature.properties.keys() {
+                        if !self.property_names.contains(key) {
+                            self.property_names.insert(key.clone());
+                        }
+                        self.last_keys.push(key.clone());
                     }
                 }
                 self.features.push(feature);
@@ -420,7 +436,7 @@ impl Builder {
     }
 
     fn finish(self, name: &str, bytes_read: u64) -> Layer {
-        let Self { features, mut stats, property_names, bbox } = self;
+        let Self { features, mut stats, property_names, last_keys: _, bbox } = self;
         stats.features = features.len();
         stats.property_names = property_names.into_iter().collect();
         stats.bbox = bbox.map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);

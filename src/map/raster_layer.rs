@@ -182,6 +182,9 @@ pub fn rasterize(p: &ProjectedLayer, view: View, look: Look) -> ColorImage {
 
 fn fill_square(img: &mut ColorImage, x: f32, y: f32, half: f32, c: Color32) {
     let [w, h] = img.size;
+    if x + half < 0.0 || y + half < 0.0 || x - half >= w as f32 || y - half >= h as f32 {
+        return;
+    }
     let (x0, x1) = ((x - half).round().max(0.0) as i64, (x + half).round().min(w as f32) as i64);
     let (y0, y1) = ((y - half).round().max(0.0) as i64, (y + half).round().min(h as f32) as i64);
     for yy in y0..y1 {
@@ -199,17 +202,29 @@ fn draw_line(img: &mut ColorImage, a: (f32, f32), b: (f32, f32), brush: f32, c: 
         return;
     }
     let steps = (b.0 - a.0).abs().max((b.1 - a.1).abs()).ceil().min(20_000.0) as usize;
-    let half = brush / 2.0;
-    for i in 0..=steps {
-        let t = if steps == 0 { 0.0 } else { i as f32 / steps as f32 };
-        let (x, y) = (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t);
-        if brush <= 1.0 {
-            if x >= 0.0 && y >= 0.0 && x < wf && y < hf {
-                img.pixels[y as usize * w + x as usize] = c;
+    let (dx, dy) = if steps == 0 { (0.0, 0.0) } else { ((b.0 - a.0) / steps as f32, (b.1 - a.1) / steps as f32) };
+    // Thin brushes (the common case) write 1 or 3 pixels per step directly; wider ones fill a square.
+    let thick = brush > 1.0;
+    let wide = brush > 2.5;
+    let (mut x, mut y) = a;
+    for _ in 0..=steps {
+        if wide {
+            fill_square(img, x, y, brush / 2.0, c);
+        } else if x >= 0.0 && y >= 0.0 && x < wf && y < hf {
+            let (xi, yi) = (x as usize, y as usize);
+            let i = yi * w + xi;
+            img.pixels[i] = c;
+            if thick {
+                if xi + 1 < w {
+                    img.pixels[i + 1] = c;
+                }
+                if yi + 1 < h {
+                    img.pixels[i + w] = c;
+                }
             }
-        } else {
-            fill_square(img, x, y, half, c);
         }
+        x += dx;
+        y += dy;
     }
 }
 
