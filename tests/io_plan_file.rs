@@ -274,3 +274,13 @@ fn a_save_keeps_the_temp_file_of_a_process_that_is_still_running() {
     assert!(live.exists(), "a running process's temp file must not be removed");
     assert_eq!(files_in(dir.path()), [".plan.geojson.tmp-1", "plan.geojson"]);
 }
+
+/// Found by `cargo fuzz run plan_load`: two outposts with the same id loaded, and the saved file then listed
+/// their assignments twice and could not be opened again.
+#[test]
+fn a_plan_with_two_outposts_of_the_same_id_is_refused_with_the_id() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/plans/fuzz_duplicate_outpost_id.geojson");
+    let bytes = std::fs::read(&path).unwrap();
+    let err = borderplan::io::plan_file::load_bytes(&bytes).unwrap_err().to_string();
+    assert!(err.contains("outpost id OP-11 is used twice"), "{err}");
+}

@@ -320,6 +320,11 @@ pub fn load_bytes(bytes: &[u8]) -> Result<Plan, PlanFileError> {
         }
     }
     let border = border.ok_or_else(|| PlanFileError::invalid("there is no border feature (properties.kind = “border”)"))?;
+    for (i, o) in outposts.iter().enumerate() {
+        if outposts[..i].iter().any(|p| p.id == o.id) {
+            return Err(PlanFileError::invalid(format!("outpost id {} is used twice", o.id)));
+        }
+    }
     let segmentation = Segmentation::from_segments(segments, border.length_km()).map_err(|e| PlanFileError::invalid(e.to_string()))?;
     for (i, a) in assignments.iter().enumerate() {
         if assignments[..i].iter().any(|b| b.id == a.id) {
