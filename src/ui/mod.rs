@@ -80,6 +80,9 @@ pub struct UiState {
     pub context_km: Option<f64>,
     pub context_hit: Option<crate::model::Target>,
     pub meta_open: bool,
+    /// What was last sent to the window (sent again only when it changes).
+    pub applied_dark: Option<bool>,
+    pub applied_title: String,
 }
 
 impl App {
@@ -107,7 +110,10 @@ impl App {
     /// The whole window's contents, one frame.
     pub fn show(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
-        ctx.set_theme(if self.settings.dark { egui::Theme::Dark } else { egui::Theme::Light });
+        if self.ui.applied_dark != Some(self.settings.dark) {
+            ctx.set_theme(if self.settings.dark { egui::Theme::Dark } else { egui::Theme::Light });
+            self.ui.applied_dark = Some(self.settings.dark);
+        }
         self.poll_imports();
         let mut commands: Vec<Command> = Vec::new();
         commands.extend(self.shortcuts(&ctx));
@@ -272,7 +278,11 @@ impl App {
             self.remove_recovery_on_quit();
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
-        ctx.send_viewport_cmd(egui::ViewportCommand::Title(self.title()));
+        let title = self.title();
+        if self.ui.applied_title != title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.ui.applied_title = title;
+        }
     }
 
     fn remove_recovery_on_quit(&mut self) {
