@@ -208,3 +208,16 @@ fn assigning_to_two_segments_adds_two_rows_that_undo_removes_and_redo_restores()
     h.run_steps(2);
     assert_eq!(h.state().plan.assignments.len(), before + 2);
 }
+
+#[test]
+fn every_input_in_the_main_window_has_an_accessible_name() {
+    let mut h = harness();
+    // With a segment selected the segment tools and the assignment form are shown too.
+    let p = segment_click_point(h.state(), "SEG-010");
+    click(&mut h, p, Modifiers::NONE);
+    assert_eq!(h.state().selection.len(), 1);
+    let unnamed = h.unnamed_widgets();
+    assert!(unnamed.is_empty(), "{unnamed:#?}");
+    // The table's editors are named after their row, so a screen reader (and a test) can find them.
+    assert!(h.query_by_label("Quantity of A-0001").is_some());
+}

@@ -88,7 +88,9 @@ pub fn layers_panel_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                     for p in layer.stats.property_names.clone() {
                         ui.selectable_value(&mut layer.style.label_property, Some(p.clone()), p);
                     }
-                });
+                })
+                .response
+                .on_hover_text("Property used as the label");
                 ui.horizontal_wrapped(|ui| {
                     if ui.small_button("Up").on_hover_text("Move up (draw on top)").clicked() {
                         out.push(Command::MoveLayer { index: i, up: true });

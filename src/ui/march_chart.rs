@@ -26,7 +26,7 @@ pub fn timeline_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         let slider = egui::Slider::new(&mut idx, first.index()..=last.index())
             .custom_formatter(|v, _| Quarter::from_index(v as i32).to_string())
             .show_value(true);
-        if ui.add_enabled(app.timeline.is_some(), slider).changed() {
+        if ui.add_enabled(app.timeline.is_some(), slider).on_hover_text("Timeline quarter").changed() {
             app.timeline = Some(Quarter::from_index(idx));
         }
         let play = if app.playing { "Pause" } else { "Play" };

@@ -148,7 +148,7 @@ pub fn plan_table_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                     ui.label(plan.catalog.get(&a.equipment_id).map(|e| e.name.as_str()).unwrap_or(a.equipment_id.as_str()));
                 });
                 row.col(|ui| {
-                    ui.add(egui::DragValue::new(&mut edited.quantity).range(0.0..=100_000.0).speed(0.2));
+                    ui.add(egui::DragValue::new(&mut edited.quantity).range(0.0..=100_000.0).speed(0.2)).on_hover_text(format!("Quantity of {}", a.id));
                 });
                 row.col(|ui| {
                     ui.colored_label(crate::map::style::stage_color(Some(a.stage)), a.stage.number().to_string());
@@ -162,14 +162,18 @@ pub fn plan_table_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                         for q in q0.range_to(q1) {
                             ui.selectable_value(&mut edited.quarter, q, q.to_string());
                         }
-                    });
+                    })
+                    .response
+                    .on_hover_text(format!("Delivery quarter of {}", a.id));
                 });
                 row.col(|ui| {
                     egui::ComboBox::from_id_salt(("s", &a.id)).selected_text(a.status.label()).width(85.0).show_ui(ui, |ui| {
                         for s in Status::ALL {
                             ui.selectable_value(&mut edited.status, s, s.label());
                         }
-                    });
+                    })
+                    .response
+                    .on_hover_text(format!("Status of {}", a.id));
                 });
                 row.col(|ui| {
                     ui.label(&a.note);
@@ -206,26 +210,34 @@ fn filters_ui(app: &mut App, ui: &mut Ui) {
             for s in Stage::DEPLOYMENT {
                 ui.selectable_value(&mut t.stage, Some(s), s.to_string());
             }
-        });
+        })
+        .response
+        .on_hover_text("Filter by stage");
         let suppliers: std::collections::BTreeSet<String> = app.plan.assignments.iter().map(|a| a.supplier.clone()).collect();
         egui::ComboBox::from_id_salt("f_supplier").selected_text(t.supplier.clone().unwrap_or_else(|| "All suppliers".into())).show_ui(ui, |ui| {
             ui.selectable_value(&mut t.supplier, None, "All suppliers");
             for s in suppliers {
                 ui.selectable_value(&mut t.supplier, Some(s.clone()), s);
             }
-        });
+        })
+        .response
+        .on_hover_text("Filter by supplier");
         egui::ComboBox::from_id_salt("f_cat").selected_text(t.category.map(|c| c.label()).unwrap_or("All categories")).show_ui(ui, |ui| {
             ui.selectable_value(&mut t.category, None, "All categories");
             for c in Category::ALL {
                 ui.selectable_value(&mut t.category, Some(c), c.label());
             }
-        });
+        })
+        .response
+        .on_hover_text("Filter by category");
         egui::ComboBox::from_id_salt("f_status").selected_text(t.status.map(|s| s.label()).unwrap_or("All statuses")).show_ui(ui, |ui| {
             ui.selectable_value(&mut t.status, None, "All statuses");
             for s in Status::ALL {
                 ui.selectable_value(&mut t.status, Some(s), s.label());
             }
-        });
+        })
+        .response
+        .on_hover_text("Filter by status");
         ui.add(egui::TextEdit::singleline(&mut t.text).hint_text("segment, target, equipment, note…").desired_width(180.0));
         ui.checkbox(&mut t.only_selected, "Only selected targets");
         if ui.small_button("Reset").clicked() {

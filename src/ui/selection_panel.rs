@@ -102,7 +102,7 @@ fn selection_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                     *rename = (s.id.clone(), s.name.clone());
                 }
                 ui.horizontal(|ui| {
-                    ui.text_edit_singleline(&mut rename.1);
+                    ui.add(egui::TextEdit::singleline(&mut rename.1).hint_text("Segment name"));
                     if ui.button("Rename").clicked() && rename.1.trim() != s.name {
                         out.push(Command::Edit(Edit::RenameSegment { id: s.id.clone(), name: rename.1.clone() }));
                     }
@@ -111,7 +111,7 @@ fn selection_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                     if app.ui.split_km <= s.from_km || app.ui.split_km >= s.to_km {
                         app.ui.split_km = ((s.from_km + s.to_km) / 2.0 * 10.0).round() / 10.0;
                     }
-                    ui.add(egui::DragValue::new(&mut app.ui.split_km).range(s.from_km..=s.to_km).speed(0.1).suffix(" km"));
+                    ui.add(egui::DragValue::new(&mut app.ui.split_km).range(s.from_km..=s.to_km).speed(0.1).suffix(" km")).on_hover_text("Split position, border km");
                     if ui.button("Split here").clicked() {
                         out.push(Command::Edit(Edit::SplitSegment { km: app.ui.split_km }));
                     }
@@ -150,11 +150,13 @@ pub fn assign_form_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                     ui.selectable_value(&mut form.equipment_id, t.id.clone(), format!("{} ({}){range}", t.name, t.unit));
                 }
             }
-        });
+        })
+        .response
+        .on_hover_text("Equipment type");
         ui.end_row();
         let unit = app.plan.catalog.get(&form.equipment_id).map(|t| t.unit.clone()).unwrap_or_default();
         ui.label("Quantity");
-        ui.add(egui::DragValue::new(&mut form.quantity).range(0.0..=100_000.0).speed(0.5).suffix(format!(" {unit} per target")));
+        ui.add(egui::DragValue::new(&mut form.quantity).range(0.0..=100_000.0).speed(0.5).suffix(format!(" {unit} per target"))).on_hover_text("Quantity per selected target");
         ui.end_row();
         ui.label("Stage");
         ui.horizontal(|ui| {
@@ -177,7 +179,9 @@ pub fn assign_form_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                     ui.selectable_value(&mut form.supplier, m.name.to_owned(), label);
                 });
             }
-        });
+        })
+        .response
+        .on_hover_text("Supplying member state");
         ui.end_row();
         ui.label("Delivery quarter");
         let (a, b) = form.stage.window();
@@ -185,17 +189,21 @@ pub fn assign_form_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
             for q in a.range_to(b) {
                 ui.selectable_value(&mut form.quarter, q, q.to_string());
             }
-        });
+        })
+        .response
+        .on_hover_text("Planned delivery quarter");
         ui.end_row();
         ui.label("Status");
         egui::ComboBox::from_id_salt("status").selected_text(form.status.label()).show_ui(ui, |ui| {
             for s in Status::ALL {
                 ui.selectable_value(&mut form.status, s, s.label());
             }
-        });
+        })
+        .response
+        .on_hover_text("Status");
         ui.end_row();
         ui.label("Note");
-        ui.text_edit_singleline(&mut form.note);
+        ui.add(egui::TextEdit::singleline(&mut form.note).hint_text("Note (optional)"));
         ui.end_row();
     });
     let stage2_segments = form.stage == Stage::Two && app.selection.segments().next().is_some();

@@ -30,9 +30,9 @@ pub fn windows_ui(app: &mut App, ctx: &Context) -> Vec<Command> {
             let len = app.plan.border.length_km();
             ui.horizontal(|ui| {
                 ui.label("From km");
-                ui.add(egui::DragValue::new(&mut a).range(0.0..=len).speed(1.0));
+                ui.add(egui::DragValue::new(&mut a).range(0.0..=len).speed(1.0)).on_hover_text("From km");
                 ui.label("to km");
-                ui.add(egui::DragValue::new(&mut b).range(0.0..=len).speed(1.0));
+                ui.add(egui::DragValue::new(&mut b).range(0.0..=len).speed(1.0)).on_hover_text("To km");
             });
             if ui.button("Select").clicked() {
                 out.push(Command::SelectKmRange { from_km: a, to_km: b });
@@ -83,10 +83,10 @@ pub fn windows_ui(app: &mut App, ctx: &Context) -> Vec<Command> {
         egui::Window::new("Plan details").open(&mut open).show(ctx, |ui| {
             egui::Grid::new("meta").num_columns(2).show(ui, |ui| {
                 ui.label("Title");
-                ui.text_edit_singleline(&mut meta.title);
+                ui.add(egui::TextEdit::singleline(&mut meta.title).hint_text("Title"));
                 ui.end_row();
                 ui.label("Author");
-                ui.text_edit_singleline(&mut meta.author);
+                ui.add(egui::TextEdit::singleline(&mut meta.author).hint_text("Author"));
                 ui.end_row();
                 ui.label("Created");
                 ui.label(&meta.created);
@@ -227,34 +227,36 @@ fn catalog_ui(app: &mut App, ui: &mut egui::Ui) -> Vec<Command> {
             ui.label(&t.id);
             ui.end_row();
             ui.label("Name");
-            ui.text_edit_singleline(&mut t.name);
+            ui.add(egui::TextEdit::singleline(&mut t.name).hint_text("Name"));
             ui.end_row();
             ui.label("Category");
             egui::ComboBox::from_id_salt("cat_c").selected_text(t.category.label()).show_ui(ui, |ui| {
                 for c in Category::ALL {
                     ui.selectable_value(&mut t.category, c, c.label());
                 }
-            });
+            })
+            .response
+            .on_hover_text("Category");
             ui.end_row();
             ui.label("Unit");
-            ui.text_edit_singleline(&mut t.unit);
+            ui.add(egui::TextEdit::singleline(&mut t.unit).hint_text("Unit, e.g. set or km"));
             ui.end_row();
             ui.label("Detection range km");
             let mut has = t.detection_range_km.is_some();
             ui.horizontal(|ui| {
                 ui.checkbox(&mut has, "");
                 let mut r = t.detection_range_km.unwrap_or(1.0);
-                ui.add_enabled(has, egui::DragValue::new(&mut r).range(0.1..=200.0).speed(0.1));
+                ui.add_enabled(has, egui::DragValue::new(&mut r).range(0.1..=200.0).speed(0.1)).on_hover_text("Detection range, km each way");
                 t.detection_range_km = if has { Some(r) } else { None };
             });
             ui.end_row();
             ui.label("Unit cost $");
             let mut c = t.unit_cost_usd.unwrap_or(0.0);
-            ui.add(egui::DragValue::new(&mut c).range(0.0..=1e9).speed(100.0));
+            ui.add(egui::DragValue::new(&mut c).range(0.0..=1e9).speed(100.0)).on_hover_text("Unit cost in US dollars");
             t.unit_cost_usd = if c > 0.0 { Some(c) } else { None };
             ui.end_row();
             ui.label("Description");
-            ui.text_edit_singleline(&mut t.description);
+            ui.add(egui::TextEdit::singleline(&mut t.description).hint_text("Description"));
             ui.end_row();
         });
         ui.horizontal(|ui| {
