@@ -37,7 +37,7 @@ impl Coverage {
     /// Builds coverage from raw (possibly overlapping, unsorted) intervals.
     pub fn from_intervals(length_km: f64, intervals: Vec<(f64, f64)>) -> Self {
         let covered = union_intervals(intervals, length_km);
-        let covered_km = covered.iter().map(|(a, b)| b - a).sum();
+        let covered_km = covered.iter().map(|(a, b)| b - a).sum::<f64>() + 0.0; // + 0.0: an empty sum is −0.0
         let mut gaps = Vec::new();
         let mut at = 0.0;
         for &(a, b) in &covered {

@@ -38,7 +38,7 @@ pub fn timeline_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         }
         if let Some(q) = app.timeline {
             let cov = app.derived.timeline_coverage(&app.plan, q).clone();
-            ui.label(format!("{q}: {:.0} km covered ({:.1} %), {} gap(s)", cov.covered_km, cov.percent(), cov.gaps.len()));
+            ui.add(egui::Label::new(format!("{q}: {:.0} km covered ({:.1} %), {} gap(s)", cov.covered_km, cov.percent(), cov.gaps.len())).truncate());
         }
     });
     out
@@ -48,7 +48,9 @@ pub fn march_chart_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
     let mut out = Vec::new();
     let (first, last) = programme_window();
     let quarters: Vec<Quarter> = first.range_to(last).collect();
-    let size = ui.available_size().max(Vec2::new(300.0, 140.0));
+    // The panel's own area (a wide row above must not stretch the chart past the panel's edge).
+    let area = ui.available_rect_before_wrap().intersect(ui.clip_rect());
+    let size = area.size().max(Vec2::new(300.0, 140.0));
     let (response, painter) = ui.allocate_painter(size, Sense::click());
     let full = response.rect;
     let dark = app.settings.dark;
