@@ -4,76 +4,16 @@
 //!
 //! `cargo bench --bench frame` (add `-- --quick` for a fast estimate).
 
-use std::fmt::Write as _;
 use std::hint::black_box;
 
 use borderplan::App;
+use borderplan::synth::{lines_geojson, points_geojson};
 use borderplan::app::Command;
 use borderplan::io::geojson_import::{ImportOptions, import_bytes};
 use criterion::{Criterion, criterion_group, criterion_main};
 
-/// SplitMix64: the same layers on every run.
-struct Rng(u64);
 
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
 
-    fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 * (hi - lo)
-    }
-}
-
-/// 200k points with 5 properties over the border region.
-fn points_geojson(count: usize) -> Vec<u8> {
-    let mut rng = Rng(1);
-    let mut text = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
-    for i in 0..count {
-        if i > 0 {
-            text.push_str(",\n");
-        }
-        let (lon, lat) = (rng.range(67.0, 75.0), rng.range(36.0, 39.5));
-        let _ = write!(
-            text,
-            "{{\"type\":\"Feature\",\"properties\":{{\"id\":{i},\"name\":\"Post {i}\",\"elevation_m\":{:.1},\
-             \"active\":{},\"kind\":\"{}\"}},\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{lon:.6},{lat:.6}]}}}}",
-            rng.range(300.0, 5000.0),
-            i % 3 != 0,
-            ["camera", "radar", "sensor"][i % 3],
-        );
-    }
-    text.push_str("\n]}\n");
-    text.into_bytes()
-}
-
-/// 20k random-walk LineStrings of 50 vertices over the border region.
-fn lines_geojson(count: usize, vertices: usize) -> Vec<u8> {
-    let mut rng = Rng(2);
-    let mut text = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
-    for i in 0..count {
-        if i > 0 {
-            text.push_str(",\n");
-        }
-        let _ = write!(text, "{{\"type\":\"Feature\",\"properties\":{{\"id\":{i}}},\"geometry\":{{\"type\":\"LineString\",\"coordinates\":[");
-        let (mut lon, mut lat) = (rng.range(67.0, 75.0), rng.range(36.0, 39.5));
-        for v in 0..vertices {
-            if v > 0 {
-                text.push(',');
-            }
-            lon += rng.range(-0.01, 0.01);
-            lat += rng.range(-0.01, 0.01);
-            let _ = write!(text, "[{lon:.6},{lat:.6}]");
-        }
-        text.push_str("]}}");
-    }
-    text.push_str("\n]}\n");
-    text.into_bytes()
-}
 
 fn raw_input(time: f64) -> egui::RawInput {
     egui::RawInput {

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod io;
 pub mod map;
 pub mod model;
+pub mod synth;
 pub mod ui;
 
 pub use app::App;

@@ -4,6 +4,7 @@
 //! never panic. Includes a deterministic mutation fuzzer ("poor man's fuzzing") over the fixtures and the
 //! example plan, which runs in CI on stable Rust; the cargo-fuzz targets in `fuzz/` go further on nightly.
 
+use borderplan::synth::SplitMix64 as Rng;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -290,22 +291,6 @@ fn a_truncated_plan_is_refused_everywhere_as_damaged_at_its_end() {
 // ---------------------------------------------------------------------------------------------------------------
 // Mutation fuzzing
 
-/// SplitMix64: small, seeded, the same on every platform.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next_u64() % n as u64) as usize }
-    }
-}
 
 /// Bytes that make JSON interesting when inserted.
 const TOKENS: &[&[u8]] = &[

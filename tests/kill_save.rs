@@ -6,6 +6,7 @@
 //! The saving child is this test binary itself, re-run with [`SAVE_LOOP_ENV`] set: the test
 //! `save_loop_child_process` then saves in a loop until it is killed (without the variable it returns at once).
 
+use borderplan::synth::SplitMix64 as Rng;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -51,18 +52,6 @@ fn save_loop_child_process() {
     }
 }
 
-/// SplitMix64, seeded: the same kill times on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
 
 fn spawn_saver(path: &Path) -> std::process::Child {
     Command::new(std::env::current_exe().unwrap())

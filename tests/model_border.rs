@@ -1,5 +1,6 @@
 //! The bundled border and its geodesic linear referencing (chainage), checked against independent numbers.
 
+use borderplan::synth::SplitMix64;
 use approx::assert_abs_diff_eq;
 use borderplan::io::bundled;
 use borderplan::model::Border;
@@ -23,21 +24,6 @@ fn reference() -> Value {
     serde_json::from_str(&text).expect("border_reference.json is JSON")
 }
 
-/// A small deterministic generator (SplitMix64) so the "random" chainages are the same on every run.
-struct SplitMix64(u64);
-impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    fn next_f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
 
 fn geodesic_length_m(line: &LineString<f64>) -> f64 {
     line.0.windows(2).map(|w| Geodesic.distance(Point(w[0]), Point(w[1]))).sum()

@@ -3,6 +3,7 @@
 //! the UI thread. Measured headless: the real `App::show` plus tessellation, frame after frame, until the layer
 //! arrives through `App::poll_imports`.
 
+use borderplan::synth::SplitMix64 as Rng;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
@@ -17,22 +18,6 @@ const FILE_BYTES: u64 = 150 * 1024 * 1024;
 /// blocking, not about speed (debug build, two cores shared with the worker).
 const MAX_GAP: Duration = Duration::from_millis(250);
 
-/// SplitMix64, seeded.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 * (hi - lo)
-    }
-}
 
 /// Writes a FeatureCollection of 50-vertex LineStrings of at least `min_bytes`, streaming: one block of 1000
 /// distinct features is generated and written repeatedly. Returns the feature count.

@@ -1,0 +1,134 @@
+//! Deterministic synthetic data for benchmarks and tests: a SplitMix64 generator and GeoJSON files of points,
+//! random-walk lines and polygons with holes over the border region. Nothing large is committed; it is generated.
+
+use std::fmt::Write as _;
+
+/// SplitMix64: small, seeded, the same sequence on every platform.
+#[derive(Debug, Clone)]
+pub struct SplitMix64(pub u64);
+
+impl SplitMix64 {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    pub fn next_f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Uniform in `lo..hi`.
+    pub fn range(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + self.next_f64() * (hi - lo)
+    }
+
+    /// Uniform in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        if n == 0 { 0 } else { (self.next_u64() % n as u64) as usize }
+    }
+}
+
+fn open_collection() -> String {
+    String::from("{\"type\":\"FeatureCollection\",\"features\":[\n")
+}
+
+fn close_collection(mut text: String) -> Vec<u8> {
+    text.push_str("\n]}\n");
+    text.into_bytes()
+}
+
+/// Appends `[lon,lat]` with 6 decimals.
+fn push_position(text: &mut String, lon: f64, lat: f64) {
+    let _ = write!(text, "[{lon:.6},{lat:.6}]");
+}
+
+/// Appends a closed ring of `n` vertices (plus the closing one) around a centre.
+fn push_ring(text: &mut String, rng: &mut SplitMix64, lon: f64, lat: f64, radius_deg: f64, n: usize) {
+    text.push('[');
+    let mut first = (0.0, 0.0);
+    for i in 0..n {
+        let angle = i as f64 / n as f64 * std::f64::consts::TAU;
+        let r = radius_deg * rng.range(0.8, 1.0);
+        let (x, y) = (lon + r * angle.cos(), lat + r * angle.sin());
+        if i == 0 {
+            first = (x, y);
+        }
+        push_position(text, x, y);
+        text.push(',');
+    }
+    push_position(text, first.0, first.1);
+    text.push(']');
+}
+
+pub fn points_geojson(count: usize) -> Vec<u8> {
+    let mut rng = SplitMix64(1);
+    let mut text = open_collection();
+    for i in 0..count {
+        if i > 0 {
+            text.push_str(",\n");
+        }
+        let (lon, lat) = (rng.range(67.0, 75.0), rng.range(36.0, 39.5));
+        let _ = write!(
+            text,
+            "{{\"type\":\"Feature\",\"properties\":{{\"id\":{i},\"name\":\"Post {i}\",\"elevation_m\":{:.1},\
+             \"active\":{},\"kind\":\"{}\"}},\"geometry\":{{\"type\":\"Point\",\"coordinates\":",
+            rng.range(300.0, 5000.0),
+            i % 3 != 0,
+            ["camera", "radar", "sensor"][i % 3],
+        );
+        push_position(&mut text, lon, lat);
+        text.push_str("}}");
+    }
+    close_collection(text)
+}
+
+pub fn lines_geojson(count: usize, vertices: usize) -> Vec<u8> {
+    let mut rng = SplitMix64(2);
+    let mut text = open_collection();
+    for i in 0..count {
+        if i > 0 {
+            text.push_str(",\n");
+        }
+        let _ = write!(
+            text,
+            "{{\"type\":\"Feature\",\"properties\":{{\"id\":{i}}},\"geometry\":{{\"type\":\"LineString\",\"coordinates\":["
+        );
+        let (mut lon, mut lat) = (rng.range(67.0, 75.0), rng.range(36.0, 39.5));
+        for v in 0..vertices {
+            if v > 0 {
+                text.push(',');
+            }
+            lon += rng.range(-0.01, 0.01);
+            lat += rng.range(-0.01, 0.01);
+            push_position(&mut text, lon, lat);
+        }
+        text.push_str("]}}");
+    }
+    close_collection(text)
+}
+
+pub fn polygons_geojson(count: usize, shell: usize, hole: usize) -> Vec<u8> {
+    let mut rng = SplitMix64(3);
+    let mut text = open_collection();
+    for i in 0..count {
+        if i > 0 {
+            text.push_str(",\n");
+        }
+        let _ = write!(
+            text,
+            "{{\"type\":\"Feature\",\"properties\":{{\"id\":{i}}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":["
+        );
+        let (lon, lat) = (rng.range(67.0, 75.0), rng.range(36.0, 39.5));
+        // `shell` and `hole` count the distinct vertices; the closing vertex is added.
+        push_ring(&mut text, &mut rng, lon, lat, 0.05, shell - 1);
+        text.push(',');
+        push_ring(&mut text, &mut rng, lon, lat, 0.02, hole - 1);
+        text.push_str("]}}");
+    }
+    close_collection(text)
+}
+
