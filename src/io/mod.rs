@@ -5,5 +5,6 @@ pub mod bundled;
 pub mod error;
 pub mod export;
 pub mod geojson_import;
+pub(crate) mod json_util;
 pub mod layer;
 pub mod plan_file;

@@ -10,6 +10,7 @@
 //! kept and written back.
 
 use super::atomic::write_atomic_with_hook;
+use super::json_util::{line_coords, round6};
 use super::error::{FileError, describe_json_error, read_file};
 use crate::model::{
     Assignment, Border, Catalog, Outpost, Plan, PlanMeta, Segment, Segmentation, Target,
@@ -47,13 +48,6 @@ const SEGMENT_KEYS: &[&str] =
 const OUTPOST_KEYS: &[&str] =
     &["kind", "id", "name", "km", "distance_to_border_m", "segment_id", "sample", "stage", "assignments", "marker-color", "stroke", "stroke-width"];
 
-fn round6(x: f64) -> f64 {
-    (x * 1e6).round() / 1e6
-}
-
-fn line_json(l: &LineString<f64>) -> Value {
-    Value::Array(l.0.iter().map(|c| json!([round6(c.x), round6(c.y)])).collect())
-}
 
 fn assignment_json(a: &Assignment) -> Result<Value, PlanFileError> {
     let mut v = serde_json::to_value(a).map_err(|e| PlanFileError::invalid(e.to_string()))?;
@@ -76,7 +70,7 @@ pub fn to_string(plan: &Plan) -> Result<String, PlanFileError> {
     features.push(json!({
         "type": "Feature",
         "id": "border",
-        "geometry": {"type": "LineString", "coordinates": line_json(plan.border.line())},
+        "geometry": {"type": "LineString", "coordinates": line_coords(plan.border.line())},
         "properties": {"kind": "border", "length_km": round6(plan.border.length_km()), "vertices": plan.border.vertex_count()},
     }));
     for s in plan.segments.segments() {
@@ -99,7 +93,7 @@ pub fn to_string(plan: &Plan) -> Result<String, PlanFileError> {
         features.push(json!({
             "type": "Feature",
             "id": s.id,
-            "geometry": {"type": "LineString", "coordinates": line_json(&plan.border.substring(s.from_km, s.to_km))},
+            "geometry": {"type": "LineString", "coordinates": line_coords(&plan.border.substring(s.from_km, s.to_km))},
             "properties": props,
         }));
     }

@@ -2,12 +2,12 @@
 //! coverage gap. Properties are flat where possible so QGIS shows them as columns; simplestyle members
 //! (`stroke`, `stroke-width`, `marker-color`) colour the features by stage in geojson.io, GitHub and QGIS.
 
+use crate::io::json_util::line_coords;
 use super::{
     ExportError, assignment_cost, equipment_summary, fmt_trim, round3, round6, stage_label,
 };
 use crate::model::palette::{GAP, hex, stage_rgb};
 use crate::model::{Assignment, Plan, Stage, Target, stage_coverage};
-use geo::LineString;
 use serde_json::{Map, Value, json};
 
 /// Width of segment lines, px.
@@ -15,9 +15,6 @@ const SEGMENT_WIDTH: u32 = 4;
 /// Width of coverage-gap lines, px.
 const GAP_WIDTH: u32 = 3;
 
-fn line_coords(l: &LineString<f64>) -> Value {
-    Value::Array(l.0.iter().map(|c| json!([round6(c.x), round6(c.y)])).collect())
-}
 
 fn assignment_value(plan: &Plan, a: &Assignment) -> Value {
     let eq = plan.catalog.get(&a.equipment_id);

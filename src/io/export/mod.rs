@@ -145,17 +145,7 @@ pub fn export_to_file(plan: &Plan, format: ExportFormat, path: &Path) -> Result<
 
 // ---- helpers shared by the exporters ----
 
-/// Rounds to 6 decimals (about 0.1 m in degrees): serde_json then prints at most 6 decimals.
-pub(crate) fn round6(x: f64) -> f64 {
-    let r = (x * 1e6).round() / 1e6;
-    if r == 0.0 { 0.0 } else { r }
-}
-
-/// Rounds to 3 decimals (metres for km values).
-pub(crate) fn round3(x: f64) -> f64 {
-    let r = (x * 1e3).round() / 1e3;
-    if r == 0.0 { 0.0 } else { r }
-}
+pub(crate) use super::json_util::{round3, round6};
 
 /// Formats with at most `decimals` decimals and no trailing zeros ("2", "20.3", "69.123457").
 pub(crate) fn fmt_trim(x: f64, decimals: usize) -> String {
