@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 //! Plan files: lossless round trip, unknown members kept, clear errors, atomic saves.
 
 use borderplan::io::bundled;

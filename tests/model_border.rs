@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 //! The bundled border and its geodesic linear referencing (chainage), checked against independent numbers.
 
 use borderplan::synth::SplitMix64;

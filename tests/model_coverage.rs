@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 //! Surveillance coverage: interval union on hand-computed cases, sensor placement, stage accumulation and the
 //! numbers of the bundled example plan.
 

@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 //! Programme rules: a clean plan has no findings; each crafted fault produces exactly its own finding.
 
 use approx::assert_abs_diff_eq;

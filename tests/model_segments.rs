@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 //! Segments: the default segmentation of the bundled border and the invariants of split / merge.
 
 use approx::assert_abs_diff_eq;

@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 //! Undo / redo through `History`, and what the segment edits do to assignments.
 
 use approx::assert_abs_diff_eq;

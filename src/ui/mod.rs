@@ -156,10 +156,10 @@ impl App {
         self.autosave_if_due(now);
         self.handle_screenshot(&ctx);
         self.handle_close(&ctx);
-        if self.frames == 0 {
-            if let Some(ms) = crate::app::ms_since_start() {
-                log::info!("first frame built {ms:.0} ms after process start");
-            }
+        if self.frames == 0
+            && let Some(ms) = crate::app::ms_since_start()
+        {
+            log::info!("first frame built {ms:.0} ms after process start");
         }
         self.frames += 1;
         if !self.imports.is_empty() {
