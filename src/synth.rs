@@ -86,17 +86,23 @@ pub fn points_geojson(count: usize) -> Vec<u8> {
     close_collection(text)
 }
 
+/// Starts feature `i` (with a separating comma after the first): `{"type":"Feature","properties":{"id":i},
+/// "geometry":{"type":KIND,"coordinates":[` — the caller writes the coordinates and closes with `]}}`.
+fn open_feature(text: &mut String, i: usize, kind: &str) {
+    if i > 0 {
+        text.push_str(",\n");
+    }
+    let _ = write!(
+        text,
+        "{{\"type\":\"Feature\",\"properties\":{{\"id\":{i}}},\"geometry\":{{\"type\":\"{kind}\",\"coordinates\":["
+    );
+}
+
 pub fn lines_geojson(count: usize, vertices: usize) -> Vec<u8> {
     let mut rng = SplitMix64(2);
     let mut text = open_collection();
     for i in 0..count {
-        if i > 0 {
-            text.push_str(",\n");
-        }
-        let _ = write!(
-            text,
-            "{{\"type\":\"Feature\",\"properties\":{{\"id\":{i}}},\"geometry\":{{\"type\":\"LineString\",\"coordinates\":["
-        );
+        open_feature(&mut text, i, "LineString");
         let (mut lon, mut lat) = (rng.range(67.0, 75.0), rng.range(36.0, 39.5));
         for v in 0..vertices {
             if v > 0 {
@@ -115,13 +121,7 @@ pub fn polygons_geojson(count: usize, shell: usize, hole: usize) -> Vec<u8> {
     let mut rng = SplitMix64(3);
     let mut text = open_collection();
     for i in 0..count {
-        if i > 0 {
-            text.push_str(",\n");
-        }
-        let _ = write!(
-            text,
-            "{{\"type\":\"Feature\",\"properties\":{{\"id\":{i}}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":["
-        );
+        open_feature(&mut text, i, "Polygon");
         let (lon, lat) = (rng.range(67.0, 75.0), rng.range(36.0, 39.5));
         // `shell` and `hole` count the distinct vertices; the closing vertex is added.
         push_ring(&mut text, &mut rng, lon, lat, 0.05, shell - 1);
