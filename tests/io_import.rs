@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use borderplan::io::geojson_import::{ImportError, ImportOptions, import_bytes, import_file, inspect_json};
-use borderplan::io::layer::{FeatureStyle, Layer, MarkerSize};
+use borderplan::io::layer::{FeatureStyle, Layer, LayerFeature, MarkerSize};
 use geo::Geometry;
 
 fn fixture(relative: &str) -> PathBuf {
@@ -46,8 +46,8 @@ fn assert_counts(layer: &Layer, features: usize, by_type: &[(&str, usize)], skip
     assert_eq!(layer.indexed_len(), features, "every stored feature is in the R-tree");
 }
 
-fn name_of(layer: &Layer, i: usize) -> &str {
-    layer.features[i].properties.get("name").and_then(|v| v.as_str()).unwrap_or("")
+fn name_of(layer: &Layer, i: usize) -> String {
+    layer.properties.get(i, "name").and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -59,7 +59,7 @@ fn a_bare_point_geometry_loads_as_one_point_feature() {
     assert_counts(&layer, 1, &[("Point", 1)], 0, 0);
     assert_eq!(layer.name, "bare_point");
     assert_eq!(layer.source_path.as_deref(), Some(fixture("valid/bare_point.geojson").as_path()));
-    assert!(layer.features[0].properties.is_empty());
+    assert!(layer.properties.map(0).is_empty());
     assert_eq!(layer.stats.bbox, Some([68.77905, 38.53575, 68.77905, 38.53575]));
 }
 
@@ -194,8 +194,8 @@ fn cyrillic_tajik_and_dari_names_and_keys_survive_the_import() {
     assert_counts(&layer, 4, &[("Point", 4)], 0, 0);
     assert_eq!(name_of(&layer, 0), "Душанбе");
     assert_eq!(name_of(&layer, 1), "Хоруғ");
-    assert_eq!(layer.features[2].properties["name_prs"], "کابل");
-    assert_eq!(layer.features[3].properties["name_prs"], "مزار شریف");
+    assert_eq!(layer.properties.map(2)["name_prs"], "کابل");
+    assert_eq!(layer.properties.map(3)["name_prs"], "مزار شریف");
     assert!(layer.stats.property_names.contains(&"вилоят".to_owned()));
     assert_eq!(layer.style.label_property.as_deref(), Some("name"));
 }
@@ -204,7 +204,7 @@ fn cyrillic_tajik_and_dari_names_and_keys_survive_the_import() {
 fn a_single_feature_top_level_object_loads_with_its_properties() {
     let layer = load("valid/single_feature.geojson");
     assert_counts(&layer, 1, &[("Point", 1)], 0, 0);
-    let props = &layer.features[0].properties;
+    let props = &layer.properties.map(0);
     assert_eq!(props["name"], "Ishkashim post");
     assert_eq!(props["staff"], 12);
     assert_eq!(props["tags"], serde_json::json!(["river", "bridge"]));
@@ -222,7 +222,7 @@ fn a_crs84_crs_member_is_accepted_without_a_warning() {
 fn simplestyle_properties_become_feature_styles_and_invalid_values_are_ignored() {
     let layer = load("valid/simplestyle.geojson");
     assert_counts(&layer, 4, &[("LineString", 1), ("Polygon", 1), ("Point", 2)], 0, 0);
-    let styles: Vec<&FeatureStyle> = layer.features.iter().map(|f| &f.style).collect();
+    let styles: Vec<&FeatureStyle> = layer.features.iter().map(LayerFeature::style).collect();
     assert_eq!(
         *styles[0],
         FeatureStyle {
@@ -331,7 +331,7 @@ fn huge_numbers_skip_only_the_features_that_use_them_as_coordinates() {
             "feature 2: coordinate -2e999 is not a finite number",
         ]
     );
-    assert_eq!(layer.features[0].properties["budget"], "1e400", "kept as text in properties");
+    assert_eq!(layer.properties.map(0)["budget"], "1e400", "kept as text in properties");
     assert_eq!(name_of(&layer, 1), "large but finite");
     assert_eq!(layer.stats.warnings.len(), 1);
 }
@@ -650,15 +650,15 @@ fn tiny_layer() -> Layer {
 #[test]
 fn hit_test_prefers_a_nearby_point_over_the_polygon_containing_it() {
     let layer = tiny_layer();
-    assert_eq!(layer.hit_test(69.01, 37.01, 0.05).map(|i| name_of(&layer, i)), Some("A"));
+    assert_eq!(layer.hit_test(69.01, 37.01, 0.05).map(|i| name_of(&layer, i)).as_deref(), Some("A"));
 }
 
 #[test]
 fn hit_test_finds_lines_by_distance_and_polygons_by_containment() {
     let layer = tiny_layer();
-    assert_eq!(layer.hit_test(69.5, 38.03, 0.05).map(|i| name_of(&layer, i)), Some("B"));
-    assert_eq!(layer.hit_test(68.3, 36.3, 0.05).map(|i| name_of(&layer, i)), Some("C"), "inside C");
-    assert_eq!(layer.hit_test(67.98, 36.5, 0.05).map(|i| name_of(&layer, i)), Some("C"), "near C's edge");
+    assert_eq!(layer.hit_test(69.5, 38.03, 0.05).map(|i| name_of(&layer, i)).as_deref(), Some("B"));
+    assert_eq!(layer.hit_test(68.3, 36.3, 0.05).map(|i| name_of(&layer, i)).as_deref(), Some("C"), "inside C");
+    assert_eq!(layer.hit_test(67.98, 36.5, 0.05).map(|i| name_of(&layer, i)).as_deref(), Some("C"), "near C's edge");
     assert_eq!(layer.hit_test(69.0, 36.4, 0.05), None, "inside C's hole, far from its rings");
     assert_eq!(layer.hit_test(71.5, 39.5, 0.05), None, "inside D's envelope but far from the line");
     assert_eq!(layer.hit_test(69.5, 38.2, 0.05), None, "beyond the tolerance");

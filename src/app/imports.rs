@@ -69,14 +69,14 @@ pub fn outposts_from_layer(layer: &Layer, name_property: &str) -> Result<Vec<Out
     let mut out = Vec::new();
     for (i, f) in layer.features.iter().enumerate() {
         let Geometry::Point(p) = f.geometry else { continue };
-        let name = f
-            .properties
+        let properties = layer.properties.map(i);
+        let name = properties
             .get(name_property)
             .map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))
             .unwrap_or_else(|| format!("Outpost {}", i + 1));
-        let id = f.properties.get("id").and_then(|v| v.as_str()).map(str::to_owned).unwrap_or_else(|| format!("OP-{:03}", i + 1));
+        let id = properties.get("id").and_then(|v| v.as_str()).map(str::to_owned).unwrap_or_else(|| format!("OP-{:03}", i + 1));
         let mut o = Outpost::new(&id, &name, p);
-        o.extra = f.properties.clone();
+        o.extra = properties;
         o.extra.remove("id");
         o.extra.remove("name");
         out.push(o);

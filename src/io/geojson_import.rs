@@ -24,6 +24,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde_json::{Map, Value};
 
 use super::layer::{FeatureStyle, ImportStats, Layer, LayerFeature, geometry_type_name};
+use super::properties::{PendingProperties, PropertyStore};
 
 /// Progress is reported about every this many bytes.
 const PROGRESS_STEP_BYTES: u64 = 1 << 20;
@@ -312,8 +313,6 @@ struct Ctx<'o> {
     overflow_mode: bool,
     /// Index of the next feature in the `features` array.
     next_feature: usize,
-    /// Number of properties of the previous feature, to pre-size the next map.
-    properties_capacity: usize,
     out: Builder,
 }
 
@@ -330,7 +329,6 @@ impl<'o> Ctx<'o> {
             scratch: CoordTree::default(),
             overflow_mode: false,
             next_feature: 0,
-            properties_capacity: 0,
             out: Builder::default(),
         }
     }
@@ -383,10 +381,9 @@ type FeatureOutcome = Result<Option<LayerFeature>, String>;
 #[derive(Default)]
 struct Builder {
     features: Vec<LayerFeature>,
+    /// The properties of `features` (values of a feature being read are appended before it is recorded).
+    properties: PropertyStore,
     stats: ImportStats,
-    property_names: BTreeSet<String>,
-    /// Property names of the last feature that had different ones than its predecessor (all in the set).
-    last_keys: Vec<String>,
     bbox: Option<Rect<f64>>,
 }
 
@@ -402,26 +399,7 @@ impl Builder {
                     }
                 }
                 if let Some(rect) = feature.geometry.bounding_rect() {
-                    self.bbox = Some(match self.bbox {
-                        None => rect,
-                        Some(b) => Rect::new(
-                            (b.min().x.min(rect.min().x), b.min().y.min(rect.min().y)),
-                            (b.max().x.max(rect.max().x), b.max().y.max(rect.max().y)),
-                        ),
-                    });
-                }
-                // Features of one file usually share their property names: compare with the previous
-                // feature's (cheap) before looking each name up in the set.
-                let same_as_last = feature.properties.len() == self.last_keys.len()
-                    && feature.properties.keys().zip(&self.last_keys).all(|(a, b)| a == b);
-                if !same_as_last {
-                    self.last_keys.clear();
-                    for key in feature.properties.keys() {
-                        if !self.property_names.contains(key) {
-                            self.property_names.insert(key.clone());
-                        }
-                        self.last_keys.push(key.clone());
-                    }
+                    self.bbox = Some(union(self.bbox, rect));
                 }
                 self.features.push(feature);
             }
@@ -435,13 +413,43 @@ impl Builder {
         }
     }
 
+    /// Appends the features and counts of `part`, read from the features that follow this builder's.
+    fn append(&mut self, part: Self) {
+        let Self { mut features, properties, stats, bbox } = part;
+        self.features.append(&mut features);
+        self.properties.append(properties);
+        for (name, count) in stats.by_type {
+            *self.stats.by_type.entry(name).or_default() += count;
+        }
+        self.stats.null_geometries += stats.null_geometries;
+        self.stats.skipped += stats.skipped;
+        let room = ImportStats::MAX_REASONS.saturating_sub(self.stats.reasons.len());
+        self.stats.reasons.extend(stats.reasons.into_iter().take(room));
+        self.stats.warnings.extend(stats.warnings);
+        if let Some(rect) = bbox {
+            self.bbox = Some(union(self.bbox, rect));
+        }
+    }
+
     fn finish(self, name: &str, bytes_read: u64) -> Layer {
-        let Self { features, mut stats, property_names, last_keys: _, bbox } = self;
+        let Self { features, properties, mut stats, bbox } = self;
         stats.features = features.len();
-        stats.property_names = property_names.into_iter().collect();
+        let names: BTreeSet<&str> = properties.shapes().flatten().map(|k| &**k).collect();
+        stats.property_names = names.into_iter().map(str::to_owned).collect();
         stats.bbox = bbox.map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);
         stats.bytes_read = bytes_read;
-        Layer::new(name, None, features, stats)
+        Layer::new(name, None, features, properties, stats)
+    }
+}
+
+/// The smallest rectangle holding `a` (if any) and `b`.
+fn union(a: Option<Rect<f64>>, b: Rect<f64>) -> Rect<f64> {
+    match a {
+        None => b,
+        Some(a) => Rect::new(
+            (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
+            (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
+        ),
     }
 }
 
@@ -454,15 +462,9 @@ struct ParsedGeom {
 /// A geometry value: `Ok(None)` for null or empty, `Err` with the reason it is invalid.
 type GeomOutcome = Result<Option<ParsedGeom>, String>;
 
-fn feature_from_geometry(outcome: GeomOutcome) -> FeatureOutcome {
-    outcome.map(|parsed| {
-        parsed.map(|g| LayerFeature {
-            geometry: g.geometry,
-            properties: Map::new(),
-            z: g.z,
-            style: FeatureStyle::default(),
-        })
-    })
+/// A feature for a bare geometry (no properties).
+fn feature_from_geometry(outcome: GeomOutcome, ctx: &mut Ctx<'_>) -> FeatureOutcome {
+    make_feature(None, Some(outcome), None, None, ctx)
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1187,14 +1189,44 @@ impl<'de> Visitor<'de> for GeometriesSeed<'_, '_> {
 // ---------------------------------------------------------------------------------------------------------------
 // Features
 
-/// Assembles a feature from its members.
+/// Assembles a feature from its members and stores its properties (or forgets them when the feature is not
+/// stored).
 fn make_feature(
     type_name: Option<TypeName>,
     geometry: Option<GeomOutcome>,
     properties: Option<PropertiesOutcome>,
     duplicate: Option<&'static str>,
-    overflow_mode: bool,
+    ctx: &mut Ctx<'_>,
 ) -> FeatureOutcome {
+    let (pending, style, kind) = match properties {
+        None => (None, None, None),
+        Some(Ok(read)) => (Some(read.pending), read.style, None),
+        Some(Err((pending, kind))) => (pending, None, Some(kind)),
+    };
+    let outcome = check_feature(type_name, geometry, duplicate, kind);
+    let store = &mut ctx.out.properties;
+    match outcome {
+        Ok(Some(parsed)) => {
+            store.commit(pending.unwrap_or_else(|| store.begin()));
+            let style = style.map(|map| FeatureStyle::from_properties(&map)).filter(|s| !s.is_empty()).map(Box::new);
+            Ok(Some(LayerFeature { geometry: parsed.geometry, z: parsed.z, style }))
+        }
+        other => {
+            if let Some(pending) = pending {
+                store.discard(pending);
+            }
+            other.map(|_| None)
+        }
+    }
+}
+
+/// The geometry of a feature whose members were read, or why it is skipped.
+fn check_feature(
+    type_name: Option<TypeName>,
+    geometry: Option<GeomOutcome>,
+    duplicate: Option<&'static str>,
+    properties_kind: Option<&'static str>,
+) -> Result<Option<ParsedGeom>, String> {
     if let Some(member) = duplicate {
         return Err(format!("duplicate \"{member}\" member"));
     }
@@ -1202,55 +1234,194 @@ fn make_feature(
         None | Some(TypeName::Feature) => {}
         Some(other) => return Err(format!("\"type\" is {}, expected \"Feature\"", other.describe())),
     }
-    let mut properties = match properties {
-        None => Map::new(),
-        Some(Ok(map)) => map,
-        Some(Err(kind)) => return Err(format!("\"properties\" is {kind}, expected an object or null")),
-    };
-    let Some(parsed) = geometry.transpose()?.flatten() else {
-        return Ok(None);
-    };
-    if overflow_mode {
-        properties.values_mut().for_each(unmark_overflow);
+    if let Some(kind) = properties_kind {
+        return Err(format!("\"properties\" is {kind}, expected an object or null"));
     }
-    let style = FeatureStyle::from_properties(&properties);
-    Ok(Some(LayerFeature { geometry: parsed.geometry, properties, z: parsed.z, style }))
+    Ok(geometry.transpose()?.flatten())
 }
 
-/// A `properties` value: the object (empty for null), or the JSON kind it wrongly is.
-type PropertiesOutcome = Result<Map<String, Value>, &'static str>;
-
-/// Reads a `properties` object straight into a `Map`, pre-sized like the previous feature's.
-struct PropertiesSeed {
-    capacity: usize,
+/// A `properties` object read into the layer's [`PropertyStore`], not yet committed.
+struct PropertiesRead {
+    pending: PendingProperties,
+    /// The simplestyle members, when there are any.
+    style: Option<Map<String, Value>>,
 }
 
-impl PropertiesSeed {
+/// A `properties` value: the object (nothing for null), or the JSON kind it wrongly is.
+type PropertiesOutcome = Result<PropertiesRead, (Option<PendingProperties>, &'static str)>;
+
+/// The deepest nesting of arrays and objects in a JSON text (0 for a scalar).
+fn nesting_depth(text: &str) -> usize {
+    let (mut depth, mut max, mut in_string, mut escaped) = (0_usize, 0_usize, false, false);
+    for b in text.bytes() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// Whether a property name is one of the simplestyle-spec names.
+fn is_style_key(key: &str) -> bool {
+    matches!(
+        key,
+        "stroke" | "stroke-width" | "stroke-opacity" | "fill" | "fill-opacity" | "marker-color" | "marker-size" | "title"
+    )
+}
+
+/// Reads a `properties` object straight into the layer's [`PropertyStore`]: keys are compared with the previous
+/// feature's, values are copied as JSON text without being parsed into `Value`s.
+struct PropertiesSeed<'a, 'o> {
+    ctx: &'a mut Ctx<'o>,
+}
+
+impl PropertiesSeed<'_, '_> {
     fn other(self, kind: &'static str) -> PropertiesOutcome {
-        Err(kind)
+        Err((None, kind))
     }
 }
 
-impl<'de> DeserializeSeed<'de> for PropertiesSeed {
+impl<'de> DeserializeSeed<'de> for PropertiesSeed<'_, '_> {
     type Value = PropertiesOutcome;
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<PropertiesOutcome, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for PropertiesSeed {
+/// An object key, borrowed from the input when it has no escapes.
+struct PropertyKey<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> de::Deserialize<'de> for PropertyKey<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = PropertyKey<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a property name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(PropertyKey(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(PropertyKey(std::borrow::Cow::Owned(v.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+impl<'de> Visitor<'de> for PropertiesSeed<'_, '_> {
     type Value = PropertiesOutcome;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a properties object or null")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PropertiesOutcome, A::Error> {
-        let mut properties = Map::with_capacity(self.capacity);
+        let overflow_mode = self.ctx.overflow_mode;
+        let store = &mut self.ctx.out.properties;
+        let mut pending = store.begin();
+        let mut style: Option<Map<String, Value>> = None;
+        while let Some(PropertyKey(key)) = map.next_key::<PropertyKey<'de>>()? {
+            let raw: &'de serde_json::value::RawValue = map.next_value()?;
+            let text = raw.get();
+            // serde_json skips a raw value without its nesting limit; keep refusing what a full parse refuses
+            // (the value sits four levels deep: collection, features, feature, properties).
+            if text.starts_with(['[', '{']) && nesting_depth(text) > JSON_NESTING_LIMIT - 4 {
+                return Err(de::Error::custom("recursion limit exceeded"));
+            }
+            // Values with \u escapes are parsed once: serde_json skips them without checking surrogates, and
+            // every stored value must parse again later. Overflow markers become the number's text.
+            let parsed = if text.contains("\\u") || is_style_key(&key) {
+                let mut value: Value = serde_json::from_str(text).map_err(de::Error::custom)?;
+                if overflow_mode {
+                    unmark_overflow(&mut value);
+                }
+                Some(value)
+            } else {
+                None
+            };
+            match (&parsed, overflow_mode && text.contains("\\u0001overflow:")) {
+                (Some(value), true) => store.push_value(&mut pending, &key, &value.to_string()),
+                _ => store.push_value(&mut pending, &key, text),
+            }
+            if is_style_key(&key) {
+                if let Some(value) = parsed {
+                    style.get_or_insert_with(Map::new).insert(key.into_owned(), value);
+                }
+            }
+        }
+        Ok(Ok(PropertiesRead { pending, style }))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<PropertiesOutcome, E> {
+        let pending = self.ctx.out.properties.begin();
+        Ok(Ok(PropertiesRead { pending, style: None }))
+    }
+    reject_scalars!();
+    reject_array!();
+}
+
+/// Puts the properties of a top-level Feature into the store (they were read into a map first).
+fn properties_from_map(map: &Map<String, Value>, ctx: &mut Ctx<'_>) -> PropertiesRead {
+    let store = &mut ctx.out.properties;
+    let mut pending = store.begin();
+    let mut style: Option<Map<String, Value>> = None;
+    for (key, value) in map {
+        let mut value = value.clone();
+        if ctx.overflow_mode {
+            unmark_overflow(&mut value);
+        }
+        store.push_value(&mut pending, key, &value.to_string());
+        if is_style_key(key) {
+            style.get_or_insert_with(Map::new).insert(key.clone(), value);
+        }
+    }
+    PropertiesRead { pending, style }
+}
+
+/// Reads the `properties` of a top-level Feature into a map.
+struct TopPropertiesSeed;
+
+impl TopPropertiesSeed {
+    fn other(self, kind: &'static str) -> Result<Map<String, Value>, &'static str> {
+        Err(kind)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for TopPropertiesSeed {
+    type Value = Result<Map<String, Value>, &'static str>;
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TopPropertiesSeed {
+    type Value = Result<Map<String, Value>, &'static str>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a properties object or null")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut properties = Map::new();
         while let Some((key, value)) = map.next_entry::<String, Value>()? {
             properties.insert(key, value);
         }
         Ok(Ok(properties))
     }
-    fn visit_unit<E: de::Error>(self) -> Result<PropertiesOutcome, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(Ok(Map::new()))
     }
     reject_scalars!();
@@ -1298,12 +1469,15 @@ impl<'de> Visitor<'de> for FeatureSeed<'_, '_> {
                     }
                 }
                 Key::Properties => {
-                    let seed = PropertiesSeed { capacity: self.ctx.properties_capacity };
-                    let parsed = map.next_value_seed(seed)?;
-                    if let Ok(props) = &parsed {
-                        self.ctx.properties_capacity = props.len();
-                    }
-                    if properties.replace(parsed).is_some() {
+                    let parsed = map.next_value_seed(PropertiesSeed { ctx: &mut *self.ctx })?;
+                    if properties.is_none() {
+                        properties = Some(parsed);
+                    } else {
+                        // A second `properties` member: the feature is skipped; forget the second one's values
+                        // now (they follow the first one's, which `make_feature` forgets).
+                        if let Ok(read) = parsed {
+                            self.ctx.out.properties.discard(read.pending);
+                        }
                         duplicate.get_or_insert("properties");
                     }
                 }
@@ -1312,7 +1486,7 @@ impl<'de> Visitor<'de> for FeatureSeed<'_, '_> {
                 }
             }
         }
-        Ok(make_feature(type_name, geometry, properties, duplicate, self.ctx.overflow_mode))
+        Ok(make_feature(type_name, geometry, properties, duplicate, self.ctx))
     }
     reject_scalars!();
     reject_null!();
@@ -1470,8 +1644,9 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
                     }
                 }
                 Key::Properties => {
-                    let seed = PropertiesSeed { capacity: 0 };
-                    if properties.replace(map.next_value_seed(seed)?).is_some() {
+                    // Read into a map of its own: the `features` array may follow, and its features' values go
+                    // into the store first.
+                    if properties.replace(map.next_value_seed(TopPropertiesSeed)?).is_some() {
                         duplicate.get_or_insert("properties");
                     }
                 }
@@ -1498,13 +1673,15 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
                 Ok(())
             }
             Some(TypeName::Feature) => {
-                let outcome = make_feature(Some(TypeName::Feature), geometry, properties, duplicate, ctx.overflow_mode);
+                let properties = properties.map(|p| p.map(|map| properties_from_map(&map, ctx)).map_err(|k| (None, k)));
+                let outcome = make_feature(Some(TypeName::Feature), geometry, properties, duplicate, ctx);
                 ctx.out.record(0, outcome);
                 Ok(())
             }
             Some(TypeName::Geometry(kind)) => {
                 parts.kind = Some(TypeName::Geometry(kind));
-                ctx.out.record(0, feature_from_geometry(parts.finish()));
+                let outcome = feature_from_geometry(parts.finish(), ctx);
+                ctx.out.record(0, outcome);
                 Ok(())
             }
             Some(TypeName::Other(name)) => {

@@ -11,6 +11,8 @@ use geo::{BoundingRect, CoordsIter, Distance, Euclidean, Geometry, Intersects, P
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree, RTreeObject};
 
+use super::properties::PropertyStore;
+
 /// Element of the layer's spatial index: the envelope of one feature and the feature's index.
 type IndexEntry = GeomWithData<Rectangle<[f64; 2]>, usize>;
 
@@ -19,13 +21,38 @@ type IndexEntry = GeomWithData<Rectangle<[f64; 2]>, usize>;
 pub struct LayerFeature {
     /// The geometry, longitude/latitude in degrees. Features with a null or empty geometry are never stored.
     pub geometry: Geometry<f64>,
-    /// The feature's `properties` object, in file order.
-    pub properties: serde_json::Map<String, serde_json::Value>,
     /// Z values (usually metres) in coordinate order when the input positions had a third number; kept, not
     /// drawn. A position without a z in an otherwise 3-D geometry gets `NaN`.
     pub z: Option<Vec<f64>>,
-    /// simplestyle-spec values found in `properties`.
-    pub style: FeatureStyle,
+    /// simplestyle-spec values found in the feature's properties; `None` when there were none (most features:
+    /// boxed so that an unstyled feature costs one pointer).
+    pub style: Option<Box<FeatureStyle>>,
+}
+
+/// The style of a feature without simplestyle properties.
+static NO_STYLE: FeatureStyle = FeatureStyle {
+    stroke: None,
+    stroke_width: None,
+    stroke_opacity: None,
+    fill: None,
+    fill_opacity: None,
+    marker_color: None,
+    marker_size: None,
+    title: None,
+};
+
+impl LayerFeature {
+    /// A feature with this geometry, no z values and no style.
+    #[must_use]
+    pub fn new(geometry: Geometry<f64>) -> Self {
+        Self { geometry, z: None, style: None }
+    }
+
+    /// The feature's simplestyle values (all `None` when it has none).
+    #[must_use]
+    pub fn style(&self) -> &FeatureStyle {
+        self.style.as_deref().unwrap_or(&NO_STYLE)
+    }
 }
 
 /// Marker size of the simplestyle-spec `marker-size` property.
@@ -185,6 +212,8 @@ pub struct Layer {
     pub source_path: Option<PathBuf>,
     /// The stored features (null-geometry and invalid features are not stored).
     pub features: Vec<LayerFeature>,
+    /// The `properties` of `features`, by feature index.
+    pub properties: PropertyStore,
     /// What the import found.
     pub stats: ImportStats,
     /// How the layer is drawn.
@@ -212,13 +241,14 @@ const PALETTE: [[u8; 3]; 10] = [
 const LABEL_CANDIDATES: [&str; 5] = ["name", "title", "label", "name_en", "id"];
 
 impl Layer {
-    /// Builds a layer and its spatial index. Features without a bounding box (empty geometries) are kept but
+    /// Builds a layer and its spatial index. `properties` holds the properties of `features`, by index. Features without a bounding box (empty geometries) are kept but
     /// never found by the spatial queries. `stats` is taken as given.
     #[must_use]
     pub fn new(
         name: impl Into<String>,
         source_path: Option<PathBuf>,
         features: Vec<LayerFeature>,
+        properties: PropertyStore,
         stats: ImportStats,
     ) -> Self {
         let label_property = LABEL_CANDIDATES
@@ -228,6 +258,7 @@ impl Layer {
             name: name.into(),
             source_path,
             features,
+            properties,
             stats,
             style: LayerStyle { label_property, ..LayerStyle::default() },
             index: RTree::new(),

@@ -8,3 +8,4 @@ pub mod geojson_import;
 pub(crate) mod json_util;
 pub mod layer;
 pub mod plan_file;
+pub mod properties;

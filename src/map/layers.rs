@@ -244,13 +244,13 @@ impl Plugin for LayersPlugin<'_> {
             let mut painting = Painting::new(&painter, projector, visible.len() > DENSE_FEATURES);
             for fi in visible {
                 let Some(f) = layer.features.get(fi) else { continue };
-                painting.geometry(&f.geometry, &f.style, Look::of(layer), 0.0);
+                painting.geometry(&f.geometry, f.style(), Look::of(layer), 0.0);
             }
             painting.finish();
             if let Some(prop) = &layer.style.label_property {
                 for fi in layer.visible_in(a.x(), a.y(), b.x(), b.y()).take(2000) {
                     let Some(f) = layer.features.get(fi) else { continue };
-                    let Some(text) = f.properties.get(prop).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())) else { continue };
+                    let Some(text) = layer.properties.get_text(fi, prop) else { continue };
                     if let Some(p) = label_point(&f.geometry) {
                         let pos = screen(projector, p[0], p[1]);
                         labels.label(&painter, pos + Vec2::new(6.0, 0.0), Align2::LEFT_CENTER, &text, FontId::proportional(11.0), self.style.text(), self.style.label_bg());
@@ -274,7 +274,7 @@ impl LayersPlugin<'_> {
             p2.geometry(&f.geometry, &FeatureStyle::default(), halo, 4.0);
             p2.finish();
             let mut p3 = Painting::new(painter, projector, false);
-            p3.geometry(&f.geometry, &f.style, Look::of(layer), 1.0);
+            p3.geometry(&f.geometry, f.style(), Look::of(layer), 1.0);
             p3.finish();
         }
     }

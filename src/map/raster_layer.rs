@@ -47,7 +47,7 @@ impl ProjectedLayer {
     pub fn build(layer: &Layer) -> Self {
         let mut out = Self { parts: Vec::new(), xy: Vec::new() };
         for f in &layer.features {
-            let st = &f.style;
+            let st = f.style();
             let marker = st.marker_size.map(|m| match m {
                 MarkerSize::Small => 1.0,
                 MarkerSize::Medium => 1.5,

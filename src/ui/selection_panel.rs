@@ -39,10 +39,10 @@ fn selection_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         ui.weak("Click a segment or outpost on the map. Shift-click adds, Ctrl-click toggles, Shift-drag selects a box, Esc clears.");
     }
     if let Some((li, fi)) = app.layer_pick
-        && let Some(f) = app.layers.get(li).and_then(|l| l.features.get(fi)) {
+        && let Some(layer) = app.layers.get(li).filter(|l| fi < l.features.len()) {
             ui.label(RichText::new(format!("Feature {fi} of layer {}", app.layers[li].name)).strong());
             egui::Grid::new("feature_props").striped(true).show(ui, |ui| {
-                for (k, v) in &f.properties {
+                for (k, v) in &layer.properties.map(fi) {
                     ui.label(k);
                     ui.label(v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()));
                     ui.end_row();

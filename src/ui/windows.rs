@@ -301,13 +301,13 @@ fn attribute_table_ui(app: &mut App, li: usize, ui: &mut egui::Ui) -> Vec<Comman
             body.rows(20.0, layer.features.len(), |mut row| {
                 let i = row.index();
                 row.set_selected(selected == Some(i));
-                let f = &layer.features[i];
+                let properties = layer.properties.map(i);
                 row.col(|ui| {
                     ui.label(i.to_string());
                 });
                 for c in &cols {
                     row.col(|ui| {
-                        let v = f.properties.get(c).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())).unwrap_or_default();
+                        let v = properties.get(c).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())).unwrap_or_default();
                         ui.label(v);
                     });
                 }
