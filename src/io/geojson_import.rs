@@ -26,6 +26,8 @@ use serde_json::{Map, Value};
 use super::layer::{FeatureStyle, ImportStats, Layer, LayerFeature, geometry_type_name};
 use super::properties::{PendingProperties, PropertyStore};
 
+mod stream;
+
 /// Progress is reported about every this many bytes.
 const PROGRESS_STEP_BYTES: u64 = 1 << 20;
 
@@ -72,7 +74,11 @@ impl fmt::Debug for ImportOptions<'_> {
     }
 }
 
-/// Reads a GeoJSON file (one `std::fs::read`) into a layer named after the file stem. Errors name the path.
+/// Reads a GeoJSON file into a layer named after the file stem. Errors name the path.
+///
+/// A FeatureCollection is read in blocks and parsed on two threads without holding the file in memory; any
+/// other document, and any file with an error, is read whole and parsed in one pass (which reports the error's
+/// line and column).
 ///
 /// # Errors
 /// [`ImportError::IsDirectory`] / [`ImportError::Io`] when the file cannot be read, otherwise as
@@ -81,9 +87,21 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<Layer, ImportErr
     if path.is_dir() {
         return Err(ImportError::IsDirectory { path: path.to_path_buf() });
     }
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Io { path: path.to_path_buf(), source })?;
+    let io_error = |source| ImportError::Io { path: path.to_path_buf(), source };
     let name = path.file_stem().map_or_else(|| path.display().to_string(), |s| s.to_string_lossy().into_owned());
-    match import_bytes(&name, &bytes, opts) {
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    let len = file.metadata().map_err(io_error)?.len();
+    match stream::import_stream(&name, file, len, stream::BLOCK_BYTES, opts) {
+        stream::Fast::Done(mut layer) => {
+            layer.source_path = Some(path.to_path_buf());
+            return Ok(layer);
+        }
+        stream::Fast::Failed(stream::Failure::Cancelled) => return Err(ImportError::Cancelled),
+        stream::Fast::Failed(stream::Failure::Io(e)) => return Err(io_error(e)),
+        stream::Fast::Fallback => {}
+    }
+    let bytes = std::fs::read(path).map_err(io_error)?;
+    match import_bytes_in_one_pass(&name, &bytes, opts) {
         Ok(mut layer) => {
             layer.source_path = Some(path.to_path_buf());
             Ok(layer)
@@ -98,12 +116,54 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<Layer, ImportErr
     }
 }
 
-/// Reads GeoJSON from memory into a layer called `name`.
+/// Reads GeoJSON from memory into a layer called `name`: a FeatureCollection block by block on two threads,
+/// anything else (and anything with an error) in one pass.
 ///
 /// # Errors
 /// [`ImportError::NotJson`] (with line and column) when the bytes are not JSON, [`ImportError::NotGeoJson`]
 /// when they are JSON but not GeoJSON, [`ImportError::Cancelled`] when `opts.cancel` was set.
 pub fn import_bytes(name: &str, bytes: &[u8], opts: &ImportOptions) -> Result<Layer, ImportError> {
+    import_bytes_in_blocks(name, bytes, stream::BLOCK_BYTES, opts)
+}
+
+/// [`import_bytes`] reading `block_bytes` at a time (the default is 2 MiB): lets tests put block boundaries
+/// anywhere.
+///
+/// # Errors
+/// As [`import_bytes`].
+#[doc(hidden)]
+pub fn import_bytes_in_blocks(
+    name: &str,
+    bytes: &[u8],
+    block_bytes: usize,
+    opts: &ImportOptions,
+) -> Result<Layer, ImportError> {
+    match stream::import_stream(name, bytes, bytes.len() as u64, block_bytes, opts) {
+        stream::Fast::Done(layer) => Ok(layer),
+        stream::Fast::Failed(stream::Failure::Cancelled) => Err(ImportError::Cancelled),
+        stream::Fast::Failed(stream::Failure::Io(e)) => {
+            Err(ImportError::Io { path: PathBuf::from(name), source: e })
+        }
+        stream::Fast::Fallback => import_bytes_in_one_pass(name, bytes, opts),
+    }
+}
+
+/// Whether the block-wise reader reads `bytes` itself (`false`: it leaves them to the one-pass reader). For tests.
+#[doc(hidden)]
+#[must_use]
+pub fn block_reader_accepts(bytes: &[u8], block_bytes: usize) -> bool {
+    matches!(
+        stream::import_stream("test", bytes, bytes.len() as u64, block_bytes, &ImportOptions::default()),
+        stream::Fast::Done(_)
+    )
+}
+
+/// Reads GeoJSON from memory in one pass over the whole document on one thread: the reference reader (the
+/// block-wise reader must give the same layer) and the reader of every file the block-wise reader leaves alone.
+///
+/// # Errors
+/// As [`import_bytes`].
+pub fn import_bytes_in_one_pass(name: &str, bytes: &[u8], opts: &ImportOptions) -> Result<Layer, ImportError> {
     let bom = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
     let body = bytes.get(bom..).unwrap_or_default();
     let mut ctx = Ctx::new(bytes, opts);
@@ -311,6 +371,8 @@ struct Ctx<'o> {
     scratch: CoordTree,
     /// Whether overflow markers may appear (second pass).
     overflow_mode: bool,
+    /// The top-level object was a FeatureCollection.
+    collection: bool,
     /// Index of the next feature in the `features` array.
     next_feature: usize,
     out: Builder,
@@ -328,6 +390,7 @@ impl<'o> Ctx<'o> {
             fatal: None,
             scratch: CoordTree::default(),
             overflow_mode: false,
+            collection: false,
             next_feature: 0,
             out: Builder::default(),
         }
@@ -1341,12 +1404,20 @@ impl<'de> Visitor<'de> for PropertiesSeed<'_, '_> {
             let text = raw.get();
             // serde_json skips a raw value without its nesting limit; keep refusing what a full parse refuses
             // (the value sits four levels deep: collection, features, feature, properties).
-            if text.starts_with(['[', '{']) && nesting_depth(text) > JSON_NESTING_LIMIT - 4 {
+            let nested = text.starts_with(['[', '{']);
+            if nested && nesting_depth(text) > JSON_NESTING_LIMIT - 4 {
                 return Err(de::Error::custom("recursion limit exceeded"));
+            }
+            // Skipping does not check that numbers fit an f64 either: refuse them as a full parse would (the
+            // import then marks them and reads again).
+            let number = text.starts_with(|c: char| c == '-' || c.is_ascii_digit());
+            if number && (text.contains(['e', 'E']) || text.len() > 300) && text.parse::<f64>().is_ok_and(f64::is_infinite)
+            {
+                return Err(de::Error::custom("number out of range"));
             }
             // Values with \u escapes are parsed once: serde_json skips them without checking surrogates, and
             // every stored value must parse again later. Overflow markers become the number's text.
-            let parsed = if text.contains("\\u") || is_style_key(&key) {
+            let parsed = if nested || text.contains("\\u") || is_style_key(&key) {
                 let mut value: Value = serde_json::from_str(text).map_err(de::Error::custom)?;
                 if overflow_mode {
                     unmark_overflow(&mut value);
@@ -1667,6 +1738,7 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
                 reason: format!("the top-level object has no \"type\" member; {expected}"),
             })),
             Some(TypeName::FeatureCollection) => {
+                ctx.collection = true;
                 if !features_seen {
                     ctx.out.stats.warnings.push("the FeatureCollection has no \"features\" array".to_owned());
                 }

@@ -1,0 +1,142 @@
+//! The block-wise, two-thread reader gives exactly the layer (or the error) of the one-pass reader, wherever the
+//! block boundaries fall: every fixture, generated files, and hand-made edge cases.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::path::Path;
+
+use borderplan::io::geojson_import::{
+    ImportError, ImportOptions, block_reader_accepts, import_bytes_in_blocks, import_bytes_in_one_pass, import_file,
+};
+use borderplan::io::layer::Layer;
+use borderplan::synth;
+
+/// Everything a reader produces that the two readers must agree on.
+fn summary(result: &Result<Layer, ImportError>) -> String {
+    match result {
+        Err(e) => format!("error: {e}"),
+        Ok(layer) => {
+            let mut out = format!("{:?}\n", layer.stats);
+            for (i, f) in layer.features.iter().enumerate() {
+                out.push_str(&format!("{i}: {:?} {:?} {:?} ", f.geometry, f.z, f.style));
+                out.push_str(&serde_json::Value::Object(layer.properties.map(i)).to_string());
+                out.push('\n');
+            }
+            out
+        }
+    }
+}
+
+#[track_caller]
+fn assert_same_for_every_block_size(label: &str, bytes: &[u8], block_sizes: &[usize]) {
+    let reference = import_bytes_in_one_pass("layer", bytes, &ImportOptions::default());
+    let expected = summary(&reference);
+    for &block in block_sizes {
+        let blocks = import_bytes_in_blocks("layer", bytes, block, &ImportOptions::default());
+        let got = summary(&blocks);
+        assert!(got == expected, "{label}, blocks of {block} bytes:\n{got}\n---- one pass:\n{expected}");
+        if let (Ok(a), Ok(b)) = (&reference, &blocks) {
+            assert_eq!(a.properties, b.properties, "{label}: property stores");
+            assert_eq!(a.indexed_len(), b.indexed_len());
+        }
+    }
+}
+
+#[test]
+fn every_fixture_reads_the_same_in_blocks_of_any_size_as_in_one_pass() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/geojson");
+    let mut count = 0;
+    for dir in ["valid", "invalid"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            assert_same_for_every_block_size(&path.display().to_string(), &bytes, &[1, 2, 3, 5, 16, 64, 1 << 20]);
+            count += 1;
+        }
+    }
+    assert!(count >= 30, "fixtures found: {count}");
+    // The block-wise reader itself reads the valid FeatureCollections (the others go to the one-pass reader).
+    for name in ["all_geometry_types", "foreign_members", "non_ascii_names", "simplestyle", "utf8_bom", "z_values"] {
+        let bytes = std::fs::read(root.join("valid").join(format!("{name}.geojson"))).unwrap();
+        assert!(block_reader_accepts(&bytes, 7), "{name} is read in blocks");
+    }
+}
+
+#[test]
+fn generated_points_lines_and_polygons_read_the_same_on_two_threads() {
+    for (label, bytes) in [
+        ("points", synth::points_geojson(3_000)),
+        ("lines", synth::lines_geojson(400, 20)),
+        ("polygons", synth::polygons_geojson(300, 12, 6)),
+    ] {
+        // Blocks of 64 KiB and more hold more than 64 features, so each is split between the two threads.
+        assert_same_for_every_block_size(label, &bytes, &[977, 8_192, 65_536, 1 << 21]);
+        for block in [977, 65_536, 1 << 21] {
+            assert!(block_reader_accepts(&bytes, block), "{label}: read in blocks of {block}, not left to one pass");
+        }
+    }
+}
+
+#[test]
+fn edge_cases_of_the_features_array_read_the_same() {
+    let cases = [
+        r#"{"type":"FeatureCollection","features":[]}"#,
+        r#"{"features":[],"type":"FeatureCollection"}"#,
+        r#"  {"type":"FeatureCollection","features":[ null , 1, "x", [], {} ]}  "#,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,"properties":{"a":1}}]}"#,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]},"properties":{"a":1e400}}]}"#,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]},"properties":{"a":[1e999]}}]}"#,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]},"properties":{"s":"\ud800"}}]}"#,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]},"properties":{"s":"\u00e9\"]},"}}]}"#,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]},"properties":{"a":1,"a":2}}]}"#,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]},"properties":{"a":1},"properties":{"b":2}},{"type":"Feature","geometry":{"type":"Point","coordinates":[3,4]},"properties":{"c":3}}]}"#,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]},"properties":7},{"type":"Feature","geometry":{"type":"Point","coordinates":[3,4]},"properties":{"c":3}}]}"#,
+        r#"{"type":"FeatureCollection","properties":{"x":1},"features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]},"properties":{"c":3}}]}"#,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]}}],"features":[]}"#,
+        r#"{"type":"Feature","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]}}],"geometry":null}"#,
+        r#"{"type":"FeatureCollection","fea\u0074ures":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]}}]}"#,
+        r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:3857"}},"features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]}}]}"#,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]}}]} x"#,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]}},]}"#,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]}} {"type":"Feature"}]}"#,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]}}"#,
+        r##"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]},"properties":{"stroke":"#f00","title":"T"}}]}"##,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]},"properties":{"n":{"deep":[1,{"x":null}]},"q":"say \"hi\""}}]}"#,
+        r#"{"type":"Topology","features":[]}"#,
+        "\u{feff}{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]}}]}",
+    ];
+    for (i, case) in cases.iter().enumerate() {
+        assert_same_for_every_block_size(&format!("case {i}: {case}"), case.as_bytes(), &[1, 2, 7, 30, 4096]);
+    }
+    // Sanity: the plain cases are the block reader's own, not merely handed on.
+    for i in [0, 1, 2, 3, 8, 9, 10, 11, 15, 20, 21, 23] {
+        assert!(block_reader_accepts(cases[i].as_bytes(), 5), "case {i} is read in blocks: {}", cases[i]);
+    }
+    // Nesting close to the limit, inside a feature and inside its properties.
+    for depth in [110, 118, 122, 123, 124, 125, 126, 130] {
+        let deep = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        for doc in [
+            format!(
+                r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","geometry":{{"type":"Point","coordinates":[1,2]}},"properties":{{"d":{deep}}}}}]}}"#
+            ),
+            format!(
+                r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","geometry":{{"type":"Point","coordinates":[1,2]}},"x":{deep}}}]}}"#
+            ),
+        ] {
+            assert_same_for_every_block_size(&format!("depth {depth}"), doc.as_bytes(), &[64, 4096]);
+        }
+    }
+}
+
+#[test]
+fn a_file_is_read_in_blocks_with_the_same_result_as_its_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = synth::points_geojson(5_000);
+    let path = dir.path().join("points.geojson");
+    std::fs::write(&path, &bytes).unwrap();
+    let from_file = import_file(&path, &ImportOptions::default()).unwrap();
+    let from_bytes = import_bytes_in_one_pass("points", &bytes, &ImportOptions::default()).unwrap();
+    assert_eq!(summary(&Ok(from_file.clone())), summary(&Ok(from_bytes)));
+    assert_eq!(from_file.source_path.as_deref(), Some(path.as_path()));
+    assert_eq!(from_file.name, "points");
+    assert_eq!(from_file.stats.bytes_read, bytes.len() as u64);
+}
