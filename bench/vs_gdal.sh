@@ -7,7 +7,8 @@
 #   ogr2ogr -f Memory /dev/null FILE        (GDAL's GeoJSON driver into the in-memory driver)
 #   target/release/borderplan inspect FILE  (the app's importer: features, R-tree, summary as JSON)
 # Runs alternate (GDAL, borderplan, GDAL, …) so a busy machine hurts both alike. Prints a markdown table of the
-# medians for bench/README.md.
+# medians for bench/README.md, with the peak memory (maximum resident set size, GNU time's %M) of each tool
+# and borderplan's peak as a multiple of the file size.
 #
 # Usage: bench/vs_gdal.sh [RUNS]      (RUNS defaults to 5; the release build takes a few minutes the first time)
 # Env:   BENCH_DIR  where the generated files go (default: a temp folder, removed at the end)
@@ -23,6 +24,13 @@ if ! command -v ogr2ogr >/dev/null 2>&1; then
     if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq gdal-bin >/dev/null
+fi
+
+if [ ! -x /usr/bin/time ]; then
+    echo "/usr/bin/time not found: installing time" >&2
+    if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq time >/dev/null
 fi
 
 echo "building borderplan (release)…" >&2
@@ -113,6 +121,12 @@ time_ms() {
     echo $(( (end - start) / 1000000 ))
 }
 
+# Prints the peak resident memory of "$@" in kB.
+peak_kb() {
+    /usr/bin/time -f %M -o "$DATA/rss.txt" "$@" >/dev/null 2>&1
+    cat "$DATA/rss.txt"
+}
+
 median() { tr ' ' '\n' | sed '/^$/d' | sort -n | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
 GDAL_VERSION="$(ogr2ogr --version | sed 's/,.*//')"
@@ -120,8 +134,8 @@ echo
 echo "GeoJSON import, $(date -u +%Y-%m-%d), $RUNS alternating runs each, median wall time;" \
      "$GDAL_VERSION; $(nproc) CPU(s), $(uname -m)"
 echo
-echo "| file | size | features | ogr2ogr -f Memory | borderplan inspect | borderplan MB/s | GDAL ÷ borderplan |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| file | size | features | ogr2ogr -f Memory | borderplan inspect | borderplan MB/s | GDAL ÷ borderplan | peak RSS GDAL | peak RSS borderplan | borderplan peak ÷ file |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for name in points_200k lines_20k_x50 polygons_20k_40_20; do
     file="$DATA/$name.geojson"
     bytes=$(stat -c %s "$file")
@@ -136,10 +150,14 @@ for name in points_200k lines_20k_x50 polygons_20k_40_20; do
     done
     g=$(echo "$gdal" | median)
     o=$(echo "$ours" | median)
-    python3 - "$name" "$bytes" "$features" "$g" "$o" <<'PY'
+    gdal_kb=$(peak_kb ogr2ogr -f Memory /dev/null "$file")
+    ours_kb=$(peak_kb "$BIN" inspect "$file")
+    python3 - "$name" "$bytes" "$features" "$g" "$o" "$gdal_kb" "$ours_kb" <<'PY'
 import sys
-name, size, features, g, o = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+name, size, features = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+g, o, gkb, okb = float(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
 mb = size / 1e6
-print(f"| {name}.geojson | {mb:.1f} MB | {features:,} | {g:.0f} ms | {o:.0f} ms | {mb / (o / 1000):.0f} | {g / o:.1f}× |")
+print(f"| {name}.geojson | {mb:.1f} MB | {features:,} | {g:.0f} ms | {o:.0f} ms | {mb / (o / 1000):.0f} | {g / o:.1f}× "
+      f"| {gkb / 1000:.0f} MB | {okb / 1000:.1f} MB | {okb * 1000 / size:.2f}× |")
 PY
 done

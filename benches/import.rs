@@ -2,11 +2,12 @@
 //! 200k points with 5 properties, 20k lines of 50 vertices, 20k polygons with a 40-vertex shell and a
 //! 20-vertex hole.
 //!
-//! `cargo bench --bench import` (add `-- --quick` for a fast estimate).
+//! `cargo bench --bench import` (add `-- --quick` for a fast estimate). A FeatureCollection is read block by
+//! block on two threads; `one_pass_reader_points` shows the one-thread reader on the same points.
 
 use std::hint::black_box;
 
-use borderplan::io::geojson_import::{ImportOptions, import_bytes};
+use borderplan::io::geojson_import::{ImportOptions, import_bytes, import_bytes_in_one_pass};
 use borderplan::synth::{lines_geojson as lines, points_geojson as points, polygons_geojson as polygons};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -28,6 +29,13 @@ fn bench_import(c: &mut Criterion) {
         group.throughput(Throughput::Bytes(bytes.len() as u64));
         group.bench_function(*name, |b| {
             b.iter(|| import_bytes(name, black_box(bytes), &ImportOptions::default()).map(|l| l.features.len()))
+        });
+    }
+    // Reference point: the one-pass reader on one thread (what files the block reader leaves alone get).
+    if let Some((name, bytes, _)) = inputs.first() {
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        group.bench_function("one_pass_reader_points", |b| {
+            b.iter(|| import_bytes_in_one_pass(name, black_box(bytes), &ImportOptions::default()).map(|l| l.features.len()))
         });
     }
     // Reference point, not a target: parsing the points file into a full `serde_json::Value` tree (what the

@@ -94,7 +94,7 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<Layer, ImportErr
     match stream::import_stream(&name, file, len, stream::BLOCK_BYTES, opts) {
         stream::Fast::Done(mut layer) => {
             layer.source_path = Some(path.to_path_buf());
-            return Ok(layer);
+            return Ok(*layer);
         }
         stream::Fast::Failed(stream::Failure::Cancelled) => return Err(ImportError::Cancelled),
         stream::Fast::Failed(stream::Failure::Io(e)) => return Err(io_error(e)),
@@ -139,7 +139,7 @@ pub fn import_bytes_in_blocks(
     opts: &ImportOptions,
 ) -> Result<Layer, ImportError> {
     match stream::import_stream(name, bytes, bytes.len() as u64, block_bytes, opts) {
-        stream::Fast::Done(layer) => Ok(layer),
+        stream::Fast::Done(layer) => Ok(*layer),
         stream::Fast::Failed(stream::Failure::Cancelled) => Err(ImportError::Cancelled),
         stream::Fast::Failed(stream::Failure::Io(e)) => {
             Err(ImportError::Io { path: PathBuf::from(name), source: e })
@@ -447,6 +447,8 @@ struct Builder {
     /// The properties of `features` (values of a feature being read are appended before it is recorded).
     properties: PropertyStore,
     stats: ImportStats,
+    /// The first [`ImportStats::MAX_REASONS`] skip reasons with the index of their feature.
+    reasons: Vec<(usize, String)>,
     bbox: Option<Rect<f64>>,
 }
 
@@ -469,16 +471,17 @@ impl Builder {
             Ok(None) => self.stats.null_geometries += 1,
             Err(reason) => {
                 self.stats.skipped += 1;
-                if self.stats.reasons.len() < ImportStats::MAX_REASONS {
-                    self.stats.reasons.push(format!("feature {index}: {reason}"));
+                if self.reasons.len() < ImportStats::MAX_REASONS {
+                    self.reasons.push((index, reason));
                 }
             }
         }
     }
 
-    /// Appends the features and counts of `part`, read from the features that follow this builder's.
-    fn append(&mut self, part: Self) {
-        let Self { mut features, properties, stats, bbox } = part;
+    /// Appends the features and counts of `part`, read from the features that follow this builder's; its
+    /// feature indices start at `index_offset`.
+    fn append(&mut self, part: Self, index_offset: usize) {
+        let Self { mut features, properties, stats, reasons, bbox } = part;
         self.features.append(&mut features);
         self.properties.append(properties);
         for (name, count) in stats.by_type {
@@ -486,8 +489,8 @@ impl Builder {
         }
         self.stats.null_geometries += stats.null_geometries;
         self.stats.skipped += stats.skipped;
-        let room = ImportStats::MAX_REASONS.saturating_sub(self.stats.reasons.len());
-        self.stats.reasons.extend(stats.reasons.into_iter().take(room));
+        let room = ImportStats::MAX_REASONS.saturating_sub(self.reasons.len());
+        self.reasons.extend(reasons.into_iter().take(room).map(|(i, r)| (i + index_offset, r)));
         self.stats.warnings.extend(stats.warnings);
         if let Some(rect) = bbox {
             self.bbox = Some(union(self.bbox, rect));
@@ -495,8 +498,9 @@ impl Builder {
     }
 
     fn finish(self, name: &str, bytes_read: u64) -> Layer {
-        let Self { features, properties, mut stats, bbox } = self;
+        let Self { features, properties, mut stats, reasons, bbox } = self;
         stats.features = features.len();
+        stats.reasons = reasons.into_iter().map(|(i, reason)| format!("feature {i}: {reason}")).collect();
         let names: BTreeSet<&str> = properties.shapes().flatten().map(|k| &**k).collect();
         stats.property_names = names.into_iter().map(str::to_owned).collect();
         stats.bbox = bbox.map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);
@@ -1430,10 +1434,10 @@ impl<'de> Visitor<'de> for PropertiesSeed<'_, '_> {
                 (Some(value), true) => store.push_value(&mut pending, &key, &value.to_string()),
                 _ => store.push_value(&mut pending, &key, text),
             }
-            if is_style_key(&key) {
-                if let Some(value) = parsed {
-                    style.get_or_insert_with(Map::new).insert(key.into_owned(), value);
-                }
+            if is_style_key(&key)
+                && let Some(value) = parsed
+            {
+                style.get_or_insert_with(Map::new).insert(key.into_owned(), value);
             }
         }
         Ok(Ok(PropertiesRead { pending, style }))

@@ -8,13 +8,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use geo::{BoundingRect, CoordsIter, Distance, Euclidean, Geometry, Intersects, Point, Rect};
-use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{AABB, RTree, RTreeObject};
 
 use super::properties::PropertyStore;
-
-/// Element of the layer's spatial index: the envelope of one feature and the feature's index.
-type IndexEntry = GeomWithData<Rectangle<[f64; 2]>, usize>;
+use super::spatial::PackedRTree;
 
 /// One feature of a layer.
 #[derive(Debug, Clone, PartialEq)]
@@ -218,9 +214,9 @@ pub struct Layer {
     pub stats: ImportStats,
     /// How the layer is drawn.
     pub style: LayerStyle,
-    /// Envelopes of the features, bulk-loaded. Not updated when `features` is modified afterwards: call
+    /// Envelopes of the features in a packed R-tree. Not updated when `features` is modified afterwards: call
     /// [`Layer::rebuild_index`] then.
-    index: RTree<IndexEntry>,
+    index: PackedRTree,
 }
 
 /// Tableau 10 palette: distinct, readable on light and dark base maps.
@@ -261,7 +257,7 @@ impl Layer {
             properties,
             stats,
             style: LayerStyle { label_property, ..LayerStyle::default() },
-            index: RTree::new(),
+            index: PackedRTree::default(),
         };
         layer.rebuild_index();
         layer
@@ -269,25 +265,17 @@ impl Layer {
 
     /// Rebuilds the R-tree from `features` (after features were added, removed or edited).
     pub fn rebuild_index(&mut self) {
-        let entries: Vec<IndexEntry> = self
-            .features
-            .iter()
-            .enumerate()
-            .filter_map(|(i, f)| {
-                let rect = f.geometry.bounding_rect()?;
-                Some(GeomWithData::new(
-                    Rectangle::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]),
-                    i,
-                ))
-            })
-            .collect();
-        self.index = RTree::bulk_load(entries);
+        let features = &self.features;
+        self.index = PackedRTree::build_with(features.len(), |i| {
+            let rect = features.get(i)?.geometry.bounding_rect()?;
+            Some([rect.min().x, rect.min().y, rect.max().x, rect.max().y])
+        });
     }
 
     /// Number of envelopes in the spatial index.
     #[must_use]
     pub fn indexed_len(&self) -> usize {
-        self.index.size()
+        self.index.len()
     }
 
     /// Distinct colour number `index` (cycling through a 10-colour palette), for giving each new layer its own
@@ -308,14 +296,15 @@ impl Layer {
         }
         let tol = tolerance_deg.abs();
         let point = Point::new(lon, lat);
-        let envelope = AABB::from_corners([lon - tol, lat - tol], [lon + tol, lat + tol]);
+        let envelope = [lon - tol, lat - tol, lon + tol, lat + tol];
         let mut best: Option<((u8, f64, f64), usize)> = None;
         // Distance beyond which a candidate cannot win: the tolerance, or the distance of the best point or
         // line hit so far (a candidate at exactly that distance can still win the tie on its index).
         let mut limit = tol;
-        for entry in self.index.locate_in_envelope_intersecting(&envelope) {
-            let i = entry.data;
-            if entry.geom().envelope().distance_2(&[lon, lat]) > limit * limit {
+        for (i, env) in self.index.search(envelope) {
+            let dx = (env[0] - lon).max(lon - env[2]).max(0.0);
+            let dy = (env[1] - lat).max(lat - env[3]).max(0.0);
+            if dx * dx + dy * dy > limit * limit {
                 continue;
             }
             let Some(feature) = self.features.get(i) else { continue };
@@ -326,8 +315,7 @@ impl Layer {
             // Inside an areal geometry: a weaker hit than a nearby point or line.
             let inside_area = distance == 0.0 && has_area(&feature.geometry);
             let envelope_area = if inside_area {
-                let env = entry.geom().envelope();
-                (env.upper()[0] - env.lower()[0]) * (env.upper()[1] - env.lower()[1])
+                (env[2] - env[0]) * (env[3] - env[1])
             } else {
                 0.0
             };
@@ -359,9 +347,9 @@ impl Layer {
             .flat_map(|(w, s, e, n)| {
                 let rect = Rect::new((w, s), (e, n));
                 self.index
-                    .locate_in_envelope_intersecting(&AABB::from_corners([w, s], [e, n]))
-                    .filter(move |entry| self.features.get(entry.data).is_some_and(|f| f.geometry.intersects(&rect)))
-                    .map(|entry| entry.data)
+                    .search([w, s, e, n])
+                    .map(|(i, _)| i)
+                    .filter(move |i| self.features.get(*i).is_some_and(|f| f.geometry.intersects(&rect)))
             })
             .collect();
         found.sort_unstable();
@@ -373,7 +361,7 @@ impl Layer {
     /// viewport-culling query. `west > east` means the rectangle crosses the antimeridian.
     pub fn visible_in(&self, west: f64, south: f64, east: f64, north: f64) -> impl Iterator<Item = usize> + '_ {
         rect_parts(west, south, east, north).into_iter().flatten().flat_map(move |(w, s, e, n)| {
-            self.index.locate_in_envelope_intersecting(&AABB::from_corners([w, s], [e, n])).map(|entry| entry.data)
+            self.index.search([w, s, e, n]).map(|(i, _)| i)
         })
     }
 }

@@ -9,3 +9,4 @@ pub(crate) mod json_util;
 pub mod layer;
 pub mod plan_file;
 pub mod properties;
+pub mod spatial;

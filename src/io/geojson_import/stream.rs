@@ -1,15 +1,20 @@
-//! The fast path for the usual file, a FeatureCollection: the input is read in blocks of
-//! [`BLOCK_BYTES`], a byte scanner finds where each element of the `features` array starts and ends, and the
-//! complete elements of a block are parsed on two threads (the caller's and one helper), each into a
-//! [`Builder`] of its own that is then appended in file order. The file is never held whole: memory is the
-//! layer plus one block.
+//! The fast path for the usual file, a FeatureCollection: the input is read in blocks of [`BLOCK_BYTES`]
+//! and the elements of the `features` array are parsed one by one straight from the block, on two threads:
+//! the caller's thread from the start of the block, a helper from a guessed feature start near its middle
+//! (the separator and the opening bytes the first two features had in common). The guess is checked: the
+//! helper's work is kept only when the caller's thread, parsing on, arrives exactly where the helper started;
+//! otherwise the caller's thread reads the rest of the block itself. Each thread writes into a [`Builder`] of
+//! its own, appended in file order. The file is never held whole: memory is the layer plus one block.
 //!
 //! Everything outside the `features` array (the "skeleton": `type`, `crs`, `bbox`, foreign members) is kept and
 //! read by the one-pass reader with an empty array in place of the features, so the top-level checks and
 //! warnings are the same code. Whenever something is unusual (not an object, no or two `features` arrays, a
-//! JSON error anywhere, a number beyond `f64`, nesting close to the limit) this path gives up with
-//! [`Fast::Fallback`] and the caller reads the whole document in one pass, which reports errors with their line
-//! and column exactly as before.
+//! JSON error anywhere, a number beyond `f64`) this path gives up with [`Fast::Fallback`] and the caller reads
+//! the whole document in one pass, which reports errors with their line and column exactly as before.
+//!
+//! One difference is known and harmless: serde_json's limit of 128 nested arrays and objects counts from each
+//! feature here and from the top of the document in the one-pass reader, so a feature nested 126 or 127
+//! levels deep loads here and is refused there. Both refuse anything deeper.
 
 use std::io::Read;
 use std::sync::atomic::Ordering;
@@ -20,10 +25,17 @@ use super::{Builder, Ctx, FeatureSeed, ImportOptions, JSON_NESTING_LIMIT, parse}
 use crate::io::layer::Layer;
 
 /// Bytes read (and parsed) at a time.
-pub(super) const BLOCK_BYTES: usize = 2 << 20;
+pub(super) const BLOCK_BYTES: usize = 1 << 20;
 
-/// Blocks with fewer elements than this are parsed on the caller's thread alone.
-const PARALLEL_MIN_ELEMENTS: usize = 64;
+/// Blocks with fewer bytes left than this (or than half a block, for the small blocks of tests) are parsed on
+/// the caller's thread alone.
+const PARALLEL_MIN_BYTES: usize = 64 << 10;
+
+/// The longest separator between two features that is learned for guessing feature starts.
+const MAX_SEPARATOR: usize = 8;
+
+/// How many opening bytes two features must have in common (at most) for guessing feature starts.
+const PATTERN_PREFIX: usize = 16;
 
 /// Nesting (absolute, from the top-level object) from which the one-pass reader decides instead.
 const DEPTH_FALLBACK: usize = JSON_NESTING_LIMIT - 8;
@@ -31,7 +43,7 @@ const DEPTH_FALLBACK: usize = JSON_NESTING_LIMIT - 8;
 /// How the fast path ended.
 pub(super) enum Fast {
     /// The layer, read completely.
-    Done(Layer),
+    Done(Box<Layer>),
     /// Not a case for the fast path: read the whole document in one pass instead.
     Fallback,
     /// Reading failed (cancelled or an I/O error).
@@ -75,12 +87,6 @@ struct Scanner {
     features_seen: bool,
     /// Everything outside the `features` array, with `[]` in its place.
     skeleton: Vec<u8>,
-    /// Start (in the buffer) of the element being scanned.
-    element_start: Option<usize>,
-    /// A `,` was read and no element has started since.
-    after_comma: bool,
-    /// An element of the `features` array has been seen.
-    had_element: bool,
 }
 
 /// What scanning a buffer found.
@@ -102,29 +108,17 @@ impl Scanner {
             last_string_is_features: false,
             features_seen: false,
             skeleton: Vec::new(),
-            element_start: None,
-            after_comma: false,
-            had_element: false,
         }
     }
 
-    /// Scans `buf[from..]`, pushing the `(start, end)` of every complete `features` element.
-    fn scan(&mut self, buf: &[u8], from: usize, elements: &mut Vec<(usize, usize)>) -> Scan {
-        let mut i = from;
-        while i < buf.len() {
-            match self.mode {
-                Mode::Features => match self.scan_features(buf, &mut i, elements) {
-                    Scan::More => {}
-                    Scan::Fallback => return Scan::Fallback,
-                },
-                _ => {
-                    let Some(&b) = buf.get(i) else { break };
-                    if let Scan::Fallback = self.scan_outside(b) {
-                        return Scan::Fallback;
-                    }
-                    i += 1;
-                }
+    /// Scans `buf[*i..]` outside the `features` array, up to the array's first element or the end of `buf`.
+    fn scan_outside_features(&mut self, buf: &[u8], i: &mut usize) -> Scan {
+        while self.mode != Mode::Features {
+            let Some(&b) = buf.get(*i) else { break };
+            if let Scan::Fallback = self.scan_outside(b) {
+                return Scan::Fallback;
             }
+            *i += 1;
         }
         Scan::More
     }
@@ -156,7 +150,6 @@ impl Scanner {
                 self.skeleton.extend_from_slice(b"[]");
                 self.depth = 2;
                 self.mode = Mode::Features;
-                self.after_comma = false;
                 Scan::More
             }
             Mode::End => {
@@ -212,190 +205,147 @@ impl Scanner {
         }
     }
 
-    /// Bytes inside the `features` array, from `*i` to the end of the array or of the buffer.
-    ///
-    /// Inside an element only a few bytes matter (quotes and backslashes in strings; quotes, brackets, braces
-    /// and commas outside): the others are skipped by a tight loop over a byte-class table.
-    fn scan_features(&mut self, buf: &[u8], i: &mut usize, elements: &mut Vec<(usize, usize)>) -> Scan {
-        let mut depth = self.depth;
-        let mut in_string = self.in_string;
-        let mut escaped = self.escaped;
-        let mut j = *i;
-        let n = buf.len();
-        let outcome = 'scan: loop {
-            if escaped {
-                // The byte after a backslash (only ever inside a string).
-                if j >= n {
-                    break Scan::More;
-                }
-                escaped = false;
-                j += 1;
-            }
-            if in_string {
-                while j < n && !STRING_SPECIAL[usize::from(buf[j])] {
-                    j += 1;
-                }
-                let Some(&b) = buf.get(j) else { break Scan::More };
-                j += 1;
-                if b == b'"' {
-                    in_string = false;
-                } else {
-                    escaped = true;
-                }
-                continue;
-            }
-            if depth == 2 && self.element_start.is_none() {
-                // Between elements of the array: whitespace, a separator, the end, or an element's first byte.
-                let Some(&b) = buf.get(j) else { break Scan::More };
-                match b {
-                    b' ' | b'\n' | b'\r' | b'\t' => j += 1,
-                    b',' => {
-                        if self.after_comma || !self.had_element {
-                            break Scan::Fallback;
-                        }
-                        self.after_comma = true;
-                        j += 1;
-                    }
-                    b']' => {
-                        if self.after_comma {
-                            break Scan::Fallback;
-                        }
-                        depth = 1;
-                        self.mode = Mode::Top;
-                        j += 1;
-                        break Scan::More;
-                    }
-                    b'}' => break Scan::Fallback,
-                    _ => {
-                        if !self.after_comma && self.had_element {
-                            // A second value without a comma: not JSON.
-                            break Scan::Fallback;
-                        }
-                        self.element_start = Some(j);
-                        self.after_comma = false;
-                        self.had_element = true;
-                    }
-                }
-                continue;
-            }
-            // Inside an element, outside strings.
-            while j < n && !OUTSIDE_SPECIAL[usize::from(buf[j])] {
-                j += 1;
-            }
-            let Some(&b) = buf.get(j) else { break Scan::More };
-            match b {
-                b'"' => in_string = true,
-                b'[' | b'{' => {
-                    depth += 1;
-                    if depth > DEPTH_FALLBACK {
-                        break 'scan Scan::Fallback;
-                    }
-                }
-                b']' | b'}' if depth == 2 => {
-                    // The end of the array right after a scalar element, or a stray brace.
-                    if b == b'}' {
-                        break Scan::Fallback;
-                    }
-                    if let Some(start) = self.element_start.take() {
-                        elements.push((start, j));
-                    }
-                    depth = 1;
-                    self.mode = Mode::Top;
-                    j += 1;
-                    break Scan::More;
-                }
-                b']' | b'}' => depth -= 1,
-                b',' if depth == 2 => {
-                    if let Some(start) = self.element_start.take() {
-                        elements.push((start, j));
-                    }
-                    self.after_comma = true;
-                }
-                _ => {}
-            }
-            j += 1;
-        };
-        self.depth = depth;
-        self.in_string = in_string;
-        self.escaped = escaped;
-        *i = j;
-        outcome
-    }
 }
 
-/// Bytes that matter inside a string: the closing quote and the escape.
-static STRING_SPECIAL: [bool; 256] = byte_set(b"\"\\");
-
-/// Bytes that matter inside an element, outside strings.
-static OUTSIDE_SPECIAL: [bool; 256] = byte_set(b"\"[]{},");
-
-const fn byte_set(bytes: &[u8]) -> [bool; 256] {
-    let mut set = [false; 256];
-    let mut k = 0;
-    while k < bytes.len() {
-        set[bytes[k] as usize] = true;
-        k += 1;
-    }
-    set
+/// What is expected next inside the `features` array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// Right after `[`: an element or `]`.
+    FirstOrEnd,
+    /// After an element: `,` or `]`.
+    Separator,
+    /// After `,`: an element.
+    Element,
 }
 
-/// A part of a block parsed into a builder of its own.
-type PartResult = Result<Builder, PartError>;
-
-enum PartError {
+/// Why a run over the `features` array stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// The data ran out at `pos` (a boundary; the bytes from `pos` on are kept for the next block).
+    NeedMore,
+    /// The array ended; `pos` is just after its `]`.
+    ArrayEnd,
+    /// An element starts at `pos`, which is at or beyond the run's limit.
+    Reached,
+    /// Not for the fast path.
     Fallback,
+    /// The cancel flag was set.
     Cancelled,
 }
 
-/// Parses the elements `ranges` of `buf` (feature indices from `first_index`).
-fn parse_part(buf: &[u8], ranges: &[(usize, usize)], first_index: usize, opts: &ImportOptions<'_>) -> PartResult {
-    let mut ctx = Ctx::new(buf, &ImportOptions { progress: None, cancel: opts.cancel });
-    ctx.out.features.reserve(ranges.len());
-    ctx.out.properties.reserve(ranges.len(), ranges.iter().map(|(s, e)| e - s).sum::<usize>() / 3);
-    for (n, (start, end)) in ranges.iter().enumerate() {
-        if n % 256 == 0 && ctx.cancel_requested() {
-            return Err(PartError::Cancelled);
-        }
-        let Some(slice) = buf.get(*start..*end) else { return Err(PartError::Fallback) };
-        let mut de = serde_json::Deserializer::from_slice(slice);
-        let outcome = FeatureSeed { ctx: &mut ctx }.deserialize(&mut de).and_then(|o| de.end().map(|()| o));
-        if ctx.fatal.take().is_some() {
-            return Err(PartError::Fallback);
-        }
-        match outcome {
-            Ok(outcome) => ctx.out.record(first_index + n, outcome),
-            Err(_) => return Err(PartError::Fallback),
-        }
-    }
-    Ok(ctx.out)
+/// The outcome of parsing a run of `features` elements.
+struct Run {
+    out: Builder,
+    /// Where the run stopped (see [`Stop`]).
+    pos: usize,
+    expect: Expect,
+    stop: Stop,
+    /// Elements parsed (features stored, null or skipped).
+    elements: usize,
+    /// Start and end of the first two elements (to learn the pattern of feature starts).
+    first_two: [Option<(usize, usize)>; 2],
 }
 
-/// Parses the complete elements of one block on two threads when there are enough of them.
-fn parse_block(buf: &[u8], ranges: &[(usize, usize)], first_index: usize, opts: &ImportOptions<'_>) -> PartResult {
-    if ranges.len() < PARALLEL_MIN_ELEMENTS {
-        return parse_part(buf, ranges, first_index, opts);
+/// Parses elements of the `features` array from `buf[pos..]` into `out` (feature indices from `first_index`)
+/// until the array ends, the data runs out (`last` says whether more data can come), or an element would
+/// start at or beyond `limit`.
+#[allow(clippy::too_many_arguments)]
+fn run(
+    buf: &[u8],
+    mut pos: usize,
+    mut expect: Expect,
+    limit: usize,
+    last: bool,
+    out: Builder,
+    first_index: usize,
+    opts: &ImportOptions<'_>,
+) -> Run {
+    let mut ctx = Ctx::new(buf, &ImportOptions { progress: None, cancel: opts.cancel });
+    ctx.out = out;
+    let mut elements = 0_usize;
+    let mut first_two = [None, None];
+    let stop = loop {
+        while buf.get(pos).is_some_and(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t')) {
+            pos += 1;
+        }
+        let Some(&b) = buf.get(pos) else { break if last { Stop::Fallback } else { Stop::NeedMore } };
+        match (expect, b) {
+            (Expect::Separator, b',') => {
+                expect = Expect::Element;
+                pos += 1;
+                continue;
+            }
+            (Expect::Separator | Expect::FirstOrEnd, b']') => {
+                pos += 1;
+                break Stop::ArrayEnd;
+            }
+            (Expect::Separator, _) | (Expect::Element, b']') => break Stop::Fallback,
+            _ => {}
+        }
+        if pos >= limit {
+            break Stop::Reached;
+        }
+        if elements.is_multiple_of(256) && ctx.cancel_requested() {
+            break Stop::Cancelled;
+        }
+        let Some(slice) = buf.get(pos..) else { break Stop::Fallback };
+        let mark = ctx.out.properties.begin();
+        let mut de = serde_json::Deserializer::from_slice(slice);
+        let outcome = FeatureSeed { ctx: &mut ctx }.deserialize(&mut de);
+        if ctx.fatal.take().is_some() {
+            break Stop::Fallback;
+        }
+        match outcome {
+            Ok(outcome) => {
+                // The stream view of the deserializer tells how far it read (nothing more is parsed).
+                let end = pos + de.into_iter::<serde::de::IgnoredAny>().byte_offset();
+                ctx.out.record(first_index + elements, outcome);
+                if let Some(slot) = first_two.iter_mut().find(|s| s.is_none()) {
+                    *slot = Some((pos, end));
+                }
+                elements += 1;
+                pos = end;
+                expect = Expect::Separator;
+            }
+            Err(e) => {
+                // Values of a feature cut off by the end of the block are forgotten; it is read again whole.
+                ctx.out.properties.discard(mark);
+                // An error at the very end of the data (`1.` or `-` before the cut, not only an unexpected
+                // end) may vanish with more data.
+                let at_end = e.is_eof() || error_offset(slice, e.line(), e.column()) + 2 >= slice.len();
+                break if at_end && !last { Stop::NeedMore } else { Stop::Fallback };
+            }
+        }
+    };
+    Run { out: ctx.out, pos, expect, stop, elements, first_two }
+}
+
+/// Byte offset in `text` of serde_json's (1-based line, byte column) error position.
+fn error_offset(text: &[u8], line: usize, column: usize) -> usize {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        memchr::memchr_iter(b'\n', text).nth(line - 2).map_or(text.len(), |newline| newline + 1)
+    };
+    line_start + column
+}
+
+/// The bytes that precede a feature start: the separator between the first two features and the opening
+/// bytes they share. `None` when there is no usable pattern.
+fn learn_pattern(buf: &[u8], first: (usize, usize), second: (usize, usize)) -> Option<(Vec<u8>, usize)> {
+    let separator = buf.get(first.1..second.0)?;
+    if separator.len() > MAX_SEPARATOR || separator.iter().filter(|b| **b == b',').count() != 1 {
+        return None;
     }
-    // Split by bytes, not by count: features can differ a lot in size.
-    let total: usize = ranges.iter().map(|(s, e)| e - s).sum();
-    let mut acc = 0;
-    let split = ranges
-        .iter()
-        .position(|(s, e)| {
-            acc += e - s;
-            acc * 2 >= total
-        })
-        .map_or(ranges.len() / 2, |p| p + 1)
-        .clamp(1, ranges.len() - 1);
-    let (head, tail) = ranges.split_at(split);
-    let (first, second) = std::thread::scope(|scope| {
-        let helper = scope.spawn(|| parse_part(buf, tail, first_index + split, opts));
-        let first = parse_part(buf, head, first_index, opts);
-        (first, helper.join())
-    });
-    let mut first = first?;
-    let second = second.map_err(|_| PartError::Fallback)??;
-    first.append(second);
-    Ok(first)
+    let a = buf.get(first.0..first.1)?;
+    let b = buf.get(second.0..second.1)?;
+    let common = a.iter().zip(b).take(PATTERN_PREFIX).take_while(|(x, y)| x == y).count();
+    if common < 2 {
+        return None;
+    }
+    let mut pattern = separator.to_vec();
+    pattern.extend_from_slice(a.get(..common)?);
+    Some((pattern, separator.len()))
 }
 
 /// Reads a GeoJSON document from `reader` (`total_bytes` long, for progress and pre-sizing) the fast way,
@@ -411,46 +361,107 @@ pub(super) fn import_stream<R: Read>(
     let mut scanner = Scanner::new();
     let mut out = Builder::default();
     let mut buf: Vec<u8> = Vec::with_capacity(block_bytes);
-    let mut elements: Vec<(usize, usize)> = Vec::new();
+    let mut expect = Expect::FirstOrEnd;
     let mut consumed: u64 = 0;
     let mut next_index = 0_usize;
     let mut presized = false;
+    let mut reported = 0;
+    let mut pattern: Option<(Vec<u8>, usize)> = None;
+    let parallel_min_bytes = (block_bytes / 2).clamp(16, PARALLEL_MIN_BYTES);
     loop {
         if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Fast::Failed(Failure::Cancelled);
         }
-        let mut scanned = buf.len();
         let read = match (&mut reader).take(block_bytes as u64).read_to_end(&mut buf) {
             Ok(n) => n,
             Err(e) => return Fast::Failed(Failure::Io(e)),
         };
         // A UTF-8 BOM is skipped, as the one-pass reader does.
-        if consumed == 0 && scanned == 0 && buf.starts_with(b"\xEF\xBB\xBF") {
+        if consumed == 0 && buf.len() == read && buf.starts_with(b"\xEF\xBB\xBF") {
             buf.drain(..3);
             consumed = 3;
-            scanned = 0;
         }
-        elements.clear();
-        if let Scan::Fallback = scanner.scan(&buf, scanned, &mut elements) {
-            return Fast::Fallback;
-        }
-        match parse_block(&buf, &elements, next_index, opts) {
-            Ok(part) => {
-                next_index += elements.len();
-                out.append(part);
+        let last = read == 0;
+        let mut pos = 0;
+        // Bytes before `keep` are done with.
+        let keep = loop {
+            if scanner.mode != Mode::Features {
+                if let Scan::Fallback = scanner.scan_outside_features(&buf, &mut pos) {
+                    return Fast::Fallback;
+                }
+                if scanner.mode != Mode::Features {
+                    break pos;
+                }
+                expect = Expect::FirstOrEnd;
             }
-            Err(PartError::Fallback) => return Fast::Fallback,
-            Err(PartError::Cancelled) => return Fast::Failed(Failure::Cancelled),
-        }
-        // Keep the element that is not complete yet; everything before it is done with.
-        let keep_from = scanner.element_start.unwrap_or(buf.len());
-        consumed += keep_from as u64;
-        buf.drain(..keep_from);
-        if let Some(start) = scanner.element_start.as_mut() {
-            *start -= keep_from;
-        }
-        if let Some(progress) = opts.progress {
+            // Guess a feature start near the middle of what is left, for the helper thread.
+            let guess = pattern.as_ref().and_then(|(pattern, separator)| {
+                let rest = buf.len().checked_sub(pos)?;
+                if rest < parallel_min_bytes {
+                    return None;
+                }
+                let middle = pos + rest / 2;
+                let found = memchr::memmem::find(buf.get(middle..)?, pattern)?;
+                Some(middle + found + separator)
+            });
+            let mut run_a = match guess {
+                None => run(&buf, pos, expect, usize::MAX, last, std::mem::take(&mut out), next_index, opts),
+                Some(start_b) => {
+                    let a_out = std::mem::take(&mut out);
+                    let (run_a, run_b) = std::thread::scope(|scope| {
+                        let helper = scope.spawn(|| {
+                            run(&buf, start_b, Expect::Element, usize::MAX, last, Builder::default(), 0, opts)
+                        });
+                        let run_a = run(&buf, pos, expect, start_b, last, a_out, next_index, opts);
+                        (run_a, helper.join())
+                    });
+                    match (run_a, run_b) {
+                        (mut a, Ok(b)) if a.stop == Stop::Reached && a.pos == start_b => {
+                            // The guess was a real feature start: the helper's features follow the caller's.
+                            a.out.append(b.out, next_index + a.elements);
+                            a.elements += b.elements;
+                            a.pos = b.pos;
+                            a.expect = b.expect;
+                            a.stop = b.stop;
+                            a
+                        }
+                        (a, _) if a.stop == Stop::Reached => {
+                            // Not a feature start after all: the caller's thread reads on by itself.
+                            next_index += a.elements;
+                            let again = run(&buf, a.pos, a.expect, usize::MAX, last, a.out, next_index, opts);
+                            Run { elements: again.elements, first_two: a.first_two, ..again }
+                        }
+                        (a, _) => a,
+                    }
+                }
+            };
+            if pattern.is_none()
+                && let [Some(first), Some(second)] = run_a.first_two
+            {
+                pattern = learn_pattern(&buf, first, second);
+            }
+            out = std::mem::take(&mut run_a.out);
+            next_index += run_a.elements;
+            pos = run_a.pos;
+            expect = run_a.expect;
+            match run_a.stop {
+                Stop::NeedMore => break pos,
+                Stop::ArrayEnd => {
+                    scanner.mode = Mode::Top;
+                    scanner.depth = 1;
+                }
+                Stop::Fallback | Stop::Reached => return Fast::Fallback,
+                Stop::Cancelled => return Fast::Failed(Failure::Cancelled),
+            }
+        };
+        consumed += keep as u64;
+        buf.drain(..keep);
+        if let Some(progress) = opts.progress
+            && consumed > reported
+            && consumed < total_bytes
+        {
             progress(consumed);
+            reported = consumed;
         }
         // Size the layer's vectors once from the first block, so they do not double (and briefly need 1.5×
         // their size) while the file is read.
@@ -462,7 +473,7 @@ pub(super) fn import_stream<R: Read>(
             out.features.reserve(features.saturating_sub(out.features.len()));
             out.properties.reserve(features.saturating_sub(out.properties.len()), text);
         }
-        if read == 0 {
+        if last {
             break;
         }
     }
@@ -475,16 +486,14 @@ pub(super) fn import_stream<R: Read>(
         return Fast::Fallback;
     }
     let top = ctx.out;
-    if top.stats.features != 0 || !top.features.is_empty() || top.stats.skipped != 0 || top.stats.null_geometries != 0
-    {
+    if !top.features.is_empty() || top.stats.skipped != 0 || top.stats.null_geometries != 0 {
         return Fast::Fallback;
     }
     out.stats.warnings.splice(0..0, top.stats.warnings);
-    out.features.shrink_to_fit();
     if let Some(progress) = opts.progress {
         progress(total_bytes);
     }
-    Fast::Done(out.finish(name, total_bytes))
+    Fast::Done(Box::new(out.finish(name, total_bytes)))
 }
 
 #[cfg(test)]
@@ -492,48 +501,60 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
 
-    fn elements_of(text: &str, chunk: usize) -> Option<(Vec<String>, String)> {
-        let mut scanner = Scanner::new();
-        let mut buf = Vec::new();
-        let mut found = Vec::new();
-        for piece in text.as_bytes().chunks(chunk) {
-            let from = buf.len();
-            buf.extend_from_slice(piece);
-            let mut elements = Vec::new();
-            if let Scan::Fallback = scanner.scan(&buf, from, &mut elements) {
-                return None;
-            }
-            found.extend(elements.iter().map(|(s, e)| String::from_utf8(buf[*s..*e].to_vec()).unwrap()));
-        }
-        (scanner.mode == Mode::End).then(|| (found, String::from_utf8(scanner.skeleton).unwrap()))
-    }
-
     #[test]
-    fn the_scanner_finds_every_feature_whatever_the_block_boundaries() {
+    fn the_skeleton_keeps_everything_but_the_features() {
         let text = "{\"type\":\"FeatureCollection\", \"name\":\"a]\\\"[\", \"features\" : [ {\"a\":\"]},\"}, \
                     [1,[2]] ,\"x\" ,null\n] , \"crs\":{\"features\":1}}\n";
-        for chunk in [1, 2, 3, 7, 1000] {
-            let (elements, skeleton) = elements_of(text, chunk).expect("scanned");
-            assert_eq!(elements, ["{\"a\":\"]},\"}", "[1,[2]] ", "\"x\" ", "null\n"], "chunk {chunk}");
-            assert_eq!(
-                skeleton,
-                "{\"type\":\"FeatureCollection\", \"name\":\"a]\\\"[\", \"features\" : [] , \"crs\":{\"features\":1}}\n"
-            );
+        let mut scanner = Scanner::new();
+        let mut pos = 0;
+        assert!(matches!(scanner.scan_outside_features(text.as_bytes(), &mut pos), Scan::More));
+        assert_eq!(scanner.mode, Mode::Features);
+        assert_eq!(&text[pos..pos + 6], " {\"a\":");
+        let end = text.find("\n]").unwrap() + 2;
+        scanner.mode = Mode::Top;
+        scanner.depth = 1;
+        let mut pos = end;
+        assert!(matches!(scanner.scan_outside_features(text.as_bytes(), &mut pos), Scan::More));
+        assert_eq!(scanner.mode, Mode::End);
+        assert_eq!(
+            String::from_utf8(scanner.skeleton).unwrap(),
+            "{\"type\":\"FeatureCollection\", \"name\":\"a]\\\"[\", \"features\" : [] , \"crs\":{\"features\":1}}\n"
+        );
+    }
+
+    #[test]
+    fn unusual_top_levels_are_left_to_the_one_pass_reader() {
+        for text in ["[1]", "{\"features\": {}}", "{\"features\": [], \"features\": []}"] {
+            let mut scanner = Scanner::new();
+            let mut pos = 0;
+            let mut outcome = scanner.scan_outside_features(text.as_bytes(), &mut pos);
+            if scanner.mode == Mode::Features {
+                scanner.mode = Mode::Top;
+                scanner.depth = 1;
+                pos += 2;
+                outcome = scanner.scan_outside_features(text.as_bytes(), &mut pos);
+            }
+            assert!(matches!(outcome, Scan::Fallback), "{text}");
         }
     }
 
     #[test]
-    fn unusual_documents_are_left_to_the_one_pass_reader() {
-        for text in [
-            "[1]",
-            "{\"features\": {}}",
-            "{\"features\": [1,,2]}",
-            "{\"features\": [1,]}",
-            "{\"features\": [], \"features\": []}",
-        ] {
-            assert!(elements_of(text, 4).is_none(), "{text}");
-        }
-        let deep = format!("{{\"features\": [{}{}]}}", "[".repeat(200), "]".repeat(200));
-        assert!(elements_of(&deep, 64).is_none(), "deep nesting");
+    fn error_positions_become_byte_offsets() {
+        let text = b"{\n  \"a\": 1.\n";
+        let e = serde_json::from_slice::<serde_json::Value>(&text[..text.len() - 1]).unwrap_err();
+        assert_eq!(error_offset(text, e.line(), e.column()), text.len() - 1);
+        assert_eq!(error_offset(b"abc", 1, 2), 2);
+        assert_eq!(error_offset(b"a\nbc\nd", 3, 1), 6);
+    }
+
+    #[test]
+    fn the_pattern_is_the_separator_and_the_shared_opening() {
+        let buf = b"{\"type\":\"Feature\",\"a\":1},\n{\"type\":\"Feature\",\"b\":2}";
+        let first_end = buf.windows(3).position(|w| w == b"},\n").unwrap() + 1;
+        let second_start = first_end + 2;
+        let (pattern, separator) = learn_pattern(buf, (0, first_end), (second_start, buf.len())).unwrap();
+        assert_eq!(separator, 2);
+        assert_eq!(pattern, b",\n{\"type\":\"Feature", "the separator and 16 shared bytes");
+        assert!(learn_pattern(b"1,2", (0, 1), (2, 3)).is_none(), "nothing in common");
     }
 }
