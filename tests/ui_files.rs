@@ -161,3 +161,23 @@ fn the_map_image_export_crops_the_map_area_out_of_the_window_picture() {
     let outside = egui::Rect::from_min_max(egui::pos2(500.0, 500.0), egui::pos2(600.0, 600.0));
     assert!(borderplan::ui::save_region_png(&image, outside, 1.0, &path).is_err());
 }
+
+#[test]
+fn the_attribute_table_shows_the_imported_properties_and_a_row_click_picks_the_feature() {
+    let mut h = harness_with(App::for_tests().unwrap());
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, Command::Import(vec![fixture("valid/non_ascii_names.geojson")]));
+    wait_for_imports(&mut h);
+    h.run_steps(2);
+    // The Dari column stays out of view: egui's default fonts have no Arabic script.
+    h.state_mut().layers[0].stats.property_names.retain(|p| p != "name_prs");
+    h.get_by_label("Table").click();
+    h.run_steps(3);
+    // Values come from the layer's property store, strings without their quotes.
+    assert!(h.query_all_by_label("Хоруғ").count() >= 2, "a Tajik name is shown in the name and name_tg columns");
+    assert!(h.query_by_label("Mazar-e Sharif").is_some(), "a Latin name is shown in the table");
+    assert_eq!(h.state().layer_pick, None);
+    h.get_by_label("ВМКБ").click();
+    h.run_steps(2);
+    assert_eq!(h.state().layer_pick, Some((0, 1)), "the clicked row picks feature 1 of layer 0");
+}

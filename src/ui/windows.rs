@@ -281,8 +281,16 @@ fn attribute_table_ui(app: &mut App, li: usize, ui: &mut egui::Ui) -> Vec<Comman
     let Some(layer) = app.layers.get(li) else { return out };
     let cols: Vec<String> = layer.stats.property_names.iter().take(12).cloned().collect();
     let selected = app.layer_pick.filter(|(l, _)| *l == li).map(|(_, f)| f);
+    // A feature picked on the map is scrolled into view once (the planner may scroll away afterwards).
+    let scroll_id = ui.id().with(("attribute_table_scrolled_to", li));
+    let scrolled_to: Option<usize> = ui.data(|d| d.get_temp(scroll_id)).flatten();
+    let scroll_to = selected.filter(|s| scrolled_to != Some(*s));
+    ui.data_mut(|d| d.insert_temp(scroll_id, selected));
     let mut clicked = None;
     let mut table = TableBuilder::new(ui).striped(true).resizable(true).sense(egui::Sense::click()).column(Column::auto().at_least(50.0));
+    if let Some(row) = scroll_to {
+        table = table.scroll_to_row(row, Some(egui::Align::Center));
+    }
     for _ in &cols {
         table = table.column(Column::auto().at_least(80.0).clip(true));
     }
@@ -302,13 +310,14 @@ fn attribute_table_ui(app: &mut App, li: usize, ui: &mut egui::Ui) -> Vec<Comman
                 let i = row.index();
                 row.set_selected(selected == Some(i));
                 let properties = layer.properties.map(i);
+                // Cells are not selectable text, so a click anywhere on a row picks its feature.
                 row.col(|ui| {
-                    ui.label(i.to_string());
+                    ui.add(egui::Label::new(i.to_string()).selectable(false));
                 });
                 for c in &cols {
                     row.col(|ui| {
                         let v = properties.get(c).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())).unwrap_or_default();
-                        ui.label(v);
+                        ui.add(egui::Label::new(v).selectable(false));
                     });
                 }
                 if row.response().clicked() {
