@@ -282,7 +282,7 @@ fn attribute_table_ui(app: &mut App, li: usize, ui: &mut egui::Ui) -> Vec<Comman
     let cols: Vec<String> = layer.stats.property_names.iter().take(12).cloned().collect();
     let selected = app.layer_pick.filter(|(l, _)| *l == li).map(|(_, f)| f);
     // A feature picked on the map is scrolled into view once (the planner may scroll away afterwards).
-    let scroll_id = ui.id().with(("attribute_table_scrolled_to", li));
+    let scroll_id = ui.scope_id().with(("attribute_table_scrolled_to", li));
     let scrolled_to: Option<usize> = ui.data(|d| d.get_temp(scroll_id)).flatten();
     let scroll_to = selected.filter(|s| scrolled_to != Some(*s));
     ui.data_mut(|d| d.insert_temp(scroll_id, selected));
