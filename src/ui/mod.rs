@@ -82,6 +82,8 @@ pub struct UiState {
     pub meta_open: bool,
     /// What was last sent to the window (sent again only when it changes).
     pub applied_dark: Option<bool>,
+    /// The bundled fonts have been added to egui's.
+    pub fonts_installed: bool,
     pub applied_title: String,
 }
 
@@ -110,6 +112,10 @@ impl App {
     /// The whole window's contents, one frame.
     pub fn show(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        if !self.ui.fonts_installed {
+            install_fonts(&ctx);
+            self.ui.fonts_installed = true;
+        }
         if self.ui.applied_dark != Some(self.settings.dark) {
             ctx.set_theme(if self.settings.dark { egui::Theme::Dark } else { egui::Theme::Light });
             self.ui.applied_dark = Some(self.settings.dark);
@@ -337,6 +343,20 @@ pub fn run_window(files: Vec<PathBuf>) -> anyhow::Result<()> {
         }),
     )
     .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
+}
+
+/// Adds Noto Sans Arabic (bundled, SIL OFL 1.1) behind egui's own fonts, so Dari and Pashto names of imported
+/// layers (Arabic script) are drawn instead of empty boxes. egui shapes the text (joining forms, right to left).
+pub fn install_fonts(ctx: &egui::Context) {
+    let families = [egui::FontFamily::Proportional, egui::FontFamily::Monospace];
+    ctx.add_font(egui::epaint::text::FontInsert::new(
+        "noto-sans-arabic",
+        egui::FontData::from_static(include_bytes!("../../assets/fonts/NotoSansArabic-Regular.ttf")),
+        families
+            .into_iter()
+            .map(|family| egui::epaint::text::InsertFontFamily { family, priority: egui::epaint::text::FontPriority::Lowest })
+            .collect(),
+    ));
 }
 
 /// Crops the map area out of a window screenshot and writes it as PNG (atomically).
