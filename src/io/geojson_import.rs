@@ -1317,8 +1317,10 @@ struct PropertiesRead {
 /// A `properties` value: the object (nothing for null), or the JSON kind it wrongly is.
 type PropertiesOutcome = Result<PropertiesRead, (Option<PendingProperties>, &'static str)>;
 
-/// The deepest nesting of arrays and objects in a JSON text (0 for a scalar).
-fn nesting_depth(text: &str) -> usize {
+/// The deepest nesting of arrays and objects in a JSON text (0 for a scalar); brackets inside strings do not
+/// count.
+#[must_use]
+pub fn nesting_depth(text: &str) -> usize {
     let (mut depth, mut max, mut in_string, mut escaped) = (0_usize, 0_usize, false, false);
     for b in text.bytes() {
         if in_string {
