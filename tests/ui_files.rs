@@ -182,3 +182,37 @@ fn the_attribute_table_shows_the_imported_properties_and_a_row_click_picks_the_f
     h.run_steps(2);
     assert_eq!(h.state().layer_pick, Some((0, 1)), "the clicked row picks feature 1 of layer 0");
 }
+
+/// Texts painted in the last frame.
+fn painted_texts(h: &Harness<'static, App>) -> Vec<String> {
+    h.output()
+        .shapes
+        .iter()
+        .filter_map(|clipped| match &clipped.shape {
+            egui::Shape::Text(text) => Some(text.galley.text().to_owned()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_layer_drawn_as_a_picture_gets_labels_once_few_of_its_features_are_in_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("posts.geojson");
+    std::fs::write(&path, borderplan::synth::points_geojson(6_000)).unwrap();
+    let mut h = harness_with(App::for_tests().unwrap());
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, Command::Import(vec![path]));
+    wait_for_imports(&mut h);
+    h.run_steps(3);
+    assert_eq!(h.state().layers[0].stats.features, 6_000);
+    assert_eq!(h.state().layers[0].style.label_property.as_deref(), Some("name"));
+    // The whole border in view: thousands of points, drawn as a picture without labels.
+    assert!(!painted_texts(&h).iter().any(|t| t.starts_with("Post ")), "no labels at the whole-border view");
+    // Zoomed in around one point: its label is drawn.
+    let geo::Geometry::Point(p) = h.state().layers[0].features[1234].geometry else { panic!("a point") };
+    h.state_mut().apply(&ctx, Command::ZoomToBounds([p.x() - 0.02, p.y() - 0.02, p.x() + 0.02, p.y() + 0.02]));
+    h.run_steps(4);
+    let texts = painted_texts(&h);
+    assert!(texts.iter().any(|t| t == "Post 1234"), "the label of the point in view is drawn: {texts:?}");
+}

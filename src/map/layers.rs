@@ -237,6 +237,11 @@ impl Plugin for LayersPlugin<'_> {
                 };
                 let look = super::raster_layer::Look { color: layer.style.color, opacity: layer.style.opacity, width_px: layer.style.width_px };
                 self.rasters[i].paint(ui.ctx(), &painter, projector, look, settling);
+                // Zoomed in far enough that few features are in view: their labels are drawn too.
+                let in_view = layer.visible_in(a.x(), a.y(), b.x(), b.y()).take(RASTER_LABELS_MAX + 1).count();
+                if in_view <= RASTER_LABELS_MAX {
+                    self.labels_ui(&painter, projector, layer, [a.x(), a.y(), b.x(), b.y()], &mut labels);
+                }
                 self.highlight_ui(&painter, projector, li, layer);
                 continue;
             }
@@ -247,22 +252,31 @@ impl Plugin for LayersPlugin<'_> {
                 painting.geometry(&f.geometry, f.style(), Look::of(layer), 0.0);
             }
             painting.finish();
-            if let Some(prop) = &layer.style.label_property {
-                for fi in layer.visible_in(a.x(), a.y(), b.x(), b.y()).take(2000) {
-                    let Some(f) = layer.features.get(fi) else { continue };
-                    let Some(text) = layer.properties.get_text(fi, prop) else { continue };
-                    if let Some(p) = label_point(&f.geometry) {
-                        let pos = screen(projector, p[0], p[1]);
-                        labels.label(&painter, pos + Vec2::new(6.0, 0.0), Align2::LEFT_CENTER, &text, FontId::proportional(11.0), self.style.text(), self.style.label_bg());
-                    }
-                }
-            }
+            self.labels_ui(&painter, projector, layer, [a.x(), a.y(), b.x(), b.y()], &mut labels);
             self.highlight_ui(&painter, projector, li, layer);
         }
     }
 }
 
+/// Layers drawn as a picture get labels once at most this many of their features are in view.
+const RASTER_LABELS_MAX: usize = 400;
+
 impl LayersPlugin<'_> {
+    /// Labels (the layer's label property) of the features in `view` (west, south, east, north), at most 2000,
+    /// decluttered by `labels`.
+    fn labels_ui(&self, painter: &egui::Painter, projector: &Projector, layer: &Layer, view: [f64; 4], labels: &mut LabelPlacer) {
+        let Some(prop) = &layer.style.label_property else { return };
+        let [w, s, e, n] = view;
+        for fi in layer.visible_in(w, s, e, n).take(2000) {
+            let Some(f) = layer.features.get(fi) else { continue };
+            let Some(text) = layer.properties.get_text(fi, prop) else { continue };
+            if let Some(p) = label_point(&f.geometry) {
+                let pos = screen(projector, p[0], p[1]);
+                labels.label(painter, pos + Vec2::new(6.0, 0.0), Align2::LEFT_CENTER, &text, FontId::proportional(11.0), self.style.text(), self.style.label_bg());
+            }
+        }
+    }
+
     /// The selected feature of layer `li`, with a halo.
     fn highlight_ui(&self, painter: &egui::Painter, projector: &Projector, li: usize, layer: &Layer) {
         if let Some((hl, hf)) = self.highlight

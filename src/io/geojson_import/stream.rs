@@ -37,7 +37,7 @@ const MAX_SEPARATOR: usize = 8;
 /// How many opening bytes two features must have in common (at most) for guessing feature starts.
 const PATTERN_PREFIX: usize = 16;
 
-/// Nesting (absolute, from the top-level object) from which the one-pass reader decides instead.
+/// Nesting outside the `features` array (foreign members) from which the one-pass reader decides instead.
 const DEPTH_FALLBACK: usize = JSON_NESTING_LIMIT - 8;
 
 /// How the fast path ended.
@@ -59,7 +59,7 @@ pub(super) enum Failure {
 /// Where the scanner is in the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
-    /// Before the top-level object (whitespace, a BOM).
+    /// Before the top-level object (whitespace).
     Start,
     /// Inside the top-level object, outside the `features` array.
     Top,
@@ -71,8 +71,8 @@ enum Mode {
     End,
 }
 
-/// The byte scanner: tracks strings, escapes and nesting, copies the skeleton and finds the elements of the
-/// `features` array.
+/// The byte scanner for the parts outside the `features` array: tracks strings, escapes and nesting, copies
+/// them to the skeleton and finds where the `features` array starts.
 struct Scanner {
     mode: Mode,
     /// Nesting depth: 1 inside the top-level object, 2 inside the `features` array.
