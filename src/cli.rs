@@ -181,7 +181,7 @@ fn inspect(path: &Path) -> u8 {
                 }
             }
         }
-        Err(e @ (ImportError::Io { .. } | ImportError::IsDirectory { .. })) => {
+        Err(e @ (ImportError::Io { .. } | ImportError::IsDirectory { .. } | ImportError::NotAFile { .. })) => {
             eprintln!("borderplan: {}", with_path(path, &e.to_string()));
             1
         }

@@ -250,6 +250,17 @@ fn a_directory_is_refused_everywhere_as_a_directory() {
 }
 
 #[test]
+fn a_device_is_refused_everywhere_as_not_a_regular_file() {
+    // Reading /dev/zero to the end would never finish (nor would its memory stop growing).
+    let zero = Path::new("/dev/zero");
+    if !zero.exists() {
+        return;
+    }
+    assert_refused_everywhere(zero, &["not a regular file"]);
+    assert!(matches!(import_file(zero, &ImportOptions::default()), Err(ImportError::NotAFile { .. })));
+}
+
+#[test]
 fn a_missing_file_is_refused_everywhere_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     assert_refused_everywhere(&dir.path().join("nowhere.geojson"), &[]);

@@ -11,13 +11,26 @@ pub enum FileError {
     Write { path: PathBuf, source: std::io::Error },
     #[error("{} is a directory, not a file", path.display())]
     IsDirectory { path: PathBuf },
+    #[error("{} is not a regular file (a device, pipe or socket?)", path.display())]
+    NotAFile { path: PathBuf },
 }
 
-/// Reads a whole file with errors that name it (directories are refused up front).
-pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, FileError> {
-    if path.is_dir() {
-        return Err(FileError::IsDirectory { path: path.to_owned() });
+/// Refuses what is not a regular file: a directory, or a device, pipe or socket (reading `/dev/zero` would never
+/// end). A path that does not exist passes: opening it then says so.
+///
+/// # Errors
+/// [`FileError::IsDirectory`] or [`FileError::NotAFile`].
+pub fn check_regular_file(path: &std::path::Path) -> Result<(), FileError> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Err(FileError::IsDirectory { path: path.to_owned() }),
+        Ok(meta) if !meta.is_file() => Err(FileError::NotAFile { path: path.to_owned() }),
+        _ => Ok(()),
     }
+}
+
+/// Reads a whole file with errors that name it (directories, devices, pipes and sockets are refused up front).
+pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, FileError> {
+    check_regular_file(path)?;
     std::fs::read(path).map_err(|source| FileError::Read { path: path.to_owned(), source })
 }
 

@@ -47,6 +47,8 @@ pub enum ImportError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("{path} is a directory, not a GeoJSON file")]
     IsDirectory { path: PathBuf },
+    #[error("{path} is not a regular file (a device, pipe or socket?)")]
+    NotAFile { path: PathBuf },
     #[error("not valid JSON at line {line}, column {column}: {reason}")]
     NotJson { line: usize, column: usize, reason: String },
     #[error("not GeoJSON: {reason}")]
@@ -81,11 +83,16 @@ impl fmt::Debug for ImportOptions<'_> {
 /// line and column).
 ///
 /// # Errors
-/// [`ImportError::IsDirectory`] / [`ImportError::Io`] when the file cannot be read, otherwise as
+/// [`ImportError::IsDirectory`] / [`ImportError::NotAFile`] (a device, pipe or socket) / [`ImportError::Io`]
+/// when the file cannot be read, otherwise as
 /// [`import_bytes`] (with the path appended to the reason).
 pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<Layer, ImportError> {
-    if path.is_dir() {
-        return Err(ImportError::IsDirectory { path: path.to_path_buf() });
+    match super::error::check_regular_file(path) {
+        Err(super::error::FileError::IsDirectory { .. }) => {
+            return Err(ImportError::IsDirectory { path: path.to_path_buf() });
+        }
+        Err(_) => return Err(ImportError::NotAFile { path: path.to_path_buf() }),
+        Ok(()) => {}
     }
     let io_error = |source| ImportError::Io { path: path.to_path_buf(), source };
     let name = path.file_stem().map_or_else(|| path.display().to_string(), |s| s.to_string_lossy().into_owned());
