@@ -221,3 +221,15 @@ fn every_input_in_the_main_window_has_an_accessible_name() {
     // The table's editors are named after their row, so a screen reader (and a test) can find them.
     assert!(h.query_by_label("Quantity of A-0001").is_some());
 }
+
+#[test]
+fn the_plan_table_does_not_push_the_bottom_panel_past_its_default_height() {
+    let mut h = harness();
+    h.state_mut().settings.bottom_tab = borderplan::app::settings::BottomTab::Table;
+    h.run_steps(4);
+    // 900-px window: menu bar, status bar and the 250-px plan panel leave the map well over 550 px; the table
+    // scrolls inside the panel instead of claiming 200 px for itself (which left the map about 510 px).
+    let map = h.state().map_rect;
+    assert!(map.height() > 550.0, "map height {}", map.height());
+    assert!(h.query_by_label("Ground surveillance radar").is_some(), "table rows are shown");
+}

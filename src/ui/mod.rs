@@ -141,7 +141,7 @@ impl App {
             });
         }
         if self.settings.show_bottom {
-            egui::Panel::bottom("plan_panel").resizable(true).default_size(210.0).min_size(120.0).max_size(600.0).show(ui, |ui| {
+            egui::Panel::bottom("plan_panel").resizable(true).default_size(250.0).min_size(120.0).max_size(600.0).show(ui, |ui| {
                 commands.extend(march_chart::timeline_ui(self, ui));
                 ui.separator();
                 match self.settings.bottom_tab {

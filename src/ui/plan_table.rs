@@ -102,6 +102,9 @@ pub fn plan_table_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         .striped(true)
         .resizable(true)
         .sense(egui::Sense::click())
+        // The table scrolls inside whatever height the planner gives the panel (egui_extras would otherwise
+        // claim 200 px and push the panel past its default size, taking it from the map).
+        .min_scrolled_height(80.0)
         .column(Column::auto().at_least(60.0))
         .column(Column::auto().at_least(150.0))
         .column(Column::auto().at_least(80.0))
