@@ -233,3 +233,27 @@ fn the_plan_table_does_not_push_the_bottom_panel_past_its_default_height() {
     assert!(map.height() > 550.0, "map height {}", map.height());
     assert!(h.query_by_label("Ground surveillance radar").is_some(), "table rows are shown");
 }
+
+#[test]
+fn the_plan_panel_stays_between_the_side_panels_and_its_wide_table_scrolls_sideways() {
+    // The harness keeps the root ui's id to find the panels' stored rectangles.
+    let app = App::for_tests().expect("the app starts");
+    let mut h = Harness::builder().with_size([1400.0, 900.0]).with_max_steps(30).with_step_dt(0.1).build_ui_state(
+        |ui, state: &mut (App, Option<egui::Id>)| {
+            state.1 = Some(ui.scope_id());
+            state.0.show(ui);
+        },
+        (app, None),
+    );
+    h.state_mut().0.settings.bottom_tab = borderplan::app::settings::BottomTab::Table;
+    h.run_steps(4);
+    let root = h.state().1.expect("a frame ran");
+    let panel = |name: &str| {
+        egui::PanelState::load(&h.ctx, root.with_salt(egui::IdSalt::new(name))).expect("the panel was shown").outer_rect
+    };
+    let (bottom, right) = (panel("plan_panel"), panel("details"));
+    // Ten table columns are wider than the space between the side panels; the panel must not grow under the
+    // right panel (where its last columns could be neither seen nor reached) but scroll sideways.
+    assert!(bottom.right() <= right.left() + 1.0, "plan panel {bottom:?} runs under the right panel {right:?}");
+    assert!(h.query_all_by_label("Status").count() >= 2, "the table still has its Status column (and the form its field)");
+}

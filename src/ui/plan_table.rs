@@ -98,98 +98,102 @@ pub fn plan_table_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
     };
     let mut updates: Vec<Assignment> = Vec::new();
     let mut clicked_row: Option<(usize, bool)> = None;
-    TableBuilder::new(ui)
-        .striped(true)
-        .resizable(true)
-        .sense(egui::Sense::click())
-        // The table scrolls inside whatever height the planner gives the panel (egui_extras would otherwise
-        // claim 200 px and push the panel past its default size, taking it from the map).
-        .min_scrolled_height(80.0)
-        .column(Column::auto().at_least(60.0))
-        .column(Column::auto().at_least(150.0))
-        .column(Column::auto().at_least(80.0))
-        .column(Column::auto().at_least(170.0))
-        .column(Column::auto().at_least(70.0))
-        .column(Column::auto().at_least(55.0))
-        .column(Column::auto().at_least(90.0))
-        .column(Column::auto().at_least(80.0))
-        .column(Column::auto().at_least(90.0))
-        .column(Column::remainder().at_least(100.0))
-        .header(22.0, |mut h| {
-            h.col(|ui| header(ui, app, SortKey::Id, "Id"));
-            h.col(|ui| header(ui, app, SortKey::Target, "Target"));
-            h.col(|ui| header(ui, app, SortKey::Km, "km"));
-            h.col(|ui| header(ui, app, SortKey::Equipment, "Equipment"));
-            h.col(|ui| header(ui, app, SortKey::Quantity, "Qty"));
-            h.col(|ui| header(ui, app, SortKey::Stage, "Stage"));
-            h.col(|ui| header(ui, app, SortKey::Supplier, "Supplier"));
-            h.col(|ui| header(ui, app, SortKey::Quarter, "Quarter"));
-            h.col(|ui| header(ui, app, SortKey::Status, "Status"));
-            h.col(|ui| {
-                ui.strong("Note");
+    // Ten columns are wider than the space between the side panels: scroll sideways instead of running under
+    // the right panel.
+    egui::ScrollArea::horizontal().id_salt("plan_table_sideways").auto_shrink([false, true]).show(ui, |ui| {
+        TableBuilder::new(ui)
+            .striped(true)
+            .resizable(true)
+            .sense(egui::Sense::click())
+            // The table scrolls inside whatever height the planner gives the panel (egui_extras would otherwise
+            // claim 200 px and push the panel past its default size, taking it from the map).
+            .min_scrolled_height(80.0)
+            .column(Column::auto().at_least(60.0))
+            .column(Column::auto().at_least(150.0))
+            .column(Column::auto().at_least(80.0))
+            .column(Column::auto().at_least(170.0))
+            .column(Column::auto().at_least(70.0))
+            .column(Column::auto().at_least(55.0))
+            .column(Column::auto().at_least(90.0))
+            .column(Column::auto().at_least(80.0))
+            .column(Column::auto().at_least(90.0))
+            .column(Column::remainder().at_least(100.0))
+            .header(22.0, |mut h| {
+                h.col(|ui| header(ui, app, SortKey::Id, "Id"));
+                h.col(|ui| header(ui, app, SortKey::Target, "Target"));
+                h.col(|ui| header(ui, app, SortKey::Km, "km"));
+                h.col(|ui| header(ui, app, SortKey::Equipment, "Equipment"));
+                h.col(|ui| header(ui, app, SortKey::Quantity, "Qty"));
+                h.col(|ui| header(ui, app, SortKey::Stage, "Stage"));
+                h.col(|ui| header(ui, app, SortKey::Supplier, "Supplier"));
+                h.col(|ui| header(ui, app, SortKey::Quarter, "Quarter"));
+                h.col(|ui| header(ui, app, SortKey::Status, "Status"));
+                h.col(|ui| {
+                    ui.strong("Note");
+                });
+            })
+            .body(|body| {
+                body.rows(22.0, rows.len(), |mut row| {
+                    let i = rows[row.index()];
+                    let Some(a) = app.plan.assignments.get(i) else { return };
+                    let mut edited = a.clone();
+                    let selected = app.ui.table.selected_rows.contains(&a.id) || app.selection.contains(&a.target);
+                    row.set_selected(selected);
+                    let plan = &app.plan;
+                    row.col(|ui| {
+                        ui.label(&a.id);
+                    });
+                    row.col(|ui| {
+                        ui.label(plan.target_name(&a.target).unwrap_or(a.target.id())).on_hover_text(format!("{} {}", a.target.kind(), a.target.id()));
+                    });
+                    row.col(|ui| {
+                        let (f, t) = plan.target_extent_km(&a.target).unwrap_or((0.0, 0.0));
+                        ui.label(if (t - f).abs() < 1e-9 { format!("{f:.1}") } else { format!("{f:.0}–{t:.0}") });
+                    });
+                    row.col(|ui| {
+                        ui.label(plan.catalog.get(&a.equipment_id).map(|e| e.name.as_str()).unwrap_or(a.equipment_id.as_str()));
+                    });
+                    row.col(|ui| {
+                        ui.add(egui::DragValue::new(&mut edited.quantity).range(0.0..=100_000.0).speed(0.2)).on_hover_text(format!("Quantity of {}", a.id));
+                    });
+                    row.col(|ui| {
+                        ui.colored_label(crate::map::style::stage_color(Some(a.stage)), a.stage.number().to_string());
+                    });
+                    row.col(|ui| {
+                        ui.label(&a.supplier);
+                    });
+                    row.col(|ui| {
+                        let (q0, q1) = a.stage.window();
+                        egui::ComboBox::from_id_salt(("q", &a.id)).selected_text(a.quarter.to_string()).width(70.0).show_ui(ui, |ui| {
+                            for q in q0.range_to(q1) {
+                                ui.selectable_value(&mut edited.quarter, q, q.to_string());
+                            }
+                        })
+                        .response
+                        .on_hover_text(format!("Delivery quarter of {}", a.id));
+                    });
+                    row.col(|ui| {
+                        egui::ComboBox::from_id_salt(("s", &a.id)).selected_text(a.status.label()).width(85.0).show_ui(ui, |ui| {
+                            for s in Status::ALL {
+                                ui.selectable_value(&mut edited.status, s, s.label());
+                            }
+                        })
+                        .response
+                        .on_hover_text(format!("Status of {}", a.id));
+                    });
+                    row.col(|ui| {
+                        ui.label(&a.note);
+                    });
+                    if &edited != a {
+                        updates.push(edited);
+                    }
+                    if row.response().clicked() {
+                        let add = row.response().ctx.input(|i| i.modifiers.shift || i.modifiers.command);
+                        clicked_row = Some((i, add));
+                    }
+                });
             });
-        })
-        .body(|body| {
-            body.rows(22.0, rows.len(), |mut row| {
-                let i = rows[row.index()];
-                let Some(a) = app.plan.assignments.get(i) else { return };
-                let mut edited = a.clone();
-                let selected = app.ui.table.selected_rows.contains(&a.id) || app.selection.contains(&a.target);
-                row.set_selected(selected);
-                let plan = &app.plan;
-                row.col(|ui| {
-                    ui.label(&a.id);
-                });
-                row.col(|ui| {
-                    ui.label(plan.target_name(&a.target).unwrap_or(a.target.id())).on_hover_text(format!("{} {}", a.target.kind(), a.target.id()));
-                });
-                row.col(|ui| {
-                    let (f, t) = plan.target_extent_km(&a.target).unwrap_or((0.0, 0.0));
-                    ui.label(if (t - f).abs() < 1e-9 { format!("{f:.1}") } else { format!("{f:.0}–{t:.0}") });
-                });
-                row.col(|ui| {
-                    ui.label(plan.catalog.get(&a.equipment_id).map(|e| e.name.as_str()).unwrap_or(a.equipment_id.as_str()));
-                });
-                row.col(|ui| {
-                    ui.add(egui::DragValue::new(&mut edited.quantity).range(0.0..=100_000.0).speed(0.2)).on_hover_text(format!("Quantity of {}", a.id));
-                });
-                row.col(|ui| {
-                    ui.colored_label(crate::map::style::stage_color(Some(a.stage)), a.stage.number().to_string());
-                });
-                row.col(|ui| {
-                    ui.label(&a.supplier);
-                });
-                row.col(|ui| {
-                    let (q0, q1) = a.stage.window();
-                    egui::ComboBox::from_id_salt(("q", &a.id)).selected_text(a.quarter.to_string()).width(70.0).show_ui(ui, |ui| {
-                        for q in q0.range_to(q1) {
-                            ui.selectable_value(&mut edited.quarter, q, q.to_string());
-                        }
-                    })
-                    .response
-                    .on_hover_text(format!("Delivery quarter of {}", a.id));
-                });
-                row.col(|ui| {
-                    egui::ComboBox::from_id_salt(("s", &a.id)).selected_text(a.status.label()).width(85.0).show_ui(ui, |ui| {
-                        for s in Status::ALL {
-                            ui.selectable_value(&mut edited.status, s, s.label());
-                        }
-                    })
-                    .response
-                    .on_hover_text(format!("Status of {}", a.id));
-                });
-                row.col(|ui| {
-                    ui.label(&a.note);
-                });
-                if &edited != a {
-                    updates.push(edited);
-                }
-                if row.response().clicked() {
-                    let add = row.response().ctx.input(|i| i.modifiers.shift || i.modifiers.command);
-                    clicked_row = Some((i, add));
-                }
-            });
-        });
+    });
     for u in updates {
         out.push(Command::Edit(Edit::UpdateAssignment(u)));
     }
