@@ -98,14 +98,10 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<Layer, ImportErr
     let name = path.file_stem().map_or_else(|| path.display().to_string(), |s| s.to_string_lossy().into_owned());
     let file = std::fs::File::open(path).map_err(io_error)?;
     let len = file.metadata().map_err(io_error)?.len();
-    match stream::import_stream(&name, file, len, stream::BLOCK_BYTES, opts) {
-        stream::Fast::Done(mut layer) => {
-            layer.source_path = Some(path.to_path_buf());
-            return Ok(*layer);
-        }
-        stream::Fast::Failed(stream::Failure::Cancelled) => return Err(ImportError::Cancelled),
-        stream::Fast::Failed(stream::Failure::Io(e)) => return Err(io_error(e)),
-        stream::Fast::Fallback => {}
+    if let Some(mut layer) = from_block_reader(stream::import_stream(&name, file, len, stream::BLOCK_BYTES, opts), path)?
+    {
+        layer.source_path = Some(path.to_path_buf());
+        return Ok(layer);
     }
     let bytes = std::fs::read(path).map_err(io_error)?;
     match import_bytes_in_one_pass(&name, &bytes, opts) {
@@ -133,7 +129,7 @@ pub fn import_bytes(name: &str, bytes: &[u8], opts: &ImportOptions) -> Result<La
     import_bytes_in_blocks(name, bytes, stream::BLOCK_BYTES, opts)
 }
 
-/// [`import_bytes`] reading `block_bytes` at a time (the default is 2 MiB): lets tests put block boundaries
+/// [`import_bytes`] reading `block_bytes` at a time (the default is 1 MiB): lets tests put block boundaries
 /// anywhere.
 ///
 /// # Errors
@@ -145,13 +141,21 @@ pub fn import_bytes_in_blocks(
     block_bytes: usize,
     opts: &ImportOptions,
 ) -> Result<Layer, ImportError> {
-    match stream::import_stream(name, bytes, bytes.len() as u64, block_bytes, opts) {
-        stream::Fast::Done(layer) => Ok(*layer),
+    let fast = stream::import_stream(name, bytes, bytes.len() as u64, block_bytes, opts);
+    match from_block_reader(fast, Path::new(name))? {
+        Some(layer) => Ok(layer),
+        None => import_bytes_in_one_pass(name, bytes, opts),
+    }
+}
+
+/// The block reader's outcome as an import result: `Ok(None)` when it leaves the input to the one-pass reader.
+/// I/O errors name `path`.
+fn from_block_reader(fast: stream::Fast, path: &Path) -> Result<Option<Layer>, ImportError> {
+    match fast {
+        stream::Fast::Done(layer) => Ok(Some(*layer)),
         stream::Fast::Failed(stream::Failure::Cancelled) => Err(ImportError::Cancelled),
-        stream::Fast::Failed(stream::Failure::Io(e)) => {
-            Err(ImportError::Io { path: PathBuf::from(name), source: e })
-        }
-        stream::Fast::Fallback => import_bytes_in_one_pass(name, bytes, opts),
+        stream::Fast::Failed(stream::Failure::Io(source)) => Err(ImportError::Io { path: path.to_path_buf(), source }),
+        stream::Fast::Fallback => Ok(None),
     }
 }
 
