@@ -22,20 +22,6 @@ pub struct PackedRTree {
 }
 
 impl PackedRTree {
-    /// Builds the tree from `(item index, rectangle)` pairs. Rectangles with a NaN are left out. Item indices
-    /// beyond `u32::MAX` are left out too (no layer comes near).
-    #[must_use]
-    pub fn build(items: impl IntoIterator<Item = (usize, Bounds)>) -> Self {
-        let items: Vec<(usize, Bounds)> = items.into_iter().filter(|(i, _)| u32::try_from(*i).is_ok()).collect();
-        let mut tree = Self::build_with(items.len(), |k| items.get(k).map(|(_, b)| *b));
-        // Leaves carry positions in `items` so far: give them the items' own indices.
-        let leaves = tree.len();
-        for k in tree.indices.iter_mut().take(leaves) {
-            *k = items.get(*k as usize).and_then(|(i, _)| u32::try_from(*i).ok()).unwrap_or(u32::MAX);
-        }
-        tree
-    }
-
     /// Builds the tree over items `0..count` whose rectangle `bounds_of` gives (`None`, or a NaN, leaves the
     /// item out). `bounds_of` is called three times per item and nothing is copied in between, so the only
     /// memory needed is the tree's and eight bytes per item for sorting.
@@ -254,10 +240,10 @@ mod tests {
                 .map(|i| {
                     let (x, y) = (rng.range(60.0, 80.0), rng.range(30.0, 40.0));
                     let (w, h) = if i % 3 == 0 { (0.0, 0.0) } else { (rng.range(0.0, 0.5), rng.range(0.0, 0.5)) };
-                    (i * 2, [x, y, x + w, y + h])
+                    (i, [x, y, x + w, y + h])
                 })
                 .collect();
-            let tree = PackedRTree::build(items.clone());
+            let tree = PackedRTree::build_with(items.len(), |i| items.get(i).map(|(_, b)| *b));
             assert_eq!(tree.len(), count);
             for _ in 0..50 {
                 let (x, y) = (rng.range(59.0, 81.0), rng.range(29.0, 41.0));
@@ -273,7 +259,7 @@ mod tests {
     fn rectangles_with_nan_are_left_out_and_identical_points_are_all_found() {
         let mut items = vec![(0, [f64::NAN, 1.0, 2.0, 3.0])];
         items.extend((1..40).map(|i| (i, [5.0, 5.0, 5.0, 5.0])));
-        let tree = PackedRTree::build(items);
+        let tree = PackedRTree::build_with(items.len(), |i| items.get(i).map(|(_, b)| *b));
         assert_eq!(tree.len(), 39);
         assert_eq!(tree.search([5.0, 5.0, 5.0, 5.0]).count(), 39);
         assert_eq!(tree.search([0.0, 0.0, 4.9, 4.9]).count(), 0);
