@@ -25,8 +25,12 @@ fn bench_coverage(c: &mut Criterion) {
         stage3.gaps.len()
     );
     let mut group = c.benchmark_group("coverage");
-    group.bench_function("stage_coverage_stage_2", |b| b.iter(|| black_box(stage_coverage(black_box(&plan), Stage::Two))));
-    group.bench_function("stage_coverage_stage_3", |b| b.iter(|| black_box(stage_coverage(black_box(&plan), Stage::Three))));
+    group.bench_function("stage_coverage_stage_2", |b| {
+        b.iter(|| black_box(stage_coverage(black_box(&plan), Stage::Two)))
+    });
+    group.bench_function("stage_coverage_stage_3", |b| {
+        b.iter(|| black_box(stage_coverage(black_box(&plan), Stage::Three)))
+    });
     group.bench_function("coverage_by_quarter_2027_q2", |b| {
         b.iter(|| black_box(coverage_by_quarter(black_box(&plan), Quarter::new(2027, 2))))
     });

@@ -7,13 +7,10 @@
 use std::hint::black_box;
 
 use borderplan::App;
-use borderplan::synth::{lines_geojson, points_geojson};
 use borderplan::app::Command;
 use borderplan::io::geojson_import::{ImportOptions, import_bytes};
+use borderplan::synth::{lines_geojson, points_geojson};
 use criterion::{Criterion, criterion_group, criterion_main};
-
-
-
 
 fn raw_input(time: f64) -> egui::RawInput {
     egui::RawInput {
@@ -37,7 +34,9 @@ impl Window {
             Err(e) => panic!("the app starts: {e}"),
         };
         if layers {
-            for (name, bytes) in [("points_200k", points_geojson(200_000)), ("lines_20k_x50", lines_geojson(20_000, 50))] {
+            for (name, bytes) in
+                [("points_200k", points_geojson(200_000)), ("lines_20k_x50", lines_geojson(20_000, 50))]
+            {
                 match import_bytes(name, &bytes, &ImportOptions::default()) {
                     Ok(layer) => app.add_layer(layer),
                     Err(e) => panic!("{name}: {e}"),

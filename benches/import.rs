@@ -35,7 +35,9 @@ fn bench_import(c: &mut Criterion) {
     if let Some((name, bytes, _)) = inputs.first() {
         group.throughput(Throughput::Bytes(bytes.len() as u64));
         group.bench_function("one_pass_reader_points", |b| {
-            b.iter(|| import_bytes_in_one_pass(name, black_box(bytes), &ImportOptions::default()).map(|l| l.features.len()))
+            b.iter(|| {
+                import_bytes_in_one_pass(name, black_box(bytes), &ImportOptions::default()).map(|l| l.features.len())
+            })
         });
     }
     // Reference point, not a target: parsing the points file into a full `serde_json::Value` tree (what the

@@ -13,7 +13,6 @@ use borderplan::map::picking::{PickIndex, ScreenMap};
 use borderplan::synth::{SplitMix64 as Rng, lines_geojson, points_geojson};
 use criterion::{Criterion, criterion_group, criterion_main};
 
-
 /// Equirectangular view of a lon/lat box filling a 1400-pixel-wide map.
 struct Equirect {
     west: f64,
@@ -33,8 +32,6 @@ impl ScreenMap for Equirect {
 
 /// The app's click tolerance.
 const TOL_PX: f32 = 8.0;
-
-
 
 fn layer(name: &str, bytes: &[u8]) -> Layer {
     match import_bytes(name, bytes, &ImportOptions::default()) {
@@ -73,7 +70,10 @@ fn bench_picking(c: &mut Criterion) {
         clicks.push(map.to_screen(lon, lat));
     }
     let hits = clicks.iter().filter(|c| index.pick(&plan, &map, c[0], c[1], TOL_PX).is_some()).count();
-    eprintln!("PickIndex::pick: {hits} of {} clicks hit something; tolerance {TOL_PX} px = {tol_deg:.4}°", clicks.len());
+    eprintln!(
+        "PickIndex::pick: {hits} of {} clicks hit something; tolerance {TOL_PX} px = {tol_deg:.4}°",
+        clicks.len()
+    );
 
     let mut group = c.benchmark_group("picking");
     let mut k = 0usize;

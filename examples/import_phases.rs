@@ -29,7 +29,12 @@ fn main() {
         let index = t.elapsed().as_secs_f64() - 0.0;
         println!(
             "blocks {:.1} ms ({:.0} MB/s), drop {:.1} ms, one pass {:.1} ms ({:.0} MB/s), clone+index {:.1} ms",
-            blocks * 1e3, mb / blocks, dropped * 1e3, one * 1e3, mb / one, index * 1e3
+            blocks * 1e3,
+            mb / blocks,
+            dropped * 1e3,
+            one * 1e3,
+            mb / one,
+            index * 1e3
         );
     }
 }

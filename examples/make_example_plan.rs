@@ -14,13 +14,18 @@ fn main() -> anyhow::Result<()> {
     plan.meta.author = "borderplan example generator".into();
     plan.meta.created = "2026-11-22T00:00:00Z".into();
     plan.meta.modified = "2026-11-22T00:00:00Z".into();
-    plan.meta.extra.insert(
-        "note".into(),
-        "Illustrative example on sample outposts; not a real deployment.".into(),
-    );
+    plan.meta.extra.insert("note".into(), "Illustrative example on sample outposts; not a real deployment.".into());
     let suppliers = ["Russia", "Belarus", "Kazakhstan", "Kyrgyzstan", "Tajikistan"];
     let mut n = 0u32;
-    let mut add = |plan: &mut borderplan::model::Plan, target: Target, eq: &str, qty: f64, stage: Stage, supplier: &str, quarter: Quarter, status: Status, note: &str| {
+    let mut add = |plan: &mut borderplan::model::Plan,
+                   target: Target,
+                   eq: &str,
+                   qty: f64,
+                   stage: Stage,
+                   supplier: &str,
+                   quarter: Quarter,
+                   status: Status,
+                   note: &str| {
         n += 1;
         plan.assignments.push(Assignment {
             id: format!("A-{n:04}"),
@@ -44,13 +49,33 @@ fn main() -> anyhow::Result<()> {
         let status = if q <= Quarter::new(2026, 3) { Status::Delivered } else { Status::Contracted };
         add(&mut plan, t.clone(), "thermal-tower", 2.0, Stage::Two, supplier, q, status, "Priority crossing point");
         add(&mut plan, t.clone(), "radio-vhf-uhf", 12.0, Stage::Two, "Tajikistan", q, status, "");
-        add(&mut plan, t.clone(), "night-vision-goggles", 20.0, Stage::Two, suppliers[(k + 1) % suppliers.len()], q, status, "");
+        add(
+            &mut plan,
+            t.clone(),
+            "night-vision-goggles",
+            20.0,
+            Stage::Two,
+            suppliers[(k + 1) % suppliers.len()],
+            q,
+            status,
+            "",
+        );
         if k % 2 == 0 {
             let later = q.next().min(Stage::Two.window().1);
             add(&mut plan, t.clone(), "patrol-4x4", 2.0, Stage::Two, "Russia", later, Status::Planned, "");
         }
         if k % 3 == 1 {
-            add(&mut plan, t, "river-boat", 1.0, Stage::Two, "Kazakhstan", q.next().min(Stage::Two.window().1), Status::Planned, "Panj river patrol");
+            add(
+                &mut plan,
+                t,
+                "river-boat",
+                1.0,
+                Stage::Two,
+                "Kazakhstan",
+                q.next().min(Stage::Two.window().1),
+                Status::Planned,
+                "Panj river patrol",
+            );
         }
     }
     // Stage 3: radar along most segments, fence and lighting in the Khatlon lowlands.
@@ -65,14 +90,40 @@ fn main() -> anyhow::Result<()> {
             add(&mut plan, t.clone(), "ground-radar", radars, Stage::Three, suppliers[k % 4], q, Status::Planned, "");
         }
         if s.tajik_region == "Khatlon" {
-            add(&mut plan, t.clone(), "border-fence", (s.length_km() * 10.0).round() / 10.0, Stage::Three, "Belarus", q, Status::Planned, "");
-            add(&mut plan, t, "perimeter-lighting", (s.length_km() * 0.5 * 10.0).round() / 10.0, Stage::Three, "Kazakhstan", q.next(), Status::Planned, "Crossing points and villages");
+            add(
+                &mut plan,
+                t.clone(),
+                "border-fence",
+                (s.length_km() * 10.0).round() / 10.0,
+                Stage::Three,
+                "Belarus",
+                q,
+                Status::Planned,
+                "",
+            );
+            add(
+                &mut plan,
+                t,
+                "perimeter-lighting",
+                (s.length_km() * 0.5 * 10.0).round() / 10.0,
+                Stage::Three,
+                "Kazakhstan",
+                q.next(),
+                Status::Planned,
+                "Crossing points and villages",
+            );
         } else if k % 4 == 0 {
             add(&mut plan, t, "relay-mast", 1.0, Stage::Three, "Russia", q, Status::Planned, "Mountain relay");
         }
     }
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/example-plan.geojson");
     plan_file::save(&plan, &path)?;
-    println!("wrote {} ({} segments, {} outposts, {} assignments)", path.display(), plan.segments.len(), plan.outposts.len(), plan.assignments.len());
+    println!(
+        "wrote {} ({} segments, {} outposts, {} assignments)",
+        path.display(),
+        plan.segments.len(),
+        plan.outposts.len(),
+        plan.assignments.len()
+    );
     Ok(())
 }

@@ -226,10 +226,7 @@ fn validate(path: &Path, as_json: bool) -> u8 {
         if findings.is_empty() {
             t.push_str(&format!("{}: no findings\n", path.display()));
         } else {
-            t.push_str(&format!(
-                "{}: {errors} error(s), {warnings} warning(s), {infos} info\n",
-                path.display()
-            ));
+            t.push_str(&format!("{}: {errors} error(s), {warnings} warning(s), {infos} info\n", path.display()));
         }
         t
     };
@@ -307,7 +304,12 @@ pub fn summary_text(plan: &Plan) -> String {
     line(&mut t, format!("Border length: {:.1} km", s.border_length_km));
     line(
         &mut t,
-        format!("Total: {} assignments, quantity {}, cost {}", s.total.assignments, qty(s.total.quantity), money(s.total.cost_usd)),
+        format!(
+            "Total: {} assignments, quantity {}, cost {}",
+            s.total.assignments,
+            qty(s.total.quantity),
+            money(s.total.cost_usd)
+        ),
     );
     for (key, st) in &s.stages {
         t.push('\n');

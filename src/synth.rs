@@ -131,4 +131,3 @@ pub fn polygons_geojson(count: usize, shell: usize, hole: usize) -> Vec<u8> {
     }
     close_collection(text)
 }
-

@@ -55,8 +55,13 @@ fn mentions_crate_as_path(code: &str, krate: &str) -> bool {
             let prefix = code[..i].trim_end();
             let followed_by_path = code[j..].trim_start().starts_with("::");
             let preceded_by_path = prefix.ends_with("::");
-            let used = prefix.ends_with("use") || prefix.ends_with("crate") || prefix.ends_with('{') || prefix.ends_with(',');
-            if followed_by_path || preceded_by_path || (used && code.trim_start().starts_with("use ")) || prefix.ends_with("extern crate") {
+            let used =
+                prefix.ends_with("use") || prefix.ends_with("crate") || prefix.ends_with('{') || prefix.ends_with(',');
+            if followed_by_path
+                || preceded_by_path
+                || (used && code.trim_start().starts_with("use "))
+                || prefix.ends_with("extern crate")
+            {
                 return true;
             }
         }
@@ -109,8 +114,10 @@ fn a_model_file_that_uses_a_ui_crate_is_reported_with_file_and_line() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
     let nested = dir.path().join("nested");
     std::fs::create_dir(&nested).unwrap_or_else(|e| panic!("mkdir: {e}"));
-    std::fs::write(dir.path().join("clean.rs"), "//! Mentions egui only in a comment.\nuse geo::Point;\n").unwrap_or_else(|e| panic!("write: {e}"));
-    std::fs::write(nested.join("bad.rs"), "use std::fmt;\n// fine\nuse egui::Color32;\n").unwrap_or_else(|e| panic!("write: {e}"));
+    std::fs::write(dir.path().join("clean.rs"), "//! Mentions egui only in a comment.\nuse geo::Point;\n")
+        .unwrap_or_else(|e| panic!("write: {e}"));
+    std::fs::write(nested.join("bad.rs"), "use std::fmt;\n// fine\nuse egui::Color32;\n")
+        .unwrap_or_else(|e| panic!("write: {e}"));
     let bad = offenders_in(dir.path());
     assert_eq!(bad.len(), 1, "{bad:?}");
     assert!(bad[0].contains("bad.rs:3: use egui::Color32;"), "{}", bad[0]);

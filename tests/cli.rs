@@ -148,7 +148,12 @@ fn inspect_fails_cleanly_on_a_file_that_is_not_json() {
 #[test]
 fn export_writes_every_format() {
     let dir = tempfile::tempdir().unwrap();
-    for (ext, marker) in [("geojson", "\"FeatureCollection\""), ("csv", "assignment_id,target_id"), ("html", "<!DOCTYPE html>"), ("kml", "<kml")] {
+    for (ext, marker) in [
+        ("geojson", "\"FeatureCollection\""),
+        ("csv", "assignment_id,target_id"),
+        ("html", "<!DOCTYPE html>"),
+        ("kml", "<kml"),
+    ] {
         let out = dir.path().join(format!("plan.{ext}"));
         let o = run(&["export".as_ref(), example().as_os_str(), "-o".as_ref(), out.as_os_str()]);
         assert!(o.status.success(), "{ext}: {}", stderr(&o));
@@ -157,11 +162,25 @@ fn export_writes_every_format() {
     }
     // An explicit --format wins over the extension.
     let out = dir.path().join("plan.txt");
-    let o = run(&["export".as_ref(), example().as_os_str(), "--format".as_ref(), "csv".as_ref(), "-o".as_ref(), out.as_os_str()]);
+    let o = run(&[
+        "export".as_ref(),
+        example().as_os_str(),
+        "--format".as_ref(),
+        "csv".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(std::fs::read_to_string(&out).unwrap().starts_with("assignment_id,"));
     // To stdout.
-    let o = run(&["export".as_ref(), example().as_os_str(), "-f".as_ref(), "geojson".as_ref(), "-o".as_ref(), "-".as_ref()]);
+    let o = run(&[
+        "export".as_ref(),
+        example().as_os_str(),
+        "-f".as_ref(),
+        "geojson".as_ref(),
+        "-o".as_ref(),
+        "-".as_ref(),
+    ]);
     assert!(o.status.success());
     let _: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
 }

@@ -42,14 +42,23 @@ const REQUIRED_TOWNS: [&str; 15] = [
 
 #[test]
 fn every_geojson_data_file_parses_as_a_feature_collection() {
-    for name in ["border.geojson", "provinces.geojson", "rivers.geojson", "towns.geojson", "outposts.geojson", "example-plan.geojson"] {
+    for name in [
+        "border.geojson",
+        "provinces.geojson",
+        "rivers.geojson",
+        "towns.geojson",
+        "outposts.geojson",
+        "example-plan.geojson",
+    ] {
         let fc = collection(name);
         assert!(!fc.features.is_empty(), "{name} has no features");
         assert!(fc.features.iter().all(|f| f.geometry.is_some()), "{name} has a feature without geometry");
     }
-    let reference: serde_json::Value = serde_json::from_str(&data_text("border_reference.json")).expect("border_reference.json parses");
+    let reference: serde_json::Value =
+        serde_json::from_str(&data_text("border_reference.json")).expect("border_reference.json parses");
     assert!(reference["length_m"].is_f64());
-    let equipment: serde_json::Value = serde_json::from_str(&data_text("equipment.json")).expect("equipment.json parses");
+    let equipment: serde_json::Value =
+        serde_json::from_str(&data_text("equipment.json")).expect("equipment.json parses");
     assert_eq!(equipment["format"], "borderplan-equipment");
 }
 
@@ -58,7 +67,9 @@ fn the_border_file_holds_one_line_string_of_458_vertices() {
     let fc = collection("border.geojson");
     assert_eq!(fc.features.len(), 1);
     let geometry = fc.features[0].geometry.as_ref().expect("border geometry");
-    let geojson::GeometryValue::LineString { coordinates: coords } = &geometry.value else { panic!("the border is not a LineString") };
+    let geojson::GeometryValue::LineString { coordinates: coords } = &geometry.value else {
+        panic!("the border is not a LineString")
+    };
     assert_eq!(coords.len(), 458);
     let border = bundled::border().expect("bundled border");
     assert_eq!(border.vertex_count(), 458);
@@ -108,7 +119,10 @@ fn the_required_towns_are_present_with_a_population() {
 fn the_sample_outposts_lie_on_the_tajik_side_one_to_five_km_from_the_border() {
     let fc = collection("outposts.geojson");
     assert!(fc.features.len() >= 30, "only {} outposts", fc.features.len());
-    assert!(fc.features.iter().all(|f| f.property("sample").and_then(|v| v.as_bool()) == Some(true)), "every outpost is marked sample");
+    assert!(
+        fc.features.iter().all(|f| f.property("sample").and_then(|v| v.as_bool()) == Some(true)),
+        "every outpost is marked sample"
+    );
     let outposts = bundled::outposts_from_str("outposts.geojson", bundled::OUTPOSTS_GEOJSON).expect("outposts");
     let border = bundled::border().expect("border");
     let regions = bundled::regions().expect("regions");

@@ -48,7 +48,8 @@ fn verdicts(path: &Path) -> Verdicts {
     let (import, plan) = std::thread::Builder::new()
         .stack_size(512 * 1024)
         .spawn(move || {
-            let import = import_file(&p, &ImportOptions::default()).map(|l| l.features.len()).map_err(|e| e.to_string());
+            let import =
+                import_file(&p, &ImportOptions::default()).map(|l| l.features.len()).map_err(|e| e.to_string());
             let plan = plan_file::load(&p).map(|p| p.assignments.len()).map_err(|e| e.to_string());
             (import, plan)
         })
@@ -107,7 +108,11 @@ fn deep_nesting_in_a_segments_properties_is_refused_everywhere_with_its_line() {
     let text = String::from_utf8(example_plan_bytes()).unwrap();
     let depth = 100_000;
     let deep = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
-    let text = text.replacen("\"name\": \"Khatlon / Balkh 1\",", &format!("\"name\": \"Khatlon / Balkh 1\", \"x_deep\": {deep},"), 1);
+    let text = text.replacen(
+        "\"name\": \"Khatlon / Balkh 1\",",
+        &format!("\"name\": \"Khatlon / Balkh 1\", \"x_deep\": {deep},"),
+        1,
+    );
     let line = text.lines().position(|l| l.contains("x_deep")).unwrap() + 1;
     let path = write(dir.path(), "deep-plan.geojson", text.as_bytes());
     let v = assert_refused_everywhere(&path, &[&format!("line {line}")]);
@@ -302,13 +307,43 @@ fn a_truncated_plan_is_refused_everywhere_as_damaged_at_its_end() {
 // ---------------------------------------------------------------------------------------------------------------
 // Mutation fuzzing
 
-
 /// Bytes that make JSON interesting when inserted.
 const TOKENS: &[&[u8]] = &[
-    b"[", b"]", b"{", b"}", b"\"", b",", b":", b"-", b".", b"e", b"0", b"9", b"null", b"true", b"1e400", b"-0",
-    b"NaN", b"\\u0000", b"\\ud800", b"\xFF", b"\xC3", b"\x00", b"\"type\":\"Point\"", b"\"coordinates\":[",
-    b"\"type\":\"Feature\"", b"\"features\":[", b"\"geometry\":null", b"\"assignments\":[", b"\"kind\":\"segment\"",
-    b"\"kind\":\"outpost\"", b"\"kind\":\"border\"", b"1e308", b"180.0000001", b"-90.5", b"4294967296",
+    b"[",
+    b"]",
+    b"{",
+    b"}",
+    b"\"",
+    b",",
+    b":",
+    b"-",
+    b".",
+    b"e",
+    b"0",
+    b"9",
+    b"null",
+    b"true",
+    b"1e400",
+    b"-0",
+    b"NaN",
+    b"\\u0000",
+    b"\\ud800",
+    b"\xFF",
+    b"\xC3",
+    b"\x00",
+    b"\"type\":\"Point\"",
+    b"\"coordinates\":[",
+    b"\"type\":\"Feature\"",
+    b"\"features\":[",
+    b"\"geometry\":null",
+    b"\"assignments\":[",
+    b"\"kind\":\"segment\"",
+    b"\"kind\":\"outpost\"",
+    b"\"kind\":\"border\"",
+    b"1e308",
+    b"180.0000001",
+    b"-90.5",
+    b"4294967296",
     b"18446744073709551616",
 ];
 
@@ -427,7 +462,10 @@ fn fuzz(label: &str, inputs: &[(String, Vec<u8>)], cases: usize, seed: u64) -> (
             Err(_) => {
                 let saved = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("hardening-{label}-{case}.bin"));
                 let _ = std::fs::write(&saved, &bytes);
-                panic!("case {case} (seed {seed}) of {name} panicked after: {what}; input saved to {}", saved.display());
+                panic!(
+                    "case {case} (seed {seed}) of {name} panicked after: {what}; input saved to {}",
+                    saved.display()
+                );
             }
         }
     }

@@ -99,13 +99,26 @@ fn geojson_export_properties_are_present_and_styled_by_stage() {
         }
         match props["kind"].as_str().unwrap() {
             "segment" => {
-                for key in ["from_km", "to_km", "length_km", "assignment_count", "quantity", "cost_usd", "assignments", "equipment", "stroke", "stroke-width"] {
+                for key in [
+                    "from_km",
+                    "to_km",
+                    "length_km",
+                    "assignment_count",
+                    "quantity",
+                    "cost_usd",
+                    "assignments",
+                    "equipment",
+                    "stroke",
+                    "stroke-width",
+                ] {
                     assert!(props.contains_key(key), "segment lacks {key}");
                 }
                 assert_eq!(f["geometry"]["type"], "LineString");
             }
             "outpost" => {
-                for key in ["km", "assignment_count", "quantity", "cost_usd", "assignments", "equipment", "marker-color"] {
+                for key in
+                    ["km", "assignment_count", "quantity", "cost_usd", "assignments", "equipment", "marker-color"]
+                {
                     assert!(props.contains_key(key), "outpost lacks {key}");
                 }
                 assert_eq!(f["geometry"]["type"], "Point");
@@ -143,10 +156,7 @@ fn csv_export_parses_back_with_one_row_per_assignment() {
     let text = export_to_string(&p, ExportFormat::Csv).unwrap();
     let mut r = csv::Reader::from_reader(text.as_bytes());
     let headers = r.headers().unwrap().clone();
-    assert_eq!(
-        headers.iter().collect::<Vec<_>>(),
-        borderplan::io::export::csv::HEADER.to_vec(),
-    );
+    assert_eq!(headers.iter().collect::<Vec<_>>(), borderplan::io::export::csv::HEADER.to_vec(),);
     let rows: Vec<csv::StringRecord> = r.records().collect::<Result<_, _>>().unwrap();
     assert_eq!(rows.len(), p.assignments.len());
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
@@ -185,7 +195,8 @@ fn kml_export_is_balanced_and_plays_the_rollout_in_time() {
     assert_eq!(kml.matches("<Placemark").count(), p.assignments.len() + stage3_gap_count(&p));
     // A 2026-Q2 stage-2 assignment begins on 1 April 2026 and lasts until the end of the stage-2 window.
     let a = p.assignments.iter().find(|a| a.quarter == Quarter::new(2026, 2) && a.stage == Stage::Two).unwrap();
-    let expected = format!("<TimeSpan><begin>2026-04-01</begin><end>{}</end></TimeSpan>", Stage::Two.window().1.end_date());
+    let expected =
+        format!("<TimeSpan><begin>2026-04-01</begin><end>{}</end></TimeSpan>", Stage::Two.window().1.end_date());
     assert!(kml.contains(&expected), "no {expected} for {}", a.id);
     assert!(!kml.contains("<script>"));
     assert!(!kml.contains("<b>"));
@@ -239,7 +250,8 @@ fn svg_map_is_balanced_and_draws_every_layer() {
     let svg = plan_map_svg(&p, Some(&base), 1000, 560);
     assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
     assert_balanced_xml(&svg);
-    for class in ["provinces", "rivers", "border", "segments", "gaps", "outposts", "towns", "ticks", "legend", "scale"] {
+    for class in ["provinces", "rivers", "border", "segments", "gaps", "outposts", "towns", "ticks", "legend", "scale"]
+    {
         assert!(svg.contains(&format!("class=\"{class}\"")), "no {class} layer");
     }
     assert!(svg.matches("<circle cx").count() >= p.outposts.len());
@@ -270,7 +282,13 @@ fn export_to_file_writes_every_format() {
 fn ogr_feature_count(args: &[&str], file: &Path) -> usize {
     let out = Command::new("ogrinfo").args(["-ro", "-al", "-so"]).args(args).arg(file).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "ogrinfo failed on {}: {}{}", file.display(), stdout, String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "ogrinfo failed on {}: {}{}",
+        file.display(),
+        stdout,
+        String::from_utf8_lossy(&out.stderr)
+    );
     stdout
         .lines()
         .find_map(|l| l.trim().strip_prefix("Feature Count:"))
@@ -309,7 +327,10 @@ fn gdal_reads_the_geojson_and_csv_exports_with_the_right_feature_counts() {
         ogr_feature_count(&["-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat"], &csv),
         p.assignments.len()
     );
-    assert_eq!(ogr_feature_count(&["-oo", "GEOM_POSSIBLE_NAMES=wkt", "-oo", "KEEP_GEOM_COLUMNS=NO"], &csv), p.assignments.len());
+    assert_eq!(
+        ogr_feature_count(&["-oo", "GEOM_POSSIBLE_NAMES=wkt", "-oo", "KEEP_GEOM_COLUMNS=NO"], &csv),
+        p.assignments.len()
+    );
     let kml = dir.path().join("plan.kml");
     export_to_file(&p, ExportFormat::Kml, &kml).unwrap();
     let out = Command::new("ogrinfo").args(["-ro", "-so", "-al"]).arg(&kml).output().unwrap();

@@ -88,7 +88,9 @@ fn unknown_members_at_every_level_survive_load_save_load() {
     assert_eq!(saved["borderplan"]["meta"]["x_meta_reviewer"], json!("J. Doe"));
     assert_eq!(saved["borderplan"]["catalog"]["types"][0]["x_vendor_code"], json!("TT-5"));
     let features = saved["features"].as_array().expect("features");
-    let feature = |id: &str| features.iter().find(|f| f["properties"]["id"] == json!(id)).unwrap_or_else(|| panic!("feature {id}"));
+    let feature = |id: &str| {
+        features.iter().find(|f| f["properties"]["id"] == json!(id)).unwrap_or_else(|| panic!("feature {id}"))
+    };
     assert_eq!(feature("SEG-001")["properties"]["x_survey"]["by"], json!("team 3"));
     assert_eq!(feature("SEG-001")["properties"]["assignments"][0]["x_contract_no"], json!("C-17/2027"));
     assert_eq!(feature("OP-01")["properties"]["x_callsign"], json!("Falcon"));
@@ -280,7 +282,8 @@ fn a_save_keeps_the_temp_file_of_a_process_that_is_still_running() {
 /// their assignments twice and could not be opened again.
 #[test]
 fn a_plan_with_two_outposts_of_the_same_id_is_refused_with_the_id() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/plans/fuzz_duplicate_outpost_id.geojson");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/plans/fuzz_duplicate_outpost_id.geojson");
     let bytes = std::fs::read(&path).unwrap();
     let err = borderplan::io::plan_file::load_bytes(&bytes).unwrap_err().to_string();
     assert!(err.contains("outpost id OP-11 is used twice"), "{err}");

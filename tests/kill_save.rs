@@ -52,7 +52,6 @@ fn save_loop_child_process() {
     }
 }
 
-
 fn spawn_saver(path: &Path) -> std::process::Child {
     Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "save_loop_child_process", "--nocapture", "--test-threads=1"])
@@ -101,7 +100,10 @@ fn a_plan_file_killed_mid_save_two_hundred_times_is_always_exactly_one_saved_ver
         } else if text == text_b {
             seen_b += 1;
         } else {
-            panic!("round {round} (killed after {sleep_us} µs): the plan file is neither version ({} bytes)", text.len());
+            panic!(
+                "round {round} (killed after {sleep_us} µs): the plan file is neither version ({} bytes)",
+                text.len()
+            );
         }
         let loaded = plan_file::load(&path).unwrap_or_else(|e| panic!("round {round}: {e}"));
         let expected = if text == text_a { &a } else { &b };
@@ -109,7 +111,8 @@ fn a_plan_file_killed_mid_save_two_hundred_times_is_always_exactly_one_saved_ver
         assert_eq!(loaded.assignments.len(), expected.assignments.len());
     }
     // A killed save leaves its temp file behind (named per process id); the plan file itself is never damaged.
-    let leftovers = std::fs::read_dir(dir.path()).unwrap().filter(|e| e.as_ref().is_ok_and(|e| e.path() != path)).count();
+    let leftovers =
+        std::fs::read_dir(dir.path()).unwrap().filter(|e| e.as_ref().is_ok_and(|e| e.path() != path)).count();
     eprintln!("200 kills: version A {seen_a} times, version B {seen_b} times, {leftovers} temp files left behind");
     assert!(seen_b > 0, "the child's saves reached the file");
     assert!(seen_a > 0, "kills landed after more than one save, too");
@@ -126,7 +129,10 @@ fn the_recovery_file_restores_unsaved_edits_after_a_crash() {
     assert!(app.recovery_offer.is_none(), "nothing to recover at first start");
     let original = app.plan.clone();
     let first = app.plan.segments.segments()[0].id.clone();
-    app.apply(&ctx, AppCommand::Edit(Edit::RenameSegment { id: first.clone(), name: "Renamed before the crash".into() }));
+    app.apply(
+        &ctx,
+        AppCommand::Edit(Edit::RenameSegment { id: first.clone(), name: "Renamed before the crash".into() }),
+    );
     let removed: Vec<String> = app.plan.assignments.iter().take(3).map(|a| a.id.clone()).collect();
     app.apply(&ctx, AppCommand::Edit(Edit::RemoveAssignments(removed)));
     assert!(app.dirty, "the edits are unsaved");

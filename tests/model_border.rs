@@ -1,10 +1,10 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 //! The bundled border and its geodesic linear referencing (chainage), checked against independent numbers.
 
-use borderplan::synth::SplitMix64;
 use approx::assert_abs_diff_eq;
 use borderplan::io::bundled;
 use borderplan::model::Border;
+use borderplan::synth::SplitMix64;
 use geo::{Destination, Distance, Geodesic, LineString, Point};
 use serde_json::Value;
 use std::path::Path;
@@ -24,7 +24,6 @@ fn reference() -> Value {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&text).expect("border_reference.json is JSON")
 }
-
 
 fn geodesic_length_m(line: &LineString<f64>) -> f64 {
     line.0.windows(2).map(|w| Geodesic.distance(Point(w[0]), Point(w[1]))).sum()
@@ -129,7 +128,10 @@ fn a_substring_starts_and_ends_at_the_points_of_its_bounds_and_has_their_length(
         assert!(Geodesic.distance(last, b.point_at_km(to)) < 1e-6, "substring {from}…{to} end");
         let expected_m = (to - from) * 1000.0;
         let len = geodesic_length_m(&s);
-        assert!((len - expected_m).abs() <= expected_m * 0.001, "substring {from}…{to}: {len:.1} m vs {expected_m:.1} m");
+        assert!(
+            (len - expected_m).abs() <= expected_m * 0.001,
+            "substring {from}…{to}: {len:.1} m vs {expected_m:.1} m"
+        );
         // Reversed bounds give the same piece.
         assert_eq!(b.substring(to, from), s);
     }

@@ -6,8 +6,8 @@ use approx::assert_abs_diff_eq;
 use borderplan::io::bundled;
 use borderplan::model::coverage::sensor_intervals;
 use borderplan::model::{
-    Assignment, Border, Catalog, Category, Coverage, EquipmentType, Outpost, Plan, Quarter, Segmentation, Stage, Status,
-    Target, stage_coverage,
+    Assignment, Border, Catalog, Category, Coverage, EquipmentType, Outpost, Plan, Quarter, Segmentation, Stage,
+    Status, Target, stage_coverage,
 };
 use geo::{LineString, Point};
 use serde_json::Map;
@@ -120,7 +120,11 @@ fn segment_sensors_are_spaced_evenly_with_one_at_the_middle_of_each_share() {
     assert_intervals_eq(&sensor_intervals(&plan, &a), &expected, 1e-9);
     // Fractional quantities count whole units only (2.7 → 2: at L/4 and 3L/4).
     let b = assignment("A-2", Target::Segment("SEG-001".into()), "radar", 2.7, Stage::Three);
-    assert_intervals_eq(&sensor_intervals(&plan, &b), &[(l / 4.0 - 2.0, l / 4.0 + 2.0), (3.0 * l / 4.0 - 2.0, 3.0 * l / 4.0 + 2.0)], 1e-9);
+    assert_intervals_eq(
+        &sensor_intervals(&plan, &b),
+        &[(l / 4.0 - 2.0, l / 4.0 + 2.0), (3.0 * l / 4.0 - 2.0, 3.0 * l / 4.0 + 2.0)],
+        1e-9,
+    );
 }
 
 #[test]

@@ -10,7 +10,15 @@ use serde_json::Map;
 /// Ground-radar detection range in the bundled catalog (± km along the border per unit).
 const RADAR_RANGE_KM: f64 = 12.0;
 
-fn assignment(id: &str, target: Target, equipment: &str, quantity: f64, stage: Stage, supplier: &str, quarter: Quarter) -> Assignment {
+fn assignment(
+    id: &str,
+    target: Target,
+    equipment: &str,
+    quantity: f64,
+    stage: Stage,
+    supplier: &str,
+    quarter: Quarter,
+) -> Assignment {
     Assignment {
         id: id.into(),
         target,
@@ -36,7 +44,15 @@ fn clean_plan() -> Plan {
     let regions = bundled::regions().expect("bundled regions");
     let mut plan = bundled::new_plan(&regions).expect("bundled new plan");
     assert_eq!(plan.catalog.get("ground-radar").and_then(|t| t.coverage_range_km()), Some(RADAR_RANGE_KM));
-    plan.assignments.push(assignment("A-0001", outpost("OP-05"), "thermal-tower", 2.0, Stage::Two, "Russia", Quarter::new(2026, 3)));
+    plan.assignments.push(assignment(
+        "A-0001",
+        outpost("OP-05"),
+        "thermal-tower",
+        2.0,
+        Stage::Two,
+        "Russia",
+        Quarter::new(2026, 3),
+    ));
     let segment_ids: Vec<String> = plan.segments.segments().iter().map(|s| s.id.clone()).collect();
     for (i, id) in segment_ids.into_iter().enumerate() {
         plan.assignments.push(assignment(
@@ -76,7 +92,15 @@ fn a_clean_plan_with_full_stage3_radar_coverage_has_no_findings_at_all() {
 
 #[test]
 fn stage2_equipment_on_a_segment_is_reported_as_not_at_an_outpost() {
-    let plan = clean_plan_with(assignment("X-1", Target::Segment("SEG-003".into()), "patrol-4x4", 2.0, Stage::Two, "Russia", Quarter::new(2026, 3)));
+    let plan = clean_plan_with(assignment(
+        "X-1",
+        Target::Segment("SEG-003".into()),
+        "patrol-4x4",
+        2.0,
+        Stage::Two,
+        "Russia",
+        Quarter::new(2026, 3),
+    ));
     let f = only_finding(&plan, Rule::Stage2NotAtOutpost);
     assert_eq!(f.severity, Severity::Error);
     assert_eq!(f.assignment_id.as_deref(), Some("X-1"));
@@ -88,7 +112,15 @@ fn stage2_equipment_on_a_segment_is_reported_as_not_at_an_outpost() {
 
 #[test]
 fn stage1_assignments_are_reported_as_deliveries_in_the_assessment_stage() {
-    let plan = clean_plan_with(assignment("X-1", outpost("OP-10"), "patrol-4x4", 1.0, Stage::One, "Belarus", Quarter::new(2025, 3)));
+    let plan = clean_plan_with(assignment(
+        "X-1",
+        outpost("OP-10"),
+        "patrol-4x4",
+        1.0,
+        Stage::One,
+        "Belarus",
+        Quarter::new(2025, 3),
+    ));
     let f = only_finding(&plan, Rule::Stage1Delivery);
     assert_eq!(f.severity, Severity::Error);
     assert_eq!(f.assignment_id.as_deref(), Some("X-1"));
@@ -98,15 +130,35 @@ fn stage1_assignments_are_reported_as_deliveries_in_the_assessment_stage() {
 
 #[test]
 fn a_delivery_quarter_outside_the_stage_window_is_reported() {
-    let plan = clean_plan_with(assignment("X-1", outpost("OP-10"), "patrol-4x4", 1.0, Stage::Two, "Belarus", Quarter::new(2028, 1)));
+    let plan = clean_plan_with(assignment(
+        "X-1",
+        outpost("OP-10"),
+        "patrol-4x4",
+        1.0,
+        Stage::Two,
+        "Belarus",
+        Quarter::new(2028, 1),
+    ));
     let f = only_finding(&plan, Rule::QuarterOutsideStage);
     assert_eq!(f.severity, Severity::Error);
-    assert!(f.message.contains("2028-Q1") && f.message.contains("2026-Q1") && f.message.contains("2027-Q4"), "{}", f.message);
+    assert!(
+        f.message.contains("2028-Q1") && f.message.contains("2026-Q1") && f.message.contains("2027-Q4"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
 fn armenia_is_reported_as_a_suspended_supplier() {
-    let plan = clean_plan_with(assignment("X-1", outpost("OP-10"), "patrol-4x4", 1.0, Stage::Two, "Armenia", Quarter::new(2026, 4)));
+    let plan = clean_plan_with(assignment(
+        "X-1",
+        outpost("OP-10"),
+        "patrol-4x4",
+        1.0,
+        Stage::Two,
+        "Armenia",
+        Quarter::new(2026, 4),
+    ));
     let f = only_finding(&plan, Rule::SupplierSuspended);
     assert_eq!(f.severity, Severity::Error);
     assert!(f.message.contains("Armenia"), "{}", f.message);
@@ -114,7 +166,15 @@ fn armenia_is_reported_as_a_suspended_supplier() {
 
 #[test]
 fn uzbekistan_is_reported_as_not_a_member_state() {
-    let plan = clean_plan_with(assignment("X-1", outpost("OP-10"), "patrol-4x4", 1.0, Stage::Two, "Uzbekistan", Quarter::new(2026, 4)));
+    let plan = clean_plan_with(assignment(
+        "X-1",
+        outpost("OP-10"),
+        "patrol-4x4",
+        1.0,
+        Stage::Two,
+        "Uzbekistan",
+        Quarter::new(2026, 4),
+    ));
     let f = only_finding(&plan, Rule::SupplierNotMember);
     assert_eq!(f.severity, Severity::Error);
     assert!(f.message.contains("Uzbekistan"), "{}", f.message);
@@ -123,7 +183,15 @@ fn uzbekistan_is_reported_as_not_a_member_state() {
 #[test]
 fn zero_negative_and_nan_quantities_are_reported_as_not_positive() {
     for q in [0.0, -3.0, f64::NAN, f64::INFINITY] {
-        let plan = clean_plan_with(assignment("X-1", outpost("OP-10"), "patrol-4x4", q, Stage::Two, "Russia", Quarter::new(2026, 4)));
+        let plan = clean_plan_with(assignment(
+            "X-1",
+            outpost("OP-10"),
+            "patrol-4x4",
+            q,
+            Stage::Two,
+            "Russia",
+            Quarter::new(2026, 4),
+        ));
         let f = only_finding(&plan, Rule::QuantityNotPositive);
         assert_eq!(f.severity, Severity::Error);
         assert_eq!(f.assignment_id.as_deref(), Some("X-1"));
@@ -132,7 +200,15 @@ fn zero_negative_and_nan_quantities_are_reported_as_not_positive() {
 
 #[test]
 fn equipment_missing_from_the_catalog_is_reported() {
-    let plan = clean_plan_with(assignment("X-1", outpost("OP-10"), "laser-wall", 1.0, Stage::Two, "Russia", Quarter::new(2026, 4)));
+    let plan = clean_plan_with(assignment(
+        "X-1",
+        outpost("OP-10"),
+        "laser-wall",
+        1.0,
+        Stage::Two,
+        "Russia",
+        Quarter::new(2026, 4),
+    ));
     let f = only_finding(&plan, Rule::UnknownEquipment);
     assert_eq!(f.severity, Severity::Error);
     assert!(f.message.contains("laser-wall"), "{}", f.message);
@@ -140,7 +216,15 @@ fn equipment_missing_from_the_catalog_is_reported() {
 
 #[test]
 fn an_assignment_to_a_missing_outpost_is_reported_as_an_unknown_target() {
-    let plan = clean_plan_with(assignment("X-1", outpost("OP-99"), "patrol-4x4", 1.0, Stage::Two, "Russia", Quarter::new(2026, 4)));
+    let plan = clean_plan_with(assignment(
+        "X-1",
+        outpost("OP-99"),
+        "patrol-4x4",
+        1.0,
+        Stage::Two,
+        "Russia",
+        Quarter::new(2026, 4),
+    ));
     let f = only_finding(&plan, Rule::UnknownTarget);
     assert_eq!(f.severity, Severity::Error);
     assert_eq!(f.km, None);
@@ -175,8 +259,24 @@ fn removing_the_radars_of_one_segment_leaves_exactly_the_hand_computed_stage3_ga
 fn findings_come_sorted_errors_first_then_by_km() {
     let mut plan = clean_plan();
     plan.assignments.retain(|a| a.target != Target::Segment("SEG-002".into()));
-    plan.assignments.push(assignment("X-1", outpost("OP-30"), "patrol-4x4", 1.0, Stage::One, "Russia", Quarter::new(2025, 3)));
-    plan.assignments.push(assignment("X-2", outpost("OP-02"), "patrol-4x4", 1.0, Stage::Two, "Armenia", Quarter::new(2026, 3)));
+    plan.assignments.push(assignment(
+        "X-1",
+        outpost("OP-30"),
+        "patrol-4x4",
+        1.0,
+        Stage::One,
+        "Russia",
+        Quarter::new(2025, 3),
+    ));
+    plan.assignments.push(assignment(
+        "X-2",
+        outpost("OP-02"),
+        "patrol-4x4",
+        1.0,
+        Stage::Two,
+        "Armenia",
+        Quarter::new(2026, 3),
+    ));
     let rules: Vec<Rule> = check(&plan).iter().map(|f| f.rule).collect();
     assert_eq!(rules, [Rule::SupplierSuspended, Rule::Stage1Delivery, Rule::Stage3CoverageGap]);
 }
@@ -184,7 +284,10 @@ fn findings_come_sorted_errors_first_then_by_km() {
 #[test]
 fn the_bundled_example_plan_breaks_no_programme_rule() {
     let plan = bundled::example_plan().expect("example plan");
-    let errors: Vec<String> =
-        check(&plan).into_iter().filter(|f| f.severity == Severity::Error).map(|f| format!("{}: {}", f.rule.code(), f.message)).collect();
+    let errors: Vec<String> = check(&plan)
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| format!("{}: {}", f.rule.code(), f.message))
+        .collect();
     assert!(errors.is_empty(), "the example plan has rule errors:\n{}", errors.join("\n"));
 }

@@ -155,7 +155,12 @@ fn the_default_segmentation_is_an_exact_partition_of_the_bundled_border() {
 fn every_default_segment_is_at_most_25_km_long() {
     let (_, s) = &*DEFAULT;
     for seg in s.segments() {
-        assert!(seg.length_km() <= bundled::DEFAULT_MAX_SEGMENT_KM + KM_EPS, "{} is {:.3} km long", seg.id, seg.length_km());
+        assert!(
+            seg.length_km() <= bundled::DEFAULT_MAX_SEGMENT_KM + KM_EPS,
+            "{} is {:.3} km long",
+            seg.id,
+            seg.length_km()
+        );
         assert!(seg.length_km() >= MIN_SEGMENT_KM, "{} is only {:.3} km long", seg.id, seg.length_km());
     }
 }
@@ -164,9 +169,24 @@ fn every_default_segment_is_at_most_25_km_long() {
 fn the_default_segments_name_only_the_six_border_provinces() {
     let (_, s) = &*DEFAULT;
     for seg in s.segments() {
-        assert!(TAJIK_BORDER_REGIONS.contains(&seg.tajik_region.as_str()), "{}: Tajik region {:?}", seg.id, seg.tajik_region);
-        assert!(AFGHAN_BORDER_PROVINCES.contains(&seg.afghan_province.as_str()), "{}: Afghan province {:?}", seg.id, seg.afghan_province);
-        assert!(seg.name.starts_with(&format!("{} / {}", seg.tajik_region, seg.afghan_province)), "{}: name {:?}", seg.id, seg.name);
+        assert!(
+            TAJIK_BORDER_REGIONS.contains(&seg.tajik_region.as_str()),
+            "{}: Tajik region {:?}",
+            seg.id,
+            seg.tajik_region
+        );
+        assert!(
+            AFGHAN_BORDER_PROVINCES.contains(&seg.afghan_province.as_str()),
+            "{}: Afghan province {:?}",
+            seg.id,
+            seg.afghan_province
+        );
+        assert!(
+            seg.name.starts_with(&format!("{} / {}", seg.tajik_region, seg.afghan_province)),
+            "{}: name {:?}",
+            seg.id,
+            seg.name
+        );
     }
     let tajik: HashSet<&str> = s.segments().iter().map(|x| x.tajik_region.as_str()).collect();
     assert_eq!(tajik, HashSet::from(TAJIK_BORDER_REGIONS));
@@ -189,7 +209,8 @@ fn the_default_segmentation_has_a_boundary_wherever_the_afghan_province_changes(
     // No segment straddles a change: the segments on either side of it carry different provinces.
     for km in changes {
         let west = s.segments().iter().find(|x| (x.to_km - km).abs() < KM_EPS).expect("segment ending at the change");
-        let east = s.segments().iter().find(|x| (x.from_km - km).abs() < KM_EPS).expect("segment starting at the change");
+        let east =
+            s.segments().iter().find(|x| (x.from_km - km).abs() < KM_EPS).expect("segment starting at the change");
         assert_ne!(west.afghan_province, east.afghan_province);
     }
 }

@@ -3,10 +3,10 @@
 
 use approx::assert_abs_diff_eq;
 use borderplan::io::bundled;
+use borderplan::model::equipment::CatalogError;
 use borderplan::model::{
     Assignment, Category, Edit, EditError, EquipmentType, History, Plan, Quarter, SegmentError, Stage, Status, Target,
 };
-use borderplan::model::equipment::CatalogError;
 use proptest::prelude::*;
 use serde_json::Map;
 use std::sync::LazyLock;
@@ -91,7 +91,11 @@ fn edit_for(plan: &Plan, op: &Op) -> Edit {
                 .enumerate()
                 .map(|(k, id)| {
                     let t = (target + k) % n_targets;
-                    let t = if t < segs.len() { Target::Segment(segs[t].id.clone()) } else { Target::Outpost(plan.outposts[t - segs.len()].id.clone()) };
+                    let t = if t < segs.len() {
+                        Target::Segment(segs[t].id.clone())
+                    } else {
+                        Target::Outpost(plan.outposts[t - segs.len()].id.clone())
+                    };
                     assignment(id, t, &types[(equipment + k) % types.len()].id, *quantity)
                 })
                 .collect();
@@ -105,7 +109,12 @@ fn edit_for(plan: &Plan, op: &Op) -> Edit {
             }
         }
         Op::UpdateQuantity { index, quantity } => match plan.assignments.len() {
-            0 => Edit::UpdateAssignment(assignment("A-9999-missing", Target::Segment("SEG-001".into()), "patrol-4x4", 1.0)),
+            0 => Edit::UpdateAssignment(assignment(
+                "A-9999-missing",
+                Target::Segment("SEG-001".into()),
+                "patrol-4x4",
+                1.0,
+            )),
             len => {
                 let mut a = plan.assignments[index % len].clone();
                 a.quantity = *quantity;
@@ -114,7 +123,9 @@ fn edit_for(plan: &Plan, op: &Op) -> Edit {
         },
         Op::Split { fraction } => Edit::SplitSegment { km: fraction * plan.border.length_km() },
         Op::Merge { index } => Edit::MergeSegmentWithNext { id: segs[index % segs.len()].id.clone() },
-        Op::Rename { index, name } => Edit::RenameSegment { id: segs[index % segs.len()].id.clone(), name: name.clone() },
+        Op::Rename { index, name } => {
+            Edit::RenameSegment { id: segs[index % segs.len()].id.clone(), name: name.clone() }
+        }
         Op::UpsertEquipment { existing, range } => {
             let mut t = match existing {
                 Some(i) => plan.catalog.types[i % plan.catalog.types.len()].clone(),
@@ -127,7 +138,9 @@ fn edit_for(plan: &Plan, op: &Op) -> Edit {
             t.detection_range_km = Some(*range);
             Edit::UpsertEquipment(t)
         }
-        Op::RemoveEquipment { index } => Edit::RemoveEquipment { id: plan.catalog.types[index % plan.catalog.types.len()].id.clone() },
+        Op::RemoveEquipment { index } => {
+            Edit::RemoveEquipment { id: plan.catalog.types[index % plan.catalog.types.len()].id.clone() }
+        }
     }
 }
 
@@ -250,25 +263,38 @@ fn failed_edits_leave_the_plan_unchanged_and_push_no_history() {
             Edit::AddAssignments(vec![assignment("A-0002", Target::Segment("SEG-003".into()), "patrol-4x4", 1.0)]),
             EditError::DuplicateAssignment("A-0002".into()),
         ),
-        (Edit::RemoveAssignments(vec!["A-0001".into(), "A-0404".into()]), EditError::UnknownAssignment("A-0404".into())),
+        (
+            Edit::RemoveAssignments(vec!["A-0001".into(), "A-0404".into()]),
+            EditError::UnknownAssignment("A-0404".into()),
+        ),
         (
             Edit::UpdateAssignment(assignment("A-0404", Target::Segment("SEG-003".into()), "patrol-4x4", 1.0)),
             EditError::UnknownAssignment("A-0404".into()),
         ),
         (Edit::SplitSegment { km: -1.0 }, EditError::Segment(SegmentError::OutOfRange { km: -1.0, length_km: length })),
         (Edit::SplitSegment { km: 20.3 }, EditError::Segment(SegmentError::TooClose { km: 20.3, min: 0.1 })),
-        (Edit::MergeSegmentWithNext { id: "SEG-404".into() }, EditError::Segment(SegmentError::Unknown("SEG-404".into()))),
-        (Edit::RenameSegment { id: "SEG-404".into(), name: "x".into() }, EditError::Segment(SegmentError::Unknown("SEG-404".into()))),
+        (
+            Edit::MergeSegmentWithNext { id: "SEG-404".into() },
+            EditError::Segment(SegmentError::Unknown("SEG-404".into())),
+        ),
+        (
+            Edit::RenameSegment { id: "SEG-404".into(), name: "x".into() },
+            EditError::Segment(SegmentError::Unknown("SEG-404".into())),
+        ),
         (Edit::RemoveEquipment { id: "no-such".into() }, EditError::Catalog(CatalogError::Unknown("no-such".into()))),
         (
             Edit::RemoveEquipment { id: "border-fence".into() },
             EditError::Catalog(CatalogError::InUse { id: "border-fence".into(), count: 1 }),
         ),
-        (Edit::UpsertEquipment(EquipmentType::new("", "Nameless", Category::Other, "set")), EditError::Catalog(CatalogError::Empty)),
+        (
+            Edit::UpsertEquipment(EquipmentType::new("", "Nameless", Category::Other, "set")),
+            EditError::Catalog(CatalogError::Empty),
+        ),
         (Edit::ReplaceOutposts(vec![]), EditError::Empty("no outposts in the replacement")),
     ];
     let last = plan.segments.segments().last().expect("segments").id.clone();
-    let no_neighbour = (Edit::MergeSegmentWithNext { id: last.clone() }, EditError::Segment(SegmentError::NoNeighbour(last)));
+    let no_neighbour =
+        (Edit::MergeSegmentWithNext { id: last.clone() }, EditError::Segment(SegmentError::NoNeighbour(last)));
     for (edit, expected) in failures.into_iter().chain([no_neighbour]) {
         let label = edit.label();
         assert_eq!(history.apply(&mut plan, edit), Err(expected), "{label}");
@@ -297,7 +323,10 @@ fn splitting_shares_segment_assignments_between_the_parts_in_proportion_to_lengt
     assert_abs_diff_eq!(fence_w.quantity, 5.0, epsilon = 1e-9);
     assert_abs_diff_eq!(fence_e.quantity, 15.25, epsilon = 1e-9);
     assert!(!["A-0001", "A-0002", "A-0003", "A-0004", "A-0005"].contains(&fence_e.id.as_str()));
-    assert_eq!((fence_e.stage, &fence_e.supplier, fence_e.quarter), (fence_w.stage, &fence_w.supplier, fence_w.quarter));
+    assert_eq!(
+        (fence_e.stage, &fence_e.supplier, fence_e.quarter),
+        (fence_w.stage, &fence_w.supplier, fence_w.quarter)
+    );
     // 2 radars × 0.247 rounds to none in the west: both move east with their assignment, nothing is doubled.
     assert!(west.iter().all(|a| a.equipment_id != "ground-radar"));
     let radar_e = east.iter().find(|a| a.equipment_id == "ground-radar").expect("east radar");
@@ -306,7 +335,8 @@ fn splitting_shares_segment_assignments_between_the_parts_in_proportion_to_lengt
     // Other segments' and outposts' assignments are untouched; totals per equipment are unchanged.
     assert_eq!(plan.assignments.len(), 6);
     assert_eq!(plan.assignment("A-0003"), base_plan().assignment("A-0003"));
-    let total = |p: &Plan, eq: &str| p.assignments.iter().filter(|a| a.equipment_id == eq).map(|a| a.quantity).sum::<f64>();
+    let total =
+        |p: &Plan, eq: &str| p.assignments.iter().filter(|a| a.equipment_id == eq).map(|a| a.quantity).sum::<f64>();
     for eq in ["border-fence", "ground-radar"] {
         assert_abs_diff_eq!(total(&plan, eq), total(&base_plan(), eq), epsilon = 1e-9);
     }
@@ -319,7 +349,8 @@ fn a_split_followed_by_a_merge_restores_the_quantities() {
     let mut plan = base_plan();
     plan.apply(Edit::SplitSegment { km: 12.0 }).expect("split");
     plan.apply(Edit::MergeSegmentWithNext { id: "SEG-001".into() }).expect("merge");
-    let before: Vec<(String, f64)> = base_plan().assignments.iter().map(|a| (a.equipment_id.clone(), a.quantity)).collect();
+    let before: Vec<(String, f64)> =
+        base_plan().assignments.iter().map(|a| (a.equipment_id.clone(), a.quantity)).collect();
     let mut after: Vec<(String, f64)> = plan.assignments.iter().map(|a| (a.equipment_id.clone(), a.quantity)).collect();
     after.sort_by(|a, b| a.0.cmp(&b.0));
     let mut before = before;
@@ -351,7 +382,8 @@ fn a_per_km_quantity_shared_by_a_split_always_adds_up_to_the_original() {
     let mut plan = base_plan();
     // SEG-010 is km 196.25 … 218.5 with 7.5 km of lighting; split at 200.0 → west 3.75/22.25 of it.
     history_free_split(&mut plan, 200.0);
-    let lights: Vec<f64> = plan.assignments.iter().filter(|a| a.equipment_id == "perimeter-lighting").map(|a| a.quantity).collect();
+    let lights: Vec<f64> =
+        plan.assignments.iter().filter(|a| a.equipment_id == "perimeter-lighting").map(|a| a.quantity).collect();
     assert_eq!(lights.len(), 2);
     assert_abs_diff_eq!(lights[0], (7.5 * 3.75 / 22.25 * 1000.0f64).round() / 1000.0, epsilon = 1e-12);
     assert_abs_diff_eq!(lights[0] + lights[1], 7.5, epsilon = 1e-9);

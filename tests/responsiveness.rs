@@ -18,7 +18,6 @@ const FILE_BYTES: u64 = 150 * 1024 * 1024;
 /// blocking, not about speed (debug build, two cores shared with the worker).
 const MAX_GAP: Duration = Duration::from_millis(250);
 
-
 /// Writes a FeatureCollection of 50-vertex LineStrings of at least `min_bytes`, streaming: one block of 1000
 /// distinct features is generated and written repeatedly. Returns the feature count.
 fn write_big_geojson(path: &Path, min_bytes: u64) -> usize {
@@ -26,7 +25,10 @@ fn write_big_geojson(path: &Path, min_bytes: u64) -> usize {
     let mut block = String::new();
     for i in 0..1000 {
         let (mut lon, mut lat) = (rng.range(67.5, 74.5), rng.range(36.5, 39.0));
-        let _ = write!(block, ",\n{{\"type\":\"Feature\",\"properties\":{{\"id\":{i},\"name\":\"Track {i}\"}},\"geometry\":{{\"type\":\"LineString\",\"coordinates\":[");
+        let _ = write!(
+            block,
+            ",\n{{\"type\":\"Feature\",\"properties\":{{\"id\":{i},\"name\":\"Track {i}\"}},\"geometry\":{{\"type\":\"LineString\",\"coordinates\":["
+        );
         for v in 0..50 {
             if v > 0 {
                 block.push(',');

@@ -14,7 +14,11 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn harness_with(app: App) -> Harness<'static, App> {
-    let mut h = Harness::builder().with_size([1400.0, 900.0]).with_max_steps(30).with_step_dt(0.1).build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_max_steps(30)
+        .with_step_dt(0.1)
+        .build_ui_state(|ui, app: &mut App| app.show(ui), app);
     h.run_steps(3);
     h
 }

@@ -10,7 +10,11 @@ use egui_kittest::kittest::Queryable;
 
 fn harness() -> Harness<'static, App> {
     let app = App::for_tests().expect("the app starts");
-    let mut h = Harness::builder().with_size([1400.0, 900.0]).with_max_steps(30).with_step_dt(0.1).build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_max_steps(30)
+        .with_step_dt(0.1)
+        .build_ui_state(|ui, app: &mut App| app.show(ui), app);
     h.run_steps(4);
     h
 }
@@ -142,14 +146,24 @@ fn shift_drag_selects_the_outposts_inside_the_box() {
     h.event(Event::ModifiersChanged(shift));
     h.event(Event::PointerMoved(r.left_top()));
     h.run_steps(1);
-    h.event(Event::PointerButton { pos: r.left_top(), button: PointerButton::Primary, pressed: true, modifiers: shift });
+    h.event(Event::PointerButton {
+        pos: r.left_top(),
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: shift,
+    });
     h.run_steps(1);
     for k in 1..=5 {
         let p = r.left_top() + (r.right_bottom() - r.left_top()) * (k as f32 / 5.0);
         h.event(Event::PointerMoved(p));
         h.run_steps(1);
     }
-    h.event(Event::PointerButton { pos: r.right_bottom(), button: PointerButton::Primary, pressed: false, modifiers: shift });
+    h.event(Event::PointerButton {
+        pos: r.right_bottom(),
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers: shift,
+    });
     h.run_steps(2);
     h.event(Event::ModifiersChanged(Modifiers::NONE));
     h.run_steps(1);
@@ -255,5 +269,8 @@ fn the_plan_panel_stays_between_the_side_panels_and_its_wide_table_scrolls_sidew
     // Ten table columns are wider than the space between the side panels; the panel must not grow under the
     // right panel (where its last columns could be neither seen nor reached) but scroll sideways.
     assert!(bottom.right() <= right.left() + 1.0, "plan panel {bottom:?} runs under the right panel {right:?}");
-    assert!(h.query_all_by_label("Status").count() >= 2, "the table still has its Status column (and the form its field)");
+    assert!(
+        h.query_all_by_label("Status").count() >= 2,
+        "the table still has its Status column (and the form its field)"
+    );
 }

@@ -19,8 +19,9 @@ fn check(layer: &Layer) {
     assert!(stats.reasons.len() <= stats.skipped.min(borderplan::io::layer::ImportStats::MAX_REASONS));
     assert!(layer.indexed_len() <= layer.features.len());
     for i in 0..layer.features.len() {
-        let values: Vec<_> =
-            serde_json::Deserializer::from_str(layer.properties.raw_values(i)).into_iter::<serde_json::Value>().collect();
+        let values: Vec<_> = serde_json::Deserializer::from_str(layer.properties.raw_values(i))
+            .into_iter::<serde_json::Value>()
+            .collect();
         assert!(values.iter().all(Result::is_ok), "stored values parse: {:?}", layer.properties.raw_values(i));
         assert_eq!(values.len(), layer.properties.keys(i).len());
     }

@@ -20,8 +20,12 @@ pub struct Derived {
 
 impl Derived {
     pub fn build(plan: &Plan, generation: u64) -> Self {
-        let segment_lines =
-            plan.segments.segments().iter().map(|s| (s.id.clone(), plan.border.substring(s.from_km, s.to_km))).collect();
+        let segment_lines = plan
+            .segments
+            .segments()
+            .iter()
+            .map(|s| (s.id.clone(), plan.border.substring(s.from_km, s.to_km)))
+            .collect();
         Self {
             generation,
             segment_lines,

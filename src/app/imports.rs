@@ -74,7 +74,11 @@ pub fn outposts_from_layer(layer: &Layer, name_property: &str) -> Result<Vec<Out
             .get(name_property)
             .map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))
             .unwrap_or_else(|| format!("Outpost {}", i + 1));
-        let id = properties.get("id").and_then(|v| v.as_str()).map(str::to_owned).unwrap_or_else(|| format!("OP-{:03}", i + 1));
+        let id = properties
+            .get("id")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("OP-{:03}", i + 1));
         let mut o = Outpost::new(&id, &name, p);
         o.extra = properties;
         o.extra.remove("id");
@@ -112,8 +116,9 @@ pub fn border_from_layer(layer: &Layer) -> Result<LineString<f64>, String> {
     }
     let mut line = best.ok_or_else(|| format!("layer {} has no LineString to use as the border", layer.name))?;
     if let (Some(a), Some(b)) = (line.0.first(), line.0.last())
-        && a.x > b.x {
-            line.0.reverse();
-        }
+        && a.x > b.x
+    {
+        line.0.reverse();
+    }
     Ok(line)
 }

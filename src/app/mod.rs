@@ -220,7 +220,10 @@ impl App {
 
     /// A headless app for tests: example plan, default settings, no recovery file.
     pub fn for_tests() -> anyhow::Result<Self> {
-        Self::with_settings(Settings::default(), AppConfig { recovery_path: None, tile_cache: None, load_example: true })
+        Self::with_settings(
+            Settings::default(),
+            AppConfig { recovery_path: None, tile_cache: None, load_example: true },
+        )
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
@@ -621,7 +624,10 @@ impl App {
 
     /// Imports a GeoJSON file on the calling thread (tests, and the CLI) through the same code as the dialog.
     pub fn import_now(&mut self, path: &Path) -> bool {
-        match crate::io::geojson_import::import_file(path, &crate::io::geojson_import::ImportOptions { progress: None, cancel: None }) {
+        match crate::io::geojson_import::import_file(
+            path,
+            &crate::io::geojson_import::ImportOptions { progress: None, cancel: None },
+        ) {
             Ok(layer) => {
                 self.add_layer(layer);
                 true
@@ -684,9 +690,7 @@ pub fn ms_since_start() -> Option<f64> {
 
 /// Current UTC time as ISO 8601.
 pub fn now_iso() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+    time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
 impl App {

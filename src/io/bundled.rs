@@ -77,7 +77,9 @@ pub fn border_from_str(file: &'static str, text: &str) -> Result<Border, Bundled
     let f = fc.features.first().ok_or_else(|| bad(file, "no features"))?;
     match geometry(file, f)? {
         Geometry::LineString(l) => Border::new(l).map_err(|e| bad(file, e.to_string())),
-        other => Err(bad(file, format!("expected a LineString, found {other:?}").chars().take(120).collect::<String>())),
+        other => {
+            Err(bad(file, format!("expected a LineString, found {other:?}").chars().take(120).collect::<String>()))
+        }
     }
 }
 
@@ -187,8 +189,7 @@ pub fn new_plan(regions: &[Region]) -> Result<Plan, BundledDataError> {
 
 /// The example plan shipped in data/example-plan.geojson.
 pub fn example_plan() -> Result<Plan, BundledDataError> {
-    super::plan_file::load_str(EXAMPLE_PLAN_GEOJSON)
-        .map_err(|e| bad("example-plan.geojson", e.to_string()))
+    super::plan_file::load_str(EXAMPLE_PLAN_GEOJSON).map_err(|e| bad("example-plan.geojson", e.to_string()))
 }
 
 /// The line of a border as written in the bundled file, for tests and tools.

@@ -98,7 +98,8 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<Layer, ImportErr
     let name = path.file_stem().map_or_else(|| path.display().to_string(), |s| s.to_string_lossy().into_owned());
     let file = std::fs::File::open(path).map_err(io_error)?;
     let len = file.metadata().map_err(io_error)?.len();
-    if let Some(mut layer) = from_block_reader(stream::import_stream(&name, file, len, stream::BLOCK_BYTES, opts), path)?
+    if let Some(mut layer) =
+        from_block_reader(stream::import_stream(&name, file, len, stream::BLOCK_BYTES, opts), path)?
     {
         layer.source_path = Some(path.to_path_buf());
         return Ok(layer);
@@ -1361,7 +1362,14 @@ pub fn nesting_depth(text: &str) -> usize {
 fn is_style_key(key: &str) -> bool {
     matches!(
         key,
-        "stroke" | "stroke-width" | "stroke-opacity" | "fill" | "fill-opacity" | "marker-color" | "marker-size" | "title"
+        "stroke"
+            | "stroke-width"
+            | "stroke-opacity"
+            | "fill"
+            | "fill-opacity"
+            | "marker-color"
+            | "marker-size"
+            | "title"
     )
 }
 
@@ -1428,7 +1436,9 @@ impl<'de> Visitor<'de> for PropertiesSeed<'_, '_> {
             // Skipping does not check that numbers fit an f64 either: refuse them as a full parse would (the
             // import then marks them and reads again).
             let number = text.starts_with(|c: char| c == '-' || c.is_ascii_digit());
-            if number && (text.contains(['e', 'E']) || text.len() > 300) && text.parse::<f64>().is_ok_and(f64::is_infinite)
+            if number
+                && (text.contains(['e', 'E']) || text.len() > 300)
+                && text.parse::<f64>().is_ok_and(f64::is_infinite)
             {
                 return Err(de::Error::custom("number out of range"));
             }

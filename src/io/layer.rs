@@ -314,11 +314,7 @@ impl Layer {
             }
             // Inside an areal geometry: a weaker hit than a nearby point or line.
             let inside_area = distance == 0.0 && has_area(&feature.geometry);
-            let envelope_area = if inside_area {
-                (env[2] - env[0]) * (env[3] - env[1])
-            } else {
-                0.0
-            };
+            let envelope_area = if inside_area { (env[2] - env[0]) * (env[3] - env[1]) } else { 0.0 };
             let key = (u8::from(inside_area), distance, envelope_area);
             // Ties go to the later feature, which is drawn on top.
             let better = match &best {
@@ -360,9 +356,10 @@ impl Layer {
     /// Indices (unordered) of the features whose envelope intersects the rectangle, in degrees: the cheap
     /// viewport-culling query. `west > east` means the rectangle crosses the antimeridian.
     pub fn visible_in(&self, west: f64, south: f64, east: f64, north: f64) -> impl Iterator<Item = usize> + '_ {
-        rect_parts(west, south, east, north).into_iter().flatten().flat_map(move |(w, s, e, n)| {
-            self.index.search([w, s, e, n]).map(|(i, _)| i)
-        })
+        rect_parts(west, south, east, north)
+            .into_iter()
+            .flatten()
+            .flat_map(move |(w, s, e, n)| self.index.search([w, s, e, n]).map(|(i, _)| i))
     }
 }
 

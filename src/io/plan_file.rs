@@ -10,11 +10,9 @@
 //! kept and written back.
 
 use super::atomic::write_atomic_with_hook;
-use super::json_util::{line_coords, round6};
 use super::error::{FileError, describe_json_error, read_file};
-use crate::model::{
-    Assignment, Border, Catalog, Outpost, Plan, PlanMeta, Segment, Segmentation, Target,
-};
+use super::json_util::{line_coords, round6};
+use crate::model::{Assignment, Border, Catalog, Outpost, Plan, PlanMeta, Segment, Segmentation, Target};
 use geo::{LineString, Point};
 use serde_json::{Map, Value, json};
 use std::path::Path;
@@ -31,7 +29,9 @@ pub enum PlanFileError {
     Json(String),
     #[error("this is not a borderplan plan: {0}")]
     NotAPlan(String),
-    #[error("this plan was written by a newer borderplan (format version {found}); this version reads up to {supported}. Update borderplan to open it")]
+    #[error(
+        "this plan was written by a newer borderplan (format version {found}); this version reads up to {supported}. Update borderplan to open it"
+    )]
     NewerVersion { found: u64, supported: u64 },
     #[error("the plan is invalid: {0}")]
     Invalid(String),
@@ -43,11 +43,35 @@ impl PlanFileError {
     }
 }
 
-const SEGMENT_KEYS: &[&str] =
-    &["kind", "id", "name", "from_km", "to_km", "length_km", "tajik_region", "afghan_province", "stage", "assignments", "marker-color", "stroke", "stroke-width"];
-const OUTPOST_KEYS: &[&str] =
-    &["kind", "id", "name", "km", "distance_to_border_m", "segment_id", "sample", "stage", "assignments", "marker-color", "stroke", "stroke-width"];
-
+const SEGMENT_KEYS: &[&str] = &[
+    "kind",
+    "id",
+    "name",
+    "from_km",
+    "to_km",
+    "length_km",
+    "tajik_region",
+    "afghan_province",
+    "stage",
+    "assignments",
+    "marker-color",
+    "stroke",
+    "stroke-width",
+];
+const OUTPOST_KEYS: &[&str] = &[
+    "kind",
+    "id",
+    "name",
+    "km",
+    "distance_to_border_m",
+    "segment_id",
+    "sample",
+    "stage",
+    "assignments",
+    "marker-color",
+    "stroke",
+    "stroke-width",
+];
 
 fn assignment_json(a: &Assignment) -> Result<Value, PlanFileError> {
     let mut v = serde_json::to_value(a).map_err(|e| PlanFileError::invalid(e.to_string()))?;
@@ -131,7 +155,10 @@ pub fn to_string(plan: &Plan) -> Result<String, PlanFileError> {
     header.insert("format".into(), json!(FORMAT));
     header.insert("format_version".into(), json!(FORMAT_VERSION));
     header.insert("meta".into(), serde_json::to_value(&plan.meta).map_err(|e| PlanFileError::invalid(e.to_string()))?);
-    header.insert("catalog".into(), serde_json::to_value(&plan.catalog).map_err(|e| PlanFileError::invalid(e.to_string()))?);
+    header.insert(
+        "catalog".into(),
+        serde_json::to_value(&plan.catalog).map_err(|e| PlanFileError::invalid(e.to_string()))?,
+    );
     if !orphans.is_empty() {
         header.insert("unattached_assignments".into(), Value::Array(orphans));
     }
@@ -197,7 +224,9 @@ fn coords(v: &Value, what: &str) -> Result<Vec<geo::Coord<f64>>, PlanFileError> 
         .map(|p| {
             let xy = p.as_array().filter(|a| a.len() >= 2);
             match xy.and_then(|a| Some((a[0].as_f64()?, a[1].as_f64()?))) {
-                Some((x, y)) if x.is_finite() && y.is_finite() && x.abs() <= 180.0 && y.abs() <= 90.0 => Ok(geo::coord! {x: x, y: y}),
+                Some((x, y)) if x.is_finite() && y.is_finite() && x.abs() <= 180.0 && y.abs() <= 90.0 => {
+                    Ok(geo::coord! {x: x, y: y})
+                }
                 _ => Err(PlanFileError::invalid(format!("{what}: position {p} is not a valid [longitude, latitude]"))),
             }
         })
@@ -208,11 +237,20 @@ fn strip_known(props: &Map<String, Value>, known: &[&str]) -> Map<String, Value>
     props.iter().filter(|(k, _)| !known.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
-fn parse_assignments(props: &Map<String, Value>, target: &Target, what: &str, out: &mut Vec<Assignment>) -> Result<(), PlanFileError> {
+fn parse_assignments(
+    props: &Map<String, Value>,
+    target: &Target,
+    what: &str,
+    out: &mut Vec<Assignment>,
+) -> Result<(), PlanFileError> {
     let Some(list) = props.get("assignments") else { return Ok(()) };
-    let list = list.as_array().ok_or_else(|| PlanFileError::invalid(format!("{what}: “assignments” must be an array")))?;
+    let list =
+        list.as_array().ok_or_else(|| PlanFileError::invalid(format!("{what}: “assignments” must be an array")))?;
     for (i, a) in list.iter().enumerate() {
-        let mut obj = a.as_object().cloned().ok_or_else(|| PlanFileError::invalid(format!("{what}: assignment {i} is not an object")))?;
+        let mut obj = a
+            .as_object()
+            .cloned()
+            .ok_or_else(|| PlanFileError::invalid(format!("{what}: assignment {i} is not an object")))?;
         obj.insert("target".into(), serde_json::to_value(target).map_err(|e| PlanFileError::invalid(e.to_string()))?);
         let parsed: Assignment = serde_json::from_value(Value::Object(obj))
             .map_err(|e| PlanFileError::invalid(format!("{what}: assignment {i}: {e}")))?;
@@ -238,7 +276,10 @@ pub fn load_bytes(bytes: &[u8]) -> Result<Plan, PlanFileError> {
     if header.get("format").and_then(Value::as_str) != Some(FORMAT) {
         return Err(PlanFileError::NotAPlan(format!("“borderplan.format” must be “{FORMAT}”")));
     }
-    let version = header.get("format_version").and_then(Value::as_u64).ok_or_else(|| PlanFileError::NotAPlan("“borderplan.format_version” is missing".into()))?;
+    let version = header
+        .get("format_version")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| PlanFileError::NotAPlan("“borderplan.format_version” is missing".into()))?;
     if version > FORMAT_VERSION {
         return Err(PlanFileError::NewerVersion { found: version, supported: FORMAT_VERSION });
     }
@@ -253,8 +294,8 @@ pub fn load_bytes(bytes: &[u8]) -> Result<Plan, PlanFileError> {
     catalog.validate().map_err(|e| PlanFileError::invalid(format!("borderplan.catalog: {e}")))?;
     let mut assignments = Vec::new();
     if let Some(orphans) = header.shift_remove("unattached_assignments") {
-        let orphans: Vec<Assignment> =
-            serde_json::from_value(orphans).map_err(|e| PlanFileError::invalid(format!("borderplan.unattached_assignments: {e}")))?;
+        let orphans: Vec<Assignment> = serde_json::from_value(orphans)
+            .map_err(|e| PlanFileError::invalid(format!("borderplan.unattached_assignments: {e}")))?;
         assignments.extend(orphans);
     }
     header.shift_remove("format");
@@ -275,10 +316,13 @@ pub fn load_bytes(bytes: &[u8]) -> Result<Plan, PlanFileError> {
         match props.get("kind").and_then(Value::as_str) {
             Some("border") => {
                 let c = coords(gcoords.unwrap_or(&Value::Null), &format!("{what} (border)"))?;
-                border = Some(Border::new(LineString(c)).map_err(|e| PlanFileError::invalid(format!("{what} (border): {e}")))?);
+                border = Some(
+                    Border::new(LineString(c)).map_err(|e| PlanFileError::invalid(format!("{what} (border): {e}")))?,
+                );
             }
             Some("segment") => {
-                let id = get_str(&props, "id").ok_or_else(|| PlanFileError::invalid(format!("{what}: segment without “id”")))?;
+                let id = get_str(&props, "id")
+                    .ok_or_else(|| PlanFileError::invalid(format!("{what}: segment without “id”")))?;
                 let what = format!("segment {id}");
                 let seg = Segment {
                     name: get_str(&props, "name").unwrap_or_else(|| id.clone()),
@@ -293,7 +337,8 @@ pub fn load_bytes(bytes: &[u8]) -> Result<Plan, PlanFileError> {
                 segments.push(seg);
             }
             Some("outpost") => {
-                let id = get_str(&props, "id").ok_or_else(|| PlanFileError::invalid(format!("{what}: outpost without “id”")))?;
+                let id = get_str(&props, "id")
+                    .ok_or_else(|| PlanFileError::invalid(format!("{what}: outpost without “id”")))?;
                 let what = format!("outpost {id}");
                 let c = match gcoords {
                     Some(p) => coords(&Value::Array(vec![p.clone()]), &what)?,
@@ -313,13 +358,15 @@ pub fn load_bytes(bytes: &[u8]) -> Result<Plan, PlanFileError> {
             }
         }
     }
-    let border = border.ok_or_else(|| PlanFileError::invalid("there is no border feature (properties.kind = “border”)"))?;
+    let border =
+        border.ok_or_else(|| PlanFileError::invalid("there is no border feature (properties.kind = “border”)"))?;
     for (i, o) in outposts.iter().enumerate() {
         if outposts[..i].iter().any(|p| p.id == o.id) {
             return Err(PlanFileError::invalid(format!("outpost id {} is used twice", o.id)));
         }
     }
-    let segmentation = Segmentation::from_segments(segments, border.length_km()).map_err(|e| PlanFileError::invalid(e.to_string()))?;
+    let segmentation =
+        Segmentation::from_segments(segments, border.length_km()).map_err(|e| PlanFileError::invalid(e.to_string()))?;
     for (i, a) in assignments.iter().enumerate() {
         if assignments[..i].iter().any(|b| b.id == a.id) {
             return Err(PlanFileError::invalid(format!("assignment id {} is used twice", a.id)));

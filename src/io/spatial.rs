@@ -78,10 +78,13 @@ impl PackedRTree {
             let mut pos = start;
             while pos < end {
                 let stop = (pos + NODE_SIZE).min(end);
-                let union = boxes.get(pos..stop).unwrap_or_default().iter().fold(
-                    [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY],
-                    |e, b| [e[0].min(b[0]), e[1].min(b[1]), e[2].max(b[2]), e[3].max(b[3])],
-                );
+                let union = boxes
+                    .get(pos..stop)
+                    .unwrap_or_default()
+                    .iter()
+                    .fold([f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY], |e, b| {
+                        [e[0].min(b[0]), e[1].min(b[1]), e[2].max(b[2]), e[3].max(b[3])]
+                    });
                 boxes.push(union);
                 indices.push(u32::try_from(pos).unwrap_or(u32::MAX));
                 pos = stop;

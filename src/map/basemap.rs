@@ -63,7 +63,15 @@ impl BaseGeometry {
             }
             let label_at = r.area.centroid().map(|c| [c.x(), c.y()]).unwrap_or([0.0, 0.0]);
             let bbox = r.area.bounding_rect().map(|b| [b.min().x, b.min().y, b.max().x, b.max().y]).unwrap_or_default();
-            provinces.push(ProvinceShape { name: r.name.clone(), side: r.side, vertices, indices, rings, label_at, bbox });
+            provinces.push(ProvinceShape {
+                name: r.name.clone(),
+                side: r.side,
+                vertices,
+                indices,
+                rings,
+                label_at,
+                bbox,
+            });
         }
         // Country names sit at the centre of the border provinces on each side, where the planner looks.
         let border_names = ["Khatlon", "Gorno-Badakhshan", "Balkh", "Kunduz", "Takhar", "Badakhshan"];
@@ -131,21 +139,39 @@ impl Plugin for BasemapPlugin<'_> {
             }
         }
         if self.layers.graticule {
-            let step = if zoom >= 8.0 { 0.25 } else if zoom >= 6.5 { 0.5 } else { 1.0 };
+            let step = if zoom >= 8.0 {
+                0.25
+            } else if zoom >= 6.5 {
+                0.5
+            } else {
+                1.0
+            };
             let (w, s, e, n) = ((view[0] / step).floor() * step, (view[1] / step).floor() * step, view[2], view[3]);
             let stroke = Stroke::new(0.7, style.graticule());
             let mut lon = w;
             while lon <= e {
                 painter.line_segment([screen(projector, lon, s), screen(projector, lon, n)], stroke);
                 let p = screen(projector, lon, n);
-                painter.text(p + Vec2::new(3.0, 14.0), Align2::LEFT_TOP, format!("{lon:.2}°E").replace(".00", ""), FontId::proportional(10.0), style.faint_text());
+                painter.text(
+                    p + Vec2::new(3.0, 14.0),
+                    Align2::LEFT_TOP,
+                    format!("{lon:.2}°E").replace(".00", ""),
+                    FontId::proportional(10.0),
+                    style.faint_text(),
+                );
                 lon += step;
             }
             let mut lat = s;
             while lat <= n {
                 painter.line_segment([screen(projector, w, lat), screen(projector, e, lat)], stroke);
                 let p = screen(projector, view[0], lat);
-                painter.text(p + Vec2::new(4.0, -2.0), Align2::LEFT_BOTTOM, format!("{lat:.2}°N").replace(".00", ""), FontId::proportional(10.0), style.faint_text());
+                painter.text(
+                    p + Vec2::new(4.0, -2.0),
+                    Align2::LEFT_BOTTOM,
+                    format!("{lat:.2}°N").replace(".00", ""),
+                    FontId::proportional(10.0),
+                    style.faint_text(),
+                );
                 lat += step;
             }
         }
@@ -157,10 +183,19 @@ impl Plugin for BasemapPlugin<'_> {
                     let pts: Vec<Pos2> = line.0.iter().map(|c| screen(projector, c.x, c.y)).collect();
                     if pts.len() >= 2 {
                         // Label the river at the visible point closest to the middle of its visible part.
-                        let visible: Vec<Pos2> = pts.iter().copied().filter(|p| painter.clip_rect().contains(*p)).collect();
+                        let visible: Vec<Pos2> =
+                            pts.iter().copied().filter(|p| painter.clip_rect().contains(*p)).collect();
                         painter.add(Shape::Path(PathShape::line(pts, stroke.clone())));
                         if let Some(mid) = visible.get(visible.len() / 2) {
-                            labels.label(&painter, *mid + Vec2::new(0.0, 6.0), Align2::CENTER_TOP, &r.name, FontId::proportional(11.0), style.river(), Color32::TRANSPARENT);
+                            labels.label(
+                                &painter,
+                                *mid + Vec2::new(0.0, 6.0),
+                                Align2::CENTER_TOP,
+                                &r.name,
+                                FontId::proportional(11.0),
+                                style.river(),
+                                Color32::TRANSPARENT,
+                            );
                         }
                     }
                 }
@@ -170,17 +205,41 @@ impl Plugin for BasemapPlugin<'_> {
         if self.layers.country_names {
             for (name, at) in &self.geometry.country_labels {
                 let spaced: String = name.chars().flat_map(|c| [c, ' ']).collect();
-                labels.label(&painter, screen(projector, at[0], at[1]), Align2::CENTER_CENTER, spaced.trim_end(), FontId::proportional(17.0), style.faint_text(), Color32::TRANSPARENT);
+                labels.label(
+                    &painter,
+                    screen(projector, at[0], at[1]),
+                    Align2::CENTER_CENTER,
+                    spaced.trim_end(),
+                    FontId::proportional(17.0),
+                    style.faint_text(),
+                    Color32::TRANSPARENT,
+                );
             }
         }
         if self.layers.provinces && self.layers.province_names && zoom >= 6.5 {
             for p in self.geometry.provinces.iter().filter(|p| overlaps(p.bbox, view)) {
-                labels.label(&painter, screen(projector, p.label_at[0], p.label_at[1]), Align2::CENTER_CENTER, &p.name, FontId::proportional(12.0), style.faint_text(), Color32::TRANSPARENT);
+                labels.label(
+                    &painter,
+                    screen(projector, p.label_at[0], p.label_at[1]),
+                    Align2::CENTER_CENTER,
+                    &p.name,
+                    FontId::proportional(12.0),
+                    style.faint_text(),
+                    Color32::TRANSPARENT,
+                );
             }
         }
         if self.layers.towns {
             // Bigger towns first; how many depends on the zoom.
-            let limit = if zoom < 6.5 { 12 } else if zoom < 7.5 { 30 } else if zoom < 8.5 { 70 } else { usize::MAX };
+            let limit = if zoom < 6.5 {
+                12
+            } else if zoom < 7.5 {
+                30
+            } else if zoom < 8.5 {
+                70
+            } else {
+                usize::MAX
+            };
             for t in self.base.towns.iter().take(limit) {
                 let (lon, lat) = (t.position.x(), t.position.y());
                 if lon < view[0] || lon > view[2] || lat < view[1] || lat > view[3] {
@@ -188,7 +247,15 @@ impl Plugin for BasemapPlugin<'_> {
                 }
                 let p = screen(projector, lon, lat);
                 let r = if t.population > 100_000 { 3.5 } else { 2.5 };
-                let placed = labels.label(&painter, p + Vec2::new(5.0, 0.0), Align2::LEFT_CENTER, &t.name, FontId::proportional(11.5), style.text(), style.label_bg());
+                let placed = labels.label(
+                    &painter,
+                    p + Vec2::new(5.0, 0.0),
+                    Align2::LEFT_CENTER,
+                    &t.name,
+                    FontId::proportional(11.5),
+                    style.text(),
+                    style.label_bg(),
+                );
                 if placed || zoom >= 8.0 {
                     painter.circle(p, r, style.text(), Stroke::new(1.0, style.background()));
                 }

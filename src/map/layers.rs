@@ -1,9 +1,9 @@
 //! Imported GeoJSON layers: culled to the viewport, decimated to the pixel grid, styled by simplestyle-spec
 //! properties or the layer's own style.
 
+use super::LabelPlacer;
 use super::screen;
 use super::style::MapStyle;
-use super::LabelPlacer;
 use crate::io::layer::{FeatureStyle, Layer, MarkerSize};
 use egui::epaint::{Mesh, PathShape, PathStroke};
 use egui::{Align2, Color32, FontId, Pos2, Shape, Stroke, Ui, Vec2};
@@ -101,7 +101,14 @@ struct Painting<'p> {
 
 impl<'p> Painting<'p> {
     fn new(painter: &'p egui::Painter, projector: &'p Projector<'p>, dense: bool) -> Self {
-        Self { painter, projector, buf: Vec::new(), cells: CellGrid::new(painter.clip_rect()), mesh: Mesh::default(), dense }
+        Self {
+            painter,
+            projector,
+            buf: Vec::new(),
+            cells: CellGrid::new(painter.clip_rect()),
+            mesh: Mesh::default(),
+            dense,
+        }
     }
     fn finish(self) {
         if !self.mesh.is_empty() {
@@ -235,7 +242,11 @@ impl Plugin for LayersPlugin<'_> {
                         self.rasters.len() - 1
                     }
                 };
-                let look = super::raster_layer::Look { color: layer.style.color, opacity: layer.style.opacity, width_px: layer.style.width_px };
+                let look = super::raster_layer::Look {
+                    color: layer.style.color,
+                    opacity: layer.style.opacity,
+                    width_px: layer.style.width_px,
+                };
                 self.rasters[i].paint(ui.ctx(), &painter, projector, look, settling);
                 // Zoomed in far enough that few features are in view: their labels are drawn too.
                 let in_view = layer.visible_in(a.x(), a.y(), b.x(), b.y()).take(RASTER_LABELS_MAX + 1).count();
@@ -264,7 +275,14 @@ const RASTER_LABELS_MAX: usize = 400;
 impl LayersPlugin<'_> {
     /// Labels (the layer's label property) of the features in `view` (west, south, east, north), at most 2000,
     /// decluttered by `labels`.
-    fn labels_ui(&self, painter: &egui::Painter, projector: &Projector, layer: &Layer, view: [f64; 4], labels: &mut LabelPlacer) {
+    fn labels_ui(
+        &self,
+        painter: &egui::Painter,
+        projector: &Projector,
+        layer: &Layer,
+        view: [f64; 4],
+        labels: &mut LabelPlacer,
+    ) {
         let Some(prop) = &layer.style.label_property else { return };
         let [w, s, e, n] = view;
         for fi in layer.visible_in(w, s, e, n).take(2000) {
@@ -272,7 +290,15 @@ impl LayersPlugin<'_> {
             let Some(text) = layer.properties.get_text(fi, prop) else { continue };
             if let Some(p) = label_point(&f.geometry) {
                 let pos = screen(projector, p[0], p[1]);
-                labels.label(painter, pos + Vec2::new(6.0, 0.0), Align2::LEFT_CENTER, &text, FontId::proportional(11.0), self.style.text(), self.style.label_bg());
+                labels.label(
+                    painter,
+                    pos + Vec2::new(6.0, 0.0),
+                    Align2::LEFT_CENTER,
+                    &text,
+                    FontId::proportional(11.0),
+                    self.style.text(),
+                    self.style.label_bg(),
+                );
             }
         }
     }

@@ -24,7 +24,15 @@ pub struct OverlayLayers {
 
 impl Default for OverlayLayers {
     fn default() -> Self {
-        Self { border: true, km_posts: true, segments: true, outposts: true, outpost_labels: true, gaps: true, range_rings: false }
+        Self {
+            border: true,
+            km_posts: true,
+            segments: true,
+            outposts: true,
+            outpost_labels: true,
+            gaps: true,
+            range_rings: false,
+        }
     }
 }
 
@@ -68,7 +76,12 @@ impl Plugin for PlanOverlay<'_> {
                     let p = lon_lat(o.position.x(), o.position.y());
                     let r_px = projector.scale_pixel_per_meter(p) * (range * 1000.0) as f32;
                     let c = stage_color(plan.target_stage(&t, self.until));
-                    painter.circle(projector.project(p).to_pos2(), r_px, c.gamma_multiply(0.10), Stroke::new(1.2, c.gamma_multiply(0.8)));
+                    painter.circle(
+                        projector.project(p).to_pos2(),
+                        r_px,
+                        c.gamma_multiply(0.10),
+                        Stroke::new(1.2, c.gamma_multiply(0.8)),
+                    );
                 }
             }
         }
@@ -100,7 +113,10 @@ impl Plugin for PlanOverlay<'_> {
         if self.layers.gaps {
             for &(a, b) in self.gaps {
                 let pts = project_line(projector, &plan.border.substring(a, b));
-                painter.add(Shape::Path(PathShape::line(pts.clone(), PathStroke::new(15.0, rgb(palette::GAP).gamma_multiply(0.35)))));
+                painter.add(Shape::Path(PathShape::line(
+                    pts.clone(),
+                    PathStroke::new(15.0, rgb(palette::GAP).gamma_multiply(0.35)),
+                )));
                 painter.extend(Shape::dashed_line(&pts, Stroke::new(4.0, rgb(palette::GAP)), 10.0, 6.0));
             }
         }
@@ -121,7 +137,15 @@ impl Plugin for PlanOverlay<'_> {
                 let major = (km % (step * 5.0)).abs() < 1e-6 || step >= 100.0;
                 let len = if major { 10.0 } else { 6.0 };
                 painter.line_segment([a, a + normal * len], Stroke::new(1.5, style.border_casing()));
-                labels.label(&painter, a + normal * (len + 2.0), Align2::CENTER_TOP, &format!("{km:.0}"), FontId::monospace(10.5), style.text(), style.label_bg());
+                labels.label(
+                    &painter,
+                    a + normal * (len + 2.0),
+                    Align2::CENTER_TOP,
+                    &format!("{km:.0}"),
+                    FontId::monospace(10.5),
+                    style.text(),
+                    style.label_bg(),
+                );
                 km += step;
             }
         }
@@ -150,7 +174,15 @@ impl Plugin for PlanOverlay<'_> {
             if self.layers.outpost_labels {
                 for o in &plan.outposts {
                     let p = screen(projector, o.position.x(), o.position.y());
-                    labels.label(&painter, p + Vec2::new(11.0, -6.0), Align2::LEFT_BOTTOM, &o.name, FontId::proportional(11.0), style.text(), style.label_bg());
+                    labels.label(
+                        &painter,
+                        p + Vec2::new(11.0, -6.0),
+                        Align2::LEFT_BOTTOM,
+                        &o.name,
+                        FontId::proportional(11.0),
+                        style.text(),
+                        style.label_bg(),
+                    );
                 }
             }
         }

@@ -24,7 +24,11 @@ pub trait ScreenMap {
 impl PickIndex {
     pub fn build(plan: &Plan) -> Self {
         let outposts = RTree::bulk_load(
-            plan.outposts.iter().enumerate().map(|(i, o)| GeomWithData::new([o.position.x(), o.position.y()], i)).collect(),
+            plan.outposts
+                .iter()
+                .enumerate()
+                .map(|(i, o)| GeomWithData::new([o.position.x(), o.position.y()], i))
+                .collect(),
         );
         let line = plan.border.line();
         let edges = RTree::bulk_load(
@@ -60,7 +64,9 @@ impl PickIndex {
         if let Some((_, i)) = best {
             return plan.outposts.get(i).map(|o| Target::Outpost(o.id.clone()));
         }
-        self.pick_km(map, x, y, tol_px).and_then(|km| plan.segments.segment_at_km(km)).map(|s| Target::Segment(s.id.clone()))
+        self.pick_km(map, x, y, tol_px)
+            .and_then(|km| plan.segments.segment_at_km(km))
+            .map(|s| Target::Segment(s.id.clone()))
     }
 
     /// Chainage of the border point nearest to the screen point, if the line is within `tol_px`.
@@ -105,9 +111,10 @@ impl PickIndex {
                     let k0 = self.vertex_km[e.data];
                     let k1 = self.vertex_km.get(e.data + 1).copied().unwrap_or(k0);
                     if let Some(s) = plan.segments.segment_at_km(k0 + t * (k1 - k0))
-                        && !ids.contains(&s.id) {
-                            ids.push(s.id.clone());
-                        }
+                        && !ids.contains(&s.id)
+                    {
+                        ids.push(s.id.clone());
+                    }
                 }
             }
         }

@@ -107,7 +107,12 @@ impl ProjectedLayer {
 /// Whether a layer is big enough to be drawn as an image.
 pub fn wants_raster(layer: &Layer) -> bool {
     layer.features.len() > RASTER_FEATURES
-        || layer.features.iter().take(RASTER_COORDS).map(|f| crate::io::layer::coordinate_count(&f.geometry)).sum::<usize>()
+        || layer
+            .features
+            .iter()
+            .take(RASTER_COORDS)
+            .map(|f| crate::io::layer::coordinate_count(&f.geometry))
+            .sum::<usize>()
             > RASTER_COORDS
 }
 
@@ -255,7 +260,9 @@ impl RasterCache {
                     *v = view;
                     *l = look;
                 }
-                None => self.texture = Some((ctx.load_texture("layer-raster", img, TextureOptions::NEAREST), view, look)),
+                None => {
+                    self.texture = Some((ctx.load_texture("layer-raster", img, TextureOptions::NEAREST), view, look))
+                }
             }
         } else if !fresh {
             ctx.request_repaint_after(std::time::Duration::from_millis(120));

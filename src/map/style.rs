@@ -1,7 +1,7 @@
 //! Map colours for the light and dark themes. Overlays keep the colour-blind-safe stage palette in both.
 
-use crate::model::palette::{self, Rgb};
 use crate::model::Stage;
+use crate::model::palette::{self, Rgb};
 use egui::Color32;
 
 pub fn rgb(c: Rgb) -> Color32 {

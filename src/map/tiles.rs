@@ -54,17 +54,24 @@ impl MbTilesReader {
         if !path.is_file() {
             return Err(err("the file does not exist or is not a file".into()));
         }
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(|e| err(e.to_string()))?;
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|e| err(e.to_string()))?;
         // Fail now, not on the first tile, when this is not an MBTiles file.
         conn.query_row("SELECT count(*) FROM tiles LIMIT 1", [], |r| r.get::<_, i64>(0))
             .map_err(|e| err(format!("not an MBTiles file ({e})")))?;
         let meta = |name: &str| -> Option<String> {
-            conn.query_row("SELECT value FROM metadata WHERE name = ?1", [name], |r| r.get::<_, String>(0)).optional().ok().flatten()
+            conn.query_row("SELECT value FROM metadata WHERE name = ?1", [name], |r| r.get::<_, String>(0))
+                .optional()
+                .ok()
+                .flatten()
         };
         let format = meta("format");
         let max_zoom = meta("maxzoom").and_then(|z| z.trim().parse().ok()).or_else(|| {
-            conn.query_row("SELECT max(zoom_level) FROM tiles", [], |r| r.get::<_, Option<i64>>(0)).ok().flatten().and_then(|z| u8::try_from(z).ok())
+            conn.query_row("SELECT max(zoom_level) FROM tiles", [], |r| r.get::<_, Option<i64>>(0))
+                .ok()
+                .flatten()
+                .and_then(|z| u8::try_from(z).ok())
         });
         Ok(Self { conn, path: path.to_owned(), max_zoom, format })
     }
@@ -210,7 +217,11 @@ pub struct RasterBasemap {
 
 impl RasterBasemap {
     /// Opens the source for a choice; `Ok(None)` for the vector basemap.
-    pub fn open(choice: &BasemapChoice, ctx: &Context, cache_dir: Option<PathBuf>) -> Result<Option<Self>, TileSourceError> {
+    pub fn open(
+        choice: &BasemapChoice,
+        ctx: &Context,
+        cache_dir: Option<PathBuf>,
+    ) -> Result<Option<Self>, TileSourceError> {
         let source = match choice {
             BasemapChoice::Vector => return Ok(None),
             BasemapChoice::OpenStreetMap => {
@@ -274,12 +285,16 @@ impl RasterBasemap {
         }
         if self.last_hits == 0 && self.last_misses > 0 {
             return match &self.source {
-                RasterSource::Http(_) => "no tiles received (offline, or the server refused); the vector basemap is shown".into(),
+                RasterSource::Http(_) => {
+                    "no tiles received (offline, or the server refused); the vector basemap is shown".into()
+                }
                 RasterSource::Local(t) => match &t.last_error {
                     Some(e) => format!("tile error: {e}; the vector basemap is shown"),
                     None => "the file has no tiles here; the vector basemap is shown".into(),
                 },
-                RasterSource::Pm(_) => "the PMTiles file has no tiles here (or cannot be read); the vector basemap is shown".into(),
+                RasterSource::Pm(_) => {
+                    "the PMTiles file has no tiles here (or cannot be read); the vector basemap is shown".into()
+                }
             };
         }
         match &self.source {
@@ -297,7 +312,11 @@ impl RasterBasemap {
 impl Tiles for RasterBasemap {
     fn at(&mut self, tile_id: TileId) -> Option<TilePiece> {
         let piece = self.inner().at(tile_id);
-        if piece.is_some() { self.hits += 1 } else { self.misses += 1 }
+        if piece.is_some() {
+            self.hits += 1
+        } else {
+            self.misses += 1
+        }
         piece
     }
     fn attribution(&self) -> Attribution {

@@ -13,7 +13,9 @@ const EARTH_RADIUS_M: f64 = 6_371_008.8;
 pub enum BorderError {
     #[error("a border needs at least 2 distinct vertices, this line has {0}")]
     TooFewVertices(usize),
-    #[error("vertex {index} has an invalid coordinate ({x}, {y}): longitude must be in −180…180 and latitude in −90…90")]
+    #[error(
+        "vertex {index} has an invalid coordinate ({x}, {y}): longitude must be in −180…180 and latitude in −90…90"
+    )]
     InvalidCoordinate { index: usize, x: f64, y: f64 },
 }
 
@@ -117,17 +119,18 @@ impl Border {
             let nearest = refine_on_edge(p, a, b, t);
             let distance_m = Geodesic.distance(p, nearest);
             let chainage_m = self.cumulative_m[edge] + Geodesic.distance(a, nearest);
-            let loc = Location {
-                chainage_km: (chainage_m / 1000.0).clamp(0.0, self.length_km()),
-                distance_m,
-                nearest,
-                edge,
-            };
+            let loc =
+                Location { chainage_km: (chainage_m / 1000.0).clamp(0.0, self.length_km()), distance_m, nearest, edge };
             if result.is_none_or(|r| loc.distance_m < r.distance_m) {
                 result = Some(loc);
             }
         }
-        result.unwrap_or(Location { chainage_km: 0.0, distance_m: Geodesic.distance(p, Point(self.line.0[0])), nearest: Point(self.line.0[0]), edge: 0 })
+        result.unwrap_or(Location {
+            chainage_km: 0.0,
+            distance_m: Geodesic.distance(p, Point(self.line.0[0])),
+            nearest: Point(self.line.0[0]),
+            edge: 0,
+        })
     }
 
     pub fn chainage_km(&self, p: Point<f64>) -> f64 {
@@ -184,12 +187,8 @@ impl Border {
 /// in a local equirectangular projection centred on the edge.
 fn approx_edge_distance2(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> (f64, f64) {
     let k = (0.5 * (a.y + b.y)).to_radians().cos();
-    let to_xy = |c: Coord<f64>| {
-        (
-            (c.x - a.x).to_radians() * k * EARTH_RADIUS_M,
-            (c.y - a.y).to_radians() * EARTH_RADIUS_M,
-        )
-    };
+    let to_xy =
+        |c: Coord<f64>| ((c.x - a.x).to_radians() * k * EARTH_RADIUS_M, (c.y - a.y).to_radians() * EARTH_RADIUS_M);
     let (bx, by) = to_xy(b);
     let (px, py) = to_xy(p);
     let len2 = bx * bx + by * by;
@@ -266,6 +265,9 @@ mod tests {
     fn invalid_coordinates_are_rejected() {
         let e = Border::new(LineString::from(vec![(0.0, 0.0), (1.0, 95.0)])).unwrap_err();
         assert_eq!(e, BorderError::InvalidCoordinate { index: 1, x: 1.0, y: 95.0 });
-        assert!(matches!(Border::new(LineString::from(vec![(1.0, 1.0), (1.0, 1.0)])), Err(BorderError::TooFewVertices(1))));
+        assert!(matches!(
+            Border::new(LineString::from(vec![(1.0, 1.0), (1.0, 1.0)])),
+            Err(BorderError::TooFewVertices(1))
+        ));
     }
 }

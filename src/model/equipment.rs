@@ -116,9 +116,10 @@ impl Catalog {
             return Err(CatalogError::Empty);
         }
         if let Some(r) = t.detection_range_km
-            && !(r.is_finite() && r > 0.0) {
-                return Err(CatalogError::BadRange(r));
-            }
+            && !(r.is_finite() && r > 0.0)
+        {
+            return Err(CatalogError::BadRange(r));
+        }
         Ok(())
     }
     /// A fresh id derived from a name, unique in this catalog.

@@ -79,7 +79,8 @@ pub fn check(plan: &Plan) -> Vec<Finding> {
     for a in &plan.assignments {
         let extent = plan.target_extent_km(&a.target);
         let name = plan.target_name(&a.target).unwrap_or(a.target.id()).to_owned();
-        let eq_name = plan.catalog.get(&a.equipment_id).map(|t| t.name.clone()).unwrap_or_else(|| a.equipment_id.clone());
+        let eq_name =
+            plan.catalog.get(&a.equipment_id).map(|t| t.name.clone()).unwrap_or_else(|| a.equipment_id.clone());
         let mut push = |severity, rule, message: String| {
             out.push(Finding {
                 severity,
@@ -91,30 +92,66 @@ pub fn check(plan: &Plan) -> Vec<Finding> {
             })
         };
         if extent.is_none() {
-            push(Severity::Error, Rule::UnknownTarget, format!("{}: {} “{}” does not exist in this plan", a.id, a.target.kind(), a.target.id()));
+            push(
+                Severity::Error,
+                Rule::UnknownTarget,
+                format!("{}: {} “{}” does not exist in this plan", a.id, a.target.kind(), a.target.id()),
+            );
         }
         if plan.catalog.get(&a.equipment_id).is_none() {
-            push(Severity::Error, Rule::UnknownEquipment, format!("{}: equipment “{}” is not in the catalog", a.id, a.equipment_id));
+            push(
+                Severity::Error,
+                Rule::UnknownEquipment,
+                format!("{}: equipment “{}” is not in the catalog", a.id, a.equipment_id),
+            );
         }
         if a.stage == Stage::One {
-            push(Severity::Error, Rule::Stage1Delivery, format!("{}: {eq_name} at {name} is assigned to stage 1, which covers assessment and contracts only; use stage 2 or 3", a.id));
+            push(
+                Severity::Error,
+                Rule::Stage1Delivery,
+                format!(
+                    "{}: {eq_name} at {name} is assigned to stage 1, which covers assessment and contracts only; use stage 2 or 3",
+                    a.id
+                ),
+            );
         }
         if a.stage == Stage::Two && matches!(a.target, Target::Segment(_)) {
-            push(Severity::Error, Rule::Stage2NotAtOutpost, format!("{}: stage-2 {eq_name} is assigned to segment {name}; stage 2 deploys at selected outposts only", a.id));
+            push(
+                Severity::Error,
+                Rule::Stage2NotAtOutpost,
+                format!(
+                    "{}: stage-2 {eq_name} is assigned to segment {name}; stage 2 deploys at selected outposts only",
+                    a.id
+                ),
+            );
         }
         if !a.stage.contains(a.quarter) {
             let (q0, q1) = a.stage.window();
-            push(Severity::Error, Rule::QuarterOutsideStage, format!("{}: delivery in {} is outside the {} window {q0} … {q1}", a.id, a.quarter, a.stage));
+            push(
+                Severity::Error,
+                Rule::QuarterOutsideStage,
+                format!("{}: delivery in {} is outside the {} window {q0} … {q1}", a.id, a.quarter, a.stage),
+            );
         }
         match members::lookup(&a.supplier) {
-            Some(m) if m.participation == Participation::Suspended => {
-                push(Severity::Error, Rule::SupplierSuspended, format!("{}: {} has suspended its participation and cannot supply {eq_name}", a.id, m.name))
-            }
+            Some(m) if m.participation == Participation::Suspended => push(
+                Severity::Error,
+                Rule::SupplierSuspended,
+                format!("{}: {} has suspended its participation and cannot supply {eq_name}", a.id, m.name),
+            ),
             Some(_) => {}
-            None => push(Severity::Error, Rule::SupplierNotMember, format!("{}: “{}” is not a member state of the programme", a.id, a.supplier)),
+            None => push(
+                Severity::Error,
+                Rule::SupplierNotMember,
+                format!("{}: “{}” is not a member state of the programme", a.id, a.supplier),
+            ),
         }
         if !(a.quantity.is_finite() && a.quantity > 0.0) {
-            push(Severity::Error, Rule::QuantityNotPositive, format!("{}: quantity {} of {eq_name} must be more than zero", a.id, a.quantity));
+            push(
+                Severity::Error,
+                Rule::QuantityNotPositive,
+                format!("{}: quantity {} of {eq_name} must be more than zero", a.id, a.quantity),
+            );
         }
     }
     let cov = stage_coverage(plan, Stage::Three);

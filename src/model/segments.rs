@@ -182,11 +182,8 @@ impl Segmentation {
         if !(km.is_finite() && km > 0.0 && km < length_km) {
             return Err(SegmentError::OutOfRange { km, length_km });
         }
-        let i = self
-            .segments
-            .iter()
-            .position(|s| s.contains_km(km))
-            .ok_or(SegmentError::OutOfRange { km, length_km })?;
+        let i =
+            self.segments.iter().position(|s| s.contains_km(km)).ok_or(SegmentError::OutOfRange { km, length_km })?;
         let s = &self.segments[i];
         if km - s.from_km < MIN_SEGMENT_KM || s.to_km - km < MIN_SEGMENT_KM {
             return Err(SegmentError::TooClose { km, min: MIN_SEGMENT_KM });
@@ -247,7 +244,10 @@ impl Segmentation {
         }
         for w in self.segments.windows(2) {
             if (w[0].to_km - w[1].from_km).abs() > KM_EPS {
-                return bad(format!("{} ends at km {:.6} but {} starts at km {:.6}", w[0].id, w[0].to_km, w[1].id, w[1].from_km));
+                return bad(format!(
+                    "{} ends at km {:.6} but {} starts at km {:.6}",
+                    w[0].id, w[0].to_km, w[1].id, w[1].from_km
+                ));
             }
         }
         for (i, s) in self.segments.iter().enumerate() {

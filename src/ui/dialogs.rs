@@ -20,8 +20,15 @@ pub fn open_plan_path(current: Option<&Path>) -> Option<PathBuf> {
 }
 
 pub fn save_plan_path(current: Option<&Path>) -> Option<PathBuf> {
-    let name = current.and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "rollout-plan.geojson".into());
-    dialog_in(current).set_title("Save plan as").add_filter("borderplan plan (GeoJSON)", PLAN_EXT).set_file_name(name).save_file()
+    let name = current
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "rollout-plan.geojson".into());
+    dialog_in(current)
+        .set_title("Save plan as")
+        .add_filter("borderplan plan (GeoJSON)", PLAN_EXT)
+        .set_file_name(name)
+        .save_file()
 }
 
 pub fn import_paths() -> Vec<PathBuf> {
@@ -34,7 +41,10 @@ pub fn import_paths() -> Vec<PathBuf> {
 }
 
 pub fn export_path(format: ExportFormat, current: Option<&Path>) -> Option<PathBuf> {
-    let stem = current.and_then(|p| p.file_stem()).map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "rollout-plan".into());
+    let stem = current
+        .and_then(|p| p.file_stem())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "rollout-plan".into());
     dialog_in(current)
         .set_title(format!("Export plan as {}", format.label()))
         .add_filter(format.label(), &[format.extension()])
@@ -43,13 +53,27 @@ pub fn export_path(format: ExportFormat, current: Option<&Path>) -> Option<PathB
 }
 
 pub fn png_path() -> Option<PathBuf> {
-    rfd::FileDialog::new().set_title("Export map image").add_filter("PNG image", &["png"]).set_file_name("borderplan-map.png").save_file()
+    rfd::FileDialog::new()
+        .set_title("Export map image")
+        .add_filter("PNG image", &["png"])
+        .set_file_name("borderplan-map.png")
+        .save_file()
 }
 
 pub fn tiles_path(kind: TileKind) -> Option<BasemapChoice> {
     match kind {
-        TileKind::MbTiles => rfd::FileDialog::new().set_title("Open MBTiles").add_filter("MBTiles", &["mbtiles"]).pick_file().map(BasemapChoice::MbTiles),
-        TileKind::PmTiles => rfd::FileDialog::new().set_title("Open PMTiles").add_filter("PMTiles", &["pmtiles"]).pick_file().map(BasemapChoice::PmTiles),
-        TileKind::Folder => rfd::FileDialog::new().set_title("Choose a z/x/y tile folder").pick_folder().map(BasemapChoice::Folder),
+        TileKind::MbTiles => rfd::FileDialog::new()
+            .set_title("Open MBTiles")
+            .add_filter("MBTiles", &["mbtiles"])
+            .pick_file()
+            .map(BasemapChoice::MbTiles),
+        TileKind::PmTiles => rfd::FileDialog::new()
+            .set_title("Open PMTiles")
+            .add_filter("PMTiles", &["pmtiles"])
+            .pick_file()
+            .map(BasemapChoice::PmTiles),
+        TileKind::Folder => {
+            rfd::FileDialog::new().set_title("Choose a z/x/y tile folder").pick_folder().map(BasemapChoice::Folder)
+        }
     }
 }

@@ -55,72 +55,93 @@ pub fn layers_panel_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
             ui.checkbox(&mut o.gaps, "Coverage gaps");
             ui.checkbox(&mut o.range_rings, "Sensor range rings");
         });
-        egui::CollapsingHeader::new(format!("Imported layers ({})", app.layers.len())).default_open(true).show(ui, |ui| {
-            if app.layers.is_empty() {
-                ui.weak("None yet. File › Import layer…, or drop GeoJSON files on the window.");
-            }
-            if ui.button("Import layer…").clicked() {
-                out.push(Command::ImportDialog);
-            }
-            let n = app.layers.len();
-            for i in 0..n {
-                let Some(layer) = app.layers.get_mut(i) else { continue };
-                ui.separator();
-                ui.horizontal(|ui| {
-                    let mut c = Color32::from_rgb(layer.style.color[0], layer.style.color[1], layer.style.color[2]);
-                    if ui.color_edit_button_srgba(&mut c).changed() {
-                        layer.style.color = [c.r(), c.g(), c.b()];
-                    }
-                    let path = layer.source_path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-                    ui.checkbox(&mut layer.style.visible, RichText::new(layer.name.clone()).strong()).on_hover_text(path);
-                });
-                ui.weak(format!(
-                    "{} features{}{}",
-                    layer.stats.features,
-                    if layer.stats.skipped > 0 { format!(", {} skipped", layer.stats.skipped) } else { String::new() },
-                    if layer.stats.null_geometries > 0 { format!(", {} no geometry", layer.stats.null_geometries) } else { String::new() }
-                ));
-                ui.add(egui::Slider::new(&mut layer.style.opacity, 0.0..=1.0).text("opacity"));
-                ui.add(egui::Slider::new(&mut layer.style.width_px, 0.5..=8.0).text("width"));
-                let current = layer.style.label_property.clone().unwrap_or_else(|| "(none)".into());
-                egui::ComboBox::from_id_salt(("label", i)).selected_text(format!("label: {current}")).show_ui(ui, |ui| {
-                    ui.selectable_value(&mut layer.style.label_property, None, "(none)");
-                    for p in layer.stats.property_names.clone() {
-                        ui.selectable_value(&mut layer.style.label_property, Some(p.clone()), p);
-                    }
-                })
-                .response
-                .on_hover_text("Property used as the label");
-                ui.horizontal_wrapped(|ui| {
-                    if ui.small_button("Up").on_hover_text("Move up (draw on top)").clicked() {
-                        out.push(Command::MoveLayer { index: i, up: true });
-                    }
-                    if ui.small_button("Down").on_hover_text("Move down").clicked() {
-                        out.push(Command::MoveLayer { index: i, up: false });
-                    }
-                    if ui.small_button("Zoom").clicked() {
-                        out.push(Command::ZoomToLayer(i));
-                    }
-                    if ui.small_button("Table").clicked() {
-                        app.ui.attribute_table = Some(i);
-                    }
-                    if ui.small_button("Remove").clicked() {
-                        out.push(Command::RemoveLayer(i));
-                    }
-                });
-                ui.horizontal_wrapped(|ui| {
-                    let points = layer.stats.by_type.get("Point").copied().unwrap_or(0);
-                    let lines = layer.stats.by_type.get("LineString").copied().unwrap_or(0) + layer.stats.by_type.get("MultiLineString").copied().unwrap_or(0);
-                    if points > 0 && ui.small_button("Use as outposts…").clicked() {
-                        let prop = layer.stats.property_names.iter().find(|p| p.eq_ignore_ascii_case("name")).cloned().unwrap_or_default();
-                        app.ui.use_as_outposts = Some((i, prop));
-                    }
-                    if lines > 0 && ui.small_button("Use as border").clicked() {
-                        out.push(Command::UseLayerAsBorder { layer: i });
-                    }
-                });
-            }
-        });
+        egui::CollapsingHeader::new(format!("Imported layers ({})", app.layers.len())).default_open(true).show(
+            ui,
+            |ui| {
+                if app.layers.is_empty() {
+                    ui.weak("None yet. File › Import layer…, or drop GeoJSON files on the window.");
+                }
+                if ui.button("Import layer…").clicked() {
+                    out.push(Command::ImportDialog);
+                }
+                let n = app.layers.len();
+                for i in 0..n {
+                    let Some(layer) = app.layers.get_mut(i) else { continue };
+                    ui.separator();
+                    ui.horizontal(|ui| {
+                        let mut c = Color32::from_rgb(layer.style.color[0], layer.style.color[1], layer.style.color[2]);
+                        if ui.color_edit_button_srgba(&mut c).changed() {
+                            layer.style.color = [c.r(), c.g(), c.b()];
+                        }
+                        let path = layer.source_path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+                        ui.checkbox(&mut layer.style.visible, RichText::new(layer.name.clone()).strong())
+                            .on_hover_text(path);
+                    });
+                    ui.weak(format!(
+                        "{} features{}{}",
+                        layer.stats.features,
+                        if layer.stats.skipped > 0 {
+                            format!(", {} skipped", layer.stats.skipped)
+                        } else {
+                            String::new()
+                        },
+                        if layer.stats.null_geometries > 0 {
+                            format!(", {} no geometry", layer.stats.null_geometries)
+                        } else {
+                            String::new()
+                        }
+                    ));
+                    ui.add(egui::Slider::new(&mut layer.style.opacity, 0.0..=1.0).text("opacity"));
+                    ui.add(egui::Slider::new(&mut layer.style.width_px, 0.5..=8.0).text("width"));
+                    let current = layer.style.label_property.clone().unwrap_or_else(|| "(none)".into());
+                    egui::ComboBox::from_id_salt(("label", i))
+                        .selected_text(format!("label: {current}"))
+                        .show_ui(ui, |ui| {
+                            ui.selectable_value(&mut layer.style.label_property, None, "(none)");
+                            for p in layer.stats.property_names.clone() {
+                                ui.selectable_value(&mut layer.style.label_property, Some(p.clone()), p);
+                            }
+                        })
+                        .response
+                        .on_hover_text("Property used as the label");
+                    ui.horizontal_wrapped(|ui| {
+                        if ui.small_button("Up").on_hover_text("Move up (draw on top)").clicked() {
+                            out.push(Command::MoveLayer { index: i, up: true });
+                        }
+                        if ui.small_button("Down").on_hover_text("Move down").clicked() {
+                            out.push(Command::MoveLayer { index: i, up: false });
+                        }
+                        if ui.small_button("Zoom").clicked() {
+                            out.push(Command::ZoomToLayer(i));
+                        }
+                        if ui.small_button("Table").clicked() {
+                            app.ui.attribute_table = Some(i);
+                        }
+                        if ui.small_button("Remove").clicked() {
+                            out.push(Command::RemoveLayer(i));
+                        }
+                    });
+                    ui.horizontal_wrapped(|ui| {
+                        let points = layer.stats.by_type.get("Point").copied().unwrap_or(0);
+                        let lines = layer.stats.by_type.get("LineString").copied().unwrap_or(0)
+                            + layer.stats.by_type.get("MultiLineString").copied().unwrap_or(0);
+                        if points > 0 && ui.small_button("Use as outposts…").clicked() {
+                            let prop = layer
+                                .stats
+                                .property_names
+                                .iter()
+                                .find(|p| p.eq_ignore_ascii_case("name"))
+                                .cloned()
+                                .unwrap_or_default();
+                            app.ui.use_as_outposts = Some((i, prop));
+                        }
+                        if lines > 0 && ui.small_button("Use as border").clicked() {
+                            out.push(Command::UseLayerAsBorder { layer: i });
+                        }
+                    });
+                }
+            },
+        );
         ui.separator();
         legend_ui(ui);
     });

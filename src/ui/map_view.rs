@@ -59,7 +59,12 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
             style,
             fill_opacity: if has_tiles { 0.25 } else { 1.0 },
         })
-        .with_plugin(LayersPlugin { layers: &app.layers, rasters: &mut app.layer_rasters, highlight: app.layer_pick, style })
+        .with_plugin(LayersPlugin {
+            layers: &app.layers,
+            rasters: &mut app.layer_rasters,
+            highlight: app.layer_pick,
+            style,
+        })
         .with_plugin(PlanOverlay {
             plan: &app.plan,
             derived: &app.derived,
@@ -93,9 +98,16 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         if box_mode && response.drag_started() {
             ui_state.box_start = ui.input(|i| i.pointer.press_origin()).or(response.interact_pointer_pos());
         }
-        if let (Some(start), Some(now)) = (ui_state.box_start, response.interact_pointer_pos().or(response.hover_pos())) {
+        if let (Some(start), Some(now)) = (ui_state.box_start, response.interact_pointer_pos().or(response.hover_pos()))
+        {
             let r = Rect::from_two_pos(start, now);
-            painter.rect(r, 0.0, Color32::from_rgba_unmultiplied(0x3d, 0x8b, 0xff, 40), Stroke::new(1.5, Color32::from_rgb(0x3d, 0x8b, 0xff)), egui::StrokeKind::Inside);
+            painter.rect(
+                r,
+                0.0,
+                Color32::from_rgba_unmultiplied(0x3d, 0x8b, 0xff, 40),
+                Stroke::new(1.5, Color32::from_rgb(0x3d, 0x8b, 0xff)),
+                egui::StrokeKind::Inside,
+            );
             if response.drag_stopped() || !ui.input(|i| i.pointer.primary_down()) {
                 let a = sm.to_lon_lat(r.min.x, r.max.y);
                 let b = sm.to_lon_lat(r.max.x, r.min.y);
@@ -112,43 +124,55 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         }
         // egui may run a frame in two passes; a click is acted on once (toggling twice would undo it).
         let first_pass = ui.ctx().current_pass_index() == 0;
-        if response.clicked() && first_pass
-            && let Some(pos) = response.interact_pointer_pos() {
-                match tool {
-                    Tool::Measure => {
-                        let ll = sm.to_lon_lat(pos.x, pos.y);
-                        ui_state.measure_click = Some(geo::Point::new(ll[0], ll[1]));
-                    }
-                    Tool::Select => {
-                        let mode = if shift { SelectMode::Add } else if ctrl { SelectMode::Toggle } else { SelectMode::Replace };
-                        let hit = derived.pick.pick(plan, &sm, pos.x, pos.y, PICK_TOLERANCE_PX).filter(|t| visible(t, overlays));
-                        match hit {
-                            Some(t) => commands.push(Command::Select(vec![t], mode)),
-                            None => {
-                                // Imported layers: show the clicked feature's properties.
-                                let tol = (sm.to_lon_lat(pos.x + PICK_TOLERANCE_PX, pos.y)[0] - sm.to_lon_lat(pos.x, pos.y)[0]).abs();
-                                let ll = sm.to_lon_lat(pos.x, pos.y);
-                                let feature = layers
-                                    .iter()
-                                    .enumerate()
-                                    .filter(|(_, l)| l.style.visible)
-                                    .find_map(|(li, l)| l.hit_test(ll[0], ll[1], tol).map(|fi| (li, fi)));
-                                match feature {
-                                    Some(f) => commands.push(Command::SelectLayerFeature(Some(f))),
-                                    None if mode == SelectMode::Replace => commands.push(Command::ClearSelection),
-                                    None => {}
-                                }
+        if response.clicked()
+            && first_pass
+            && let Some(pos) = response.interact_pointer_pos()
+        {
+            match tool {
+                Tool::Measure => {
+                    let ll = sm.to_lon_lat(pos.x, pos.y);
+                    ui_state.measure_click = Some(geo::Point::new(ll[0], ll[1]));
+                }
+                Tool::Select => {
+                    let mode = if shift {
+                        SelectMode::Add
+                    } else if ctrl {
+                        SelectMode::Toggle
+                    } else {
+                        SelectMode::Replace
+                    };
+                    let hit =
+                        derived.pick.pick(plan, &sm, pos.x, pos.y, PICK_TOLERANCE_PX).filter(|t| visible(t, overlays));
+                    match hit {
+                        Some(t) => commands.push(Command::Select(vec![t], mode)),
+                        None => {
+                            // Imported layers: show the clicked feature's properties.
+                            let tol = (sm.to_lon_lat(pos.x + PICK_TOLERANCE_PX, pos.y)[0]
+                                - sm.to_lon_lat(pos.x, pos.y)[0])
+                                .abs();
+                            let ll = sm.to_lon_lat(pos.x, pos.y);
+                            let feature = layers
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, l)| l.style.visible)
+                                .find_map(|(li, l)| l.hit_test(ll[0], ll[1], tol).map(|fi| (li, fi)));
+                            match feature {
+                                Some(f) => commands.push(Command::SelectLayerFeature(Some(f))),
+                                None if mode == SelectMode::Replace => commands.push(Command::ClearSelection),
+                                None => {}
                             }
                         }
                     }
                 }
             }
+        }
         // Right-click on the border: split, select, zoom.
         if response.secondary_clicked()
-            && let Some(pos) = response.interact_pointer_pos() {
-                ui_state.context_km = derived.pick.pick_km(&sm, pos.x, pos.y, PICK_TOLERANCE_PX * 1.5);
-                ui_state.context_hit = derived.pick.pick(plan, &sm, pos.x, pos.y, PICK_TOLERANCE_PX);
-            }
+            && let Some(pos) = response.interact_pointer_pos()
+        {
+            ui_state.context_km = derived.pick.pick_km(&sm, pos.x, pos.y, PICK_TOLERANCE_PX * 1.5);
+            ui_state.context_hit = derived.pick.pick(plan, &sm, pos.x, pos.y, PICK_TOLERANCE_PX);
+        }
         response.context_menu(|ui| {
             if let Some(km) = ui_state.context_km {
                 ui.label(egui::RichText::new(format!("Border km {km:.1}")).strong());
@@ -163,10 +187,11 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                     ui.close();
                 }
                 if let Target::Segment(id) = &t
-                    && ui.button("Merge with next segment").clicked() {
-                        commands.push(Command::Edit(Edit::MergeSegmentWithNext { id: id.clone() }));
-                        ui.close();
-                    }
+                    && ui.button("Merge with next segment").clicked()
+                {
+                    commands.push(Command::Edit(Edit::MergeSegmentWithNext { id: id.clone() }));
+                    ui.close();
+                }
             }
             if ui.button("Zoom to border (F)").clicked() {
                 commands.push(Command::ZoomToBorder);
@@ -190,13 +215,25 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                 let d = Geodesic.distance(w[0], w[1]);
                 total += d;
                 let mid = (pts[i].to_vec2() + pts[i + 1].to_vec2()) / 2.0;
-                painter.text(mid.to_pos2() + Vec2::new(0.0, -8.0), Align2::CENTER_BOTTOM, format!("{:.2} km", d / 1000.0), FontId::proportional(12.0), Color32::from_rgb(0xd6, 0x27, 0x28));
+                painter.text(
+                    mid.to_pos2() + Vec2::new(0.0, -8.0),
+                    Align2::CENTER_BOTTOM,
+                    format!("{:.2} km", d / 1000.0),
+                    FontId::proportional(12.0),
+                    Color32::from_rgb(0xd6, 0x27, 0x28),
+                );
             }
             for p in &pts[..measure.len()] {
                 painter.circle(*p, 4.0, Color32::WHITE, stroke);
             }
             if let Some(last) = pts.last() {
-                painter.text(*last + Vec2::new(10.0, 10.0), Align2::LEFT_TOP, format!("total {:.2} km", total / 1000.0), FontId::proportional(13.0), Color32::from_rgb(0xd6, 0x27, 0x28));
+                painter.text(
+                    *last + Vec2::new(10.0, 10.0),
+                    Align2::LEFT_TOP,
+                    format!("total {:.2} km", total / 1000.0),
+                    FontId::proportional(13.0),
+                    Color32::from_rgb(0xd6, 0x27, 0x28),
+                );
             }
         }
         // Hover tooltip for outposts and segments.
@@ -243,7 +280,14 @@ pub fn tooltip_text(plan: &crate::model::Plan, t: &Target) -> String {
             None => id.clone(),
         },
         Target::Segment(id) => match plan.segments.get(id) {
-            Some(s) => format!("{} ({})\nkm {:.1} – {:.1} · {:.1} km\n{stage} · {n} assignment(s)", s.name, s.id, s.from_km, s.to_km, s.length_km()),
+            Some(s) => format!(
+                "{} ({})\nkm {:.1} – {:.1} · {:.1} km\n{stage} · {n} assignment(s)",
+                s.name,
+                s.id,
+                s.from_km,
+                s.to_km,
+                s.length_km()
+            ),
             None => id.clone(),
         },
     }
@@ -258,7 +302,10 @@ fn attribution_ui(app: &App, ui: &Ui, rect: Rect) {
     };
     let painter = ui.painter_at(rect);
     let galley = painter.layout_no_wrap(text.to_owned(), FontId::proportional(11.0), Color32::from_gray(30));
-    let r = Rect::from_min_size(rect.right_bottom() - galley.size() - Vec2::new(10.0, 6.0), galley.size() + Vec2::new(8.0, 4.0));
+    let r = Rect::from_min_size(
+        rect.right_bottom() - galley.size() - Vec2::new(10.0, 6.0),
+        galley.size() + Vec2::new(8.0, 4.0),
+    );
     painter.rect_filled(r, 2.0, Color32::from_white_alpha(200));
     painter.galley(r.min + Vec2::new(4.0, 2.0), galley, Color32::from_gray(30));
 }
@@ -283,7 +330,10 @@ fn legend_overlay_ui(app: &App, ui: &Ui, rect: Rect) {
     painter.text(origin + Vec2::new(8.0, 6.0), Align2::LEFT_TOP, title, FontId::proportional(12.0), style.text());
     for (i, (label, c)) in rows.iter().enumerate() {
         let y = origin.y + 26.0 + i as f32 * 18.0;
-        painter.line_segment([Pos2::new(origin.x + 8.0, y + 6.0), Pos2::new(origin.x + 30.0, y + 6.0)], Stroke::new(5.0, *c));
+        painter.line_segment(
+            [Pos2::new(origin.x + 8.0, y + 6.0), Pos2::new(origin.x + 30.0, y + 6.0)],
+            Stroke::new(5.0, *c),
+        );
         painter.text(Pos2::new(origin.x + 36.0, y), Align2::LEFT_TOP, *label, FontId::proportional(11.5), style.text());
     }
 }

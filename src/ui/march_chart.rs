@@ -18,7 +18,8 @@ pub fn timeline_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         ui.selectable_value(tab, BottomTab::MarchChart, "March chart");
         ui.separator();
         let mut on = app.timeline.is_some();
-        if ui.checkbox(&mut on, "Timeline").on_hover_text("Show only what is delivered by the chosen quarter").changed() {
+        if ui.checkbox(&mut on, "Timeline").on_hover_text("Show only what is delivered by the chosen quarter").changed()
+        {
             app.timeline = if on { Some(first) } else { None };
             app.playing = false;
         }
@@ -38,7 +39,15 @@ pub fn timeline_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         }
         if let Some(q) = app.timeline {
             let cov = app.derived.timeline_coverage(&app.plan, q).clone();
-            ui.add(egui::Label::new(format!("{q}: {:.0} km covered ({:.1} %), {} gap(s)", cov.covered_km, cov.percent(), cov.gaps.len())).truncate());
+            ui.add(
+                egui::Label::new(format!(
+                    "{q}: {:.0} km covered ({:.1} %), {} gap(s)",
+                    cov.covered_km,
+                    cov.percent(),
+                    cov.gaps.len()
+                ))
+                .truncate(),
+            );
         }
     });
     out
@@ -69,34 +78,70 @@ pub fn march_chart_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         let x0 = full.left() + 2.0 + f32::from(s.number() - 1) * 7.0;
         let band = Rect::from_min_max(Pos2::new(x0, y_of(a)), Pos2::new(x0 + 6.0, y_of(b) + row_h));
         painter.rect_filled(band, 2.0, rgb(palette::stage_rgb(Some(s))).gamma_multiply(0.55));
-        band.is_positive().then(|| painter.text(band.center_top() + Vec2::new(0.0, 1.0), Align2::CENTER_TOP, s.number().to_string(), FontId::proportional(9.0), text));
+        band.is_positive().then(|| {
+            painter.text(
+                band.center_top() + Vec2::new(0.0, 1.0),
+                Align2::CENTER_TOP,
+                s.number().to_string(),
+                FontId::proportional(9.0),
+                text,
+            )
+        });
     }
     // Quarter rows and labels.
     for (i, q) in quarters.iter().enumerate() {
         let y = y_of(*q);
         if i % 2 == 0 {
-            painter.rect_filled(Rect::from_min_size(Pos2::new(plot.left(), y), Vec2::new(plot.width(), row_h)), 0.0, faint.gamma_multiply(0.35));
+            painter.rect_filled(
+                Rect::from_min_size(Pos2::new(plot.left(), y), Vec2::new(plot.width(), row_h)),
+                0.0,
+                faint.gamma_multiply(0.35),
+            );
         }
         if row_h >= 9.0 || q.q == 1 {
-            painter.text(Pos2::new(plot.left() - 4.0, y + row_h / 2.0), Align2::RIGHT_CENTER, q.to_string(), FontId::monospace(row_h.clamp(7.0, 10.5)), text);
+            painter.text(
+                Pos2::new(plot.left() - 4.0, y + row_h / 2.0),
+                Align2::RIGHT_CENTER,
+                q.to_string(),
+                FontId::monospace(row_h.clamp(7.0, 10.5)),
+                text,
+            );
         }
     }
     // Segment boundaries and km axis.
     for s in app.plan.segments.segments() {
-        painter.line_segment([Pos2::new(x_of(s.from_km), plot.top()), Pos2::new(x_of(s.from_km), plot.bottom())], Stroke::new(0.5, faint));
+        painter.line_segment(
+            [Pos2::new(x_of(s.from_km), plot.top()), Pos2::new(x_of(s.from_km), plot.bottom())],
+            Stroke::new(0.5, faint),
+        );
     }
     let step = if plot.width() > 900.0 { 50.0 } else { 100.0 };
     let mut km = 0.0;
     while km <= length {
         let x = x_of(km);
         painter.line_segment([Pos2::new(x, plot.bottom()), Pos2::new(x, plot.bottom() + 4.0)], Stroke::new(1.0, text));
-        painter.text(Pos2::new(x, plot.bottom() + 5.0), Align2::CENTER_TOP, format!("{km:.0}"), FontId::monospace(10.0), text);
+        painter.text(
+            Pos2::new(x, plot.bottom() + 5.0),
+            Align2::CENTER_TOP,
+            format!("{km:.0}"),
+            FontId::monospace(10.0),
+            text,
+        );
         km += step;
     }
-    painter.text(Pos2::new(plot.right(), full.bottom() - 2.0), Align2::RIGHT_BOTTOM, "border km, west to east", FontId::proportional(10.5), text);
+    painter.text(
+        Pos2::new(plot.right(), full.bottom() - 2.0),
+        Align2::RIGHT_BOTTOM,
+        "border km, west to east",
+        FontId::proportional(10.5),
+        text,
+    );
     // Stage-3 gaps at the bottom of the chart.
     for &(a, b) in &app.derived.coverage_stage3.gaps {
-        let r = Rect::from_min_max(Pos2::new(x_of(a), plot.bottom() - 3.0), Pos2::new(x_of(b).max(x_of(a) + 2.0), plot.bottom()));
+        let r = Rect::from_min_max(
+            Pos2::new(x_of(a), plot.bottom() - 3.0),
+            Pos2::new(x_of(b).max(x_of(a) + 2.0), plot.bottom()),
+        );
         painter.rect_filled(r, 0.0, rgb(palette::GAP));
     }
     // Bars.
@@ -118,7 +163,12 @@ pub fn march_chart_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         let c = stage_color(Some(a.stage));
         painter.rect_filled(r, 1.0, if selected { c } else { c.gamma_multiply(0.8) });
         if selected {
-            painter.rect_stroke(r.expand(1.0), 1.0, Stroke::new(2.0, Color32::from_rgb(0xff, 0xe0, 0x3d)), egui::StrokeKind::Outside);
+            painter.rect_stroke(
+                r.expand(1.0),
+                1.0,
+                Stroke::new(2.0, Color32::from_rgb(0xff, 0xe0, 0x3d)),
+                egui::StrokeKind::Outside,
+            );
         }
         if pointer.is_some_and(|p| r.expand(1.5).contains(p)) {
             hovered = Some(i);
@@ -126,7 +176,10 @@ pub fn march_chart_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
     }
     if let Some(q) = app.timeline {
         let y = y_of(q) + row_h;
-        painter.line_segment([Pos2::new(plot.left(), y), Pos2::new(plot.right(), y)], Stroke::new(2.0, Color32::from_rgb(0xd6, 0x27, 0x28)));
+        painter.line_segment(
+            [Pos2::new(plot.left(), y), Pos2::new(plot.right(), y)],
+            Stroke::new(2.0, Color32::from_rgb(0xd6, 0x27, 0x28)),
+        );
     }
     if let Some(i) = hovered {
         if let Some(a) = app.plan.assignments.get(i) {
@@ -145,18 +198,22 @@ pub fn march_chart_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
             response.clone().on_hover_text_at_pointer(tip);
             if response.clicked() {
                 let add = ui.input(|i| i.modifiers.shift);
-                out.push(Command::Select(vec![a.target.clone()], if add { SelectMode::Add } else { SelectMode::Replace }));
+                out.push(Command::Select(
+                    vec![a.target.clone()],
+                    if add { SelectMode::Add } else { SelectMode::Replace },
+                ));
             }
         }
     } else if response.clicked() {
         // A click on an empty spot selects the segment at that km.
         if let Some(p) = response.interact_pointer_pos()
-            && plot.contains(p) {
-                let km = f64::from((p.x - plot.left()) / plot.width()) * length;
-                if let Some(s) = app.plan.segments.segment_at_km(km) {
-                    out.push(Command::Select(vec![Target::Segment(s.id.clone())], SelectMode::Replace));
-                }
+            && plot.contains(p)
+        {
+            let km = f64::from((p.x - plot.left()) / plot.width()) * length;
+            if let Some(s) = app.plan.segments.segment_at_km(km) {
+                out.push(Command::Select(vec![Target::Segment(s.id.clone())], SelectMode::Replace));
             }
+        }
     }
     out
 }

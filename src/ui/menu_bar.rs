@@ -1,7 +1,7 @@
 //! File, Edit, View, Plan, Help menus and the search box.
 
-use crate::app::settings::{BottomTab, RightTab};
 use crate::app::selection::SelectMode;
+use crate::app::settings::{BottomTab, RightTab};
 use crate::app::{App, Command, TileKind, Tool};
 use crate::io::export::ExportFormat;
 use crate::map::tiles::BasemapChoice;
@@ -67,10 +67,16 @@ pub fn menu_bar_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                 out.push(Command::ClearSelection);
             }
             if ui.button("Select all segments").clicked() {
-                out.push(Command::Select(app.plan.segments.segments().iter().map(|s| Target::Segment(s.id.clone())).collect(), SelectMode::Replace));
+                out.push(Command::Select(
+                    app.plan.segments.segments().iter().map(|s| Target::Segment(s.id.clone())).collect(),
+                    SelectMode::Replace,
+                ));
             }
             if ui.button("Select all outposts").clicked() {
-                out.push(Command::Select(app.plan.outposts.iter().map(|o| Target::Outpost(o.id.clone())).collect(), SelectMode::Replace));
+                out.push(Command::Select(
+                    app.plan.outposts.iter().map(|o| Target::Outpost(o.id.clone())).collect(),
+                    SelectMode::Replace,
+                ));
             }
             if ui.button("Select km range…").clicked() {
                 app.ui.km_range = Some((0.0, 100.0));
@@ -158,7 +164,11 @@ pub fn menu_bar_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
 /// Search outposts, towns, segments or a km value; Enter centres on the first hit.
 fn search_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
     let mut out = Vec::new();
-    let r = ui.add(egui::TextEdit::singleline(&mut app.ui.search).hint_text("Search outpost, town, segment or km").desired_width(260.0));
+    let r = ui.add(
+        egui::TextEdit::singleline(&mut app.ui.search)
+            .hint_text("Search outpost, town, segment or km")
+            .desired_width(260.0),
+    );
     let q = app.ui.search.trim().to_lowercase();
     if q.is_empty() {
         return out;
@@ -169,14 +179,36 @@ fn search_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         let p = app.plan.border.point_at_km(km);
         hits.push((format!("Border km {km:.1}"), Command::ZoomToBounds([p.x(), p.y(), p.x(), p.y()])));
         if let Some(s) = app.plan.segments.segment_at_km(km) {
-            hits.push((format!("Segment at km {km:.1}: {}", s.name), Command::Select(vec![Target::Segment(s.id.clone())], SelectMode::Replace)));
+            hits.push((
+                format!("Segment at km {km:.1}: {}", s.name),
+                Command::Select(vec![Target::Segment(s.id.clone())], SelectMode::Replace),
+            ));
         }
     }
-    for o in app.plan.outposts.iter().filter(|o| o.name.to_lowercase().contains(&q) || o.id.to_lowercase().contains(&q)).take(8) {
-        hits.push((format!("Outpost {} ({})", o.name, o.id), Command::Select(vec![Target::Outpost(o.id.clone())], SelectMode::Replace)));
+    for o in app
+        .plan
+        .outposts
+        .iter()
+        .filter(|o| o.name.to_lowercase().contains(&q) || o.id.to_lowercase().contains(&q))
+        .take(8)
+    {
+        hits.push((
+            format!("Outpost {} ({})", o.name, o.id),
+            Command::Select(vec![Target::Outpost(o.id.clone())], SelectMode::Replace),
+        ));
     }
-    for s in app.plan.segments.segments().iter().filter(|s| s.name.to_lowercase().contains(&q) || s.id.to_lowercase().contains(&q)).take(8) {
-        hits.push((format!("Segment {} ({})", s.name, s.id), Command::Select(vec![Target::Segment(s.id.clone())], SelectMode::Replace)));
+    for s in app
+        .plan
+        .segments
+        .segments()
+        .iter()
+        .filter(|s| s.name.to_lowercase().contains(&q) || s.id.to_lowercase().contains(&q))
+        .take(8)
+    {
+        hits.push((
+            format!("Segment {} ({})", s.name, s.id),
+            Command::Select(vec![Target::Segment(s.id.clone())], SelectMode::Replace),
+        ));
     }
     for t in app.base.towns.iter().filter(|t| t.name.to_lowercase().contains(&q)).take(8) {
         let (x, y) = (t.position.x(), t.position.y());

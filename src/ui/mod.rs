@@ -90,7 +90,8 @@ pub struct UiState {
 impl App {
     /// Creates the app for the real window: settings from eframe storage, files from the command line.
     pub fn new(cc: &eframe::CreationContext<'_>, files: Vec<PathBuf>) -> anyhow::Result<Self> {
-        let settings = cc.storage.and_then(|s| s.get_string(STORAGE_KEY)).map(|t| Settings::from_json(&t)).unwrap_or_default();
+        let settings =
+            cc.storage.and_then(|s| s.get_string(STORAGE_KEY)).map(|t| Settings::from_json(&t)).unwrap_or_default();
         let mut config = AppConfig::for_user();
         config.load_example = true;
         let mut app = App::with_settings(settings, config)?;
@@ -99,10 +100,9 @@ impl App {
             app.apply(&cc.egui_ctx, Command::SetBasemap(basemap));
         }
         let open_last = files.is_empty() && app.recovery_offer.is_none();
-        if open_last
-            && let Some(p) = app.settings.last_plan.clone().filter(|p| p.is_file()) {
-                app.open_plan(&p);
-            }
+        if open_last && let Some(p) = app.settings.last_plan.clone().filter(|p| p.is_file()) {
+            app.open_plan(&p);
+        }
         for f in files {
             app.open_path(&cc.egui_ctx, f);
         }
@@ -131,24 +131,33 @@ impl App {
         egui::Panel::top("menu_bar").show(ui, |ui| commands.extend(menu_bar::menu_bar_ui(self, ui)));
         egui::Panel::bottom("status_bar").show(ui, |ui| commands.extend(status_bar::status_bar_ui(self, ui)));
         if self.settings.show_left {
-            egui::Panel::left("layers").resizable(true).default_size(250.0).min_size(200.0).max_size(420.0).show(ui, |ui| {
-                commands.extend(layers_panel::layers_panel_ui(self, ui));
-            });
+            egui::Panel::left("layers").resizable(true).default_size(250.0).min_size(200.0).max_size(420.0).show(
+                ui,
+                |ui| {
+                    commands.extend(layers_panel::layers_panel_ui(self, ui));
+                },
+            );
         }
         if self.settings.show_right {
-            egui::Panel::right("details").resizable(true).default_size(340.0).min_size(260.0).max_size(520.0).show(ui, |ui| {
-                commands.extend(selection_panel::right_panel_ui(self, ui));
-            });
+            egui::Panel::right("details").resizable(true).default_size(340.0).min_size(260.0).max_size(520.0).show(
+                ui,
+                |ui| {
+                    commands.extend(selection_panel::right_panel_ui(self, ui));
+                },
+            );
         }
         if self.settings.show_bottom {
-            egui::Panel::bottom("plan_panel").resizable(true).default_size(250.0).min_size(120.0).max_size(600.0).show(ui, |ui| {
-                commands.extend(march_chart::timeline_ui(self, ui));
-                ui.separator();
-                match self.settings.bottom_tab {
-                    BottomTab::Table => commands.extend(plan_table::plan_table_ui(self, ui)),
-                    BottomTab::MarchChart => commands.extend(march_chart::march_chart_ui(self, ui)),
-                }
-            });
+            egui::Panel::bottom("plan_panel").resizable(true).default_size(250.0).min_size(120.0).max_size(600.0).show(
+                ui,
+                |ui| {
+                    commands.extend(march_chart::timeline_ui(self, ui));
+                    ui.separator();
+                    match self.settings.bottom_tab {
+                        BottomTab::Table => commands.extend(plan_table::plan_table_ui(self, ui)),
+                        BottomTab::MarchChart => commands.extend(march_chart::march_chart_ui(self, ui)),
+                    }
+                },
+            );
         }
         egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| {
             commands.extend(map_view::map_ui(self, ui));
@@ -213,14 +222,22 @@ impl App {
             if i.consume_key(none, Key::Z) {
                 out.push(Command::ZoomToSelection);
             }
-            if i.consume_key(none, Key::Plus) || i.consume_key(none, Key::Equals) || i.consume_key(egui::Modifiers::SHIFT, Key::Equals) {
+            if i.consume_key(none, Key::Plus)
+                || i.consume_key(none, Key::Equals)
+                || i.consume_key(egui::Modifiers::SHIFT, Key::Equals)
+            {
                 out.push(Command::ZoomIn);
             }
             if i.consume_key(none, Key::Minus) {
                 out.push(Command::ZoomOut);
             }
             let step = 120.0;
-            for (k, dx, dy) in [(Key::ArrowLeft, -step, 0.0), (Key::ArrowRight, step, 0.0), (Key::ArrowUp, 0.0, -step), (Key::ArrowDown, 0.0, step)] {
+            for (k, dx, dy) in [
+                (Key::ArrowLeft, -step, 0.0),
+                (Key::ArrowRight, step, 0.0),
+                (Key::ArrowUp, 0.0, -step),
+                (Key::ArrowDown, 0.0, step),
+            ] {
                 if i.consume_key(none, k) {
                     out.push(Command::Pan { dx_px: dx, dy_px: dy });
                 }
@@ -274,11 +291,10 @@ impl App {
     }
 
     fn handle_close(&mut self, ctx: &egui::Context) {
-        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close
-            && self.dirty {
-                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-                self.pending = Some(crate::app::Pending::Quit);
-            }
+        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close && self.dirty {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.pending = Some(crate::app::Pending::Quit);
+        }
         if self.quit_requested {
             self.quit_requested = false;
             self.remove_recovery_on_quit();
@@ -354,13 +370,21 @@ pub fn install_fonts(ctx: &egui::Context) {
         egui::FontData::from_static(include_bytes!("../../assets/fonts/NotoSansArabic-Regular.ttf")),
         families
             .into_iter()
-            .map(|family| egui::epaint::text::InsertFontFamily { family, priority: egui::epaint::text::FontPriority::Lowest })
+            .map(|family| egui::epaint::text::InsertFontFamily {
+                family,
+                priority: egui::epaint::text::FontPriority::Lowest,
+            })
             .collect(),
     ));
 }
 
 /// Crops the map area out of a window screenshot and writes it as PNG (atomically).
-pub fn save_region_png(image: &egui::ColorImage, rect: egui::Rect, pixels_per_point: f32, path: &std::path::Path) -> Result<(), String> {
+pub fn save_region_png(
+    image: &egui::ColorImage,
+    rect: egui::Rect,
+    pixels_per_point: f32,
+    path: &std::path::Path,
+) -> Result<(), String> {
     let [w, h] = image.size;
     let x0 = ((rect.min.x * pixels_per_point).max(0.0) as usize).min(w);
     let y0 = ((rect.min.y * pixels_per_point).max(0.0) as usize).min(h);

@@ -144,17 +144,27 @@ pub fn plan_table_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                         ui.label(&a.id);
                     });
                     row.col(|ui| {
-                        ui.label(plan.target_name(&a.target).unwrap_or(a.target.id())).on_hover_text(format!("{} {}", a.target.kind(), a.target.id()));
+                        ui.label(plan.target_name(&a.target).unwrap_or(a.target.id())).on_hover_text(format!(
+                            "{} {}",
+                            a.target.kind(),
+                            a.target.id()
+                        ));
                     });
                     row.col(|ui| {
                         let (f, t) = plan.target_extent_km(&a.target).unwrap_or((0.0, 0.0));
                         ui.label(if (t - f).abs() < 1e-9 { format!("{f:.1}") } else { format!("{f:.0}–{t:.0}") });
                     });
                     row.col(|ui| {
-                        ui.label(plan.catalog.get(&a.equipment_id).map(|e| e.name.as_str()).unwrap_or(a.equipment_id.as_str()));
+                        ui.label(
+                            plan.catalog
+                                .get(&a.equipment_id)
+                                .map(|e| e.name.as_str())
+                                .unwrap_or(a.equipment_id.as_str()),
+                        );
                     });
                     row.col(|ui| {
-                        ui.add(egui::DragValue::new(&mut edited.quantity).range(0.0..=100_000.0).speed(0.2)).on_hover_text(format!("Quantity of {}", a.id));
+                        ui.add(egui::DragValue::new(&mut edited.quantity).range(0.0..=100_000.0).speed(0.2))
+                            .on_hover_text(format!("Quantity of {}", a.id));
                     });
                     row.col(|ui| {
                         ui.colored_label(crate::map::style::stage_color(Some(a.stage)), a.stage.number().to_string());
@@ -164,22 +174,28 @@ pub fn plan_table_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                     });
                     row.col(|ui| {
                         let (q0, q1) = a.stage.window();
-                        egui::ComboBox::from_id_salt(("q", &a.id)).selected_text(a.quarter.to_string()).width(70.0).show_ui(ui, |ui| {
-                            for q in q0.range_to(q1) {
-                                ui.selectable_value(&mut edited.quarter, q, q.to_string());
-                            }
-                        })
-                        .response
-                        .on_hover_text(format!("Delivery quarter of {}", a.id));
+                        egui::ComboBox::from_id_salt(("q", &a.id))
+                            .selected_text(a.quarter.to_string())
+                            .width(70.0)
+                            .show_ui(ui, |ui| {
+                                for q in q0.range_to(q1) {
+                                    ui.selectable_value(&mut edited.quarter, q, q.to_string());
+                                }
+                            })
+                            .response
+                            .on_hover_text(format!("Delivery quarter of {}", a.id));
                     });
                     row.col(|ui| {
-                        egui::ComboBox::from_id_salt(("s", &a.id)).selected_text(a.status.label()).width(85.0).show_ui(ui, |ui| {
-                            for s in Status::ALL {
-                                ui.selectable_value(&mut edited.status, s, s.label());
-                            }
-                        })
-                        .response
-                        .on_hover_text(format!("Status of {}", a.id));
+                        egui::ComboBox::from_id_salt(("s", &a.id))
+                            .selected_text(a.status.label())
+                            .width(85.0)
+                            .show_ui(ui, |ui| {
+                                for s in Status::ALL {
+                                    ui.selectable_value(&mut edited.status, s, s.label());
+                                }
+                            })
+                            .response
+                            .on_hover_text(format!("Status of {}", a.id));
                     });
                     row.col(|ui| {
                         ui.label(&a.note);
@@ -198,13 +214,14 @@ pub fn plan_table_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         out.push(Command::Edit(Edit::UpdateAssignment(u)));
     }
     if let Some((i, add)) = clicked_row
-        && let Some(a) = app.plan.assignments.get(i) {
-            if !add {
-                app.ui.table.selected_rows.clear();
-            }
-            app.ui.table.selected_rows.insert(a.id.clone());
-            out.push(Command::Select(vec![a.target.clone()], if add { SelectMode::Add } else { SelectMode::Replace }));
+        && let Some(a) = app.plan.assignments.get(i)
+    {
+        if !add {
+            app.ui.table.selected_rows.clear();
         }
+        app.ui.table.selected_rows.insert(a.id.clone());
+        out.push(Command::Select(vec![a.target.clone()], if add { SelectMode::Add } else { SelectMode::Replace }));
+    }
     out
 }
 
@@ -212,40 +229,51 @@ fn filters_ui(app: &mut App, ui: &mut Ui) {
     let t = &mut app.ui.table;
     ui.horizontal_wrapped(|ui| {
         ui.label("Filter:");
-        egui::ComboBox::from_id_salt("f_stage").selected_text(t.stage.map(|s| s.to_string()).unwrap_or_else(|| "All stages".into())).show_ui(ui, |ui| {
-            ui.selectable_value(&mut t.stage, None, "All stages");
-            for s in Stage::DEPLOYMENT {
-                ui.selectable_value(&mut t.stage, Some(s), s.to_string());
-            }
-        })
-        .response
-        .on_hover_text("Filter by stage");
-        let suppliers: std::collections::BTreeSet<String> = app.plan.assignments.iter().map(|a| a.supplier.clone()).collect();
-        egui::ComboBox::from_id_salt("f_supplier").selected_text(t.supplier.clone().unwrap_or_else(|| "All suppliers".into())).show_ui(ui, |ui| {
-            ui.selectable_value(&mut t.supplier, None, "All suppliers");
-            for s in suppliers {
-                ui.selectable_value(&mut t.supplier, Some(s.clone()), s);
-            }
-        })
-        .response
-        .on_hover_text("Filter by supplier");
-        egui::ComboBox::from_id_salt("f_cat").selected_text(t.category.map(|c| c.label()).unwrap_or("All categories")).show_ui(ui, |ui| {
-            ui.selectable_value(&mut t.category, None, "All categories");
-            for c in Category::ALL {
-                ui.selectable_value(&mut t.category, Some(c), c.label());
-            }
-        })
-        .response
-        .on_hover_text("Filter by category");
-        egui::ComboBox::from_id_salt("f_status").selected_text(t.status.map(|s| s.label()).unwrap_or("All statuses")).show_ui(ui, |ui| {
-            ui.selectable_value(&mut t.status, None, "All statuses");
-            for s in Status::ALL {
-                ui.selectable_value(&mut t.status, Some(s), s.label());
-            }
-        })
-        .response
-        .on_hover_text("Filter by status");
-        ui.add(egui::TextEdit::singleline(&mut t.text).hint_text("segment, target, equipment, note…").desired_width(180.0));
+        egui::ComboBox::from_id_salt("f_stage")
+            .selected_text(t.stage.map(|s| s.to_string()).unwrap_or_else(|| "All stages".into()))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut t.stage, None, "All stages");
+                for s in Stage::DEPLOYMENT {
+                    ui.selectable_value(&mut t.stage, Some(s), s.to_string());
+                }
+            })
+            .response
+            .on_hover_text("Filter by stage");
+        let suppliers: std::collections::BTreeSet<String> =
+            app.plan.assignments.iter().map(|a| a.supplier.clone()).collect();
+        egui::ComboBox::from_id_salt("f_supplier")
+            .selected_text(t.supplier.clone().unwrap_or_else(|| "All suppliers".into()))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut t.supplier, None, "All suppliers");
+                for s in suppliers {
+                    ui.selectable_value(&mut t.supplier, Some(s.clone()), s);
+                }
+            })
+            .response
+            .on_hover_text("Filter by supplier");
+        egui::ComboBox::from_id_salt("f_cat")
+            .selected_text(t.category.map(|c| c.label()).unwrap_or("All categories"))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut t.category, None, "All categories");
+                for c in Category::ALL {
+                    ui.selectable_value(&mut t.category, Some(c), c.label());
+                }
+            })
+            .response
+            .on_hover_text("Filter by category");
+        egui::ComboBox::from_id_salt("f_status")
+            .selected_text(t.status.map(|s| s.label()).unwrap_or("All statuses"))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut t.status, None, "All statuses");
+                for s in Status::ALL {
+                    ui.selectable_value(&mut t.status, Some(s), s.label());
+                }
+            })
+            .response
+            .on_hover_text("Filter by status");
+        ui.add(
+            egui::TextEdit::singleline(&mut t.text).hint_text("segment, target, equipment, note…").desired_width(180.0),
+        );
         ui.checkbox(&mut t.only_selected, "Only selected targets");
         if ui.small_button("Reset").clicked() {
             let sort = (t.sort, t.descending);

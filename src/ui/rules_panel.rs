@@ -21,7 +21,9 @@ pub fn rules_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
             Severity::Warning => ("Warning:", Color32::from_rgb(0xe6, 0x9f, 0x00)),
             Severity::Info => ("Info:", Color32::GRAY),
         };
-        let r = ui.add(egui::Button::new(RichText::new(format!("{icon} {}", finding.message)).color(color)).wrap().frame(false));
+        let r = ui.add(
+            egui::Button::new(RichText::new(format!("{icon} {}", finding.message)).color(color)).wrap().frame(false),
+        );
         let r = r.on_hover_text(format!("{} · click to zoom", finding.rule.code()));
         if r.clicked() {
             if let Some(t) = &finding.target {
@@ -39,7 +41,12 @@ pub fn rules_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
 pub fn summary_ui(app: &mut App, ui: &mut Ui) {
     let s = summarize(&app.plan);
     ui.heading("Summary");
-    ui.label(format!("Border length {:.1} km (WGS84 geodesic) · {} segments · {} outposts", s.border_length_km, app.plan.segments.len(), app.plan.outposts.len()));
+    ui.label(format!(
+        "Border length {:.1} km (WGS84 geodesic) · {} segments · {} outposts",
+        s.border_length_km,
+        app.plan.segments.len(),
+        app.plan.outposts.len()
+    ));
     ui.label(format!("{} assignments, est. cost ${:.1} M", s.total.assignments, s.total.cost_usd / 1e6));
     ui.separator();
     ui.label(RichText::new("Per stage (coverage is cumulative: stage 3 includes stage-2 equipment)").strong());

@@ -11,7 +11,11 @@ pub fn right_panel_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         let tab = &mut app.settings.right_tab;
         ui.selectable_value(tab, RightTab::Selection, format!("Selection ({})", app.selection.len()));
         let errors = app.derived.findings.iter().filter(|f| f.severity == crate::model::Severity::Error).count();
-        ui.selectable_value(tab, RightTab::Rules, format!("Rules ({errors} errors, {} total)", app.derived.findings.len()));
+        ui.selectable_value(
+            tab,
+            RightTab::Rules,
+            format!("Rules ({errors} errors, {} total)", app.derived.findings.len()),
+        );
         ui.selectable_value(tab, RightTab::Summary, "Summary");
     });
     ui.separator();
@@ -39,17 +43,18 @@ fn selection_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         ui.weak("Click a segment or outpost on the map. Shift-click adds, Ctrl-click toggles, Shift-drag selects a box, Esc clears.");
     }
     if let Some((li, fi)) = app.layer_pick
-        && let Some(layer) = app.layers.get(li).filter(|l| fi < l.features.len()) {
-            ui.label(RichText::new(format!("Feature {fi} of layer {}", app.layers[li].name)).strong());
-            egui::Grid::new("feature_props").striped(true).show(ui, |ui| {
-                for (k, v) in &layer.properties.map(fi) {
-                    ui.label(k);
-                    ui.label(v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()));
-                    ui.end_row();
-                }
-            });
-            ui.separator();
-        }
+        && let Some(layer) = app.layers.get(li).filter(|l| fi < l.features.len())
+    {
+        ui.label(RichText::new(format!("Feature {fi} of layer {}", app.layers[li].name)).strong());
+        egui::Grid::new("feature_props").striped(true).show(ui, |ui| {
+            for (k, v) in &layer.properties.map(fi) {
+                ui.label(k);
+                ui.label(v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()));
+                ui.end_row();
+            }
+        });
+        ui.separator();
+    }
     if !app.selection.is_empty() {
         let seg_km = app.selection.segment_length_km(&app.plan);
         ui.label(format!(
@@ -76,8 +81,13 @@ fn selection_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
             for t in items {
                 let name = app.plan.target_name(&t).unwrap_or(t.id()).to_owned();
                 let (a, b) = app.plan.target_extent_km(&t).unwrap_or((0.0, 0.0));
-                let km = if matches!(t, Target::Outpost(_)) { format!("{a:.1}") } else { format!("{a:.1}–{b:.1} ({:.1})", b - a) };
-                let stage = app.plan.target_stage(&t, None).map(|s| s.number().to_string()).unwrap_or_else(|| "—".into());
+                let km = if matches!(t, Target::Outpost(_)) {
+                    format!("{a:.1}")
+                } else {
+                    format!("{a:.1}–{b:.1} ({:.1})", b - a)
+                };
+                let stage =
+                    app.plan.target_stage(&t, None).map(|s| s.number().to_string()).unwrap_or_else(|| "—".into());
                 let n = app.plan.assignments_for(&t).count();
                 let icon = if matches!(t, Target::Outpost(_)) { "Outpost " } else { "Segment " };
                 if ui.link(format!("{icon}{name}")).on_hover_text(t.id()).clicked() {
@@ -93,33 +103,35 @@ fn selection_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         // Segment tools for a single selected segment.
         let segs: Vec<String> = app.selection.segments().map(str::to_owned).collect();
         if let [id] = segs.as_slice()
-            && let Some(s) = app.plan.segments.get(id).cloned() {
-                ui.separator();
-                ui.label(RichText::new(format!("Segment {}", s.id)).strong());
-                ui.weak(format!("{} / {}", s.tajik_region, s.afghan_province));
-                let rename = app.ui.rename.get_or_insert_with(|| (s.id.clone(), s.name.clone()));
-                if rename.0 != s.id {
-                    *rename = (s.id.clone(), s.name.clone());
-                }
-                ui.horizontal(|ui| {
-                    ui.add(egui::TextEdit::singleline(&mut rename.1).hint_text("Segment name"));
-                    if ui.button("Rename").clicked() && rename.1.trim() != s.name {
-                        out.push(Command::Edit(Edit::RenameSegment { id: s.id.clone(), name: rename.1.clone() }));
-                    }
-                });
-                ui.horizontal(|ui| {
-                    if app.ui.split_km <= s.from_km || app.ui.split_km >= s.to_km {
-                        app.ui.split_km = ((s.from_km + s.to_km) / 2.0 * 10.0).round() / 10.0;
-                    }
-                    ui.add(egui::DragValue::new(&mut app.ui.split_km).range(s.from_km..=s.to_km).speed(0.1).suffix(" km")).on_hover_text("Split position, border km");
-                    if ui.button("Split here").clicked() {
-                        out.push(Command::Edit(Edit::SplitSegment { km: app.ui.split_km }));
-                    }
-                    if ui.button("Merge with next").clicked() {
-                        out.push(Command::Edit(Edit::MergeSegmentWithNext { id: s.id.clone() }));
-                    }
-                });
+            && let Some(s) = app.plan.segments.get(id).cloned()
+        {
+            ui.separator();
+            ui.label(RichText::new(format!("Segment {}", s.id)).strong());
+            ui.weak(format!("{} / {}", s.tajik_region, s.afghan_province));
+            let rename = app.ui.rename.get_or_insert_with(|| (s.id.clone(), s.name.clone()));
+            if rename.0 != s.id {
+                *rename = (s.id.clone(), s.name.clone());
             }
+            ui.horizontal(|ui| {
+                ui.add(egui::TextEdit::singleline(&mut rename.1).hint_text("Segment name"));
+                if ui.button("Rename").clicked() && rename.1.trim() != s.name {
+                    out.push(Command::Edit(Edit::RenameSegment { id: s.id.clone(), name: rename.1.clone() }));
+                }
+            });
+            ui.horizontal(|ui| {
+                if app.ui.split_km <= s.from_km || app.ui.split_km >= s.to_km {
+                    app.ui.split_km = ((s.from_km + s.to_km) / 2.0 * 10.0).round() / 10.0;
+                }
+                ui.add(egui::DragValue::new(&mut app.ui.split_km).range(s.from_km..=s.to_km).speed(0.1).suffix(" km"))
+                    .on_hover_text("Split position, border km");
+                if ui.button("Split here").clicked() {
+                    out.push(Command::Edit(Edit::SplitSegment { km: app.ui.split_km }));
+                }
+                if ui.button("Merge with next").clicked() {
+                    out.push(Command::Edit(Edit::MergeSegmentWithNext { id: s.id.clone() }));
+                }
+            });
+        }
     }
     out
 }
@@ -136,27 +148,45 @@ pub fn assign_form_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
     egui::Grid::new("assign_form").num_columns(2).spacing([8.0, 6.0]).show(ui, |ui| {
         ui.label("Equipment");
         let selected = app.plan.catalog.get(&form.equipment_id).map(|t| t.name.clone()).unwrap_or_default();
-        egui::ComboBox::from_id_salt("equipment").selected_text(selected).width(210.0).show_ui(ui, |ui| {
-            ui.add(egui::TextEdit::singleline(&mut form.equipment_search).hint_text("filter…"));
-            let q = form.equipment_search.to_lowercase();
-            for c in Category::ALL {
-                let items: Vec<_> = app.plan.catalog.by_category(c).filter(|t| q.is_empty() || t.name.to_lowercase().contains(&q)).collect();
-                if items.is_empty() {
-                    continue;
+        egui::ComboBox::from_id_salt("equipment")
+            .selected_text(selected)
+            .width(210.0)
+            .show_ui(ui, |ui| {
+                ui.add(egui::TextEdit::singleline(&mut form.equipment_search).hint_text("filter…"));
+                let q = form.equipment_search.to_lowercase();
+                for c in Category::ALL {
+                    let items: Vec<_> = app
+                        .plan
+                        .catalog
+                        .by_category(c)
+                        .filter(|t| q.is_empty() || t.name.to_lowercase().contains(&q))
+                        .collect();
+                    if items.is_empty() {
+                        continue;
+                    }
+                    ui.label(RichText::new(c.label()).small().strong());
+                    for t in items {
+                        let range = t.coverage_range_km().map(|r| format!(" · ±{r} km")).unwrap_or_default();
+                        ui.selectable_value(
+                            &mut form.equipment_id,
+                            t.id.clone(),
+                            format!("{} ({}){range}", t.name, t.unit),
+                        );
+                    }
                 }
-                ui.label(RichText::new(c.label()).small().strong());
-                for t in items {
-                    let range = t.coverage_range_km().map(|r| format!(" · ±{r} km")).unwrap_or_default();
-                    ui.selectable_value(&mut form.equipment_id, t.id.clone(), format!("{} ({}){range}", t.name, t.unit));
-                }
-            }
-        })
-        .response
-        .on_hover_text("Equipment type");
+            })
+            .response
+            .on_hover_text("Equipment type");
         ui.end_row();
         let unit = app.plan.catalog.get(&form.equipment_id).map(|t| t.unit.clone()).unwrap_or_default();
         ui.label("Quantity");
-        ui.add(egui::DragValue::new(&mut form.quantity).range(0.0..=100_000.0).speed(0.5).suffix(format!(" {unit} per target"))).on_hover_text("Quantity per selected target");
+        ui.add(
+            egui::DragValue::new(&mut form.quantity)
+                .range(0.0..=100_000.0)
+                .speed(0.5)
+                .suffix(format!(" {unit} per target")),
+        )
+        .on_hover_text("Quantity per selected target");
         ui.end_row();
         ui.label("Stage");
         ui.horizontal(|ui| {
@@ -171,36 +201,42 @@ pub fn assign_form_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         });
         ui.end_row();
         ui.label("Supplier");
-        egui::ComboBox::from_id_salt("supplier").selected_text(form.supplier.clone()).show_ui(ui, |ui| {
-            for m in members::MEMBER_STATES {
-                let suspended = m.participation == members::Participation::Suspended;
-                let label = format!("{} ({})", m.name, m.participation);
-                ui.add_enabled_ui(!suspended, |ui| {
-                    ui.selectable_value(&mut form.supplier, m.name.to_owned(), label);
-                });
-            }
-        })
-        .response
-        .on_hover_text("Supplying member state");
+        egui::ComboBox::from_id_salt("supplier")
+            .selected_text(form.supplier.clone())
+            .show_ui(ui, |ui| {
+                for m in members::MEMBER_STATES {
+                    let suspended = m.participation == members::Participation::Suspended;
+                    let label = format!("{} ({})", m.name, m.participation);
+                    ui.add_enabled_ui(!suspended, |ui| {
+                        ui.selectable_value(&mut form.supplier, m.name.to_owned(), label);
+                    });
+                }
+            })
+            .response
+            .on_hover_text("Supplying member state");
         ui.end_row();
         ui.label("Delivery quarter");
         let (a, b) = form.stage.window();
-        egui::ComboBox::from_id_salt("quarter").selected_text(form.quarter.to_string()).show_ui(ui, |ui| {
-            for q in a.range_to(b) {
-                ui.selectable_value(&mut form.quarter, q, q.to_string());
-            }
-        })
-        .response
-        .on_hover_text("Planned delivery quarter");
+        egui::ComboBox::from_id_salt("quarter")
+            .selected_text(form.quarter.to_string())
+            .show_ui(ui, |ui| {
+                for q in a.range_to(b) {
+                    ui.selectable_value(&mut form.quarter, q, q.to_string());
+                }
+            })
+            .response
+            .on_hover_text("Planned delivery quarter");
         ui.end_row();
         ui.label("Status");
-        egui::ComboBox::from_id_salt("status").selected_text(form.status.label()).show_ui(ui, |ui| {
-            for s in Status::ALL {
-                ui.selectable_value(&mut form.status, s, s.label());
-            }
-        })
-        .response
-        .on_hover_text("Status");
+        egui::ComboBox::from_id_salt("status")
+            .selected_text(form.status.label())
+            .show_ui(ui, |ui| {
+                for s in Status::ALL {
+                    ui.selectable_value(&mut form.status, s, s.label());
+                }
+            })
+            .response
+            .on_hover_text("Status");
         ui.end_row();
         ui.label("Note");
         ui.add(egui::TextEdit::singleline(&mut form.note).hint_text("Note (optional)"));
@@ -208,7 +244,10 @@ pub fn assign_form_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
     });
     let stage2_segments = form.stage == Stage::Two && app.selection.segments().next().is_some();
     if stage2_segments {
-        ui.colored_label(egui::Color32::from_rgb(0xd5, 0x5e, 0x00), "Stage 2 deploys at selected outposts: segments in the selection will be flagged by the rules.");
+        ui.colored_label(
+            egui::Color32::from_rgb(0xd5, 0x5e, 0x00),
+            "Stage 2 deploys at selected outposts: segments in the selection will be flagged by the rules.",
+        );
     }
     let label = format!("Assign to {n} selected");
     if ui.add_enabled(n > 0 && form.quantity > 0.0, egui::Button::new(RichText::new(label).strong())).clicked() {

@@ -12,7 +12,10 @@ pub fn windows_ui(app: &mut App, ctx: &Context) -> Vec<Command> {
     if let Some(p) = app.recovery_offer.clone() {
         egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
             ui.heading("Recover unsaved work?");
-            ui.label(format!("borderplan found unsaved changes from an earlier session that did not end normally:\n{}", p.display()));
+            ui.label(format!(
+                "borderplan found unsaved changes from an earlier session that did not end normally:\n{}",
+                p.display()
+            ));
             ui.horizontal(|ui| {
                 if ui.button(RichText::new("Recover").strong()).clicked() {
                     out.push(Command::Recover);
@@ -43,7 +46,10 @@ pub fn windows_ui(app: &mut App, ctx: &Context) -> Vec<Command> {
     }
     if app.ui.catalog_open {
         let mut open = true;
-        egui::Window::new("Equipment catalog").open(&mut open).default_width(560.0).show(ctx, |ui| out.extend(catalog_ui(app, ui)));
+        egui::Window::new("Equipment catalog")
+            .open(&mut open)
+            .default_width(560.0)
+            .show(ctx, |ui| out.extend(catalog_ui(app, ui)));
         app.ui.catalog_open = open;
     }
     if let Some(li) = app.ui.attribute_table {
@@ -52,7 +58,10 @@ pub fn windows_ui(app: &mut App, ctx: &Context) -> Vec<Command> {
         if app.layers.get(li).is_none() {
             app.ui.attribute_table = None;
         } else {
-            egui::Window::new(title).open(&mut open).default_size([640.0, 360.0]).show(ctx, |ui| out.extend(attribute_table_ui(app, li, ui)));
+            egui::Window::new(title)
+                .open(&mut open)
+                .default_size([640.0, 360.0])
+                .show(ctx, |ui| out.extend(attribute_table_ui(app, li, ui)));
             if !open {
                 app.ui.attribute_table = None;
             }
@@ -169,10 +178,11 @@ fn guard_ui(app: &mut App, ctx: &Context) {
         Some(0) => {
             let path = app.plan_path.clone().or_else(|| super::dialogs::save_plan_path(None));
             if let Some(p) = path
-                && app.save_to(&p) {
-                    app.pending = None;
-                    app.run_pending(pending);
-                }
+                && app.save_to(&p)
+            {
+                app.pending = None;
+                app.run_pending(pending);
+            }
         }
         Some(1) => {
             app.pending = None;
@@ -206,7 +216,11 @@ fn catalog_ui(app: &mut App, ui: &mut egui::Ui) -> Vec<Command> {
                         app.ui.catalog_edit = Some(t.clone());
                     }
                     let remove = ui.add_enabled(used == 0, egui::Button::new("Remove").small());
-                    let remove = if used > 0 { remove.on_disabled_hover_text(format!("Used by {used} assignment(s)")) } else { remove };
+                    let remove = if used > 0 {
+                        remove.on_disabled_hover_text(format!("Used by {used} assignment(s)"))
+                    } else {
+                        remove
+                    };
                     if remove.clicked() {
                         out.push(Command::Edit(Edit::RemoveEquipment { id: t.id.clone() }));
                     }
@@ -230,13 +244,15 @@ fn catalog_ui(app: &mut App, ui: &mut egui::Ui) -> Vec<Command> {
             ui.add(egui::TextEdit::singleline(&mut t.name).hint_text("Name"));
             ui.end_row();
             ui.label("Category");
-            egui::ComboBox::from_id_salt("cat_c").selected_text(t.category.label()).show_ui(ui, |ui| {
-                for c in Category::ALL {
-                    ui.selectable_value(&mut t.category, c, c.label());
-                }
-            })
-            .response
-            .on_hover_text("Category");
+            egui::ComboBox::from_id_salt("cat_c")
+                .selected_text(t.category.label())
+                .show_ui(ui, |ui| {
+                    for c in Category::ALL {
+                        ui.selectable_value(&mut t.category, c, c.label());
+                    }
+                })
+                .response
+                .on_hover_text("Category");
             ui.end_row();
             ui.label("Unit");
             ui.add(egui::TextEdit::singleline(&mut t.unit).hint_text("Unit, e.g. set or km"));
@@ -246,7 +262,8 @@ fn catalog_ui(app: &mut App, ui: &mut egui::Ui) -> Vec<Command> {
             ui.horizontal(|ui| {
                 ui.checkbox(&mut has, "");
                 let mut r = t.detection_range_km.unwrap_or(1.0);
-                ui.add_enabled(has, egui::DragValue::new(&mut r).range(0.1..=200.0).speed(0.1)).on_hover_text("Detection range, km each way");
+                ui.add_enabled(has, egui::DragValue::new(&mut r).range(0.1..=200.0).speed(0.1))
+                    .on_hover_text("Detection range, km each way");
                 t.detection_range_km = if has { Some(r) } else { None };
             });
             ui.end_row();
@@ -287,7 +304,11 @@ fn attribute_table_ui(app: &mut App, li: usize, ui: &mut egui::Ui) -> Vec<Comman
     let scroll_to = selected.filter(|s| scrolled_to != Some(*s));
     ui.data_mut(|d| d.insert_temp(scroll_id, selected));
     let mut clicked = None;
-    let mut table = TableBuilder::new(ui).striped(true).resizable(true).sense(egui::Sense::click()).column(Column::auto().at_least(50.0));
+    let mut table = TableBuilder::new(ui)
+        .striped(true)
+        .resizable(true)
+        .sense(egui::Sense::click())
+        .column(Column::auto().at_least(50.0));
     if let Some(row) = scroll_to {
         table = table.scroll_to_row(row, Some(egui::Align::Center));
     }
@@ -316,7 +337,10 @@ fn attribute_table_ui(app: &mut App, li: usize, ui: &mut egui::Ui) -> Vec<Comman
                 });
                 for c in &cols {
                     row.col(|ui| {
-                        let v = properties.get(c).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())).unwrap_or_default();
+                        let v = properties
+                            .get(c)
+                            .map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))
+                            .unwrap_or_default();
                         ui.add(egui::Label::new(v).selectable(false));
                     });
                 }

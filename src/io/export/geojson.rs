@@ -2,10 +2,8 @@
 //! coverage gap. Properties are flat where possible so QGIS shows them as columns; simplestyle members
 //! (`stroke`, `stroke-width`, `marker-color`) colour the features by stage in geojson.io, GitHub and QGIS.
 
+use super::{ExportError, assignment_cost, equipment_summary, fmt_trim, round3, round6, stage_label};
 use crate::io::json_util::line_coords;
-use super::{
-    ExportError, assignment_cost, equipment_summary, fmt_trim, round3, round6, stage_label,
-};
 use crate::model::palette::{GAP, hex, stage_rgb};
 use crate::model::{Assignment, Plan, Stage, Target, stage_coverage};
 use serde_json::{Map, Value, json};
@@ -14,7 +12,6 @@ use serde_json::{Map, Value, json};
 const SEGMENT_WIDTH: u32 = 4;
 /// Width of coverage-gap lines, px.
 const GAP_WIDTH: u32 = 3;
-
 
 fn assignment_value(plan: &Plan, a: &Assignment) -> Value {
     let eq = plan.catalog.get(&a.equipment_id);

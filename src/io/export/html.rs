@@ -1,9 +1,7 @@
 //! The HTML report: one self-contained file (inline CSS, inline SVG map, no scripts, no external resources)
 //! that opens offline in any browser and prints on A4 landscape.
 
-use super::{
-    assignment_cost, equipment_name, escape_xml as esc, fmt_qty, fmt_thousands, stage_label,
-};
+use super::{assignment_cost, equipment_name, escape_xml as esc, fmt_qty, fmt_thousands, stage_label};
 use crate::io::bundled::BaseData;
 use crate::model::members::lookup;
 use crate::model::palette::{GAP, hex, stage_rgb};
@@ -110,7 +108,9 @@ pub fn report(plan: &Plan, base: Option<&BaseData>, generated: &str) -> String {
         meta.push(format!("Plan last modified {}", esc(&plan.meta.modified)));
     }
     let _ = writeln!(h, "<p class=\"meta\">{}</p>", meta.join(" · "));
-    if let Some(Value::String(note)) = plan.meta.extra.get("note").filter(|v| v.as_str().is_some_and(|s| !s.trim().is_empty())) {
+    if let Some(Value::String(note)) =
+        plan.meta.extra.get("note").filter(|v| v.as_str().is_some_and(|s| !s.trim().is_empty()))
+    {
         let _ = writeln!(h, "<p>{}</p>", esc(note));
     }
     h.push_str("</header>\n");
@@ -185,7 +185,8 @@ pub fn report(plan: &Plan, base: Option<&BaseData>, generated: &str) -> String {
     h.push_str("<section id=\"suppliers\">\n<h2>By supplier</h2>\n<table>\n<thead><tr><th>Supplier</th><th>Participation</th>\
         <th class=\"n\">Assignments</th><th class=\"n\">Quantity</th><th class=\"n\">Cost (USD)</th></tr></thead>\n<tbody>\n");
     for (name, t) in &summary.by_supplier {
-        let participation = lookup(name).map(|m| m.participation.to_string()).unwrap_or_else(|| "not a member state".into());
+        let participation =
+            lookup(name).map(|m| m.participation.to_string()).unwrap_or_else(|| "not a member state".into());
         let _ = writeln!(h, "<tr><td>{}</td><td>{}</td>{}</tr>", esc(name), esc(&participation), totals_cells(t));
     }
     h.push_str("</tbody>\n</table>\n</section>\n");
@@ -235,8 +236,13 @@ pub fn report(plan: &Plan, base: Option<&BaseData>, generated: &str) -> String {
     if !gaps.is_empty() {
         h.push_str("<table>\n<thead><tr><th class=\"n\">#</th><th class=\"n\">From km</th><th class=\"n\">To km</th><th class=\"n\">Length km</th><th>Segments</th></tr></thead>\n<tbody>\n");
         for (i, &(a, b)) in gaps.iter().enumerate() {
-            let segs: Vec<&str> =
-                plan.segments.segments().iter().filter(|s| s.to_km > a + 1e-9 && s.from_km < b - 1e-9).map(|s| s.id.as_str()).collect();
+            let segs: Vec<&str> = plan
+                .segments
+                .segments()
+                .iter()
+                .filter(|s| s.to_km > a + 1e-9 && s.from_km < b - 1e-9)
+                .map(|s| s.id.as_str())
+                .collect();
             let _ = writeln!(
                 h,
                 "<tr><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
@@ -258,7 +264,9 @@ pub fn report(plan: &Plan, base: Option<&BaseData>, generated: &str) -> String {
         findings.len() - errors - warnings
     );
     if !findings.is_empty() {
-        h.push_str("<table>\n<thead><tr><th>Severity</th><th>Rule</th><th>Where</th><th>Message</th></tr></thead>\n<tbody>\n");
+        h.push_str(
+            "<table>\n<thead><tr><th>Severity</th><th>Rule</th><th>Where</th><th>Message</th></tr></thead>\n<tbody>\n",
+        );
         for f in &findings {
             let place = match f.km {
                 Some((a, b)) if (b - a).abs() < 1e-9 => format!("km {}", km1(a)),
@@ -295,7 +303,8 @@ pub fn report(plan: &Plan, base: Option<&BaseData>, generated: &str) -> String {
             Some((f, t)) => format!("{}–{}", km1(f), km1(t)),
             None => "?".into(),
         };
-        let target = format!("{} {}", a.target.id(), plan.target_name(&a.target).map(|n| format!("({n})")).unwrap_or_default());
+        let target =
+            format!("{} {}", a.target.id(), plan.target_name(&a.target).map(|n| format!("({n})")).unwrap_or_default());
         let _ = writeln!(
             h,
             "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}{}</td>\
@@ -323,7 +332,12 @@ pub fn report(plan: &Plan, base: Option<&BaseData>, generated: &str) -> String {
         "<footer>Made with borderplan {}. Lengths are geodesic (WGS84); chainage is measured from the western end of the border. \
          Coverage km: {}.</footer>\n</body>\n</html>",
         env!("CARGO_PKG_VERSION"),
-        summary.stages.iter().map(|(k, s)| format!("stage {k} {} km ({:.1}%)", km1(s.covered_km), s.coverage_pct)).collect::<Vec<_>>().join(", ")
+        summary
+            .stages
+            .iter()
+            .map(|(k, s)| format!("stage {k} {} km ({:.1}%)", km1(s.covered_km), s.coverage_pct))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     h
 }

@@ -29,7 +29,9 @@ fn style(out: &mut String, id: &str, c: Rgb, line_width: f64) {
 fn coords(g: &TargetGeometry) -> String {
     match g {
         TargetGeometry::Point(x, y) => format!("{},{}", fmt6(*x), fmt6(*y)),
-        TargetGeometry::Line(pts) => pts.iter().map(|(x, y)| format!("{},{}", fmt6(*x), fmt6(*y))).collect::<Vec<_>>().join(" "),
+        TargetGeometry::Line(pts) => {
+            pts.iter().map(|(x, y)| format!("{},{}", fmt6(*x), fmt6(*y))).collect::<Vec<_>>().join(" ")
+        }
     }
 }
 
@@ -59,13 +61,23 @@ fn placemark(out: &mut String, plan: &Plan, a: &Assignment) {
     let name = format!("{} × {} — {target_name}", equipment_name(plan, a), fmt_qty(a.quantity));
     let extent = plan
         .target_extent_km(&a.target)
-        .map(|(f, t)| if (t - f).abs() < 1e-9 { format!("km {}", fmt_trim(f, 1)) } else { format!("km {}–{}", fmt_trim(f, 1), fmt_trim(t, 1)) })
+        .map(|(f, t)| {
+            if (t - f).abs() < 1e-9 {
+                format!("km {}", fmt_trim(f, 1))
+            } else {
+                format!("km {}–{}", fmt_trim(f, 1), fmt_trim(t, 1))
+            }
+        })
         .unwrap_or_default();
     let unit = eq.map(|t| t.unit.as_str()).unwrap_or("");
     let mut lines = vec![
         format!("Assignment {}", a.id),
         format!("{} {} ({target_name}, {extent})", a.target.kind(), a.target.id()),
-        format!("Equipment: {} ({})", equipment_name(plan, a), eq.map(|t| t.category.label()).unwrap_or("unknown equipment")),
+        format!(
+            "Equipment: {} ({})",
+            equipment_name(plan, a),
+            eq.map(|t| t.category.label()).unwrap_or("unknown equipment")
+        ),
         format!("Quantity: {} {unit}", fmt_qty(a.quantity)),
         format!("{} ({}), delivery {}", a.stage, a.stage.years(), a.quarter),
         format!("Supplier: {}", a.supplier),
@@ -110,14 +122,17 @@ fn placemark(out: &mut String, plan: &Plan, a: &Assignment) {
 
 /// An XML id: letters, digits, `-`, `_`, `.`, starting with a letter or `_`.
 fn xml_id(s: &str) -> String {
-    let body: String = s.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' }).collect();
+    let body: String =
+        s.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' }).collect();
     if body.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') { body } else { format!("_{body}") }
 }
 
 /// The export as KML text.
 pub fn to_string(plan: &Plan) -> String {
     let mut out = String::with_capacity(64 * 1024);
-    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kml xmlns=\"http://www.opengis.net/kml/2.2\">\n  <Document>\n");
+    out.push_str(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kml xmlns=\"http://www.opengis.net/kml/2.2\">\n  <Document>\n",
+    );
     let _ = writeln!(out, "    <name>{}</name>", escape_xml(&plan.meta.title));
     let mut doc = format!(
         "Equipment rollout along the Tajikistan–Afghanistan border: {} assignments, border length {} km.",

@@ -31,7 +31,8 @@ pub enum ExportFormat {
 }
 
 impl ExportFormat {
-    pub const ALL: [ExportFormat; 4] = [ExportFormat::GeoJson, ExportFormat::Csv, ExportFormat::Html, ExportFormat::Kml];
+    pub const ALL: [ExportFormat; 4] =
+        [ExportFormat::GeoJson, ExportFormat::Csv, ExportFormat::Html, ExportFormat::Kml];
 
     /// The format for a file extension (without the dot, any case): geojson/json, csv, html/htm, kml.
     pub fn from_extension(ext: &str) -> Option<Self> {

@@ -80,7 +80,10 @@ fn path_d(proj: &Projection, pts: impl Iterator<Item = (f64, f64)>, close: bool)
 
 /// A legend line swatch with `{X}`, `{X2}` and `{Y}` placeholders.
 fn legend_line(c: Rgb, w: f64, extra: &str) -> String {
-    format!("<line x1=\"{{X}}\" y1=\"{{Y}}\" x2=\"{{X2}}\" y2=\"{{Y}}\" stroke=\"{}\" stroke-width=\"{w}\"{extra}/>", hex(c))
+    format!(
+        "<line x1=\"{{X}}\" y1=\"{{Y}}\" x2=\"{{X2}}\" y2=\"{{Y}}\" stroke=\"{}\" stroke-width=\"{w}\"{extra}/>",
+        hex(c)
+    )
 }
 
 fn line_d(proj: &Projection, l: &LineString<f64>) -> String {
@@ -109,7 +112,9 @@ fn render(plan: &Plan, base: Option<&BaseData>, width_px: u32, height_px: u32, s
     let view_e = proj.min_lon + width / (proj.k * proj.scale) - proj.ox / (proj.k * proj.scale) + 1.0;
     let view_n = proj.max_lat + 1.0;
     let view_s = proj.max_lat - map_h / proj.scale - 1.0;
-    let visible = |r: geo::Rect<f64>| r.max().x >= view_w - 1.0 && r.min().x <= view_e && r.max().y >= view_s && r.min().y <= view_n;
+    let visible = |r: geo::Rect<f64>| {
+        r.max().x >= view_w - 1.0 && r.min().x <= view_e && r.max().y >= view_s && r.min().y <= view_n
+    };
 
     let mut s = String::with_capacity(256 * 1024);
     let xmlns = if standalone { " xmlns=\"http://www.w3.org/2000/svg\"" } else { "" };
@@ -126,7 +131,12 @@ fn render(plan: &Plan, base: Option<&BaseData>, width_px: u32, height_px: u32, s
         fmt_trim(width, 1),
         fmt_trim(map_h, 1)
     );
-    let _ = writeln!(s, "<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#f8f8f6\"/>", fmt_trim(width, 1), fmt_trim(map_h, 1));
+    let _ = writeln!(
+        s,
+        "<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#f8f8f6\"/>",
+        fmt_trim(width, 1),
+        fmt_trim(map_h, 1)
+    );
     s.push_str("<g clip-path=\"url(#map-clip)\">\n");
 
     // Provinces (light), then rivers.
@@ -155,10 +165,19 @@ fn render(plan: &Plan, base: Option<&BaseData>, width_px: u32, height_px: u32, s
                 crate::model::Side::Tajikistan => LAND_TJ,
                 crate::model::Side::Afghanistan => LAND_AF,
             };
-            let _ = writeln!(s, "<path fill=\"{fill}\" d=\"{}\"><title>{}</title></path>", d.trim_end(), escape_xml(&r.name));
+            let _ = writeln!(
+                s,
+                "<path fill=\"{fill}\" d=\"{}\"><title>{}</title></path>",
+                d.trim_end(),
+                escape_xml(&r.name)
+            );
         }
         s.push_str("</g>\n");
-        let _ = writeln!(s, "<g class=\"rivers\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.3\" stroke-linejoin=\"round\">", hex(RIVER));
+        let _ = writeln!(
+            s,
+            "<g class=\"rivers\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.3\" stroke-linejoin=\"round\">",
+            hex(RIVER)
+        );
         for river in &base.rivers {
             if !river.lines.bounding_rect().is_some_and(visible) {
                 continue;
@@ -183,15 +202,23 @@ fn render(plan: &Plan, base: Option<&BaseData>, width_px: u32, height_px: u32, s
     for &(a, b) in &gaps {
         let d = line_d(&proj, &plan.border.substring(a, b));
         if !d.is_empty() {
-            let _ = writeln!(s, "<path d=\"{d}\"><title>Stage-3 coverage gap km {}–{}</title></path>", fmt_trim(a, 1), fmt_trim(b, 1));
+            let _ = writeln!(
+                s,
+                "<path d=\"{d}\"><title>Stage-3 coverage gap km {}–{}</title></path>",
+                fmt_trim(a, 1),
+                fmt_trim(b, 1)
+            );
         }
     }
     s.push_str("</g>\n");
 
     // Border, then segments by stage.
     let d = line_d(&proj, plan.border.line());
-    let _ = writeln!(s, "<path class=\"border\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.6\" d=\"{d}\"/>", hex(BORDER));
-    s.push_str("<g class=\"segments\" fill=\"none\" stroke-width=\"5\" stroke-linecap=\"butt\" stroke-linejoin=\"round\">\n");
+    let _ =
+        writeln!(s, "<path class=\"border\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.6\" d=\"{d}\"/>", hex(BORDER));
+    s.push_str(
+        "<g class=\"segments\" fill=\"none\" stroke-width=\"5\" stroke-linecap=\"butt\" stroke-linejoin=\"round\">\n",
+    );
     for seg in plan.segments.segments() {
         let stage = plan.target_stage(&Target::Segment(seg.id.clone()), None);
         if stage.is_none() {
@@ -348,7 +375,10 @@ fn render(plan: &Plan, base: Option<&BaseData>, width_px: u32, height_px: u32, s
         (legend_line(STAGE3, 5.0, ""), "Stage 3 (2027–2029)"),
         (legend_line(BORDER, 1.6, ""), "Border, nothing planned"),
         (legend_line(GAP, 10.0, " stroke-opacity=\"0.6\""), "Stage-3 coverage gap"),
-        (format!("<circle cx=\"{{CX}}\" cy=\"{{Y}}\" r=\"4.5\" fill=\"{}\" stroke=\"#fff\"/>", hex(STAGE2)), "Outpost (stage colour)"),
+        (
+            format!("<circle cx=\"{{CX}}\" cy=\"{{Y}}\" r=\"4.5\" fill=\"{}\" stroke=\"#fff\"/>", hex(STAGE2)),
+            "Outpost (stage colour)",
+        ),
     ];
     if base.is_some() {
         items.push((legend_line(RIVER, 1.5, ""), "River"));
@@ -366,7 +396,13 @@ fn render(plan: &Plan, base: Option<&BaseData>, width_px: u32, height_px: u32, s
             .replace("{CX}", &fmt_trim(x + 11.0, 1))
             .replace("{Y}", &fmt_trim(ly, 1));
         s.push_str(&swatch);
-        let _ = writeln!(s, "<text x=\"{}\" y=\"{}\">{}</text>", fmt_trim(x + 27.0, 1), fmt_trim(ly + 4.0, 1), escape_xml(label));
+        let _ = writeln!(
+            s,
+            "<text x=\"{}\" y=\"{}\">{}</text>",
+            fmt_trim(x + 27.0, 1),
+            fmt_trim(ly + 4.0, 1),
+            escape_xml(label)
+        );
         x += w;
     }
     s.push_str("</g>\n");

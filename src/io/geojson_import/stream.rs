@@ -204,7 +204,6 @@ impl Scanner {
             }
         }
     }
-
 }
 
 /// What is expected next inside the `features` array.
