@@ -7,7 +7,7 @@
 use std::hint::black_box;
 
 use borderplan::App;
-use borderplan::app::Command;
+use borderplan::app::ViewCommand;
 use borderplan::io::geojson_import::{ImportOptions, import_bytes};
 use borderplan::synth::{lines_geojson, points_geojson};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -21,13 +21,13 @@ fn raw_input(time: f64) -> egui::RawInput {
 }
 
 /// A headless window: the app, its context and a frame clock.
-struct Window {
+struct Headless {
     ctx: egui::Context,
-    app: App,
+    window: borderplan::Window,
     time: f64,
 }
 
-impl Window {
+impl Headless {
     fn new(layers: bool) -> Self {
         let mut app = match App::for_tests() {
             Ok(app) => app,
@@ -43,7 +43,7 @@ impl Window {
                 }
             }
         }
-        let mut window = Self { ctx: egui::Context::default(), app, time: 0.0 };
+        let mut window = Self { ctx: egui::Context::default(), window: borderplan::Window::new(app), time: 0.0 };
         // Warm-up: fonts, first layout, fitting the map to the whole border.
         for _ in 0..3 {
             window.frame(true);
@@ -54,8 +54,8 @@ impl Window {
     /// One frame; with `tessellate` also the triangles. Returns the number of clipped shapes or primitives.
     fn frame(&mut self, tessellate: bool) -> usize {
         self.time += 1.0 / 60.0;
-        let app = &mut self.app;
-        let mut out = self.ctx.run_ui(raw_input(self.time), |ui| app.show(ui));
+        let window = &mut self.window;
+        let mut out = self.ctx.run_ui(raw_input(self.time), |ui| window.show(ui));
         out.textures_delta.clear();
         let shapes = std::mem::take(&mut out.shapes);
         if tessellate { self.ctx.tessellate(shapes, out.pixels_per_point).len() } else { shapes.len() }
@@ -66,13 +66,13 @@ fn bench_frame(c: &mut Criterion) {
     let mut group = c.benchmark_group("frame");
     group.sample_size(20);
 
-    let mut plain = Window::new(false);
+    let mut plain = Headless::new(false);
     group.bench_function("plan_only_ui_and_tessellate", |b| b.iter(|| black_box(plain.frame(true))));
     drop(plain);
 
-    let mut window = Window::new(true);
-    let (zoom, layers) = (window.app.map_memory.zoom(), window.app.layers.len());
-    let features: usize = window.app.layers.iter().map(|l| l.features.len()).sum();
+    let mut window = Headless::new(true);
+    let (zoom, layers) = (window.window.app.map_memory.zoom(), window.window.app.layers.len());
+    let features: usize = window.window.app.layers.iter().map(|l| l.features.len()).sum();
     eprintln!("frame bench: {layers} layers, {features} features, map zoom {zoom:.2} (whole border)");
     group.bench_function("big_layers_ui_and_tessellate", |b| b.iter(|| black_box(window.frame(true))));
     group.bench_function("big_layers_ui_only", |b| b.iter(|| black_box(window.frame(false))));
@@ -81,7 +81,7 @@ fn bench_frame(c: &mut Criterion) {
     let ctx = window.ctx.clone();
     group.bench_function("big_layers_after_view_change", |b| {
         b.iter(|| {
-            window.app.apply(&ctx, Command::Pan { dx_px: 1.0, dy_px: 0.0 });
+            window.window.app.apply(&ctx, ViewCommand::Pan { dx_px: 1.0, dy_px: 0.0 }.into());
             black_box(window.frame(true))
         })
     });

@@ -1,7 +1,8 @@
 //! borderplan: a desktop GIS for planning the equipment rollout along the Tajikistan–Afghanistan border.
 //!
-//! `model` is the UI-free domain, `io` reads and writes files, `map` and `ui` draw the window, `app` holds the
-//! state and applies commands, `cli` runs the headless commands.
+//! `model` is the UI-free domain, `io` reads and writes files, `app` holds the state and applies commands, `map`
+//! (walkers plugins) and `ui` (panels) draw from plain data and `&App` and return commands, `window` is the shell
+//! above both, `cli` runs the headless commands.
 
 pub mod app;
 pub mod cli;
@@ -10,5 +11,7 @@ pub mod map;
 pub mod model;
 pub mod synth;
 pub mod ui;
+pub mod window;
 
 pub use app::App;
+pub use window::Window;

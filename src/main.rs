@@ -7,7 +7,7 @@ fn main() -> ExitCode {
     let args = borderplan::cli::Args::parse();
     match args.command {
         Some(command) => borderplan::cli::run(command),
-        None => match borderplan::ui::run_window(args.files) {
+        None => match borderplan::window::run_window(args.files) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("borderplan: {e:#}");

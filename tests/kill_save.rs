@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use borderplan::App;
 use borderplan::app::settings::Settings;
-use borderplan::app::{AppConfig, Command as AppCommand};
+use borderplan::app::{AppConfig, Command as AppCommand, FileCommand};
 use borderplan::io::bundled;
 use borderplan::io::plan_file;
 use borderplan::model::{Edit, Plan};
@@ -131,10 +131,10 @@ fn the_recovery_file_restores_unsaved_edits_after_a_crash() {
     let first = app.plan.segments.segments()[0].id.clone();
     app.apply(
         &ctx,
-        AppCommand::Edit(Edit::RenameSegment { id: first.clone(), name: "Renamed before the crash".into() }),
+        AppCommand::from(Edit::RenameSegment { id: first.clone(), name: "Renamed before the crash".into() }),
     );
     let removed: Vec<String> = app.plan.assignments.iter().take(3).map(|a| a.id.clone()).collect();
-    app.apply(&ctx, AppCommand::Edit(Edit::RemoveAssignments(removed)));
+    app.apply(&ctx, AppCommand::from(Edit::RemoveAssignments(removed)));
     assert!(app.dirty, "the edits are unsaved");
     let edited = app.plan.clone();
     assert_ne!(edited, original);
@@ -146,7 +146,7 @@ fn the_recovery_file_restores_unsaved_edits_after_a_crash() {
     let mut app = App::with_settings(Settings::default(), config).unwrap();
     assert_eq!(app.recovery_offer.as_deref(), Some(recovery.as_path()), "the next start offers the recovery");
     assert_eq!(app.plan, original, "before recovering, the app shows what it would without a crash");
-    app.apply(&ctx, AppCommand::Recover);
+    app.apply(&ctx, AppCommand::File(FileCommand::Recover));
     assert_eq!(app.plan, edited, "every unsaved edit is back");
     assert!(app.dirty, "the recovered plan still has to be saved");
     assert!(app.recovery_offer.is_none());

@@ -9,8 +9,8 @@ use std::io::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use borderplan::App;
 use borderplan::app::imports::ImportJob;
+use borderplan::{App, Window};
 
 /// At least this many bytes of GeoJSON.
 const FILE_BYTES: u64 = 150 * 1024 * 1024;
@@ -65,8 +65,8 @@ fn raw_input(time: f64) -> egui::RawInput {
 }
 
 /// One frame as the window does it: the whole UI, then tessellation.
-fn frame(ctx: &egui::Context, app: &mut App, time: f64) {
-    let mut out = ctx.run_ui(raw_input(time), |ui| app.show(ui));
+fn frame(ctx: &egui::Context, window: &mut Window, time: f64) {
+    let mut out = ctx.run_ui(raw_input(time), |ui| window.show(ui));
     let shapes = std::mem::take(&mut out.shapes);
     let primitives = ctx.tessellate(shapes, out.pixels_per_point);
     std::hint::black_box(primitives);
@@ -84,14 +84,14 @@ fn frames_keep_coming_while_a_150_mb_geojson_file_imports() {
     let written = written.elapsed();
 
     let ctx = egui::Context::default();
-    let mut app = App::for_tests().unwrap();
+    let mut window = Window::new(App::for_tests().unwrap());
     let started = Instant::now();
     // Warm up (fonts, first layout) before the import starts, as a running window would be.
     for _ in 0..3 {
-        frame(&ctx, &mut app, started.elapsed().as_secs_f64());
+        frame(&ctx, &mut window, started.elapsed().as_secs_f64());
     }
 
-    app.imports.push(ImportJob::start(path.clone(), ctx.clone()));
+    window.app.imports.push(ImportJob::start(path.clone(), ctx.clone()));
     let import_started = Instant::now();
     let mut frames = 0usize;
     let mut longest = Duration::ZERO;
@@ -101,18 +101,18 @@ fn frames_keep_coming_while_a_150_mb_geojson_file_imports() {
         let frame_start = Instant::now();
         let gap = frame_start - last;
         last = frame_start;
-        frame(&ctx, &mut app, started.elapsed().as_secs_f64());
-        if !app.layers.is_empty() {
+        frame(&ctx, &mut window, started.elapsed().as_secs_f64());
+        if !window.app.layers.is_empty() {
             // The frame in which `poll_imports` added the layer also draws it for the first time; that frame's
             // cost is the frame benchmark's business (benches/frame.rs), not the import's.
             break frame_start.elapsed();
         }
         longest = longest.max(gap);
         frames += 1;
-        if let Some(job) = app.imports.first() {
+        if let Some(job) = window.app.imports.first() {
             max_fraction = max_fraction.max(job.fraction());
         }
-        assert!(app.imports.len() == 1, "the import ended without a layer: {:?}", app.status);
+        assert!(window.app.imports.len() == 1, "the import ended without a layer: {:?}", window.app.status);
         assert!(import_started.elapsed() < Duration::from_secs(300), "the import did not finish in 5 minutes");
         // A real window waits for vsync or a repaint request; a short pause leaves the worker its core.
         std::thread::sleep(Duration::from_millis(2));
@@ -126,9 +126,9 @@ fn frames_keep_coming_while_a_150_mb_geojson_file_imports() {
     );
     assert!(longest < MAX_GAP, "a frame gap of {longest:?} while importing");
     assert!(frames >= 5, "only {frames} frames during a {import_time:?} import");
-    let layer = &app.layers[0];
+    let layer = &window.app.layers[0];
     assert_eq!(layer.stats.features, features);
     assert_eq!(layer.indexed_len(), features);
     assert_eq!(layer.stats.bytes_read, size);
-    assert!(app.imports.is_empty());
+    assert!(window.app.imports.is_empty());
 }

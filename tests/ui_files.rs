@@ -1,32 +1,24 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Files through the real app: import (the dialog's code path), recovery after a crash, saving and opening.
 
-use borderplan::App;
 use borderplan::app::settings::Settings;
-use borderplan::app::{AppConfig, Command};
+use borderplan::app::{AppConfig, Command, FileCommand, ViewCommand};
 use borderplan::model::Edit;
+use borderplan::{App, Window};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use std::path::PathBuf;
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/geojson").join(name)
-}
+mod common;
+use common::fixture;
 
-fn harness_with(app: App) -> Harness<'static, App> {
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .with_max_steps(30)
-        .with_step_dt(0.1)
-        .build_ui_state(|ui, app: &mut App| app.show(ui), app);
-    h.run_steps(3);
-    h
+fn harness_with(app: App) -> Harness<'static, Window> {
+    common::window_harness(app, 3)
 }
 
 /// Steps until background imports are done (bounded).
-fn wait_for_imports(h: &mut Harness<'static, App>) {
+fn wait_for_imports(h: &mut Harness<'static, Window>) {
     for _ in 0..200 {
-        if h.state().imports.is_empty() {
+        if h.state().app.imports.is_empty() {
             return;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
@@ -40,10 +32,10 @@ fn importing_a_fixture_through_the_dialog_path_adds_a_layer_and_hiding_it_hides_
     let mut h = harness_with(App::for_tests().unwrap());
     let ctx = h.ctx.clone();
     // The same command the File › Import layer… dialog issues with the picked files.
-    h.state_mut().apply(&ctx, Command::Import(vec![fixture("valid/all_geometry_types.geojson")]));
+    h.state_mut().app.apply(&ctx, FileCommand::Import(vec![fixture("valid/all_geometry_types.geojson")]).into());
     wait_for_imports(&mut h);
     h.run_steps(2);
-    let app = h.state();
+    let app = &h.state().app;
     assert_eq!(app.layers.len(), 1);
     assert_eq!(app.layers[0].name, "all_geometry_types");
     assert_eq!(app.layers[0].stats.features, 7);
@@ -52,17 +44,17 @@ fn importing_a_fixture_through_the_dialog_path_adds_a_layer_and_hiding_it_hides_
     assert!(h.query_by_label_contains("7 features").is_some());
     h.get_by_label("all_geometry_types").click();
     h.run_steps(2);
-    assert!(!h.state().layers[0].style.visible);
+    assert!(!h.state().app.layers[0].style.visible);
 }
 
 #[test]
 fn a_broken_file_is_reported_in_the_status_bar_and_adds_no_layer() {
     let mut h = harness_with(App::for_tests().unwrap());
     let ctx = h.ctx.clone();
-    h.state_mut().apply(&ctx, Command::Import(vec![fixture("invalid/truncated.geojson")]));
+    h.state_mut().app.apply(&ctx, FileCommand::Import(vec![fixture("invalid/truncated.geojson")]).into());
     wait_for_imports(&mut h);
     h.run_steps(2);
-    let app = h.state();
+    let app = &h.state().app;
     assert!(app.layers.is_empty());
     let status = app.status.clone().expect("a message");
     assert!(status.error);
@@ -79,11 +71,11 @@ fn a_plan_file_given_to_import_opens_as_the_plan() {
     assert!(app.save_to(&path));
     let mut h = harness_with(App::for_tests().unwrap());
     let ctx = h.ctx.clone();
-    h.state_mut().apply(&ctx, Command::Import(vec![path.clone()]));
+    h.state_mut().app.apply(&ctx, FileCommand::Import(vec![path.clone()]).into());
     h.run_steps(2);
-    assert_eq!(h.state().plan.meta.title, "Mine");
-    assert_eq!(h.state().plan_path.as_deref(), Some(path.as_path()));
-    assert!(h.state().layers.is_empty());
+    assert_eq!(h.state().app.plan.meta.title, "Mine");
+    assert_eq!(h.state().app.plan_path.as_deref(), Some(path.as_path()));
+    assert!(h.state().app.layers.is_empty());
 }
 
 #[test]
@@ -93,50 +85,50 @@ fn unsaved_edits_survive_a_crash_through_the_recovery_file() {
     let config = AppConfig { recovery_path: Some(recovery.clone()), tile_cache: None, load_example: true };
     let ctx = egui::Context::default();
     let mut app = App::with_settings(Settings::default(), config.clone()).unwrap();
-    app.apply(&ctx, Command::Edit(Edit::SplitSegment { km: 12.5 }));
+    app.apply(&ctx, Command::from(Edit::SplitSegment { km: 12.5 }));
     assert!(app.dirty);
     app.autosave_if_due(1_000.0);
     let edited = app.plan.clone();
     std::mem::forget(app); // the crash: nothing is cleaned up
 
     let mut h = harness_with(App::with_settings(Settings::default(), config).unwrap());
-    assert_eq!(h.state().recovery_offer.as_deref(), Some(recovery.as_path()));
+    assert_eq!(h.state().app.recovery_offer.as_deref(), Some(recovery.as_path()));
     h.get_by_label("Recover").click();
     h.run_steps(2);
     // The file groups assignments by target, so compare the saved forms (order-independent, lossless).
     let text = |p: &borderplan::model::Plan| borderplan::io::plan_file::to_string(p).unwrap();
-    assert_eq!(text(&h.state().plan), text(&edited));
-    assert_eq!(h.state().plan.segments, edited.segments);
-    assert!(h.state().dirty, "recovered work still needs saving");
+    assert_eq!(text(&h.state().app.plan), text(&edited));
+    assert_eq!(h.state().app.plan.segments, edited.segments);
+    assert!(h.state().app.dirty, "recovered work still needs saving");
 }
 
 #[test]
 fn new_plan_with_unsaved_changes_asks_first_and_cancel_keeps_the_work() {
     let mut h = harness_with(App::for_tests().unwrap());
     let ctx = h.ctx.clone();
-    h.state_mut().apply(&ctx, Command::Edit(Edit::SplitSegment { km: 12.5 }));
-    let edited = h.state().plan.clone();
-    h.state_mut().apply(&ctx, Command::NewPlan);
+    h.state_mut().app.apply(&ctx, Command::from(Edit::SplitSegment { km: 12.5 }));
+    let edited = h.state().app.plan.clone();
+    h.state_mut().app.apply(&ctx, Command::File(FileCommand::NewPlan));
     h.run_steps(2);
-    assert!(h.state().pending.is_some());
+    assert!(h.state().app.pending.is_some());
     h.get_by_label("Cancel").click();
     h.run_steps(2);
-    assert!(h.state().pending.is_none());
-    assert_eq!(h.state().plan, edited);
+    assert!(h.state().app.pending.is_none());
+    assert_eq!(h.state().app.plan, edited);
     // Don't save: the new plan replaces it.
-    h.state_mut().apply(&ctx, Command::NewPlan);
+    h.state_mut().app.apply(&ctx, Command::File(FileCommand::NewPlan));
     h.run_steps(2);
     h.get_by_label("Don't save").click();
     h.run_steps(2);
-    assert!(h.state().plan.assignments.is_empty());
-    assert!(!h.state().dirty);
+    assert!(h.state().app.plan.assignments.is_empty());
+    assert!(!h.state().app.dirty);
 }
 
 #[test]
 fn a_failed_save_says_why_and_keeps_the_plan_unsaved() {
     let mut app = App::for_tests().unwrap();
     let ctx = egui::Context::default();
-    app.apply(&ctx, Command::Edit(Edit::SplitSegment { km: 12.5 }));
+    app.apply(&ctx, Command::from(Edit::SplitSegment { km: 12.5 }));
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("no-such-folder").join("plan.geojson");
     assert!(!app.save_to(&bad));
@@ -157,20 +149,20 @@ fn the_map_image_export_crops_the_map_area_out_of_the_window_picture() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("map.png");
     let rect = egui::Rect::from_min_max(egui::pos2(10.0, 5.0), egui::pos2(60.0, 45.0));
-    borderplan::ui::save_region_png(&image, rect, 2.0, &path).unwrap();
+    borderplan::app::save_region_png(&image, rect, 2.0, &path).unwrap();
     let png = image::open(&path).unwrap().to_rgba8();
     assert_eq!(png.dimensions(), (100, 80));
     assert!(png.pixels().all(|p| p.0 == [0, 114, 178, 255]));
     // A map area outside the picture is an error, not a panic.
     let outside = egui::Rect::from_min_max(egui::pos2(500.0, 500.0), egui::pos2(600.0, 600.0));
-    assert!(borderplan::ui::save_region_png(&image, outside, 1.0, &path).is_err());
+    assert!(borderplan::app::save_region_png(&image, outside, 1.0, &path).is_err());
 }
 
 #[test]
 fn the_attribute_table_shows_the_imported_properties_and_a_row_click_picks_the_feature() {
     let mut h = harness_with(App::for_tests().unwrap());
     let ctx = h.ctx.clone();
-    h.state_mut().apply(&ctx, Command::Import(vec![fixture("valid/non_ascii_names.geojson")]));
+    h.state_mut().app.apply(&ctx, FileCommand::Import(vec![fixture("valid/non_ascii_names.geojson")]).into());
     wait_for_imports(&mut h);
     h.run_steps(2);
     h.get_by_label("Table").click();
@@ -181,14 +173,14 @@ fn the_attribute_table_shows_the_imported_properties_and_a_row_click_picks_the_f
     // Arabic script (Dari) is drawn with the bundled Noto Sans Arabic: without it egui has no glyph for it
     // (the harness refuses to draw missing glyphs).
     assert!(h.query_by_label("کابل").is_some(), "a Dari name is shown in the table");
-    assert_eq!(h.state().layer_pick, None);
+    assert_eq!(h.state().app.layer_pick, None);
     h.get_by_label("ВМКБ").click();
     h.run_steps(2);
-    assert_eq!(h.state().layer_pick, Some((0, 1)), "the clicked row picks feature 1 of layer 0");
+    assert_eq!(h.state().app.layer_pick, Some((0, 1)), "the clicked row picks feature 1 of layer 0");
 }
 
 /// Texts painted in the last frame.
-fn painted_texts(h: &Harness<'static, App>) -> Vec<String> {
+fn painted_texts(h: &Harness<'static, Window>) -> Vec<String> {
     h.output()
         .shapes
         .iter()
@@ -206,16 +198,18 @@ fn a_layer_drawn_as_a_picture_gets_labels_once_few_of_its_features_are_in_view()
     std::fs::write(&path, borderplan::synth::points_geojson(6_000)).unwrap();
     let mut h = harness_with(App::for_tests().unwrap());
     let ctx = h.ctx.clone();
-    h.state_mut().apply(&ctx, Command::Import(vec![path]));
+    h.state_mut().app.apply(&ctx, FileCommand::Import(vec![path]).into());
     wait_for_imports(&mut h);
     h.run_steps(3);
-    assert_eq!(h.state().layers[0].stats.features, 6_000);
-    assert_eq!(h.state().layers[0].style.label_property.as_deref(), Some("name"));
+    assert_eq!(h.state().app.layers[0].stats.features, 6_000);
+    assert_eq!(h.state().app.layers[0].style.label_property.as_deref(), Some("name"));
     // The whole border in view: thousands of points, drawn as a picture without labels.
     assert!(!painted_texts(&h).iter().any(|t| t.starts_with("Post ")), "no labels at the whole-border view");
     // Zoomed in around one point: its label is drawn.
-    let geo::Geometry::Point(p) = h.state().layers[0].features[1234].geometry else { panic!("a point") };
-    h.state_mut().apply(&ctx, Command::ZoomToBounds([p.x() - 0.02, p.y() - 0.02, p.x() + 0.02, p.y() + 0.02]));
+    let geo::Geometry::Point(p) = h.state().app.layers[0].features[1234].geometry else { panic!("a point") };
+    h.state_mut()
+        .app
+        .apply(&ctx, ViewCommand::ZoomToBounds([p.x() - 0.02, p.y() - 0.02, p.x() + 0.02, p.y() + 0.02]).into());
     h.run_steps(4);
     let texts = painted_texts(&h);
     assert!(texts.iter().any(|t| t == "Post 1234"), "the label of the point in view is drawn: {texts:?}");

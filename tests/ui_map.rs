@@ -1,26 +1,21 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The real app driven through egui_kittest: clicks on the map, keyboard, panels.
 
-use borderplan::App;
 use borderplan::app::selection::Selection;
 use borderplan::model::Target;
+use borderplan::{App, Window};
 use egui::{Event, Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-fn harness() -> Harness<'static, App> {
-    let app = App::for_tests().expect("the app starts");
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .with_max_steps(30)
-        .with_step_dt(0.1)
-        .build_ui_state(|ui, app: &mut App| app.show(ui), app);
-    h.run_steps(4);
-    h
+mod common;
+
+fn harness() -> Harness<'static, Window> {
+    common::example_window(4)
 }
 
 /// A click with modifier keys held down before and released after, as a person does it.
-fn click(h: &mut Harness<'static, App>, pos: Pos2, modifiers: Modifiers) {
+fn click(h: &mut Harness<'static, Window>, pos: Pos2, modifiers: Modifiers) {
     h.event(Event::ModifiersChanged(modifiers));
     h.event(Event::PointerMoved(pos));
     h.run_steps(1);
@@ -62,7 +57,7 @@ fn outpost_pos(app: &App, id: &str) -> Pos2 {
 #[test]
 fn the_window_starts_framed_on_the_whole_border() {
     let h = harness();
-    let app = h.state();
+    let app = &h.state().app;
     let b = app.border_bounds();
     for (lon, lat) in [(b[0], b[1]), (b[2], b[3])] {
         let p = app.screen_pos(lon, lat);
@@ -73,45 +68,45 @@ fn the_window_starts_framed_on_the_whole_border() {
 #[test]
 fn clicking_a_segment_selects_it_shift_click_adds_and_escape_clears() {
     let mut h = harness();
-    let p1 = segment_click_point(h.state(), "SEG-010");
+    let p1 = segment_click_point(&h.state().app, "SEG-010");
     click(&mut h, p1, Modifiers::NONE);
-    assert_eq!(h.state().selection.iter().cloned().collect::<Vec<_>>(), vec![Target::Segment("SEG-010".into())]);
+    assert_eq!(h.state().app.selection.iter().cloned().collect::<Vec<_>>(), vec![Target::Segment("SEG-010".into())]);
 
-    let p2 = segment_click_point(h.state(), "SEG-030");
+    let p2 = segment_click_point(&h.state().app, "SEG-030");
     click(&mut h, p2, Modifiers::SHIFT);
-    let sel: Vec<Target> = h.state().selection.iter().cloned().collect();
+    let sel: Vec<Target> = h.state().app.selection.iter().cloned().collect();
     assert_eq!(sel, vec![Target::Segment("SEG-010".into()), Target::Segment("SEG-030".into())]);
 
     // Ctrl-click toggles one off again (positions are recomputed: panels may have changed the map's size).
-    let p1 = segment_click_point(h.state(), "SEG-010");
+    let p1 = segment_click_point(&h.state().app, "SEG-010");
     click(&mut h, p1, Modifiers::CTRL);
-    let sel: Vec<Target> = h.state().selection.iter().cloned().collect();
+    let sel: Vec<Target> = h.state().app.selection.iter().cloned().collect();
     assert_eq!(sel, vec![Target::Segment("SEG-030".into())]);
 
     h.key_press(egui::Key::Escape);
     h.run_steps(2);
-    assert!(h.state().selection.is_empty());
+    assert!(h.state().app.selection.is_empty());
 }
 
 #[test]
 fn clicking_an_outpost_selects_the_outpost_not_the_line_under_it() {
     let mut h = harness();
-    let p = outpost_pos(h.state(), "OP-05");
+    let p = outpost_pos(&h.state().app, "OP-05");
     click(&mut h, p, Modifiers::NONE);
-    assert!(h.state().selection.contains(&Target::Outpost("OP-05".into())));
-    assert_eq!(h.state().selection.len(), 1);
+    assert!(h.state().app.selection.contains(&Target::Outpost("OP-05".into())));
+    assert_eq!(h.state().app.selection.len(), 1);
 }
 
 #[test]
 fn clicking_empty_map_clears_the_selection() {
     let mut h = harness();
-    let p = outpost_pos(h.state(), "OP-05");
+    let p = outpost_pos(&h.state().app, "OP-05");
     click(&mut h, p, Modifiers::NONE);
-    assert!(!h.state().selection.is_empty());
+    assert!(!h.state().app.selection.is_empty());
     // Far north of the border, inside the map.
-    let r = h.state().map_rect;
+    let r = h.state().app.map_rect;
     click(&mut h, Pos2::new(r.center().x, r.top() + 30.0), Modifiers::NONE);
-    assert!(h.state().selection.is_empty());
+    assert!(h.state().app.selection.is_empty());
 }
 
 #[test]
@@ -119,20 +114,20 @@ fn hiding_the_outpost_layer_makes_outposts_unclickable() {
     let mut h = harness();
     h.get_by_label("Outposts (sample)").click();
     h.run_steps(2);
-    assert!(!h.state().settings.overlays.outposts);
-    let p = outpost_pos(h.state(), "OP-05");
+    assert!(!h.state().app.settings.overlays.outposts);
+    let p = outpost_pos(&h.state().app, "OP-05");
     click(&mut h, p, Modifiers::NONE);
-    assert!(!h.state().selection.contains(&Target::Outpost("OP-05".into())));
+    assert!(!h.state().app.selection.contains(&Target::Outpost("OP-05".into())));
 }
 
 #[test]
 fn shift_drag_selects_the_outposts_inside_the_box() {
     let mut h = harness();
-    let a = outpost_pos(h.state(), "OP-03");
-    let b = outpost_pos(h.state(), "OP-06");
+    let a = outpost_pos(&h.state().app, "OP-03");
+    let b = outpost_pos(&h.state().app, "OP-06");
     let r = egui::Rect::from_two_pos(a, b).expand(6.0);
     // Expected: every outpost whose marker centre is inside the box.
-    let app = h.state();
+    let app = &h.state().app;
     let mut expected: Vec<Target> = app
         .plan
         .outposts
@@ -167,10 +162,10 @@ fn shift_drag_selects_the_outposts_inside_the_box() {
     h.run_steps(2);
     h.event(Event::ModifiersChanged(Modifiers::NONE));
     h.run_steps(1);
-    let got: Vec<Target> = h.state().selection.outposts().map(|id| Target::Outpost(id.to_owned())).collect();
+    let got: Vec<Target> = h.state().app.selection.outposts().map(|id| Target::Outpost(id.to_owned())).collect();
     assert_eq!(got, expected);
     // The map did not pan while box-selecting.
-    assert_eq!(outpost_pos(h.state(), "OP-03"), a);
+    assert_eq!(outpost_pos(&h.state().app, "OP-03"), a);
 }
 
 #[test]
@@ -180,7 +175,7 @@ fn the_km_range_action_selects_the_segments_and_outposts_in_range() {
     h.run_steps(2);
     h.get_by_label("Select").click();
     h.run_steps(2);
-    let app = h.state();
+    let app = &h.state().app;
     let mut expected = Selection::targets_in_km_range(&app.plan, 0.0, 100.0);
     expected.sort();
     let got: Vec<Target> = app.selection.iter().cloned().collect();
@@ -193,43 +188,43 @@ fn the_km_range_action_selects_the_segments_and_outposts_in_range() {
 #[test]
 fn assigning_to_two_segments_adds_two_rows_that_undo_removes_and_redo_restores() {
     let mut h = harness();
-    let before = h.state().plan.assignments.len();
-    let p1 = segment_click_point(h.state(), "SEG-034");
+    let before = h.state().app.plan.assignments.len();
+    let p1 = segment_click_point(&h.state().app, "SEG-034");
     click(&mut h, p1, Modifiers::NONE);
-    let p2 = segment_click_point(h.state(), "SEG-035");
+    let p2 = segment_click_point(&h.state().app, "SEG-035");
     click(&mut h, p2, Modifiers::SHIFT);
-    assert_eq!(h.state().selection.len(), 2);
+    assert_eq!(h.state().app.selection.len(), 2);
     h.get_by_label("Stage 3 (2027–2029)").click();
     h.run_steps(2);
     h.get_by_label("Assign to 2 selected").click();
     h.run_steps(2);
-    let app = h.state();
+    let app = &h.state().app;
     assert_eq!(app.plan.assignments.len(), before + 2);
     let new: Vec<_> = app.plan.assignments[before..].iter().map(|a| a.target.clone()).collect();
     assert_eq!(new, vec![Target::Segment("SEG-034".into()), Target::Segment("SEG-035".into())]);
     // The table shows them: filter to the selected targets.
     h.state_mut().ui.table.only_selected = true;
     h.run_steps(2);
-    let rows = borderplan::ui::plan_table::visible_rows(h.state());
+    let rows = borderplan::ui::plan_table::visible_rows(&h.state().app, &h.state().ui.table);
     assert_eq!(rows.len(), 2);
-    let id = h.state().plan.assignments[before].id.clone();
+    let id = h.state().app.plan.assignments[before].id.clone();
     assert!(h.query_by_label(&id).is_some(), "row {id} is shown in the table");
 
     h.key_press_modifiers(Modifiers::COMMAND, egui::Key::Z);
     h.run_steps(2);
-    assert_eq!(h.state().plan.assignments.len(), before);
+    assert_eq!(h.state().app.plan.assignments.len(), before);
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, egui::Key::Z);
     h.run_steps(2);
-    assert_eq!(h.state().plan.assignments.len(), before + 2);
+    assert_eq!(h.state().app.plan.assignments.len(), before + 2);
 }
 
 #[test]
 fn every_input_in_the_main_window_has_an_accessible_name() {
     let mut h = harness();
     // With a segment selected the segment tools and the assignment form are shown too.
-    let p = segment_click_point(h.state(), "SEG-010");
+    let p = segment_click_point(&h.state().app, "SEG-010");
     click(&mut h, p, Modifiers::NONE);
-    assert_eq!(h.state().selection.len(), 1);
+    assert_eq!(h.state().app.selection.len(), 1);
     let unnamed = h.unnamed_widgets();
     assert!(unnamed.is_empty(), "{unnamed:#?}");
     // The table's editors are named after their row, so a screen reader (and a test) can find them.
@@ -239,11 +234,11 @@ fn every_input_in_the_main_window_has_an_accessible_name() {
 #[test]
 fn the_plan_table_does_not_push_the_bottom_panel_past_its_default_height() {
     let mut h = harness();
-    h.state_mut().settings.bottom_tab = borderplan::app::settings::BottomTab::Table;
+    h.state_mut().app.settings.bottom_tab = borderplan::app::settings::BottomTab::Table;
     h.run_steps(4);
     // 900-px window: menu bar, status bar and the 250-px plan panel leave the map well over 550 px; the table
     // scrolls inside the panel instead of claiming 200 px for itself (which left the map about 510 px).
-    let map = h.state().map_rect;
+    let map = h.state().app.map_rect;
     assert!(map.height() > 550.0, "map height {}", map.height());
     assert!(h.query_by_label("Ground surveillance radar").is_some(), "table rows are shown");
 }
@@ -253,13 +248,13 @@ fn the_plan_panel_stays_between_the_side_panels_and_its_wide_table_scrolls_sidew
     // The harness keeps the root ui's id to find the panels' stored rectangles.
     let app = App::for_tests().expect("the app starts");
     let mut h = Harness::builder().with_size([1400.0, 900.0]).with_max_steps(30).with_step_dt(0.1).build_ui_state(
-        |ui, state: &mut (App, Option<egui::Id>)| {
+        |ui, state: &mut (Window, Option<egui::Id>)| {
             state.1 = Some(ui.scope_id());
             state.0.show(ui);
         },
-        (app, None),
+        (Window::new(app), None),
     );
-    h.state_mut().0.settings.bottom_tab = borderplan::app::settings::BottomTab::Table;
+    h.state_mut().0.app.settings.bottom_tab = borderplan::app::settings::BottomTab::Table;
     h.run_steps(4);
     let root = h.state().1.expect("a frame ran");
     let panel = |name: &str| {

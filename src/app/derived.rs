@@ -1,8 +1,10 @@
-//! Values derived from the plan (segment geometry, coverage, rule findings, the picking index), rebuilt only
-//! when the plan changes.
+//! Values derived from the plan (segment geometry, coverage, rule findings, the summary, the picking index),
+//! rebuilt only when the plan (or, for the timeline's coverage, the timeline quarter) changes.
 
 use crate::map::picking::PickIndex;
-use crate::model::{Coverage, Finding, Plan, Quarter, Stage, coverage_by_quarter, rules, stage_coverage};
+use crate::model::{
+    Coverage, Finding, Plan, Quarter, Stage, Summary, coverage_by_quarter, rules, stage_coverage, summarize,
+};
 use geo::LineString;
 
 pub struct Derived {
@@ -13,6 +15,8 @@ pub struct Derived {
     pub coverage_stage2: Coverage,
     pub coverage_stage3: Coverage,
     pub findings: Vec<Finding>,
+    /// Totals and coverage per stage, supplier and category (the Summary tab).
+    pub summary: Summary,
     pub pick: PickIndex,
     /// Coverage by the timeline quarter, when the timeline is active.
     pub timeline: Option<(Quarter, Coverage)>,
@@ -32,19 +36,23 @@ impl Derived {
             coverage_stage2: stage_coverage(plan, Stage::Two),
             coverage_stage3: stage_coverage(plan, Stage::Three),
             findings: rules::check(plan),
+            summary: summarize(plan),
             pick: PickIndex::build(plan),
             timeline: None,
         }
     }
 
-    /// Coverage for the timeline quarter (cached per quarter).
-    pub fn timeline_coverage(&mut self, plan: &Plan, q: Quarter) -> &Coverage {
-        if self.timeline.as_ref().is_none_or(|(tq, _)| *tq != q) {
-            self.timeline = Some((q, coverage_by_quarter(plan, q)));
+    /// Follows the timeline quarter: computes its coverage when the quarter changes (`None`: timeline off).
+    pub fn set_timeline(&mut self, plan: &Plan, quarter: Option<Quarter>) {
+        match quarter {
+            None => self.timeline = None,
+            Some(q) if self.timeline.as_ref().is_some_and(|(tq, _)| *tq == q) => {}
+            Some(q) => self.timeline = Some((q, coverage_by_quarter(plan, q))),
         }
-        match &self.timeline {
-            Some((_, c)) => c,
-            None => &self.coverage_stage3,
-        }
+    }
+
+    /// Coverage of what is delivered by the timeline quarter (see [`Derived::set_timeline`]).
+    pub fn timeline_coverage(&self) -> Option<&Coverage> {
+        self.timeline.as_ref().map(|(_, c)| c)
     }
 }

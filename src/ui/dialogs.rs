@@ -1,6 +1,6 @@
-//! Native file dialogs (rfd). Tests drive the same code paths with explicit paths instead.
+//! Native file dialogs (rfd): the window answers the app's [`Ask`]s with them. Tests answer with paths instead.
 
-use crate::app::TileKind;
+use crate::app::{App, Ask, Command, FileCommand, TileKind, ViewCommand};
 use crate::io::export::ExportFormat;
 use crate::map::tiles::BasemapChoice;
 use std::path::{Path, PathBuf};
@@ -76,4 +76,24 @@ pub fn tiles_path(kind: TileKind) -> Option<BasemapChoice> {
             rfd::FileDialog::new().set_title("Choose a z/x/y tile folder").pick_folder().map(BasemapChoice::Folder)
         }
     }
+}
+
+/// Runs the dialog for a question of the app and turns the planner's choice into a command (`None`: cancelled).
+pub fn answer(ask: Ask, app: &App) -> Option<Command> {
+    let current = app.plan_path.as_deref();
+    let command = match ask {
+        Ask::OpenPlan => FileCommand::OpenPlan(open_plan_path(current)?),
+        Ask::SavePlan => FileCommand::SaveAs(save_plan_path(current)?),
+        Ask::Import => {
+            let files = import_paths();
+            if files.is_empty() {
+                return None;
+            }
+            FileCommand::Import(files)
+        }
+        Ask::Export(format) => FileCommand::Export(format, export_path(format, current)?),
+        Ask::MapImage => FileCommand::ExportMapImage(png_path()?),
+        Ask::Tiles(kind) => return tiles_path(kind).map(|c| ViewCommand::SetBasemap(c).into()),
+    };
+    Some(command.into())
 }

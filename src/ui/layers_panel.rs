@@ -1,20 +1,21 @@
 //! Left panel: basemap, reference layers, plan overlays, imported layers, legend.
 
-use crate::app::{App, Command, TileKind};
+use crate::app::{App, Ask, Command, LayerCommand, PlanCommand, SettingChange, TileKind, ViewCommand};
 use crate::map::style::rgb;
 use crate::map::tiles::BasemapChoice;
 use crate::model::palette;
+use crate::ui::state::WindowsState;
 use egui::{Color32, RichText, Ui};
 
-pub fn layers_panel_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
-    let mut out = Vec::new();
+pub fn layers_panel_ui(app: &App, windows: &mut WindowsState, ui: &mut Ui) -> Vec<Command> {
+    let mut out: Vec<Command> = Vec::new();
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.heading("Layers");
         egui::CollapsingHeader::new("Basemap").default_open(true).show(ui, |ui| {
             let current = app.settings.basemap.clone();
             for choice in [BasemapChoice::Vector, BasemapChoice::OpenStreetMap] {
                 if ui.radio(current == choice, choice.label()).clicked() && current != choice {
-                    out.push(Command::SetBasemap(choice));
+                    out.push(ViewCommand::SetBasemap(choice).into());
                 }
             }
             if matches!(current, BasemapChoice::MbTiles(_) | BasemapChoice::PmTiles(_) | BasemapChoice::Folder(_)) {
@@ -22,31 +23,35 @@ pub fn layers_panel_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
             }
             ui.horizontal_wrapped(|ui| {
                 if ui.small_button("MBTiles…").clicked() {
-                    out.push(Command::OpenTilesDialog(TileKind::MbTiles));
+                    out.push(Ask::Tiles(TileKind::MbTiles).into());
                 }
                 if ui.small_button("PMTiles…").clicked() {
-                    out.push(Command::OpenTilesDialog(TileKind::PmTiles));
+                    out.push(Ask::Tiles(TileKind::PmTiles).into());
                 }
                 if ui.small_button("Tile folder…").clicked() {
-                    out.push(Command::OpenTilesDialog(TileKind::Folder));
+                    out.push(Ask::Tiles(TileKind::Folder).into());
                 }
             });
-            ui.add_enabled(
-                current != BasemapChoice::Vector,
-                egui::Slider::new(&mut app.settings.tile_opacity, 0.0..=1.0).text("tile opacity"),
-            );
+            let mut opacity = app.settings.tile_opacity;
+            let slider = egui::Slider::new(&mut opacity, 0.0..=1.0).text("tile opacity");
+            if ui.add_enabled(current != BasemapChoice::Vector, slider).changed() {
+                out.push(ViewCommand::Setting(SettingChange::TileOpacity(opacity)).into());
+            }
         });
         egui::CollapsingHeader::new("Reference (offline)").default_open(true).show(ui, |ui| {
-            let l = &mut app.settings.basemap_layers;
+            let mut l = app.settings.basemap_layers;
             ui.checkbox(&mut l.provinces, "Provinces");
             ui.add_enabled(l.provinces, egui::Checkbox::new(&mut l.province_names, "Province names"));
             ui.checkbox(&mut l.rivers, "Rivers");
             ui.checkbox(&mut l.towns, "Towns");
             ui.checkbox(&mut l.country_names, "Country names");
             ui.checkbox(&mut l.graticule, "Graticule");
+            if l != app.settings.basemap_layers {
+                out.push(ViewCommand::Setting(SettingChange::BasemapLayers(l)).into());
+            }
         });
         egui::CollapsingHeader::new("Plan").default_open(true).show(ui, |ui| {
-            let o = &mut app.settings.overlays;
+            let mut o = app.settings.overlays;
             ui.checkbox(&mut o.border, "Border line");
             ui.checkbox(&mut o.km_posts, "Km posts");
             ui.checkbox(&mut o.segments, "Segments (by stage)");
@@ -54,6 +59,9 @@ pub fn layers_panel_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
             ui.add_enabled(o.outposts, egui::Checkbox::new(&mut o.outpost_labels, "Outpost labels"));
             ui.checkbox(&mut o.gaps, "Coverage gaps");
             ui.checkbox(&mut o.range_rings, "Sensor range rings");
+            if o != app.settings.overlays {
+                out.push(ViewCommand::Setting(SettingChange::Overlays(o)).into());
+            }
         });
         egui::CollapsingHeader::new(format!("Imported layers ({})", app.layers.len())).default_open(true).show(
             ui,
@@ -62,20 +70,18 @@ pub fn layers_panel_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                     ui.weak("None yet. File › Import layer…, or drop GeoJSON files on the window.");
                 }
                 if ui.button("Import layer…").clicked() {
-                    out.push(Command::ImportDialog);
+                    out.push(Ask::Import.into());
                 }
-                let n = app.layers.len();
-                for i in 0..n {
-                    let Some(layer) = app.layers.get_mut(i) else { continue };
+                for (i, layer) in app.layers.iter().enumerate() {
+                    let mut style = layer.style.clone();
                     ui.separator();
                     ui.horizontal(|ui| {
-                        let mut c = Color32::from_rgb(layer.style.color[0], layer.style.color[1], layer.style.color[2]);
+                        let mut c = Color32::from_rgb(style.color[0], style.color[1], style.color[2]);
                         if ui.color_edit_button_srgba(&mut c).changed() {
-                            layer.style.color = [c.r(), c.g(), c.b()];
+                            style.color = [c.r(), c.g(), c.b()];
                         }
                         let path = layer.source_path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-                        ui.checkbox(&mut layer.style.visible, RichText::new(layer.name.clone()).strong())
-                            .on_hover_text(path);
+                        ui.checkbox(&mut style.visible, RichText::new(layer.name.clone()).strong()).on_hover_text(path);
                     });
                     ui.weak(format!(
                         "{} features{}{}",
@@ -91,34 +97,34 @@ pub fn layers_panel_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                             String::new()
                         }
                     ));
-                    ui.add(egui::Slider::new(&mut layer.style.opacity, 0.0..=1.0).text("opacity"));
-                    ui.add(egui::Slider::new(&mut layer.style.width_px, 0.5..=8.0).text("width"));
-                    let current = layer.style.label_property.clone().unwrap_or_else(|| "(none)".into());
+                    ui.add(egui::Slider::new(&mut style.opacity, 0.0..=1.0).text("opacity"));
+                    ui.add(egui::Slider::new(&mut style.width_px, 0.5..=8.0).text("width"));
+                    let current = style.label_property.clone().unwrap_or_else(|| "(none)".into());
                     egui::ComboBox::from_id_salt(("label", i))
                         .selected_text(format!("label: {current}"))
                         .show_ui(ui, |ui| {
-                            ui.selectable_value(&mut layer.style.label_property, None, "(none)");
-                            for p in layer.stats.property_names.clone() {
-                                ui.selectable_value(&mut layer.style.label_property, Some(p.clone()), p);
+                            ui.selectable_value(&mut style.label_property, None, "(none)");
+                            for p in &layer.stats.property_names {
+                                ui.selectable_value(&mut style.label_property, Some(p.clone()), p);
                             }
                         })
                         .response
                         .on_hover_text("Property used as the label");
                     ui.horizontal_wrapped(|ui| {
                         if ui.small_button("Up").on_hover_text("Move up (draw on top)").clicked() {
-                            out.push(Command::MoveLayer { index: i, up: true });
+                            out.push(LayerCommand::Move { index: i, up: true }.into());
                         }
                         if ui.small_button("Down").on_hover_text("Move down").clicked() {
-                            out.push(Command::MoveLayer { index: i, up: false });
+                            out.push(LayerCommand::Move { index: i, up: false }.into());
                         }
                         if ui.small_button("Zoom").clicked() {
-                            out.push(Command::ZoomToLayer(i));
+                            out.push(ViewCommand::ZoomToLayer(i).into());
                         }
                         if ui.small_button("Table").clicked() {
-                            app.ui.attribute_table = Some(i);
+                            windows.attribute_table = Some(i);
                         }
                         if ui.small_button("Remove").clicked() {
-                            out.push(Command::RemoveLayer(i));
+                            out.push(LayerCommand::Remove(i).into());
                         }
                     });
                     ui.horizontal_wrapped(|ui| {
@@ -133,12 +139,15 @@ pub fn layers_panel_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                                 .find(|p| p.eq_ignore_ascii_case("name"))
                                 .cloned()
                                 .unwrap_or_default();
-                            app.ui.use_as_outposts = Some((i, prop));
+                            windows.use_as_outposts = Some((i, prop));
                         }
                         if lines > 0 && ui.small_button("Use as border").clicked() {
-                            out.push(Command::UseLayerAsBorder { layer: i });
+                            out.push(PlanCommand::UseLayerAsBorder { layer: i }.into());
                         }
                     });
+                    if style != layer.style {
+                        out.push(LayerCommand::SetStyle { index: i, style }.into());
+                    }
                 }
             },
         );

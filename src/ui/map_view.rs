@@ -2,49 +2,59 @@
 //! context menu) turned into commands.
 
 use crate::app::selection::SelectMode;
-use crate::app::{App, Command, Tool};
+use crate::app::{App, Command, SelectCommand, Tool, ViewCommand};
 use crate::map::basemap::BasemapPlugin;
 use crate::map::layers::LayersPlugin;
 use crate::map::overlays::PlanOverlay;
 use crate::map::picking::ScreenMap;
 use crate::map::style::{MapStyle, rgb};
+use crate::map::tiles::RasterBasemap;
 use crate::map::{ProjectorMap, screen};
 use crate::model::{Edit, Target, palette};
+use crate::ui::state::MapViewState;
 use egui::{Align2, Color32, FontId, Pos2, Rect, Stroke, Ui, Vec2};
 use geo::{Distance, Geodesic};
-use walkers::{Map, lon_lat};
+use walkers::{Map, MapMemory, lon_lat};
 
 /// Pixels within which a click hits a feature.
 pub const PICK_TOLERANCE_PX: f32 = 8.0;
 
-pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
-    let mut commands = Vec::new();
+/// The map. `memory` and `raster` are the app's view state, lent for the frame: the walkers widget moves the
+/// view as the planner drags and zooms. Everything else the planner does comes back as commands.
+pub fn map_ui(
+    app: &App,
+    memory: &mut MapMemory,
+    raster: Option<&mut RasterBasemap>,
+    state: &mut MapViewState,
+    ui: &mut Ui,
+) -> Vec<Command> {
+    let mut commands: Vec<Command> = Vec::new();
     let style = MapStyle { dark: app.settings.dark };
     let rect = ui.available_rect_before_wrap();
-    app.map_rect = rect;
     if app.needs_fit && rect.width() > 50.0 {
-        let b = app.border_bounds();
-        crate::map::fit::frame(&mut app.map_memory, b, rect.size(), 11.0);
-        app.needs_fit = false;
+        // Fit before drawing so the first frame already shows the whole border.
+        crate::map::fit::frame(memory, app.border_bounds(), rect.size(), 11.0);
     }
+    commands.push(ViewCommand::MapArea(rect).into());
     ui.painter().rect_filled(rect, 0.0, style.background());
 
     let (shift, ctrl) = ui.input(|i| (i.modifiers.shift, i.modifiers.command || i.modifiers.ctrl));
     let box_mode = shift && app.tool == Tool::Select;
     let b = app.border_bounds();
     let home = lon_lat((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0);
-    let gaps: Vec<(f64, f64)> = match app.timeline {
-        Some(q) => app.derived.timeline_coverage(&app.plan, q).gaps.clone(),
-        None => app.derived.coverage_stage3.gaps.clone(),
+    let gaps: &[(f64, f64)] = match app.derived.timeline_coverage() {
+        Some(c) => &c.gaps,
+        None => &app.derived.coverage_stage3.gaps,
     };
     let opacity = app.settings.tile_opacity;
-    if let Some(r) = app.raster.as_mut() {
+    let mut raster = raster;
+    if let Some(r) = raster.as_deref_mut() {
         r.begin_frame();
     }
     // Until tiles actually arrive (offline, missing area) the vector basemap stays fully visible.
-    let has_tiles = app.raster.as_ref().is_some_and(|r| r.drew_tiles());
-    let tiles = app.raster.as_mut().map(|r| r as &mut dyn walkers::Tiles);
-    let mut map = Map::new(None, &mut app.map_memory, home).double_click_to_zoom(true);
+    let has_tiles = raster.as_deref().is_some_and(|r| r.drew_tiles());
+    let tiles = raster.map(|r| r as &mut dyn walkers::Tiles);
+    let mut map = Map::new(None, memory, home).double_click_to_zoom(true);
     if let Some(t) = tiles {
         map = map.with_layer(t, opacity);
     }
@@ -61,7 +71,7 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         })
         .with_plugin(LayersPlugin {
             layers: &app.layers,
-            rasters: &mut app.layer_rasters,
+            rasters: &mut state.layer_rasters,
             highlight: app.layer_pick,
             style,
         })
@@ -71,7 +81,7 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
             selection: &app.selection,
             hover: app.hover.as_ref(),
             until: app.timeline,
-            gaps: &gaps,
+            gaps,
             layers: app.settings.overlays,
             style,
         });
@@ -81,7 +91,8 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
     let tool = app.tool;
     let layers = &app.layers;
     let measure = &app.measure;
-    let ui_state = &mut app.ui;
+    let ui_state = &mut state.interaction;
+    let mut measure_click = None;
     let out = map.show(ui, |ui, response, projector, _memory| {
         let sm = ProjectorMap(projector);
         let painter = ui.painter().clone();
@@ -96,9 +107,10 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         }
         // Box selection with Shift-drag.
         if box_mode && response.drag_started() {
-            ui_state.box_start = ui.input(|i| i.pointer.press_origin()).or(response.interact_pointer_pos());
+            ui_state.box_start_px = ui.input(|i| i.pointer.press_origin()).or(response.interact_pointer_pos());
         }
-        if let (Some(start), Some(now)) = (ui_state.box_start, response.interact_pointer_pos().or(response.hover_pos()))
+        if let (Some(start), Some(now)) =
+            (ui_state.box_start_px, response.interact_pointer_pos().or(response.hover_pos()))
         {
             let r = Rect::from_two_pos(start, now);
             painter.rect(
@@ -118,8 +130,8 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                 if overlays.outposts {
                     targets.extend(derived.pick.outposts_in(plan, a[0], a[1], b[0], b[1]));
                 }
-                commands.push(Command::Select(targets, SelectMode::Add));
-                ui_state.box_start = None;
+                commands.push(Command::select(targets, SelectMode::Add));
+                ui_state.box_start_px = None;
             }
         }
         // egui may run a frame in two passes; a click is acted on once (toggling twice would undo it).
@@ -131,7 +143,7 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
             match tool {
                 Tool::Measure => {
                     let ll = sm.to_lon_lat(pos.x, pos.y);
-                    ui_state.measure_click = Some(geo::Point::new(ll[0], ll[1]));
+                    measure_click = Some(geo::Point::new(ll[0], ll[1]));
                 }
                 Tool::Select => {
                     let mode = if shift {
@@ -144,7 +156,7 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                     let hit =
                         derived.pick.pick(plan, &sm, pos.x, pos.y, PICK_TOLERANCE_PX).filter(|t| visible(t, overlays));
                     match hit {
-                        Some(t) => commands.push(Command::Select(vec![t], mode)),
+                        Some(t) => commands.push(Command::select(vec![t], mode)),
                         None => {
                             // Imported layers: show the clicked feature's properties.
                             let tol = (sm.to_lon_lat(pos.x + PICK_TOLERANCE_PX, pos.y)[0]
@@ -157,8 +169,10 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                                 .filter(|(_, l)| l.style.visible)
                                 .find_map(|(li, l)| l.hit_test(ll[0], ll[1], tol).map(|fi| (li, fi)));
                             match feature {
-                                Some(f) => commands.push(Command::SelectLayerFeature(Some(f))),
-                                None if mode == SelectMode::Replace => commands.push(Command::ClearSelection),
+                                Some(f) => commands.push(SelectCommand::LayerFeature(Some(f)).into()),
+                                None if mode == SelectMode::Replace => {
+                                    commands.push(Command::Select(SelectCommand::Clear))
+                                }
                                 None => {}
                             }
                         }
@@ -177,24 +191,24 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
             if let Some(km) = ui_state.context_km {
                 ui.label(egui::RichText::new(format!("Border km {km:.1}")).strong());
                 if ui.button("Split segment here").clicked() {
-                    commands.push(Command::Edit(Edit::SplitSegment { km }));
+                    commands.push(Command::from(Edit::SplitSegment { km }));
                     ui.close();
                 }
             }
             if let Some(t) = ui_state.context_hit.clone() {
                 if ui.button("Select").clicked() {
-                    commands.push(Command::Select(vec![t.clone()], SelectMode::Replace));
+                    commands.push(Command::select(vec![t.clone()], SelectMode::Replace));
                     ui.close();
                 }
                 if let Target::Segment(id) = &t
                     && ui.button("Merge with next segment").clicked()
                 {
-                    commands.push(Command::Edit(Edit::MergeSegmentWithNext { id: id.clone() }));
+                    commands.push(Command::from(Edit::MergeSegmentWithNext { id: id.clone() }));
                     ui.close();
                 }
             }
             if ui.button("Zoom to border (F)").clicked() {
-                commands.push(Command::ZoomToBorder);
+                commands.push(Command::View(ViewCommand::ZoomToBorder));
                 ui.close();
             }
         });
@@ -246,11 +260,12 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         }
         (hover, cursor)
     });
-    let (hover, cursor) = out.inner;
-    app.hover = hover;
-    app.cursor = cursor;
-    if let Some(p) = app.ui.measure_click.take() {
-        app.measure.push(p);
+    let (hover, cursor_lon_lat) = out.inner;
+    if hover != app.hover || cursor_lon_lat != app.cursor {
+        commands.push(ViewCommand::Pointer { hover, cursor_lon_lat }.into());
+    }
+    if let Some(p) = measure_click {
+        commands.push(ViewCommand::AddMeasurePoint(p).into());
     }
     attribution_ui(app, ui, rect);
     legend_overlay_ui(app, ui, rect);

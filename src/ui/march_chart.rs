@@ -3,42 +3,45 @@
 
 use crate::app::selection::SelectMode;
 use crate::app::settings::BottomTab;
-use crate::app::{App, Command};
+use crate::app::{App, Command, SettingChange, ViewCommand};
 use crate::map::style::{rgb, stage_color};
 use crate::model::stages::programme_window;
 use crate::model::{Quarter, Stage, Target, palette};
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Ui, Vec2};
 
-pub fn timeline_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
-    let out = Vec::new();
+pub fn timeline_ui(app: &App, ui: &mut Ui) -> Vec<Command> {
+    let mut out: Vec<Command> = Vec::new();
     let (first, last) = programme_window();
     ui.horizontal(|ui| {
-        let tab = &mut app.settings.bottom_tab;
-        ui.selectable_value(tab, BottomTab::Table, "Plan table");
-        ui.selectable_value(tab, BottomTab::MarchChart, "March chart");
+        let mut tab = app.settings.bottom_tab;
+        ui.selectable_value(&mut tab, BottomTab::Table, "Plan table");
+        ui.selectable_value(&mut tab, BottomTab::MarchChart, "March chart");
+        if tab != app.settings.bottom_tab {
+            out.push(ViewCommand::Setting(SettingChange::BottomTab(tab)).into());
+        }
         ui.separator();
         let mut on = app.timeline.is_some();
         if ui.checkbox(&mut on, "Timeline").on_hover_text("Show only what is delivered by the chosen quarter").changed()
         {
-            app.timeline = if on { Some(first) } else { None };
-            app.playing = false;
+            out.push(ViewCommand::SetTimeline(if on { Some(first) } else { None }).into());
+            out.push(ViewCommand::SetPlaying(false).into());
         }
         let mut idx = app.timeline.unwrap_or(last).index();
         let slider = egui::Slider::new(&mut idx, first.index()..=last.index())
             .custom_formatter(|v, _| Quarter::from_index(v as i32).to_string())
             .show_value(true);
         if ui.add_enabled(app.timeline.is_some(), slider).on_hover_text("Timeline quarter").changed() {
-            app.timeline = Some(Quarter::from_index(idx));
+            out.push(ViewCommand::SetTimeline(Some(Quarter::from_index(idx))).into());
         }
         let play = if app.playing { "Pause" } else { "Play" };
         if ui.button(play).clicked() {
-            app.playing = !app.playing;
-            if app.playing && (app.timeline.is_none() || app.timeline == Some(last)) {
-                app.timeline = Some(first);
+            let playing = !app.playing;
+            if playing && (app.timeline.is_none() || app.timeline == Some(last)) {
+                out.push(ViewCommand::SetTimeline(Some(first)).into());
             }
+            out.push(ViewCommand::SetPlaying(playing).into());
         }
-        if let Some(q) = app.timeline {
-            let cov = app.derived.timeline_coverage(&app.plan, q).clone();
+        if let (Some(q), Some(cov)) = (app.timeline, app.derived.timeline_coverage()) {
             ui.add(
                 egui::Label::new(format!(
                     "{q}: {:.0} km covered ({:.1} %), {} gap(s)",
@@ -53,8 +56,8 @@ pub fn timeline_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
     out
 }
 
-pub fn march_chart_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
-    let mut out = Vec::new();
+pub fn march_chart_ui(app: &App, ui: &mut Ui) -> Vec<Command> {
+    let mut out: Vec<Command> = Vec::new();
     let (first, last) = programme_window();
     let quarters: Vec<Quarter> = first.range_to(last).collect();
     // The panel's own area (a wide row above must not stretch the chart past the panel's edge).
@@ -198,7 +201,7 @@ pub fn march_chart_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
             response.clone().on_hover_text_at_pointer(tip);
             if response.clicked() {
                 let add = ui.input(|i| i.modifiers.shift);
-                out.push(Command::Select(
+                out.push(Command::select(
                     vec![a.target.clone()],
                     if add { SelectMode::Add } else { SelectMode::Replace },
                 ));
@@ -211,7 +214,7 @@ pub fn march_chart_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         {
             let km = f64::from((p.x - plot.left()) / plot.width()) * length;
             if let Some(s) = app.plan.segments.segment_at_km(km) {
-                out.push(Command::Select(vec![Target::Segment(s.id.clone())], SelectMode::Replace));
+                out.push(Command::select(vec![Target::Segment(s.id.clone())], SelectMode::Replace));
             }
         }
     }

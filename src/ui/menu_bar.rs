@@ -2,158 +2,169 @@
 
 use crate::app::selection::SelectMode;
 use crate::app::settings::{BottomTab, RightTab};
-use crate::app::{App, Command, TileKind, Tool};
+use crate::app::{
+    App, Ask, Command, FileCommand, PlanCommand, SelectCommand, SettingChange, TileKind, Tool, ViewCommand,
+};
 use crate::io::export::ExportFormat;
 use crate::map::tiles::BasemapChoice;
 use crate::model::Target;
+use crate::ui::state::UiState;
 use egui::Ui;
 
-pub fn menu_bar_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
-    let mut out = Vec::new();
+pub fn menu_bar_ui(app: &App, state: &mut UiState, ui: &mut Ui) -> Vec<Command> {
+    let mut out: Vec<Command> = Vec::new();
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
             if ui.add(egui::Button::new("New plan").shortcut_text("Ctrl+N")).clicked() {
-                out.push(Command::NewPlan);
+                out.push(FileCommand::NewPlan.into());
             }
             if ui.add(egui::Button::new("Open plan…").shortcut_text("Ctrl+O")).clicked() {
-                out.push(Command::OpenPlanDialog);
+                out.push(FileCommand::ChoosePlan.into());
             }
             ui.menu_button("Open recent", |ui| {
                 if app.settings.recent.is_empty() {
                     ui.weak("No recent plans");
                 }
-                for p in app.settings.recent.clone() {
+                for p in &app.settings.recent {
                     if ui.button(p.display().to_string()).clicked() {
-                        out.push(Command::OpenPlan(p));
+                        out.push(FileCommand::OpenPlan(p.clone()).into());
                     }
                 }
             });
             if ui.add(egui::Button::new("Save").shortcut_text("Ctrl+S")).clicked() {
-                out.push(Command::Save);
+                out.push(FileCommand::Save.into());
             }
             if ui.add(egui::Button::new("Save as…").shortcut_text("Ctrl+Shift+S")).clicked() {
-                out.push(Command::SaveAsDialog);
+                out.push(Ask::SavePlan.into());
             }
             ui.separator();
             if ui.add(egui::Button::new("Import layer…").shortcut_text("Ctrl+I")).clicked() {
-                out.push(Command::ImportDialog);
+                out.push(Ask::Import.into());
             }
             ui.menu_button("Export plan as", |ui| {
                 for f in ExportFormat::ALL {
                     if ui.button(format!("{}…", f.label())).clicked() {
-                        out.push(Command::ExportDialog(f));
+                        out.push(Ask::Export(f).into());
                     }
                 }
             });
             if ui.button("Export map image…").clicked() {
-                out.push(Command::ExportMapImageDialog);
+                out.push(Ask::MapImage.into());
             }
             ui.separator();
             if ui.button("Quit").clicked() {
-                out.push(Command::Quit);
+                out.push(FileCommand::Quit.into());
             }
         });
         ui.menu_button("Edit", |ui| {
             let undo = app.history.undo_label().map(|l| format!("Undo {l}")).unwrap_or_else(|| "Undo".into());
             if ui.add_enabled(app.history.can_undo(), egui::Button::new(undo).shortcut_text("Ctrl+Z")).clicked() {
-                out.push(Command::Undo);
+                out.push(PlanCommand::Undo.into());
             }
             let redo = app.history.redo_label().map(|l| format!("Redo {l}")).unwrap_or_else(|| "Redo".into());
             if ui.add_enabled(app.history.can_redo(), egui::Button::new(redo).shortcut_text("Ctrl+Shift+Z")).clicked() {
-                out.push(Command::Redo);
+                out.push(PlanCommand::Redo.into());
             }
             ui.separator();
             if ui.add(egui::Button::new("Clear selection").shortcut_text("Esc")).clicked() {
-                out.push(Command::ClearSelection);
+                out.push(SelectCommand::Clear.into());
             }
             if ui.button("Select all segments").clicked() {
-                out.push(Command::Select(
+                out.push(Command::Select(SelectCommand::Targets(
                     app.plan.segments.segments().iter().map(|s| Target::Segment(s.id.clone())).collect(),
                     SelectMode::Replace,
-                ));
+                )));
             }
             if ui.button("Select all outposts").clicked() {
-                out.push(Command::Select(
+                out.push(Command::Select(SelectCommand::Targets(
                     app.plan.outposts.iter().map(|o| Target::Outpost(o.id.clone())).collect(),
                     SelectMode::Replace,
-                ));
+                )));
             }
             if ui.button("Select km range…").clicked() {
-                app.ui.km_range = Some((0.0, 100.0));
+                state.windows.km_range = Some((0.0, 100.0));
             }
             ui.separator();
             if ui.button("Equipment catalog…").clicked() {
-                app.ui.catalog_open = true;
+                state.windows.catalog_open = true;
             }
             if ui.button("Plan details…").clicked() {
-                app.ui.meta_open = true;
+                state.windows.meta_open = true;
             }
         });
         ui.menu_button("View", |ui| {
             if ui.add(egui::Button::new("Zoom to border").shortcut_text("F")).clicked() {
-                out.push(Command::ZoomToBorder);
+                out.push(ViewCommand::ZoomToBorder.into());
             }
             if ui.add(egui::Button::new("Zoom to selection").shortcut_text("Z")).clicked() {
-                out.push(Command::ZoomToSelection);
+                out.push(ViewCommand::ZoomToSelection.into());
             }
             ui.separator();
-            ui.checkbox(&mut app.settings.show_left, "Layers panel");
-            ui.checkbox(&mut app.settings.show_right, "Details panel");
-            ui.checkbox(&mut app.settings.show_bottom, "Plan panel");
+            let s = &app.settings;
+            for (mut on, label, change) in [
+                (s.show_left, "Layers panel", SettingChange::ShowLeft as fn(bool) -> SettingChange),
+                (s.show_right, "Details panel", SettingChange::ShowRight),
+                (s.show_bottom, "Plan panel", SettingChange::ShowBottom),
+            ] {
+                if ui.checkbox(&mut on, label).changed() {
+                    out.push(ViewCommand::Setting(change(on)).into());
+                }
+            }
             ui.separator();
             ui.label("Basemap");
             for choice in [BasemapChoice::Vector, BasemapChoice::OpenStreetMap] {
                 if ui.radio(app.settings.basemap == choice, choice.label()).clicked() {
-                    out.push(Command::SetBasemap(choice));
+                    out.push(ViewCommand::SetBasemap(choice).into());
                 }
             }
             if ui.button("Open MBTiles…").clicked() {
-                out.push(Command::OpenTilesDialog(TileKind::MbTiles));
+                out.push(Ask::Tiles(TileKind::MbTiles).into());
             }
             if ui.button("Open PMTiles…").clicked() {
-                out.push(Command::OpenTilesDialog(TileKind::PmTiles));
+                out.push(Ask::Tiles(TileKind::PmTiles).into());
             }
             if ui.button("Open tile folder…").clicked() {
-                out.push(Command::OpenTilesDialog(TileKind::Folder));
+                out.push(Ask::Tiles(TileKind::Folder).into());
             }
             ui.separator();
-            ui.checkbox(&mut app.settings.dark, "Dark theme");
+            let mut dark = app.settings.dark;
+            if ui.checkbox(&mut dark, "Dark theme").changed() {
+                out.push(ViewCommand::Setting(SettingChange::Dark(dark)).into());
+            }
             let mut measure = app.tool == Tool::Measure;
             if ui.checkbox(&mut measure, "Measure tool (M)").changed() {
-                app.tool = if measure { Tool::Measure } else { Tool::Select };
-                app.measure.clear();
+                out.push(ViewCommand::SetTool(if measure { Tool::Measure } else { Tool::Select }).into());
             }
         });
         ui.menu_button("Plan", |ui| {
             if ui.button("Plan table").clicked() {
-                app.settings.show_bottom = true;
-                app.settings.bottom_tab = BottomTab::Table;
+                out.push(ViewCommand::Setting(SettingChange::BottomTab(BottomTab::Table)).into());
             }
             if ui.button("March chart (time–chainage)").clicked() {
-                app.settings.show_bottom = true;
-                app.settings.bottom_tab = BottomTab::MarchChart;
+                out.push(ViewCommand::Setting(SettingChange::BottomTab(BottomTab::MarchChart)).into());
             }
             if ui.button("Rules and findings").clicked() {
-                app.settings.show_right = true;
-                app.settings.right_tab = RightTab::Rules;
+                out.push(ViewCommand::Setting(SettingChange::RightTab(RightTab::Rules)).into());
             }
             if ui.button("Summary and coverage").clicked() {
-                app.settings.show_right = true;
-                app.settings.right_tab = RightTab::Summary;
+                out.push(ViewCommand::Setting(SettingChange::RightTab(RightTab::Summary)).into());
             }
             ui.separator();
-            ui.checkbox(&mut app.settings.overlays.range_rings, "Range rings around outposts");
+            let mut overlays = app.settings.overlays;
+            if ui.checkbox(&mut overlays.range_rings, "Range rings around outposts").changed() {
+                out.push(ViewCommand::Setting(SettingChange::Overlays(overlays)).into());
+            }
         });
         ui.menu_button("Help", |ui| {
             if ui.button("Keyboard shortcuts").clicked() {
-                app.ui.shortcuts_open = true;
+                state.windows.shortcuts_open = true;
             }
             if ui.button("About borderplan").clicked() {
-                app.ui.about_open = true;
+                state.windows.about_open = true;
             }
         });
         ui.separator();
-        out.extend(search_ui(app, ui));
+        out.extend(search_ui(app, &mut state.search, ui));
         if app.tool == Tool::Measure {
             ui.colored_label(egui::Color32::from_rgb(0xd6, 0x27, 0x28), "Measuring: click points, Esc ends");
         }
@@ -162,14 +173,11 @@ pub fn menu_bar_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
 }
 
 /// Search outposts, towns, segments or a km value; Enter centres on the first hit.
-fn search_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
+fn search_ui(app: &App, search: &mut String, ui: &mut Ui) -> Vec<Command> {
     let mut out = Vec::new();
-    let r = ui.add(
-        egui::TextEdit::singleline(&mut app.ui.search)
-            .hint_text("Search outpost, town, segment or km")
-            .desired_width(260.0),
-    );
-    let q = app.ui.search.trim().to_lowercase();
+    let r = ui
+        .add(egui::TextEdit::singleline(search).hint_text("Search outpost, town, segment or km").desired_width(260.0));
+    let q = search.trim().to_lowercase();
     if q.is_empty() {
         return out;
     }
@@ -177,11 +185,11 @@ fn search_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
     let km = q.trim_start_matches("km").trim().parse::<f64>().ok();
     if let Some(km) = km.filter(|k| *k >= 0.0 && *k <= app.plan.border.length_km()) {
         let p = app.plan.border.point_at_km(km);
-        hits.push((format!("Border km {km:.1}"), Command::ZoomToBounds([p.x(), p.y(), p.x(), p.y()])));
+        hits.push((format!("Border km {km:.1}"), ViewCommand::ZoomToBounds([p.x(), p.y(), p.x(), p.y()]).into()));
         if let Some(s) = app.plan.segments.segment_at_km(km) {
             hits.push((
                 format!("Segment at km {km:.1}: {}", s.name),
-                Command::Select(vec![Target::Segment(s.id.clone())], SelectMode::Replace),
+                SelectCommand::Targets(vec![Target::Segment(s.id.clone())], SelectMode::Replace).into(),
             ));
         }
     }
@@ -194,7 +202,7 @@ fn search_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
     {
         hits.push((
             format!("Outpost {} ({})", o.name, o.id),
-            Command::Select(vec![Target::Outpost(o.id.clone())], SelectMode::Replace),
+            SelectCommand::Targets(vec![Target::Outpost(o.id.clone())], SelectMode::Replace).into(),
         ));
     }
     for s in app
@@ -207,12 +215,12 @@ fn search_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
     {
         hits.push((
             format!("Segment {} ({})", s.name, s.id),
-            Command::Select(vec![Target::Segment(s.id.clone())], SelectMode::Replace),
+            SelectCommand::Targets(vec![Target::Segment(s.id.clone())], SelectMode::Replace).into(),
         ));
     }
     for t in app.base.towns.iter().filter(|t| t.name.to_lowercase().contains(&q)).take(8) {
         let (x, y) = (t.position.x(), t.position.y());
-        hits.push((format!("Town {} ({})", t.name, t.country), Command::ZoomToBounds([x, y, x, y])));
+        hits.push((format!("Town {} ({})", t.name, t.country), ViewCommand::ZoomToBounds([x, y, x, y]).into()));
     }
     let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
     let mut chosen: Option<Command> = None;
@@ -233,12 +241,12 @@ fn search_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         });
     }
     if let Some(c) = chosen {
-        let zoom_sel = matches!(c, Command::Select(..));
+        let zoom_sel = matches!(c, Command::Select(SelectCommand::Targets(..)));
         out.push(c);
         if zoom_sel {
-            out.push(Command::ZoomToSelection);
+            out.push(ViewCommand::ZoomToSelection.into());
         }
-        app.ui.search.clear();
+        search.clear();
     }
     out
 }

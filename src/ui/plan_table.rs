@@ -4,6 +4,7 @@
 use crate::app::selection::SelectMode;
 use crate::app::{App, Command};
 use crate::model::{Assignment, Category, Edit, Stage, Status, Target};
+use crate::ui::state::TableState;
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
@@ -22,8 +23,7 @@ pub enum SortKey {
 }
 
 /// Rows that pass the filters, sorted.
-pub fn visible_rows(app: &App) -> Vec<usize> {
-    let t = &app.ui.table;
+pub fn visible_rows(app: &App, t: &TableState) -> Vec<usize> {
     let plan = &app.plan;
     let q = t.text.to_lowercase();
     let mut rows: Vec<usize> = plan
@@ -73,26 +73,26 @@ fn segment_of<'a>(app: &'a App, a: &'a Assignment) -> Option<&'a str> {
     }
 }
 
-pub fn plan_table_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
-    let mut out = Vec::new();
-    filters_ui(app, ui);
-    let rows = visible_rows(app);
+pub fn plan_table_ui(app: &App, table: &mut TableState, ui: &mut Ui) -> Vec<Command> {
+    let mut out: Vec<Command> = Vec::new();
+    filters_ui(app, table, ui);
+    let rows = visible_rows(app, table);
     ui.horizontal(|ui| {
         ui.label(format!("{} of {} assignments", rows.len(), app.plan.assignments.len()));
-        let sel: Vec<String> = app.ui.table.selected_rows.iter().cloned().collect();
+        let sel: Vec<String> = table.selected_rows.iter().cloned().collect();
         if ui.add_enabled(!sel.is_empty(), egui::Button::new(format!("Delete {} row(s)", sel.len()))).clicked() {
-            out.push(Command::Edit(Edit::RemoveAssignments(sel)));
-            app.ui.table.selected_rows.clear();
+            out.push(Command::from(Edit::RemoveAssignments(sel)));
+            table.selected_rows.clear();
         }
     });
-    let header = |ui: &mut Ui, app: &mut App, key: SortKey, label: &str| {
-        let arrow = if app.ui.table.sort == key { if app.ui.table.descending { " v" } else { " ^" } } else { "" };
+    let header = |ui: &mut Ui, table: &mut TableState, key: SortKey, label: &str| {
+        let arrow = if table.sort == key { if table.descending { " v" } else { " ^" } } else { "" };
         if ui.button(RichText::new(format!("{label}{arrow}")).strong()).clicked() {
-            if app.ui.table.sort == key {
-                app.ui.table.descending = !app.ui.table.descending;
+            if table.sort == key {
+                table.descending = !table.descending;
             } else {
-                app.ui.table.sort = key;
-                app.ui.table.descending = false;
+                table.sort = key;
+                table.descending = false;
             }
         }
     };
@@ -119,15 +119,15 @@ pub fn plan_table_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
             .column(Column::auto().at_least(90.0))
             .column(Column::remainder().at_least(100.0))
             .header(22.0, |mut h| {
-                h.col(|ui| header(ui, app, SortKey::Id, "Id"));
-                h.col(|ui| header(ui, app, SortKey::Target, "Target"));
-                h.col(|ui| header(ui, app, SortKey::Km, "km"));
-                h.col(|ui| header(ui, app, SortKey::Equipment, "Equipment"));
-                h.col(|ui| header(ui, app, SortKey::Quantity, "Qty"));
-                h.col(|ui| header(ui, app, SortKey::Stage, "Stage"));
-                h.col(|ui| header(ui, app, SortKey::Supplier, "Supplier"));
-                h.col(|ui| header(ui, app, SortKey::Quarter, "Quarter"));
-                h.col(|ui| header(ui, app, SortKey::Status, "Status"));
+                h.col(|ui| header(ui, table, SortKey::Id, "Id"));
+                h.col(|ui| header(ui, table, SortKey::Target, "Target"));
+                h.col(|ui| header(ui, table, SortKey::Km, "km"));
+                h.col(|ui| header(ui, table, SortKey::Equipment, "Equipment"));
+                h.col(|ui| header(ui, table, SortKey::Quantity, "Qty"));
+                h.col(|ui| header(ui, table, SortKey::Stage, "Stage"));
+                h.col(|ui| header(ui, table, SortKey::Supplier, "Supplier"));
+                h.col(|ui| header(ui, table, SortKey::Quarter, "Quarter"));
+                h.col(|ui| header(ui, table, SortKey::Status, "Status"));
                 h.col(|ui| {
                     ui.strong("Note");
                 });
@@ -137,7 +137,7 @@ pub fn plan_table_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                     let i = rows[row.index()];
                     let Some(a) = app.plan.assignments.get(i) else { return };
                     let mut edited = a.clone();
-                    let selected = app.ui.table.selected_rows.contains(&a.id) || app.selection.contains(&a.target);
+                    let selected = table.selected_rows.contains(&a.id) || app.selection.contains(&a.target);
                     row.set_selected(selected);
                     let plan = &app.plan;
                     row.col(|ui| {
@@ -211,22 +211,21 @@ pub fn plan_table_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
             });
     });
     for u in updates {
-        out.push(Command::Edit(Edit::UpdateAssignment(u)));
+        out.push(Command::from(Edit::UpdateAssignment(u)));
     }
     if let Some((i, add)) = clicked_row
         && let Some(a) = app.plan.assignments.get(i)
     {
         if !add {
-            app.ui.table.selected_rows.clear();
+            table.selected_rows.clear();
         }
-        app.ui.table.selected_rows.insert(a.id.clone());
-        out.push(Command::Select(vec![a.target.clone()], if add { SelectMode::Add } else { SelectMode::Replace }));
+        table.selected_rows.insert(a.id.clone());
+        out.push(Command::select(vec![a.target.clone()], if add { SelectMode::Add } else { SelectMode::Replace }));
     }
     out
 }
 
-fn filters_ui(app: &mut App, ui: &mut Ui) {
-    let t = &mut app.ui.table;
+fn filters_ui(app: &App, t: &mut TableState, ui: &mut Ui) {
     ui.horizontal_wrapped(|ui| {
         ui.label("Filter:");
         egui::ComboBox::from_id_salt("f_stage")

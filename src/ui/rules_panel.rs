@@ -1,12 +1,12 @@
 //! Rule findings (click to zoom) and the plan summary with coverage per stage.
 
 use crate::app::selection::SelectMode;
-use crate::app::{App, Command};
-use crate::model::{Severity, Stage, summarize};
+use crate::app::{App, Command, SelectCommand, ViewCommand};
+use crate::model::{Severity, Stage};
 use egui::{Color32, RichText, Ui};
 
-pub fn rules_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
-    let mut out = Vec::new();
+pub fn rules_ui(app: &App, ui: &mut Ui) -> Vec<Command> {
+    let mut out: Vec<Command> = Vec::new();
     let f = &app.derived.findings;
     let errors = f.iter().filter(|x| x.severity == Severity::Error).count();
     let warnings = f.iter().filter(|x| x.severity == Severity::Warning).count();
@@ -27,19 +27,19 @@ pub fn rules_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         let r = r.on_hover_text(format!("{} · click to zoom", finding.rule.code()));
         if r.clicked() {
             if let Some(t) = &finding.target {
-                out.push(Command::Select(vec![t.clone()], SelectMode::Replace));
-                out.push(Command::ZoomToSelection);
+                out.push(Command::select(vec![t.clone()], SelectMode::Replace));
+                out.push(Command::View(ViewCommand::ZoomToSelection));
             } else if let Some((a, b)) = finding.km {
-                out.push(Command::SelectKmRange { from_km: a, to_km: b });
-                out.push(Command::ZoomToKm { from_km: a, to_km: b });
+                out.push(SelectCommand::KmRange { from_km: a, to_km: b }.into());
+                out.push(Command::View(ViewCommand::ZoomToKm { from_km: a, to_km: b }));
             }
         }
     }
     out
 }
 
-pub fn summary_ui(app: &mut App, ui: &mut Ui) {
-    let s = summarize(&app.plan);
+pub fn summary_ui(app: &App, ui: &mut Ui) {
+    let s = &app.derived.summary;
     ui.heading("Summary");
     ui.label(format!(
         "Border length {:.1} km (WGS84 geodesic) · {} segments · {} outposts",

@@ -1,14 +1,16 @@
 //! Right panel: the selection (list, totals, segment tools), the assignment form, rules and summary tabs.
 
 use crate::app::settings::RightTab;
-use crate::app::{App, Command};
+use crate::app::{App, Command, SelectCommand, SettingChange, ViewCommand};
 use crate::model::{Assignment, Category, Edit, Stage, Status, Target, members};
+use crate::ui::state::{AssignForm, UiState};
 use egui::{RichText, Ui};
 
-pub fn right_panel_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
-    let mut out = Vec::new();
+pub fn right_panel_ui(app: &App, state: &mut UiState, ui: &mut Ui) -> Vec<Command> {
+    let mut out: Vec<Command> = Vec::new();
     ui.horizontal(|ui| {
-        let tab = &mut app.settings.right_tab;
+        let mut tab_now = app.settings.right_tab;
+        let tab = &mut tab_now;
         ui.selectable_value(tab, RightTab::Selection, format!("Selection ({})", app.selection.len()));
         let errors = app.derived.findings.iter().filter(|f| f.severity == crate::model::Severity::Error).count();
         ui.selectable_value(
@@ -17,13 +19,16 @@ pub fn right_panel_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
             format!("Rules ({errors} errors, {} total)", app.derived.findings.len()),
         );
         ui.selectable_value(tab, RightTab::Summary, "Summary");
+        if tab_now != app.settings.right_tab {
+            out.push(ViewCommand::Setting(SettingChange::RightTab(tab_now)).into());
+        }
     });
     ui.separator();
     egui::ScrollArea::vertical().show(ui, |ui| match app.settings.right_tab {
         RightTab::Selection => {
-            out.extend(selection_ui(app, ui));
+            out.extend(selection_ui(app, state, ui));
             ui.separator();
-            out.extend(assign_form_ui(app, ui));
+            out.extend(assign_form_ui(app, &mut state.assign, ui));
         }
         RightTab::Rules => out.extend(super::rules_panel::rules_ui(app, ui)),
         RightTab::Summary => super::rules_panel::summary_ui(app, ui),
@@ -31,12 +36,12 @@ pub fn right_panel_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
     out
 }
 
-fn selection_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
-    let mut out = Vec::new();
+fn selection_ui(app: &App, state: &mut UiState, ui: &mut Ui) -> Vec<Command> {
+    let mut out: Vec<Command> = Vec::new();
     ui.horizontal(|ui| {
         ui.heading("Selection");
         if ui.button("Select km range…").clicked() {
-            app.ui.km_range = Some((0.0, 100.0));
+            state.windows.km_range = Some((0.0, 100.0));
         }
     });
     if app.selection.is_empty() {
@@ -65,10 +70,10 @@ fn selection_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         ));
         ui.horizontal(|ui| {
             if ui.small_button("Zoom to selection (Z)").clicked() {
-                out.push(Command::ZoomToSelection);
+                out.push(Command::View(ViewCommand::ZoomToSelection));
             }
             if ui.small_button("Clear (Esc)").clicked() {
-                out.push(Command::ClearSelection);
+                out.push(Command::Select(SelectCommand::Clear));
             }
         });
         egui::Grid::new("selection_list").striped(true).num_columns(4).show(ui, |ui| {
@@ -91,8 +96,8 @@ fn selection_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                 let n = app.plan.assignments_for(&t).count();
                 let icon = if matches!(t, Target::Outpost(_)) { "Outpost " } else { "Segment " };
                 if ui.link(format!("{icon}{name}")).on_hover_text(t.id()).clicked() {
-                    out.push(Command::Select(vec![t.clone()], crate::app::selection::SelectMode::Replace));
-                    out.push(Command::ZoomToSelection);
+                    out.push(Command::select(vec![t.clone()], crate::app::selection::SelectMode::Replace));
+                    out.push(Command::View(ViewCommand::ZoomToSelection));
                 }
                 ui.label(km);
                 ui.label(stage);
@@ -108,27 +113,27 @@ fn selection_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
             ui.separator();
             ui.label(RichText::new(format!("Segment {}", s.id)).strong());
             ui.weak(format!("{} / {}", s.tajik_region, s.afghan_province));
-            let rename = app.ui.rename.get_or_insert_with(|| (s.id.clone(), s.name.clone()));
+            let rename = state.rename.get_or_insert_with(|| (s.id.clone(), s.name.clone()));
             if rename.0 != s.id {
                 *rename = (s.id.clone(), s.name.clone());
             }
             ui.horizontal(|ui| {
                 ui.add(egui::TextEdit::singleline(&mut rename.1).hint_text("Segment name"));
                 if ui.button("Rename").clicked() && rename.1.trim() != s.name {
-                    out.push(Command::Edit(Edit::RenameSegment { id: s.id.clone(), name: rename.1.clone() }));
+                    out.push(Command::from(Edit::RenameSegment { id: s.id.clone(), name: rename.1.clone() }));
                 }
             });
             ui.horizontal(|ui| {
-                if app.ui.split_km <= s.from_km || app.ui.split_km >= s.to_km {
-                    app.ui.split_km = ((s.from_km + s.to_km) / 2.0 * 10.0).round() / 10.0;
+                if state.split_km <= s.from_km || state.split_km >= s.to_km {
+                    state.split_km = ((s.from_km + s.to_km) / 2.0 * 10.0).round() / 10.0;
                 }
-                ui.add(egui::DragValue::new(&mut app.ui.split_km).range(s.from_km..=s.to_km).speed(0.1).suffix(" km"))
+                ui.add(egui::DragValue::new(&mut state.split_km).range(s.from_km..=s.to_km).speed(0.1).suffix(" km"))
                     .on_hover_text("Split position, border km");
                 if ui.button("Split here").clicked() {
-                    out.push(Command::Edit(Edit::SplitSegment { km: app.ui.split_km }));
+                    out.push(Command::from(Edit::SplitSegment { km: state.split_km }));
                 }
                 if ui.button("Merge with next").clicked() {
-                    out.push(Command::Edit(Edit::MergeSegmentWithNext { id: s.id.clone() }));
+                    out.push(Command::from(Edit::MergeSegmentWithNext { id: s.id.clone() }));
                 }
             });
         }
@@ -137,11 +142,10 @@ fn selection_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
 }
 
 /// The assignment form: equipment (grouped, searchable), quantity, stage, supplier, quarter, status, note.
-pub fn assign_form_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
-    let mut out = Vec::new();
+pub fn assign_form_ui(app: &App, form: &mut AssignForm, ui: &mut Ui) -> Vec<Command> {
+    let mut out: Vec<Command> = Vec::new();
     ui.heading("Assign equipment");
     let n = app.selection.len();
-    let form = &mut app.ui.assign;
     if form.equipment_id.is_empty() || app.plan.catalog.get(&form.equipment_id).is_none() {
         form.equipment_id = app.plan.catalog.types.first().map(|t| t.id.clone()).unwrap_or_default();
     }
@@ -269,7 +273,7 @@ pub fn assign_form_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
                 extra: Default::default(),
             })
             .collect();
-        out.push(Command::Edit(Edit::AddAssignments(list)));
+        out.push(Command::from(Edit::AddAssignments(list)));
     }
     if n == 0 {
         ui.weak("Select segments or outposts first.");

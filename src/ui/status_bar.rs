@@ -1,12 +1,11 @@
 //! The status bar: cursor position, chainage and distance to the border, zoom, basemap and messages; import
 //! progress with Cancel.
 
-use crate::app::{App, Command};
+use crate::app::{App, Command, FileCommand};
 use egui::{Color32, RichText, Ui};
-use std::sync::atomic::Ordering;
 
-pub fn status_bar_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
-    let out = Vec::new();
+pub fn status_bar_ui(app: &App, ui: &mut Ui) -> Vec<Command> {
+    let mut out: Vec<Command> = Vec::new();
     ui.horizontal(|ui| {
         match app.cursor {
             Some(p) => {
@@ -27,13 +26,13 @@ pub fn status_bar_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
             None => app.settings.basemap.label(),
         };
         ui.label(basemap);
-        for job in &app.imports {
+        for (i, job) in app.imports.iter().enumerate() {
             ui.separator();
             let name = job.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             ui.label(format!("Importing {name}"));
             ui.add(egui::ProgressBar::new(job.fraction()).desired_width(140.0).show_percentage());
             if ui.button("Cancel").clicked() {
-                job.cancel.store(true, Ordering::Relaxed);
+                out.push(FileCommand::CancelImport(i).into());
             }
         }
         if let Some(m) = &app.status {

@@ -1,14 +1,15 @@
 //! Floating windows and modals: unsaved-changes guard, crash recovery, km range, equipment catalog,
 //! attribute table, "use as outposts", plan details, shortcuts, about.
 
-use crate::app::{App, Command, Pending};
+use crate::app::{App, Command, FileCommand, GuardAnswer, Pending, PlanCommand, SelectCommand, ViewCommand};
 use crate::model::{Category, Edit, EquipmentType};
+use crate::ui::state::WindowsState;
 use egui::{Context, RichText};
 use egui_extras::{Column, TableBuilder};
 
-pub fn windows_ui(app: &mut App, ctx: &Context) -> Vec<Command> {
-    let mut out = Vec::new();
-    guard_ui(app, ctx);
+pub fn windows_ui(app: &App, state: &mut WindowsState, ctx: &Context) -> Vec<Command> {
+    let mut out: Vec<Command> = Vec::new();
+    out.extend(guard_ui(app, ctx));
     if let Some(p) = app.recovery_offer.clone() {
         egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
             ui.heading("Recover unsaved work?");
@@ -18,15 +19,15 @@ pub fn windows_ui(app: &mut App, ctx: &Context) -> Vec<Command> {
             ));
             ui.horizontal(|ui| {
                 if ui.button(RichText::new("Recover").strong()).clicked() {
-                    out.push(Command::Recover);
+                    out.push(Command::File(FileCommand::Recover));
                 }
                 if ui.button("Discard").clicked() {
-                    out.push(Command::DiscardRecovery);
+                    out.push(Command::File(FileCommand::DiscardRecovery));
                 }
             });
         });
     }
-    if let Some((mut a, mut b)) = app.ui.km_range {
+    if let Some((mut a, mut b)) = state.km_range {
         let mut open = true;
         let mut done = false;
         egui::Window::new("Select km range").open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
@@ -38,36 +39,36 @@ pub fn windows_ui(app: &mut App, ctx: &Context) -> Vec<Command> {
                 ui.add(egui::DragValue::new(&mut b).range(0.0..=len).speed(1.0)).on_hover_text("To km");
             });
             if ui.button("Select").clicked() {
-                out.push(Command::SelectKmRange { from_km: a, to_km: b });
+                out.push(SelectCommand::KmRange { from_km: a, to_km: b }.into());
                 done = true;
             }
         });
-        app.ui.km_range = if open && !done { Some((a, b)) } else { None };
+        state.km_range = if open && !done { Some((a, b)) } else { None };
     }
-    if app.ui.catalog_open {
+    if state.catalog_open {
         let mut open = true;
         egui::Window::new("Equipment catalog")
             .open(&mut open)
             .default_width(560.0)
-            .show(ctx, |ui| out.extend(catalog_ui(app, ui)));
-        app.ui.catalog_open = open;
+            .show(ctx, |ui| out.extend(catalog_ui(app, &mut state.catalog_edit, ui)));
+        state.catalog_open = open;
     }
-    if let Some(li) = app.ui.attribute_table {
+    if let Some(li) = state.attribute_table {
         let mut open = true;
         let title = app.layers.get(li).map(|l| format!("Attributes — {}", l.name)).unwrap_or_default();
         if app.layers.get(li).is_none() {
-            app.ui.attribute_table = None;
+            state.attribute_table = None;
         } else {
             egui::Window::new(title)
                 .open(&mut open)
                 .default_size([640.0, 360.0])
                 .show(ctx, |ui| out.extend(attribute_table_ui(app, li, ui)));
             if !open {
-                app.ui.attribute_table = None;
+                state.attribute_table = None;
             }
         }
     }
-    if let Some((li, mut prop)) = app.ui.use_as_outposts.clone() {
+    if let Some((li, mut prop)) = state.use_as_outposts.clone() {
         let mut open = true;
         let mut done = false;
         egui::Window::new("Use layer as outposts").open(&mut open).collapsible(false).show(ctx, |ui| {
@@ -80,13 +81,13 @@ pub fn windows_ui(app: &mut App, ctx: &Context) -> Vec<Command> {
             });
             ui.weak("Assignments to outposts that no longer exist are removed; Ctrl+Z brings everything back.");
             if ui.button("Replace outposts").clicked() {
-                out.push(Command::UseLayerAsOutposts { layer: li, name_property: prop.clone() });
+                out.push(PlanCommand::UseLayerAsOutposts { layer: li, name_property: prop.clone() }.into());
                 done = true;
             }
         });
-        app.ui.use_as_outposts = if open && !done { Some((li, prop)) } else { None };
+        state.use_as_outposts = if open && !done { Some((li, prop)) } else { None };
     }
-    if app.ui.meta_open {
+    if state.meta_open {
         let mut open = true;
         let mut meta = app.plan.meta.clone();
         egui::Window::new("Plan details").open(&mut open).show(ctx, |ui| {
@@ -105,12 +106,12 @@ pub fn windows_ui(app: &mut App, ctx: &Context) -> Vec<Command> {
                 ui.end_row();
             });
             if ui.button("Apply").clicked() && meta != app.plan.meta {
-                out.push(Command::Edit(Edit::SetMeta(meta.clone())));
+                out.push(Command::from(Edit::SetMeta(meta.clone())));
             }
         });
-        app.ui.meta_open = open;
+        state.meta_open = open;
     }
-    if app.ui.shortcuts_open {
+    if state.shortcuts_open {
         let mut open = true;
         egui::Window::new("Keyboard shortcuts").open(&mut open).collapsible(false).show(ctx, |ui| {
             egui::Grid::new("keys").striped(true).show(ui, |ui| {
@@ -137,65 +138,48 @@ pub fn windows_ui(app: &mut App, ctx: &Context) -> Vec<Command> {
                 }
             });
         });
-        app.ui.shortcuts_open = open;
+        state.shortcuts_open = open;
     }
-    if app.ui.about_open {
+    if state.about_open {
         let mut open = true;
         egui::Window::new("About borderplan").open(&mut open).collapsible(false).show(ctx, |ui| {
             ui.heading(format!("borderplan {}", env!("CARGO_PKG_VERSION")));
             ui.label("Planning the rollout of equipment along the Tajikistan–Afghanistan border: stage 2 (2026–27) at selected outposts, stage 3 (2027–29) along the entire frontier.");
             ui.label("Border, provinces and rivers: Natural Earth (public domain). Towns: GeoNames, CC BY 4.0. Outposts are illustrative samples, not real positions.");
         });
-        app.ui.about_open = open;
+        state.about_open = open;
     }
     out
 }
 
-fn guard_ui(app: &mut App, ctx: &Context) {
-    let Some(pending) = app.pending.clone() else { return };
-    let what = match &pending {
+fn guard_ui(app: &App, ctx: &Context) -> Option<Command> {
+    let pending = app.pending.as_ref()?;
+    let what = match pending {
         Pending::New => "starting a new plan",
         Pending::Open(_) => "opening another plan",
         Pending::Quit => "quitting",
     };
-    let mut choice: Option<u8> = None;
+    let mut choice: Option<GuardAnswer> = None;
     egui::Modal::new(egui::Id::unique("unsaved")).show(ctx, |ui| {
         ui.heading("Unsaved changes");
         ui.label(format!("Save the changes to “{}” before {what}?", app.plan.meta.title));
         ui.horizontal(|ui| {
             if ui.button(RichText::new("Save").strong()).clicked() {
-                choice = Some(0);
+                choice = Some(GuardAnswer::Save);
             }
             if ui.button("Don't save").clicked() {
-                choice = Some(1);
+                choice = Some(GuardAnswer::DontSave);
             }
             if ui.button("Cancel").clicked() {
-                choice = Some(2);
+                choice = Some(GuardAnswer::Cancel);
             }
         });
     });
-    match choice {
-        Some(0) => {
-            let path = app.plan_path.clone().or_else(|| super::dialogs::save_plan_path(None));
-            if let Some(p) = path
-                && app.save_to(&p)
-            {
-                app.pending = None;
-                app.run_pending(pending);
-            }
-        }
-        Some(1) => {
-            app.pending = None;
-            app.dirty = false;
-            app.run_pending(pending);
-        }
-        Some(_) => app.pending = None,
-        None => {}
-    }
+    choice.map(|answer| FileCommand::Guard(answer).into())
 }
 
-fn catalog_ui(app: &mut App, ui: &mut egui::Ui) -> Vec<Command> {
-    let mut out = Vec::new();
+fn catalog_ui(app: &App, catalog_edit: &mut Option<EquipmentType>, ui: &mut egui::Ui) -> Vec<Command> {
+    let mut out: Vec<Command> = Vec::new();
     ui.label("Equipment types used by this plan. A type in use cannot be removed until its assignments are.");
     egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
         egui::Grid::new("catalog").striped(true).show(ui, |ui| {
@@ -213,7 +197,7 @@ fn catalog_ui(app: &mut App, ui: &mut egui::Ui) -> Vec<Command> {
                 ui.label(used.to_string());
                 ui.horizontal(|ui| {
                     if ui.small_button("Edit").clicked() {
-                        app.ui.catalog_edit = Some(t.clone());
+                        *catalog_edit = Some(t.clone());
                     }
                     let remove = ui.add_enabled(used == 0, egui::Button::new("Remove").small());
                     let remove = if used > 0 {
@@ -222,7 +206,7 @@ fn catalog_ui(app: &mut App, ui: &mut egui::Ui) -> Vec<Command> {
                         remove
                     };
                     if remove.clicked() {
-                        out.push(Command::Edit(Edit::RemoveEquipment { id: t.id.clone() }));
+                        out.push(Command::from(Edit::RemoveEquipment { id: t.id.clone() }));
                     }
                 });
                 ui.end_row();
@@ -231,9 +215,9 @@ fn catalog_ui(app: &mut App, ui: &mut egui::Ui) -> Vec<Command> {
     });
     if ui.button("Add equipment type").clicked() {
         let id = app.plan.catalog.fresh_id("new equipment");
-        app.ui.catalog_edit = Some(EquipmentType::new(&id, "New equipment", Category::Other, "set"));
+        *catalog_edit = Some(EquipmentType::new(&id, "New equipment", Category::Other, "set"));
     }
-    if let Some(mut t) = app.ui.catalog_edit.take() {
+    if let Some(mut t) = catalog_edit.take() {
         ui.separator();
         let mut keep = true;
         egui::Grid::new("cat_edit").num_columns(2).show(ui, |ui| {
@@ -278,7 +262,7 @@ fn catalog_ui(app: &mut App, ui: &mut egui::Ui) -> Vec<Command> {
         });
         ui.horizontal(|ui| {
             if ui.button("Save type").clicked() {
-                out.push(Command::Edit(Edit::UpsertEquipment(t.clone())));
+                out.push(Command::from(Edit::UpsertEquipment(t.clone())));
                 keep = false;
             }
             if ui.button("Cancel").clicked() {
@@ -286,15 +270,15 @@ fn catalog_ui(app: &mut App, ui: &mut egui::Ui) -> Vec<Command> {
             }
         });
         if keep {
-            app.ui.catalog_edit = Some(t);
+            *catalog_edit = Some(t);
         }
     }
     out
 }
 
 /// A virtualised attribute table: only visible rows are laid out, so 100k features scroll smoothly.
-fn attribute_table_ui(app: &mut App, li: usize, ui: &mut egui::Ui) -> Vec<Command> {
-    let mut out = Vec::new();
+fn attribute_table_ui(app: &App, li: usize, ui: &mut egui::Ui) -> Vec<Command> {
+    let mut out: Vec<Command> = Vec::new();
     let Some(layer) = app.layers.get(li) else { return out };
     let cols: Vec<String> = layer.stats.property_names.iter().take(12).cloned().collect();
     let selected = app.layer_pick.filter(|(l, _)| *l == li).map(|(_, f)| f);
@@ -350,9 +334,9 @@ fn attribute_table_ui(app: &mut App, li: usize, ui: &mut egui::Ui) -> Vec<Comman
             });
         });
     if let Some(i) = clicked {
-        out.push(Command::SelectLayerFeature(Some((li, i))));
+        out.push(SelectCommand::LayerFeature(Some((li, i))).into());
         if let Some(b) = layer.features.get(i).and_then(|f| geo::BoundingRect::bounding_rect(&f.geometry)) {
-            out.push(Command::ZoomToBounds([b.min().x, b.min().y, b.max().x, b.max().y]));
+            out.push(ViewCommand::ZoomToBounds([b.min().x, b.min().y, b.max().x, b.max().y]).into());
         }
     }
     out

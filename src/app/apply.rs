@@ -1,0 +1,228 @@
+//! [`App::apply`]: one command in, the state changed, errors to the status bar. Nothing here opens a dialog or
+//! calls `apply` again: a command that needs a path leaves an [`Ask`] for the window.
+
+use super::command::{Ask, Command, FileCommand, LayerCommand, PlanCommand, SelectCommand, SettingChange, ViewCommand};
+use super::selection::{SelectMode, Selection};
+use super::{App, Pending, Tool, imports};
+use crate::model::Edit;
+
+impl App {
+    /// Carries out a command. Errors go to the status bar; nothing here panics.
+    pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
+        match command {
+            Command::Plan(c) => self.apply_plan(c),
+            Command::Select(c) => self.apply_select(c),
+            Command::View(c) => self.apply_view(ctx, c),
+            Command::Layer(c) => self.apply_layer(c),
+            Command::File(c) => self.apply_file(ctx, c),
+            Command::Ask(a) => self.asks.push(a),
+        }
+    }
+
+    /// Questions for the window raised since the last call (file dialogs to run).
+    pub fn take_asks(&mut self) -> Vec<Ask> {
+        std::mem::take(&mut self.asks)
+    }
+
+    fn apply_plan(&mut self, command: PlanCommand) {
+        match command {
+            PlanCommand::Edit(edit) => self.edit(edit),
+            PlanCommand::Undo => match self.history.undo(&mut self.plan) {
+                Some(label) => {
+                    self.edited();
+                    self.info(format!("Undid: {label}"));
+                }
+                None => self.info("Nothing to undo"),
+            },
+            PlanCommand::Redo => match self.history.redo(&mut self.plan) {
+                Some(label) => {
+                    self.edited();
+                    self.info(format!("Redid: {label}"));
+                }
+                None => self.info("Nothing to redo"),
+            },
+            PlanCommand::UseLayerAsOutposts { layer, name_property } => {
+                match self.layers.get(layer).map(|l| imports::outposts_from_layer(l, &name_property)) {
+                    Some(Ok(outposts)) => self.edit(Edit::ReplaceOutposts(outposts)),
+                    Some(Err(e)) => self.error(e),
+                    None => {}
+                }
+            }
+            PlanCommand::UseLayerAsBorder { layer } => match self.layers.get(layer).map(imports::border_from_layer) {
+                Some(Ok(line)) => self.edit(Edit::ReplaceBorder(line)),
+                Some(Err(e)) => self.error(e),
+                None => {}
+            },
+        }
+    }
+
+    /// Applies an edit through the history (one undo step, merged with the previous one where it continues it).
+    fn edit(&mut self, edit: Edit) {
+        match self.history.apply_coalescing(&mut self.plan, edit) {
+            Ok(()) => {
+                let label = self.history.undo_label().unwrap_or("edit").to_owned();
+                self.edited();
+                self.info(format!("{label} (Ctrl+Z to undo)"));
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    fn apply_select(&mut self, command: SelectCommand) {
+        match command {
+            SelectCommand::Targets(targets, mode) => {
+                self.selection.apply(targets, mode);
+                self.layer_pick = None;
+            }
+            SelectCommand::Clear => {
+                self.selection.clear();
+                self.layer_pick = None;
+            }
+            SelectCommand::KmRange { from_km, to_km } => {
+                let t = Selection::targets_in_km_range(&self.plan, from_km, to_km);
+                let n = t.len();
+                self.selection.apply(t, SelectMode::Replace);
+                self.info(format!("Selected {n} segment(s) and outpost(s) between km {from_km:.1} and km {to_km:.1}"));
+            }
+            SelectCommand::LayerFeature(pick) => self.layer_pick = pick,
+        }
+    }
+
+    fn apply_view(&mut self, ctx: &egui::Context, command: ViewCommand) {
+        match command {
+            ViewCommand::ZoomToBorder => {
+                let b = self.border_bounds();
+                self.frame_bounds(b);
+            }
+            ViewCommand::ZoomToSelection => match self.selection_bounds() {
+                Some(b) => self.frame_bounds(b),
+                None => self.info("Nothing selected to zoom to"),
+            },
+            ViewCommand::ZoomToKm { from_km, to_km } => {
+                let line = self.plan.border.substring(from_km, to_km);
+                if let Some(r) = geo::BoundingRect::bounding_rect(&line) {
+                    self.frame_bounds([r.min().x, r.min().y, r.max().x, r.max().y]);
+                }
+            }
+            ViewCommand::ZoomToBounds(b) => self.frame_bounds(b),
+            ViewCommand::ZoomToLayer(i) => match self.layers.get(i).and_then(|l| l.stats.bbox) {
+                Some(b) => self.frame_bounds(b),
+                None => self.info("This layer has no features to zoom to"),
+            },
+            ViewCommand::ZoomIn => {
+                let _ = self.map_memory.zoom_in();
+            }
+            ViewCommand::ZoomOut => {
+                let _ = self.map_memory.zoom_out();
+            }
+            ViewCommand::Pan { dx_px, dy_px } => self.pan(dx_px, dy_px),
+            ViewCommand::SetBasemap(choice) => self.set_basemap(ctx, choice),
+            ViewCommand::SetTool(tool) => {
+                self.tool = tool;
+                self.measure.clear();
+            }
+            ViewCommand::AddMeasurePoint(p) => {
+                if self.tool == Tool::Measure {
+                    self.measure.push(p);
+                }
+            }
+            ViewCommand::MapArea(rect) => {
+                self.map_rect = rect;
+                if self.needs_fit && rect.width() > 50.0 {
+                    let b = self.border_bounds();
+                    self.frame_bounds(b);
+                    self.needs_fit = false;
+                }
+            }
+            ViewCommand::Pointer { hover, cursor_lon_lat } => {
+                self.hover = hover;
+                self.cursor = cursor_lon_lat;
+            }
+            ViewCommand::SetTimeline(q) => {
+                self.timeline = q;
+                self.derived.set_timeline(&self.plan, q);
+            }
+            ViewCommand::SetPlaying(on) => self.playing = on,
+            ViewCommand::Setting(change) => self.change_setting(change),
+        }
+    }
+
+    fn change_setting(&mut self, change: SettingChange) {
+        let s = &mut self.settings;
+        match change {
+            SettingChange::ShowLeft(on) => s.show_left = on,
+            SettingChange::ShowRight(on) => s.show_right = on,
+            SettingChange::ShowBottom(on) => s.show_bottom = on,
+            SettingChange::Dark(on) => s.dark = on,
+            SettingChange::TileOpacity(o) => s.tile_opacity = o.clamp(0.0, 1.0),
+            SettingChange::BasemapLayers(l) => s.basemap_layers = l,
+            SettingChange::Overlays(o) => s.overlays = o,
+            SettingChange::RightTab(t) => {
+                s.show_right = true;
+                s.right_tab = t;
+            }
+            SettingChange::BottomTab(t) => {
+                s.show_bottom = true;
+                s.bottom_tab = t;
+            }
+        }
+    }
+
+    fn apply_layer(&mut self, command: LayerCommand) {
+        match command {
+            LayerCommand::Remove(i) => {
+                if i < self.layers.len() {
+                    let l = self.layers.remove(i);
+                    self.layer_pick = None;
+                    self.info(format!("Removed layer {}", l.name));
+                }
+            }
+            LayerCommand::Move { index, up } => {
+                let j = if up { index.checked_sub(1) } else { Some(index + 1) };
+                if let Some(j) = j.filter(|j| *j < self.layers.len()) {
+                    self.layers.swap(index, j);
+                    self.layer_pick = None;
+                }
+            }
+            LayerCommand::SetStyle { index, style } => {
+                if let Some(l) = self.layers.get_mut(index) {
+                    l.style = style;
+                }
+            }
+        }
+    }
+
+    fn apply_file(&mut self, ctx: &egui::Context, command: FileCommand) {
+        match command {
+            FileCommand::NewPlan => self.guarded(Pending::New),
+            FileCommand::OpenPlan(p) => self.guarded(Pending::Open(Some(p))),
+            FileCommand::ChoosePlan => self.guarded(Pending::Open(None)),
+            FileCommand::Save => match self.plan_path.clone() {
+                Some(p) => {
+                    self.save_to(&p);
+                }
+                None => self.asks.push(Ask::SavePlan),
+            },
+            FileCommand::SaveAs(p) => self.save_as(&p),
+            FileCommand::Import(paths) => {
+                for p in paths {
+                    self.open_path(ctx, p);
+                }
+            }
+            FileCommand::CancelImport(i) => {
+                if let Some(job) = self.imports.get(i) {
+                    job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+            FileCommand::Export(format, path) => match crate::io::export::export_to_file(&self.plan, format, &path) {
+                Ok(()) => self.info(format!("Exported {} to {}", format.label(), path.display())),
+                Err(e) => self.error(format!("Export failed: {e}")),
+            },
+            FileCommand::ExportMapImage(p) => self.request_map_image(ctx, p),
+            FileCommand::Recover => self.recover(),
+            FileCommand::DiscardRecovery => self.discard_recovery(),
+            FileCommand::Quit => self.guarded(Pending::Quit),
+            FileCommand::Guard(answer) => self.answer_guard(answer),
+        }
+    }
+}

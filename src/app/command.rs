@@ -1,0 +1,223 @@
+//! Everything the planner can ask for, as data. Panels, the map and the shortcuts return these; the window hands
+//! them to [`App::apply`](super::App::apply). Commands that need a path are answered by the window first: the app
+//! asks for it with an [`Ask`] and the window turns the planner's choice into a path-carrying command.
+
+use super::selection::SelectMode;
+use super::settings::{BottomTab, RightTab};
+use crate::io::export::ExportFormat;
+use crate::io::layer::LayerStyle;
+use crate::map::basemap::BasemapLayers;
+use crate::map::overlays::OverlayLayers;
+use crate::map::tiles::BasemapChoice;
+use crate::model::{Edit, Quarter, Target};
+use std::path::PathBuf;
+
+/// Something the user asked for, in groups: the plan, the selection, the view, imported layers, files, and
+/// questions for the window.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Plan(PlanCommand),
+    Select(SelectCommand),
+    View(ViewCommand),
+    Layer(LayerCommand),
+    File(FileCommand),
+    /// A path the window must ask the planner for before the app can act.
+    Ask(Ask),
+}
+
+/// Changes to the plan: every one goes through the undo history.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlanCommand {
+    Edit(Edit),
+    Undo,
+    Redo,
+    /// Replace the outposts with a point layer's features, named by a property.
+    UseLayerAsOutposts {
+        layer: usize,
+        name_property: String,
+    },
+    /// Replace the border with a line layer.
+    UseLayerAsBorder {
+        layer: usize,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SelectCommand {
+    Targets(Vec<Target>, SelectMode),
+    Clear,
+    KmRange {
+        from_km: f64,
+        to_km: f64,
+    },
+    /// A feature of an imported layer (layer index, feature index), or none.
+    LayerFeature(Option<(usize, usize)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ViewCommand {
+    ZoomToBorder,
+    ZoomToSelection,
+    ZoomToKm {
+        from_km: f64,
+        to_km: f64,
+    },
+    /// [west, south, east, north] in degrees.
+    ZoomToBounds([f64; 4]),
+    ZoomToLayer(usize),
+    ZoomIn,
+    ZoomOut,
+    Pan {
+        dx_px: f32,
+        dy_px: f32,
+    },
+    SetBasemap(BasemapChoice),
+    SetTool(Tool),
+    /// A click of the measure tool.
+    AddMeasurePoint(geo::Point<f64>),
+    /// Where the map was drawn this frame (screen points); the first one also fits the border into it.
+    MapArea(egui::Rect),
+    /// What is under the pointer on the map.
+    Pointer {
+        hover: Option<Target>,
+        cursor_lon_lat: Option<geo::Point<f64>>,
+    },
+    /// Timeline quarter: the map shows what is delivered by then (`None`: everything).
+    SetTimeline(Option<Quarter>),
+    SetPlaying(bool),
+    Setting(SettingChange),
+}
+
+/// One view preference (persisted between runs).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SettingChange {
+    ShowLeft(bool),
+    ShowRight(bool),
+    ShowBottom(bool),
+    Dark(bool),
+    TileOpacity(f32),
+    BasemapLayers(BasemapLayers),
+    Overlays(OverlayLayers),
+    RightTab(RightTab),
+    BottomTab(BottomTab),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LayerCommand {
+    Remove(usize),
+    Move { index: usize, up: bool },
+    SetStyle { index: usize, style: LayerStyle },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileCommand {
+    NewPlan,
+    /// Open a plan (asks first when there are unsaved changes).
+    OpenPlan(PathBuf),
+    /// Open a plan the planner picks (after the unsaved-changes question).
+    ChoosePlan,
+    /// Save to the plan's file, or ask where when it has none.
+    Save,
+    SaveAs(PathBuf),
+    /// Plans among these open as the plan; anything else is imported as a layer.
+    Import(Vec<PathBuf>),
+    /// Stop the background import at this index of `App::imports`.
+    CancelImport(usize),
+    Export(ExportFormat, PathBuf),
+    ExportMapImage(PathBuf),
+    Recover,
+    DiscardRecovery,
+    Quit,
+    /// The planner's answer to the unsaved-changes question.
+    Guard(GuardAnswer),
+}
+
+/// Paths the window asks the planner for (file dialogs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    OpenPlan,
+    SavePlan,
+    Import,
+    Export(ExportFormat),
+    MapImage,
+    Tiles(TileKind),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GuardAnswer {
+    Save,
+    DontSave,
+    Cancel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TileKind {
+    MbTiles,
+    PmTiles,
+    Folder,
+}
+
+/// Actions held back by the unsaved-changes guard.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pending {
+    New,
+    /// Open this plan, or ask which one.
+    Open(Option<PathBuf>),
+    Quit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tool {
+    #[default]
+    Select,
+    Measure,
+}
+
+impl From<Edit> for Command {
+    fn from(edit: Edit) -> Self {
+        Command::Plan(PlanCommand::Edit(edit))
+    }
+}
+
+impl From<PlanCommand> for Command {
+    fn from(c: PlanCommand) -> Self {
+        Command::Plan(c)
+    }
+}
+
+impl From<SelectCommand> for Command {
+    fn from(c: SelectCommand) -> Self {
+        Command::Select(c)
+    }
+}
+
+impl From<ViewCommand> for Command {
+    fn from(c: ViewCommand) -> Self {
+        Command::View(c)
+    }
+}
+
+impl From<LayerCommand> for Command {
+    fn from(c: LayerCommand) -> Self {
+        Command::Layer(c)
+    }
+}
+
+impl From<FileCommand> for Command {
+    fn from(c: FileCommand) -> Self {
+        Command::File(c)
+    }
+}
+
+impl From<Ask> for Command {
+    fn from(c: Ask) -> Self {
+        Command::Ask(c)
+    }
+}
+
+impl Command {
+    /// Selects targets (replace, add or toggle).
+    pub fn select(targets: Vec<Target>, mode: SelectMode) -> Self {
+        Command::Select(SelectCommand::Targets(targets, mode))
+    }
+}

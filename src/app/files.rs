@@ -1,0 +1,317 @@
+//! Files: the unsaved-changes guard, open, save, autosave and crash recovery, imports, the map image.
+//!
+//! One rule decides when the recovery file goes: [`App::remove_recovery`] deletes it when the work it holds is
+//! safe (saved, replaced by another plan on purpose, or discarded), and never while recovery is still on offer.
+
+use super::command::{Ask, GuardAnswer};
+use super::imports::{self, ImportJob};
+use super::{AUTOSAVE_SECS, App, Pending, now_iso};
+use crate::io::bundled;
+use crate::io::layer::Layer;
+use crate::io::plan_file;
+use crate::map::tiles::{BasemapChoice, RasterBasemap};
+use std::path::{Path, PathBuf};
+
+impl App {
+    /// Runs `action` now, or asks first when there are unsaved changes.
+    pub(super) fn guarded(&mut self, action: Pending) {
+        if self.dirty {
+            self.pending = Some(action);
+        } else {
+            self.run_pending(action);
+        }
+    }
+
+    /// The planner answered the unsaved-changes question.
+    pub(super) fn answer_guard(&mut self, answer: GuardAnswer) {
+        let Some(pending) = self.pending.clone() else { return };
+        match answer {
+            GuardAnswer::Save => match self.plan_path.clone() {
+                Some(p) => {
+                    if self.save_to(&p) {
+                        self.pending = None;
+                        self.run_pending(pending);
+                    }
+                }
+                None => {
+                    // The held-back action continues once Save as… has written the file.
+                    self.save_then_continue = true;
+                    self.asks.push(Ask::SavePlan);
+                }
+            },
+            GuardAnswer::DontSave => {
+                self.pending = None;
+                self.dirty = false;
+                self.run_pending(pending);
+            }
+            GuardAnswer::Cancel => {
+                self.pending = None;
+                self.save_then_continue = false;
+            }
+        }
+    }
+
+    /// Carries out an action the guard held back (or that needed no guard).
+    fn run_pending(&mut self, action: Pending) {
+        match action {
+            Pending::New => match bundled::new_plan(&self.base.regions) {
+                Ok(plan) => {
+                    self.plan = plan;
+                    self.plan_path = None;
+                    self.history.clear();
+                    self.dirty = false;
+                    self.selection.clear();
+                    self.plan_changed();
+                    self.remove_recovery();
+                    self.info("New plan");
+                }
+                Err(e) => self.error(e.to_string()),
+            },
+            Pending::Open(Some(p)) => {
+                self.open_plan(&p);
+            }
+            Pending::Open(None) => self.asks.push(Ask::OpenPlan),
+            Pending::Quit => {
+                self.remove_recovery();
+                self.allow_close = true;
+                self.quit_requested = true;
+            }
+        }
+    }
+
+    /// Loads a plan file; on failure the current plan stays.
+    pub fn open_plan(&mut self, path: &Path) -> bool {
+        match plan_file::load(path) {
+            Ok(plan) => {
+                self.plan = plan;
+                self.plan_path = Some(path.to_owned());
+                self.history.clear();
+                self.dirty = false;
+                self.selection.clear();
+                self.plan_changed();
+                self.settings.add_recent(path);
+                self.remove_recovery();
+                self.needs_fit = true;
+                self.info(format!("Opened {}", path.display()));
+                true
+            }
+            Err(e) => {
+                self.error(format!("Could not open the plan: {e}"));
+                false
+            }
+        }
+    }
+
+    /// Saves the plan atomically; on failure says why and keeps the plan dirty.
+    pub fn save_to(&mut self, path: &Path) -> bool {
+        self.plan.meta.modified = now_iso();
+        if self.plan.meta.created.is_empty() {
+            self.plan.meta.created = self.plan.meta.modified.clone();
+        }
+        match plan_file::save(&self.plan, path) {
+            Ok(()) => {
+                self.plan_path = Some(path.to_owned());
+                self.dirty = false;
+                self.settings.add_recent(path);
+                self.remove_recovery();
+                self.info(format!("Saved {}", path.display()));
+                true
+            }
+            Err(e) => {
+                self.error(format!("Save failed: {e}"));
+                false
+            }
+        }
+    }
+
+    /// Save as…; when the unsaved-changes guard asked for it, the held-back action follows.
+    pub(super) fn save_as(&mut self, path: &Path) {
+        let continue_after = std::mem::take(&mut self.save_then_continue);
+        if self.save_to(path)
+            && continue_after
+            && let Some(pending) = self.pending.take()
+        {
+            self.run_pending(pending);
+        }
+    }
+
+    /// Deletes the recovery file once the work it holds is safe; keeps it while recovery is still on offer.
+    fn remove_recovery(&mut self) {
+        if self.recovery_offer.is_some() {
+            return;
+        }
+        if let Some(p) = &self.config.recovery_path {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+
+    /// Writes the recovery file when there are unsaved changes and the interval has passed.
+    pub fn autosave_if_due(&mut self, now_secs: f64) {
+        if !self.dirty || now_secs - self.last_autosave < AUTOSAVE_SECS {
+            return;
+        }
+        self.last_autosave = now_secs;
+        if let Some(p) = self.config.recovery_path.clone() {
+            if let Some(dir) = p.parent() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            if let Err(e) = plan_file::save(&self.plan, &p) {
+                self.error(format!("Autosave failed: {e}"));
+            }
+        }
+    }
+
+    pub(super) fn recover(&mut self) {
+        let Some(p) = self.recovery_offer.take() else { return };
+        match plan_file::load(&p) {
+            Ok(plan) => {
+                self.plan = plan;
+                // The recovered plan is unsaved work: Save asks where, it never overwrites a file.
+                self.plan_path = None;
+                self.history.clear();
+                self.dirty = true;
+                self.plan_changed();
+                self.info("Recovered the unsaved plan. Save it to keep it.");
+            }
+            Err(e) => {
+                // Keep the offer's file: it may still be readable by a newer version.
+                self.error(format!("Could not recover {}: {e}", p.display()));
+            }
+        }
+    }
+
+    pub(super) fn discard_recovery(&mut self) {
+        if let Some(p) = self.recovery_offer.take() {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+
+    /// Opens a file given on the command line, dropped on the window or picked for import: a plan file opens as
+    /// the plan, anything else imports as a layer.
+    pub fn open_path(&mut self, ctx: &egui::Context, path: PathBuf) {
+        if imports::looks_like_plan(&path) {
+            self.guarded(Pending::Open(Some(path)));
+        } else {
+            self.imports.push(ImportJob::start(path, ctx.clone()));
+        }
+    }
+
+    /// Imports a GeoJSON file on the calling thread (tests, and the CLI) through the same code as the dialog.
+    pub fn import_now(&mut self, path: &Path) -> bool {
+        let options = crate::io::geojson_import::ImportOptions { progress: None, cancel: None };
+        match crate::io::geojson_import::import_file(path, &options) {
+            Ok(layer) => {
+                self.add_layer(layer);
+                true
+            }
+            Err(e) => {
+                self.error(format!("Could not import {}: {e}", path.display()));
+                false
+            }
+        }
+    }
+
+    pub fn add_layer(&mut self, mut layer: Layer) {
+        layer.style.color = Layer::default_color(self.layers.len());
+        let s = &layer.stats;
+        let mut msg = format!("Imported {}: {} feature(s)", layer.name, s.features);
+        if s.skipped > 0 {
+            msg.push_str(&format!(", {} skipped ({})", s.skipped, s.reasons.first().cloned().unwrap_or_default()));
+        }
+        if s.null_geometries > 0 {
+            msg.push_str(&format!(", {} without geometry", s.null_geometries));
+        }
+        for w in &s.warnings {
+            msg.push_str(&format!("; {w}"));
+        }
+        let warn = s.skipped > 0 || !s.warnings.is_empty();
+        self.layers.insert(0, layer);
+        if warn { self.error(msg) } else { self.info(msg) }
+    }
+
+    /// Collects finished background imports.
+    pub fn poll_imports(&mut self) {
+        let mut finished = Vec::new();
+        self.imports.retain_mut(|job| match job.poll() {
+            Some(r) => {
+                finished.push((job.path.clone(), r));
+                false
+            }
+            None => true,
+        });
+        for (path, r) in finished {
+            match r {
+                Ok(layer) => self.add_layer(layer),
+                Err(e) => self.error(format!("Could not import {}: {e}", path.display())),
+            }
+        }
+    }
+
+    pub(super) fn set_basemap(&mut self, ctx: &egui::Context, choice: BasemapChoice) {
+        match RasterBasemap::open(&choice, ctx, self.config.tile_cache.clone()) {
+            Ok(r) => {
+                self.raster = r;
+                self.info(format!("Basemap: {}", choice.label()));
+                self.settings.basemap = choice;
+            }
+            Err(e) => {
+                self.error(format!("{e}; keeping the built-in vector basemap"));
+                self.raster = None;
+                self.settings.basemap = BasemapChoice::Vector;
+            }
+        }
+    }
+
+    /// Asks egui for a picture of the window; [`App::finish_map_image`] writes the map's part of it.
+    pub(super) fn request_map_image(&mut self, ctx: &egui::Context, path: PathBuf) {
+        self.screenshot_to = Some(path);
+        let slot = self.screenshot.clone();
+        let repaint = ctx.clone();
+        ctx.request_screenshot(move |image| {
+            if let Ok(mut s) = slot.lock() {
+                *s = Some(image);
+            }
+            repaint.request_repaint();
+        });
+    }
+
+    /// Writes the requested map image once egui has delivered the window's picture.
+    pub fn finish_map_image(&mut self, pixels_per_point: f32) {
+        let Some(path) = self.screenshot_to.clone() else { return };
+        let image = self.screenshot.lock().ok().and_then(|mut s| s.take());
+        if let Some(image) = image {
+            self.screenshot_to = None;
+            match save_region_png(&image, self.map_rect, pixels_per_point, &path) {
+                Ok(()) => self.info(format!("Saved map image {}", path.display())),
+                Err(e) => self.error(format!("Could not save the map image: {e}")),
+            }
+        }
+    }
+}
+
+/// Crops the map area out of a window screenshot and writes it as PNG (atomically).
+pub fn save_region_png(
+    image: &egui::ColorImage,
+    rect: egui::Rect,
+    pixels_per_point: f32,
+    path: &Path,
+) -> Result<(), String> {
+    let [w, h] = image.size;
+    let x0 = ((rect.min.x * pixels_per_point).max(0.0) as usize).min(w);
+    let y0 = ((rect.min.y * pixels_per_point).max(0.0) as usize).min(h);
+    let x1 = ((rect.max.x * pixels_per_point).max(0.0) as usize).min(w);
+    let y1 = ((rect.max.y * pixels_per_point).max(0.0) as usize).min(h);
+    if x1 <= x0 || y1 <= y0 {
+        return Err("the map area is empty".into());
+    }
+    let mut img = image::RgbaImage::new((x1 - x0) as u32, (y1 - y0) as u32);
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let c = image.pixels[y * w + x];
+            img.put_pixel((x - x0) as u32, (y - y0) as u32, image::Rgba(c.to_srgba_unmultiplied()));
+        }
+    }
+    let mut bytes = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png).map_err(|e| e.to_string())?;
+    crate::io::atomic::write_atomic(path, &bytes).map_err(|e| e.to_string())
+}

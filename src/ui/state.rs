@@ -1,0 +1,94 @@
+//! The panels' own state (what the planner is typing or has open), owned by the window; never the plan.
+
+use super::plan_table;
+use crate::model::{Quarter, Stage, Status};
+
+/// The assignment form's inputs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssignForm {
+    pub equipment_id: String,
+    pub equipment_search: String,
+    pub quantity: f64,
+    pub stage: Stage,
+    pub supplier: String,
+    pub quarter: Quarter,
+    pub status: Status,
+    pub note: String,
+}
+
+impl Default for AssignForm {
+    fn default() -> Self {
+        Self {
+            equipment_id: String::new(),
+            equipment_search: String::new(),
+            quantity: 1.0,
+            stage: Stage::Two,
+            supplier: "Russia".into(),
+            quarter: Quarter::new(2026, 3),
+            status: Status::Planned,
+            note: String::new(),
+        }
+    }
+}
+
+/// Plan-table filters and sort.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TableState {
+    pub stage: Option<Stage>,
+    pub supplier: Option<String>,
+    pub category: Option<crate::model::Category>,
+    pub status: Option<Status>,
+    pub text: String,
+    pub only_selected: bool,
+    pub sort: plan_table::SortKey,
+    pub descending: bool,
+    /// Assignment ids highlighted in the table (row selection).
+    pub selected_rows: std::collections::BTreeSet<String>,
+}
+
+/// The panels' state, owned by the window (not persisted).
+#[derive(Default)]
+pub struct UiState {
+    pub assign: AssignForm,
+    pub table: TableState,
+    /// Text in the search box next to the menus.
+    pub search: String,
+    /// Segment name being edited: (segment id, text).
+    pub rename: Option<(String, String)>,
+    pub split_km: f64,
+    pub windows: WindowsState,
+    pub map: MapViewState,
+}
+
+/// Which floating windows are open, and their inputs.
+#[derive(Default)]
+pub struct WindowsState {
+    pub km_range: Option<(f64, f64)>,
+    pub catalog_open: bool,
+    pub catalog_edit: Option<crate::model::EquipmentType>,
+    pub shortcuts_open: bool,
+    pub about_open: bool,
+    pub meta_open: bool,
+    /// "Use layer as outposts": layer index and the chosen name property.
+    pub use_as_outposts: Option<(usize, String)>,
+    /// The attribute table of this layer index is open.
+    pub attribute_table: Option<usize>,
+}
+
+/// The map's interaction state and its drawing caches.
+#[derive(Default)]
+pub struct MapViewState {
+    pub interaction: MapInteraction,
+    /// Pictures of big layers, reused while the view does not change.
+    pub layer_rasters: Vec<crate::map::raster_layer::RasterCache>,
+}
+
+/// What the pointer is in the middle of on the map.
+#[derive(Default)]
+pub struct MapInteraction {
+    /// Where a Shift-drag box selection started (screen points).
+    pub box_start_px: Option<egui::Pos2>,
+    /// Border km and target under the last right-click (the context menu's subject).
+    pub context_km: Option<f64>,
+    pub context_hit: Option<crate::model::Target>,
+}

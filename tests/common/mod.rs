@@ -1,0 +1,36 @@
+//! Fixture builders shared by the integration tests: the window in a kittest harness, fixture paths, frames.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use borderplan::{App, Window};
+use egui_kittest::Harness;
+use std::path::PathBuf;
+
+/// A GeoJSON fixture under tests/fixtures/geojson.
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/geojson").join(name)
+}
+
+/// The real window around `app` in a 1400×900 harness, after `steps` frames.
+pub fn window_harness(app: App, steps: usize) -> Harness<'static, Window> {
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_max_steps(30)
+        .with_step_dt(0.1)
+        .build_ui_state(|ui, w: &mut Window| w.show(ui), Window::new(app));
+    h.run_steps(steps);
+    h
+}
+
+/// The window with the example plan and no recovery file.
+pub fn example_window(steps: usize) -> Harness<'static, Window> {
+    window_harness(App::for_tests().expect("the app starts"), steps)
+}
+
+/// Raw input for one headless frame of a 1400×900 window at `time` seconds.
+pub fn raw_input(time: f64) -> egui::RawInput {
+    egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1400.0, 900.0))),
+        time: Some(time),
+        ..Default::default()
+    }
+}
