@@ -27,11 +27,12 @@ Examples:
   borderplan summary plan.geojson --json            totals and coverage per stage as JSON
   borderplan export plan.geojson -o report.html     self-contained HTML report
   borderplan export plan.geojson -f kml -o -        KML on stdout
+  borderplan rebase old-plan.geojson -o plan.geojson  move a plan made on an older border onto the current one
 
 Exit codes:
   0  success (validate: no error-level findings)
   1  validate: the plan has error-level findings; inspect: the file cannot be read as GeoJSON;
-     export: the output cannot be written
+     export or rebase: the output cannot be written
   2  the plan cannot be read, or the command line is wrong";
 
 #[derive(Debug, Parser)]
@@ -130,6 +131,20 @@ pub enum CliCommand {
         #[arg(short, long = "output", value_name = "OUT")]
         output: PathBuf,
     },
+    /// Move a plan made on another border line onto the border bundled with this version, by position.
+    ///
+    /// Segment ends are mapped to the nearest point of the current line (not by km number), outposts are
+    /// re-measured from their positions, assignments stay on their segments and outposts. Prints what moved, one
+    /// line each, and writes the rebased plan to OUT atomically. A plan already on the current line is written
+    /// unchanged.
+    Rebase {
+        /// The plan file.
+        #[arg(value_name = "PLAN")]
+        plan: PathBuf,
+        /// The rebased plan to write.
+        #[arg(short, long = "output", value_name = "OUT")]
+        output: PathBuf,
+    },
 }
 
 /// Runs a subcommand and returns its exit code.
@@ -139,6 +154,7 @@ pub fn run(command: CliCommand) -> ExitCode {
         CliCommand::Validate { plan, json } => validate(&plan, json),
         CliCommand::Summary { plan, json } => summary(&plan, json),
         CliCommand::Export { plan, format, output } => export(&plan, format.map(ExportFormat::from), &output),
+        CliCommand::Rebase { plan, output } => rebase(&plan, &output),
     };
     ExitCode::from(code)
 }
@@ -167,6 +183,49 @@ fn load_plan(path: &Path) -> Result<Plan, u8> {
         eprintln!("borderplan: cannot open the plan {}", with_path(path, &e.to_string()));
         2
     })
+}
+
+fn rebase(path: &Path, output: &Path) -> u8 {
+    let mut plan = match load_plan(path) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let current = match crate::io::bundled::border() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("borderplan: the bundled border cannot be read: {e}");
+            return 2;
+        }
+    };
+    let mut text = String::new();
+    if crate::model::same_line(&plan.border, &current) {
+        text.push_str(&format!(
+            "{} is already on the current border ({:.1} km); nothing moved\n",
+            path.display(),
+            current.length_km()
+        ));
+    } else {
+        let (edit, report) = match crate::model::rebase_edit(&plan, current.line()) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("borderplan: cannot rebase {}: {e}", path.display());
+                return 2;
+            }
+        };
+        if let Err(e) = plan.apply(edit) {
+            eprintln!("borderplan: cannot rebase {}: {e}", path.display());
+            return 2;
+        }
+        for line in report.lines() {
+            text.push_str(&line);
+            text.push('\n');
+        }
+    }
+    if let Err(e) = plan_file::save(&plan, output) {
+        eprintln!("borderplan: cannot write {}: {e}", output.display());
+        return 1;
+    }
+    emit(&text).err().unwrap_or(0)
 }
 
 fn inspect(path: &Path) -> u8 {

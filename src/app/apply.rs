@@ -48,6 +48,8 @@ impl App {
                     None => {}
                 }
             }
+            PlanCommand::RebaseOnCurrentBorder => self.rebase_on_current_border(),
+            PlanCommand::KeepOwnBorder => self.rebase_offer = None,
             PlanCommand::UseLayerAsBorder { layer } => match self.layers.get(layer).map(imports::border_from_layer) {
                 Some(Ok(line)) => self.edit(Edit::ReplaceBorder(line)),
                 Some(Err(e)) => self.error(e),
@@ -65,6 +67,21 @@ impl App {
                 self.info(format!("{label} (Ctrl+Z to undo)"));
             }
             Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    fn rebase_on_current_border(&mut self) {
+        self.rebase_offer = None;
+        let current = match crate::io::bundled::border() {
+            Ok(b) => b,
+            Err(e) => return self.error(format!("The bundled border cannot be read: {e}")),
+        };
+        match crate::model::rebase_edit(&self.plan, current.line()) {
+            Ok((edit, report)) => {
+                self.edit(edit);
+                self.rebase_report = Some(report.lines());
+            }
+            Err(e) => self.error(format!("Cannot rebase the plan: {e}")),
         }
     }
 
@@ -144,6 +161,7 @@ impl App {
             }
             ViewCommand::SetPlaying(on) => self.playing = on,
             ViewCommand::Setting(change) => self.change_setting(change),
+            ViewCommand::CloseRebaseReport => self.rebase_report = None,
         }
     }
 

@@ -40,6 +40,10 @@ pub enum PlanCommand {
     UseLayerAsBorder {
         layer: usize,
     },
+    /// Move a plan made on another border line onto the bundled border, by position.
+    RebaseOnCurrentBorder,
+    /// Keep working on the plan's own border line (hides the offer).
+    KeepOwnBorder,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -86,6 +90,7 @@ pub enum ViewCommand {
     SetTimeline(Option<Quarter>),
     SetPlaying(bool),
     Setting(SettingChange),
+    CloseRebaseReport,
 }
 
 /// One view preference (persisted between runs).

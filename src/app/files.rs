@@ -63,6 +63,7 @@ impl App {
                     self.selection.clear();
                     self.plan_changed();
                     self.remove_recovery();
+                    self.rebase_offer = None;
                     self.info("New plan");
                 }
                 Err(e) => self.error(e.to_string()),
@@ -93,6 +94,7 @@ impl App {
                 self.remove_recovery();
                 self.needs_fit = true;
                 self.info(format!("Opened {}", path.display()));
+                self.check_border();
                 true
             }
             Err(e) => {
@@ -100,6 +102,16 @@ impl App {
                 false
             }
         }
+    }
+
+    /// Offers a rebase when the plan was made on another border line than the bundled one.
+    fn check_border(&mut self) {
+        self.rebase_offer = match bundled::border() {
+            Ok(current) if !crate::model::same_line(&self.plan.border, &current) => {
+                Some((self.plan.border.length_km(), current.length_km()))
+            }
+            _ => None,
+        };
     }
 
     /// Saves the plan atomically; on failure says why and keeps the plan dirty.
@@ -172,6 +184,7 @@ impl App {
                 self.dirty = true;
                 self.plan_changed();
                 self.info("Recovered the unsaved plan. Save it to keep it.");
+                self.check_border();
             }
             Err(e) => {
                 // Keep the offer's file: it may still be readable by a newer version.

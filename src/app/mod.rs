@@ -87,6 +87,10 @@ pub struct App {
     pub play_clock: f64,
     pub raster: Option<RasterBasemap>,
     pub pending: Option<Pending>,
+    /// The plan's border differs from the bundled one: (plan's length km, bundled length km).
+    pub rebase_offer: Option<(f64, f64)>,
+    /// What the last rebase moved, one line each (shown until closed).
+    pub rebase_report: Option<Vec<String>>,
     pub recovery_offer: Option<PathBuf>,
     pub imports: Vec<ImportJob>,
     pub config: AppConfig,
@@ -147,6 +151,8 @@ impl App {
             play_clock: 0.0,
             raster: None,
             pending: None,
+            rebase_offer: None,
+            rebase_report: None,
             recovery_offer,
             imports: Vec::new(),
             config,

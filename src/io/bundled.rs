@@ -4,6 +4,8 @@ use crate::model::{Border, Catalog, Outpost, Plan, Region, Segmentation, Side};
 use geo::{Geometry, LineString, MultiLineString, MultiPolygon, Point};
 use geojson::{FeatureCollection, GeoJson};
 
+/// Where the bundled border line comes from, for the window and reports.
+pub const BORDER_SOURCE: &str = "Natural Earth 1:10m";
 pub const BORDER_GEOJSON: &str = include_str!("../../data/border.geojson");
 pub const PROVINCES_GEOJSON: &str = include_str!("../../data/provinces.geojson");
 pub const RIVERS_GEOJSON: &str = include_str!("../../data/rivers.geojson");

@@ -3,7 +3,7 @@
 use super::border::{Border, BorderError};
 use super::equipment::{Catalog, CatalogError, EquipmentType};
 use super::outposts::Outpost;
-use super::segments::{SegmentError, Segmentation};
+use super::segments::{Segment, SegmentError, Segmentation};
 use super::stages::{Quarter, Stage};
 use geo::LineString;
 use serde::{Deserialize, Serialize};
@@ -115,13 +115,28 @@ pub enum Edit {
     AddAssignments(Vec<Assignment>),
     RemoveAssignments(Vec<String>),
     UpdateAssignment(Assignment),
-    SplitSegment { km: f64 },
-    MergeSegmentWithNext { id: String },
-    RenameSegment { id: String, name: String },
+    SplitSegment {
+        km: f64,
+    },
+    MergeSegmentWithNext {
+        id: String,
+    },
+    RenameSegment {
+        id: String,
+        name: String,
+    },
     UpsertEquipment(EquipmentType),
-    RemoveEquipment { id: String },
+    RemoveEquipment {
+        id: String,
+    },
     ReplaceOutposts(Vec<Outpost>),
     ReplaceBorder(LineString<f64>),
+    /// Moves the plan onto another border line by position (see [`super::rebase`]): the new line and the
+    /// segments re-measured on it.
+    RebaseBorder {
+        line: LineString<f64>,
+        segments: Vec<Segment>,
+    },
     SetMeta(PlanMeta),
 }
 
@@ -139,6 +154,7 @@ impl Edit {
             Edit::RemoveEquipment { id } => format!("Remove equipment “{id}”"),
             Edit::ReplaceOutposts(o) => format!("Use {} points as outposts", o.len()),
             Edit::ReplaceBorder(_) => "Replace border".into(),
+            Edit::RebaseBorder { .. } => "Rebase on the current border".into(),
             Edit::SetMeta(_) => "Edit plan details".into(),
         }
     }
@@ -304,6 +320,12 @@ impl Plan {
                 let border = Border::new(line)?;
                 let old = self.border.length_km();
                 self.segments.rescale(old, border.length_km());
+                self.border = Arc::new(border);
+                self.resnap_outposts();
+            }
+            Edit::RebaseBorder { line, segments } => {
+                let border = Border::new(line)?;
+                self.segments = Segmentation::from_segments(segments, border.length_km())?;
                 self.border = Arc::new(border);
                 self.resnap_outposts();
             }

@@ -27,6 +27,7 @@ pub fn windows_ui(app: &App, state: &mut WindowsState, ctx: &Context) -> Vec<Com
             });
         });
     }
+    out.extend(rebase_ui(app, ctx));
     if let Some((mut a, mut b)) = state.km_range {
         let mut open = true;
         let mut done = false;
@@ -148,6 +149,53 @@ pub fn windows_ui(app: &App, state: &mut WindowsState, ctx: &Context) -> Vec<Com
             ui.label("Border, provinces and rivers: Natural Earth (public domain). Towns: GeoNames, CC BY 4.0. Outposts are illustrative samples, not real positions.");
         });
         state.about_open = open;
+    }
+    out
+}
+
+/// The offer to move a plan made on another border line onto the bundled one, and the report of what moved.
+fn rebase_ui(app: &App, ctx: &Context) -> Vec<Command> {
+    let mut out: Vec<Command> = Vec::new();
+    if let Some((plan_km, current_km)) = app.rebase_offer {
+        egui::Window::new("This plan uses another border line")
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_TOP, [0.0, 80.0])
+            .show(ctx, |ui| {
+                ui.label(format!(
+                    "The plan was made on a border line of {plan_km:.1} km; the border bundled with this version \
+                     is {current_km:.1} km ({}). Km numbers on the two lines differ.",
+                    crate::io::bundled::BORDER_SOURCE
+                ));
+                ui.label(
+                    "Rebasing moves segment ends to the nearest point of the current line and re-measures the \
+                     outposts from their positions; assignments stay on their segments and outposts. One undo step.",
+                );
+                ui.horizontal(|ui| {
+                    if ui.button(RichText::new("Rebase on the current border").strong()).clicked() {
+                        out.push(PlanCommand::RebaseOnCurrentBorder.into());
+                    }
+                    if ui.button("Keep this plan's line").clicked() {
+                        out.push(PlanCommand::KeepOwnBorder.into());
+                    }
+                });
+            });
+    }
+    if let Some(lines) = &app.rebase_report {
+        let mut open = true;
+        egui::Window::new("Rebase report").open(&mut open).default_size([460.0, 320.0]).show(ctx, |ui| {
+            if let Some((first, rest)) = lines.split_first() {
+                ui.label(RichText::new(first).strong());
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    for l in rest {
+                        ui.monospace(l);
+                    }
+                });
+            }
+        });
+        if !open {
+            out.push(ViewCommand::CloseRebaseReport.into());
+        }
     }
     out
 }
