@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command for a fresh machine: installs what the tests need (GDAL's ogrinfo for the export checks),
-# then runs every test. Fails when any test fails.
+# checks formatting and lints, then runs every test. Fails when formatting differs, clippy warns, or a test fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,5 +19,9 @@ if grep -rnE '^\s*(pub\s+)?use\s+(egui|eframe|walkers|rfd)\b|\b(egui|eframe|walk
   echo "src/model imports a UI crate" >&2
   exit 1
 fi
+
+# Formatting (rustfmt.toml) and lints (clippy.toml, [lints] in Cargo.toml) are part of the test.
+cargo fmt --all --check || { echo "cargo fmt --check: run cargo fmt" >&2; exit 1; }
+cargo clippy --locked --all-targets -- -D warnings
 
 cargo test --locked --all-targets "$@"

@@ -14,6 +14,9 @@ use std::path::PathBuf;
 /// Dialog rounds per frame: a dialog's answer may lead to one more question (Save as… then Open…).
 const MAX_ASK_ROUNDS: usize = 4;
 
+/// Answers a question of the app with a file dialog (`None`: the planner cancelled).
+pub type DialogRunner = Box<dyn FnMut(Ask, &App) -> Option<Command>>;
+
 pub struct Window {
     pub app: App,
     pub ui: UiState,
@@ -24,7 +27,7 @@ pub struct Window {
     /// The title last sent to the window.
     applied_title: String,
     /// Runs a file dialog for a question of the app; tests replace it.
-    pub dialogs: Box<dyn FnMut(Ask, &App) -> Option<Command>>,
+    pub dialogs: DialogRunner,
 }
 
 impl Window {

@@ -16,15 +16,30 @@ pub const SAME_LINE_TOLERANCE_M: f64 = 1.0;
 /// Shortest length a rebased segment keeps when its two ends fall on nearly the same point of the new line.
 const MIN_SEGMENT_KM: f64 = 0.01;
 
+/// A segment's km range on the old line and on the new one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SegmentMove {
+    pub id: String,
+    pub old_km: (f64, f64),
+    pub new_km: (f64, f64),
+}
+
+/// An outpost's km on the old line, on the new one, and its distance from the new line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutpostMove {
+    pub id: String,
+    pub old_km: f64,
+    pub new_km: f64,
+    pub distance_m: f64,
+}
+
 /// What a rebase changed, one line per moved thing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RebaseReport {
     pub old_length_km: f64,
     pub new_length_km: f64,
-    /// Segment id, old km range, new km range.
-    pub segments: Vec<(String, (f64, f64), (f64, f64))>,
-    /// Outpost id, old km, new km, new distance from the border (m).
-    pub outposts: Vec<(String, f64, f64, f64)>,
+    pub segments: Vec<SegmentMove>,
+    pub outposts: Vec<OutpostMove>,
     /// Largest distance from a segment boundary of the old line to the new line, m.
     pub max_boundary_shift_m: f64,
 }
@@ -41,11 +56,14 @@ impl RebaseReport {
             self.outposts.len(),
             self.max_boundary_shift_m
         )];
-        for (id, (a0, b0), (a1, b1)) in &self.segments {
+        for SegmentMove { id, old_km: (a0, b0), new_km: (a1, b1) } in &self.segments {
             out.push(format!("{id}: km {a0:.1}–{b0:.1}, now km {a1:.1}–{b1:.1}"));
         }
-        for (id, k0, k1, d) in &self.outposts {
-            out.push(format!("{id}: km {k0:.1}, now km {k1:.1} ({:.1} km from the border)", d / 1000.0));
+        for OutpostMove { id, old_km, new_km, distance_m } in &self.outposts {
+            out.push(format!(
+                "{id}: km {old_km:.1}, now km {new_km:.1} ({:.1} km from the border)",
+                distance_m / 1000.0
+            ));
         }
         out
     }
@@ -101,7 +119,7 @@ pub fn rebase_edit(plan: &Plan, new_line: &LineString<f64>) -> Result<(Edit, Reb
         .iter()
         .map(|o| {
             let loc = new_border.locate(o.position);
-            (o.id.clone(), o.km, loc.chainage_km, loc.distance_m)
+            OutpostMove { id: o.id.clone(), old_km: o.km, new_km: loc.chainage_km, distance_m: loc.distance_m }
         })
         .collect();
     let report = RebaseReport {
@@ -110,7 +128,7 @@ pub fn rebase_edit(plan: &Plan, new_line: &LineString<f64>) -> Result<(Edit, Reb
         segments: old_segments
             .iter()
             .zip(&segments)
-            .map(|(a, b)| (a.id.clone(), (a.from_km, a.to_km), (b.from_km, b.to_km)))
+            .map(|(a, b)| SegmentMove { id: a.id.clone(), old_km: (a.from_km, a.to_km), new_km: (b.from_km, b.to_km) })
             .collect(),
         outposts,
         max_boundary_shift_m: max_shift_m,
