@@ -20,6 +20,9 @@ if grep -rnE '^\s*(pub\s+)?use\s+(egui|eframe|walkers|rfd)\b|\b(egui|eframe|walk
   exit 1
 fi
 
+for tool in rustfmt clippy; do
+  cargo "${tool/rustfmt/fmt}" --version >/dev/null 2>&1 || rustup component add "$tool"
+done
 # Formatting (rustfmt.toml) and lints (clippy.toml, [lints] in Cargo.toml) are part of the test.
 cargo fmt --all --check || { echo "cargo fmt --check: run cargo fmt" >&2; exit 1; }
 cargo clippy --locked --all-targets -- -D warnings
