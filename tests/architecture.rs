@@ -1,4 +1,7 @@
-//! Architecture rule: the domain model (`src/model/**`) must not depend on any UI crate.
+//! Architecture rules: the domain model (`src/model/**`) must not depend on any UI crate; nothing below the window
+//! shell (`src/app`, `src/map`, `src/io`, `src/model`) may name the panels (`crate::ui`) or the shell
+//! (`crate::window`); map plugins take plain data, so `src/map` does not name `crate::app` either; no source file
+//! under `src/` passes 800 lines.
 //!
 //! A regex-free scan: every non-comment line of every `.rs` file under `src/model` is checked for a UI crate
 //! used as a path (`use egui…`, `egui::…`, `::eframe`, …). Offenders are listed as `file:line: text`.
@@ -121,4 +124,71 @@ fn a_model_file_that_uses_a_ui_crate_is_reported_with_file_and_line() {
     let bad = offenders_in(dir.path());
     assert_eq!(bad.len(), 1, "{bad:?}");
     assert!(bad[0].contains("bad.rs:3: use egui::Color32;"), "{}", bad[0]);
+}
+
+/// Every `file:line` under `root` whose code names one of the crate-internal `paths` (`crate::ui`, …).
+fn internal_offenders_in(root: &Path, paths: &[&str]) -> Vec<String> {
+    let mut bad = Vec::new();
+    for file in rust_files_under(root) {
+        let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
+        for (n, line) in text.lines().enumerate() {
+            let code = code_part(line);
+            for path in paths {
+                let whole = code.match_indices(path).any(|(i, _)| {
+                    !code[i + path.len()..].chars().next().is_some_and(is_ident_char)
+                        && !code[..i].chars().next_back().is_some_and(is_ident_char)
+                });
+                if whole {
+                    bad.push(format!("{}:{}: {} (names `{path}`)", file.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    bad
+}
+
+const MAX_SOURCE_LINES: usize = 800;
+
+#[test]
+fn the_scanner_for_internal_paths_flags_crate_ui_and_ignores_lookalikes_and_comments() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    std::fs::write(
+        dir.path().join("a.rs"),
+        "use crate::ui::state::UiState;\n// crate::ui in a comment\nlet x = crate::uikit::f();\nuse crate::window;\n",
+    )
+    .unwrap_or_else(|e| panic!("write: {e}"));
+    let bad = internal_offenders_in(dir.path(), &["crate::ui", "crate::window"]);
+    assert_eq!(bad.len(), 2, "{bad:?}");
+    assert!(bad[0].ends_with("(names `crate::ui`)") && bad[0].contains("a.rs:1:"), "{bad:?}");
+    assert!(bad[1].contains("a.rs:4:"), "{bad:?}");
+}
+
+#[test]
+fn nothing_below_the_window_shell_names_the_panels_or_the_shell() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut bad = Vec::new();
+    for dir in ["app", "map", "io", "model"] {
+        bad.extend(internal_offenders_in(&src.join(dir), &["crate::ui", "crate::window", "super::ui"]));
+    }
+    assert!(bad.is_empty(), "app, map, io and model must not depend on ui or window:\n{}", bad.join("\n"));
+}
+
+#[test]
+fn map_plugins_take_plain_data_and_do_not_name_the_app() {
+    let map = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join("map");
+    let bad = internal_offenders_in(&map, &["crate::app"]);
+    assert!(bad.is_empty(), "src/map must not depend on app types:\n{}", bad.join("\n"));
+}
+
+#[test]
+fn no_source_file_passes_800_lines() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let long: Vec<String> = rust_files_under(&src)
+        .into_iter()
+        .filter_map(|f| {
+            let n = std::fs::read_to_string(&f).map(|t| t.lines().count()).unwrap_or(0);
+            (n > MAX_SOURCE_LINES).then(|| format!("{}: {n} lines", f.display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "split these files (limit {MAX_SOURCE_LINES} lines):\n{}", long.join("\n"));
 }
