@@ -4,6 +4,7 @@
 
 use crate::app::settings::{BottomTab, STORAGE_KEY, Settings};
 use crate::app::{App, AppConfig, Ask, Command, FileCommand, PlanCommand, SelectCommand, Tool, ViewCommand};
+use crate::ui::path_prompt::{PathPrompt, native_dialogs_available, path_prompt_ui};
 use crate::ui::state::UiState;
 use crate::ui::{
     dialogs, layers_panel, map_view, march_chart, menu_bar, plan_table, selection_panel, status_bar, windows,
@@ -17,6 +18,16 @@ const MAX_ASK_ROUNDS: usize = 4;
 /// Answers a question of the app with a file dialog (`None`: the planner cancelled).
 pub type DialogRunner = Box<dyn FnMut(Ask, &App) -> Option<Command>>;
 
+/// How the window asks the planner for paths.
+pub enum Dialogs {
+    /// The desktop's file dialogs (rfd).
+    Native,
+    /// A path typed in a window of the app: for desktops without a portal or zenity.
+    Typed,
+    /// Answers given by code (tests).
+    Scripted(DialogRunner),
+}
+
 pub struct Window {
     pub app: App,
     pub ui: UiState,
@@ -26,8 +37,10 @@ pub struct Window {
     fonts_installed: bool,
     /// The title last sent to the window.
     applied_title: String,
-    /// Runs a file dialog for a question of the app; tests replace it.
-    pub dialogs: DialogRunner,
+    /// How paths are asked for; tests script the answers.
+    pub dialogs: Dialogs,
+    /// The open typed-path prompt (with [`Dialogs::Typed`]).
+    path_prompt: Option<PathPrompt>,
 }
 
 impl Window {
@@ -38,15 +51,21 @@ impl Window {
             applied_dark: None,
             fonts_installed: false,
             applied_title: String::new(),
-            dialogs: Box::new(dialogs::answer),
+            dialogs: if native_dialogs_available() { Dialogs::Native } else { Dialogs::Typed },
+            path_prompt: None,
         }
     }
 
-    /// A headless window for tests: the example plan, default settings, no recovery file, no dialogs.
+    /// A headless window for tests: the example plan, default settings, no recovery file, typed paths.
     pub fn for_tests() -> anyhow::Result<Self> {
         let mut w = Self::new(App::for_tests()?);
-        w.dialogs = Box::new(|_, _| None);
+        w.dialogs = Dialogs::Typed;
         Ok(w)
+    }
+
+    /// The typed-path prompt, when one is open.
+    pub fn path_prompt(&self) -> Option<&PathPrompt> {
+        self.path_prompt.as_ref()
     }
 
     /// Creates the window for the real app: settings from eframe storage, files from the command line.
@@ -83,6 +102,7 @@ impl Window {
         }
         self.panels(ui, &mut commands);
         commands.extend(windows::windows_ui(&self.app, &mut self.ui.windows, &ctx));
+        commands.extend(path_prompt_ui(&mut self.path_prompt, &ctx, self.app.map_rect));
         self.apply_all(&ctx, commands);
         let now = ctx.input(|i| i.time);
         self.app.tick_timeline(now);
@@ -175,7 +195,15 @@ impl Window {
                 break;
             }
             for ask in asks {
-                if let Some(c) = (self.dialogs)(ask, &self.app) {
+                let answer = match &mut self.dialogs {
+                    Dialogs::Native => dialogs::answer(ask, &self.app),
+                    Dialogs::Scripted(run) => run(ask, &self.app),
+                    Dialogs::Typed => {
+                        self.path_prompt = Some(PathPrompt::new(ask, &self.app));
+                        None
+                    }
+                };
+                if let Some(c) = answer {
                     self.app.apply(ctx, c);
                 }
             }

@@ -214,3 +214,42 @@ fn a_layer_drawn_as_a_picture_gets_labels_once_few_of_its_features_are_in_view()
     let texts = painted_texts(&h);
     assert!(texts.iter().any(|t| t == "Post 1234"), "the label of the point in view is drawn: {texts:?}");
 }
+
+#[test]
+fn without_a_native_file_dialog_save_as_asks_for_a_typed_path_and_saves_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mine.geojson");
+    let mut h = harness_with(App::for_tests().unwrap());
+    let ctx = h.ctx.clone();
+    assert!(h.state_mut().app.save_to(&path));
+    h.state_mut().app.apply(&ctx, Command::from(Edit::SplitSegment { km: 12.5 }));
+    assert!(h.state().app.dirty);
+    h.state_mut().app.apply(&ctx, borderplan::app::Ask::SavePlan.into());
+    // A new egui window is measured in its first frame and shown from the next.
+    h.run_steps(4);
+    assert!(h.state().path_prompt().is_some(), "the prompt is open");
+    assert!(h.query_by_label("Save plan as").is_some(), "the prompt window is shown");
+    h.get_by_label("OK").click();
+    h.run_steps(2);
+    assert!(!h.state().app.dirty, "{:?}", h.state().app.status);
+    let saved = borderplan::io::plan_file::load(&path).unwrap();
+    assert_eq!(saved.segments, h.state().app.plan.segments);
+}
+
+#[test]
+fn a_typed_path_in_a_missing_folder_or_to_a_missing_file_is_refused_with_the_reason() {
+    use borderplan::app::Ask;
+    use borderplan::ui::path_prompt::PathPrompt;
+    let app = App::for_tests().unwrap();
+    let mut p = PathPrompt::new(Ask::OpenPlan, &app);
+    p.text = "/no/such/dir/plan.geojson".into();
+    assert_eq!(p.command().unwrap_err(), "/no/such/dir/plan.geojson does not exist");
+    let mut p = PathPrompt::new(Ask::SavePlan, &app);
+    p.text = "/no/such/dir/plan.geojson".into();
+    assert!(p.command().unwrap_err().starts_with("the folder of /no/such/dir/plan.geojson"));
+    p.text = "  ".into();
+    assert_eq!(p.command().unwrap_err(), "Type a path");
+    let dir = tempfile::tempdir().unwrap();
+    p.text = dir.path().join("new.geojson").display().to_string();
+    assert!(matches!(p.command(), Ok(Command::File(FileCommand::SaveAs(_)))));
+}

@@ -1,6 +1,7 @@
 //! Fixture builders shared by the integration tests: the window in a kittest harness, fixture paths, frames.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+use borderplan::window::Dialogs;
 use borderplan::{App, Window};
 use egui_kittest::Harness;
 use std::path::PathBuf;
@@ -10,13 +11,16 @@ pub fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/geojson").join(name)
 }
 
-/// The real window around `app` in a 1400×900 harness, after `steps` frames.
+/// The real window around `app` in a 1400×900 harness, after `steps` frames. Paths are typed in the window
+/// (never a native dialog, which would block the test).
 pub fn window_harness(app: App, steps: usize) -> Harness<'static, Window> {
+    let mut window = Window::new(app);
+    window.dialogs = Dialogs::Typed;
     let mut h = Harness::builder()
         .with_size([1400.0, 900.0])
         .with_max_steps(30)
         .with_step_dt(0.1)
-        .build_ui_state(|ui, w: &mut Window| w.show(ui), Window::new(app));
+        .build_ui_state(|ui, w: &mut Window| w.show(ui), window);
     h.run_steps(steps);
     h
 }

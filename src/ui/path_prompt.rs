@@ -1,0 +1,124 @@
+//! A file path typed in the window, for machines without a native file dialog (no desktop portal and no
+//! zenity: rfd then returns nothing at once, and Save as… would silently do nothing).
+
+use crate::app::{App, Ask, Command, FileCommand, TileKind, ViewCommand};
+use crate::map::tiles::BasemapChoice;
+use egui::{Context, RichText};
+use std::path::{Path, PathBuf};
+
+/// An open prompt: the question and the text typed so far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathPrompt {
+    pub ask: Ask,
+    pub text: String,
+    /// Why the last answer was refused (shown under the field).
+    pub problem: Option<String>,
+}
+
+impl PathPrompt {
+    /// A prompt with a sensible starting path (next to the plan's file, or in the working folder).
+    pub fn new(ask: Ask, app: &App) -> Self {
+        let dir = app
+            .plan_path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_default();
+        let stem =
+            app.plan_path.as_deref().and_then(Path::file_stem).and_then(|s| s.to_str()).unwrap_or("rollout-plan");
+        let name = match ask {
+            Ask::OpenPlan | Ask::Import | Ask::Tiles(_) => String::new(),
+            Ask::SavePlan => format!("{stem}.geojson"),
+            Ask::Export(f) => format!("{stem}-export.{}", f.extension()),
+            Ask::MapImage => "borderplan-map.png".to_owned(),
+        };
+        Self { ask, text: dir.join(name).display().to_string(), problem: None }
+    }
+
+    pub fn title(&self) -> String {
+        match self.ask {
+            Ask::OpenPlan => "Open plan".into(),
+            Ask::SavePlan => "Save plan as".into(),
+            Ask::Import => "Import layer".into(),
+            Ask::Export(f) => format!("Export plan as {}", f.label()),
+            Ask::MapImage => "Export map image".into(),
+            Ask::Tiles(TileKind::MbTiles) => "Open MBTiles".into(),
+            Ask::Tiles(TileKind::PmTiles) => "Open PMTiles".into(),
+            Ask::Tiles(TileKind::Folder) => "Open a z/x/y tile folder".into(),
+        }
+    }
+
+    /// The command for the typed path, or why it cannot be used.
+    pub fn command(&self) -> Result<Command, String> {
+        let path = PathBuf::from(self.text.trim());
+        if path.as_os_str().is_empty() {
+            return Err("Type a path".into());
+        }
+        let must_exist = matches!(self.ask, Ask::OpenPlan | Ask::Import | Ask::Tiles(_));
+        if must_exist && !path.exists() {
+            return Err(format!("{} does not exist", path.display()));
+        }
+        if !must_exist && path.parent().is_some_and(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
+            return Err(format!("the folder of {} does not exist", path.display()));
+        }
+        Ok(match self.ask {
+            Ask::OpenPlan => FileCommand::OpenPlan(path).into(),
+            Ask::SavePlan => FileCommand::SaveAs(path).into(),
+            Ask::Import => FileCommand::Import(vec![path]).into(),
+            Ask::Export(f) => FileCommand::Export(f, path).into(),
+            Ask::MapImage => FileCommand::ExportMapImage(path).into(),
+            Ask::Tiles(TileKind::MbTiles) => ViewCommand::SetBasemap(BasemapChoice::MbTiles(path)).into(),
+            Ask::Tiles(TileKind::PmTiles) => ViewCommand::SetBasemap(BasemapChoice::PmTiles(path)).into(),
+            Ask::Tiles(TileKind::Folder) => ViewCommand::SetBasemap(BasemapChoice::Folder(path)).into(),
+        })
+    }
+}
+
+/// True when rfd can show a dialog here: a D-Bus session (desktop portal) or zenity on the PATH.
+pub fn native_dialogs_available() -> bool {
+    if cfg!(not(target_os = "linux")) {
+        return true;
+    }
+    let dbus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|v| !v.is_empty());
+    let zenity = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join("zenity").is_file()));
+    dbus || zenity
+}
+
+/// The prompt window; returns the command once the planner confirms a usable path.
+pub fn path_prompt_ui(prompt: &mut Option<PathPrompt>, ctx: &Context, map_rect: egui::Rect) -> Option<Command> {
+    let p = prompt.as_mut()?;
+    let mut out = None;
+    let mut close = false;
+    egui::Window::new(p.title())
+        .collapsible(false)
+        .resizable(false)
+        .default_pos(map_rect.center_top() + egui::vec2(-260.0, 40.0))
+        .show(ctx, |ui| {
+            ui.label("No file dialog is available on this desktop: type the path.");
+            let field = ui.add(egui::TextEdit::singleline(&mut p.text).desired_width(520.0).hint_text("File path"));
+            let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if let Some(problem) = &p.problem {
+                ui.label(RichText::new(problem).color(egui::Color32::from_rgb(0xd5, 0x5e, 0x00)));
+            }
+            ui.horizontal(|ui| {
+                if ui.button(RichText::new("OK").strong()).clicked() || enter {
+                    match p.command() {
+                        Ok(c) => {
+                            out = Some(c);
+                            close = true;
+                        }
+                        Err(e) => p.problem = Some(e),
+                    }
+                }
+                if ui.button("Cancel").clicked() {
+                    close = true;
+                }
+            });
+        });
+    if close {
+        *prompt = None;
+    }
+    out
+}
