@@ -104,7 +104,7 @@ pub enum CliCommand {
     },
     /// Print totals and surveillance coverage per stage, supplier, category and segment.
     ///
-    /// With --json prints one object: {"title", "border_length_km", "total", "stages": {"2": {...}, "3": {...}},
+    /// With --json prints one object: {"title", "border_length_km", "official_length_km", "length_note", "total", "stages": {"2": {...}, "3": {...}},
     /// "by_supplier", "by_category", "by_segment"}; each stage has covered_km, coverage_pct, gaps_km
     /// ([[from, to], ...]), assignments, quantity and cost_usd.
     Summary {
@@ -325,6 +325,8 @@ pub fn summary_json(plan: &Plan) -> Value {
     json!({
         "title": plan.meta.title,
         "border_length_km": r6(s.border_length_km),
+        "official_length_km": r6(s.official_length_km),
+        "length_note": s.length_note,
         "total": totals_json(&s.total),
         "stages": Value::Object(s.stages.iter().map(|(k, st)| (k.clone(), stage_json(st))).collect()),
         "by_supplier": totals_map(&s.by_supplier),
@@ -360,7 +362,11 @@ pub fn summary_text(plan: &Plan) -> String {
         t.push('\n');
     };
     line(&mut t, plan.meta.title.clone());
-    line(&mut t, format!("Border length: {:.1} km", s.border_length_km));
+    line(
+        &mut t,
+        format!("Border length: {:.1} km in the data, {:.0} km official", s.border_length_km, s.official_length_km),
+    );
+    line(&mut t, format!("  {}", s.length_note));
     line(
         &mut t,
         format!(

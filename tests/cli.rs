@@ -68,6 +68,9 @@ fn summary_json_has_both_stages_with_coverage_and_gaps() {
     let first = gaps[0].as_array().unwrap();
     assert!(first[1].as_f64().unwrap() > first[0].as_f64().unwrap());
     assert!(v["border_length_km"].as_f64().unwrap() > 1000.0);
+    assert_eq!(v["official_length_km"].as_f64(), Some(1344.0), "the official length is stated beside the data's");
+    let note = v["length_note"].as_str().unwrap();
+    assert!(note.contains("1344 km") && note.contains(" than the official "), "{note}");
     for key in ["by_supplier", "by_category", "by_segment"] {
         assert!(v[key].as_object().is_some_and(|m| !m.is_empty()), "{key} is missing or empty");
     }

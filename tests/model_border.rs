@@ -160,3 +160,13 @@ fn chainages_outside_the_line_are_clamped_to_its_ends() {
     let beyond_west = Geodesic.destination(b.point_at_km(0.0), 270.0, 10_000.0);
     assert_abs_diff_eq!(b.chainage_km(beyond_west), 0.0, epsilon = 1.0);
 }
+
+#[test]
+fn the_length_note_says_how_much_longer_or_shorter_the_line_is_than_the_official_1344_km() {
+    use borderplan::model::border::{OFFICIAL_LENGTH_KM, length_note};
+    assert_eq!(OFFICIAL_LENGTH_KM, 1344.0);
+    let longer = length_note(1366.5);
+    assert!(longer.starts_with("The line measures 1366.5 km, 1.7 % longer than the official 1344 km: "), "{longer}");
+    let shorter = length_note(1172.1);
+    assert!(shorter.contains("12.8 % shorter") && shorter.contains("generalised"), "{shorter}");
+}

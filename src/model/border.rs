@@ -6,6 +6,25 @@
 
 use geo::{Coord, Distance, Geodesic, InterpolatePoint, LineString, Point, Rect};
 
+/// The officially stated length of the Tajikistan–Afghanistan border, km.
+pub const OFFICIAL_LENGTH_KM: f64 = 1344.0;
+
+/// One sentence on why a border line's measured length differs from the official figure.
+pub fn length_note(data_length_km: f64) -> String {
+    let diff_pct = (data_length_km / OFFICIAL_LENGTH_KM - 1.0) * 100.0;
+    let why = if diff_pct >= 0.0 {
+        "it follows every bend of the Panj and Pamir rivers at the map's detail, while the official figure was \
+         measured on coarser maps"
+    } else {
+        "it is a generalised line that cuts across the rivers' bends, while the official figure follows them"
+    };
+    format!(
+        "The line measures {data_length_km:.1} km, {:.1} % {} than the official {OFFICIAL_LENGTH_KM:.0} km: {why}.",
+        diff_pct.abs(),
+        if diff_pct >= 0.0 { "longer" } else { "shorter" }
+    )
+}
+
 /// Mean Earth radius used only for the local projection that picks candidate edges.
 const EARTH_RADIUS_M: f64 = 6_371_008.8;
 

@@ -34,6 +34,10 @@ pub struct StageSummary {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
     pub border_length_km: f64,
+    /// The official length of the frontier, km, beside the data's own (see `length_note`).
+    pub official_length_km: f64,
+    /// Why the two lengths differ, in one sentence.
+    pub length_note: String,
     pub total: Totals,
     /// Keyed by stage number ("2", "3").
     pub stages: BTreeMap<String, StageSummary>,
@@ -80,5 +84,15 @@ pub fn summarize(plan: &Plan) -> Summary {
             )
         })
         .collect();
-    Summary { border_length_km: plan.border.length_km(), total, stages, by_supplier, by_category, by_segment }
+    let border_length_km = plan.border.length_km();
+    Summary {
+        border_length_km,
+        official_length_km: super::border::OFFICIAL_LENGTH_KM,
+        length_note: super::border::length_note(border_length_km),
+        total,
+        stages,
+        by_supplier,
+        by_category,
+        by_segment,
+    }
 }

@@ -42,11 +42,13 @@ pub fn summary_ui(app: &App, ui: &mut Ui) {
     let s = &app.derived.summary;
     ui.heading("Summary");
     ui.label(format!(
-        "Border length {:.1} km (WGS84 geodesic) · {} segments · {} outposts",
+        "Border length {:.1} km in the data (WGS84 geodesic), {:.0} km official · {} segments · {} outposts",
         s.border_length_km,
+        s.official_length_km,
         app.plan.segments.len(),
         app.plan.outposts.len()
     ));
+    ui.weak(&s.length_note);
     ui.label(format!("{} assignments, est. cost ${:.1} M", s.total.assignments, s.total.cost_usd / 1e6));
     ui.separator();
     ui.label(RichText::new("Per stage (coverage is cumulative: stage 3 includes stage-2 equipment)").strong());

@@ -100,7 +100,10 @@ pub fn report(plan: &Plan, base: Option<&BaseData>, generated: &str) -> String {
 
     // Header.
     let _ = writeln!(h, "<header>\n<h1>{}</h1>", esc(title));
-    let mut meta = vec![format!("Generated {}", esc(generated)), format!("Border length {} km", km1(length))];
+    let mut meta = vec![
+        format!("Generated {}", esc(generated)),
+        format!("Border length {} km in the data, {} km official", km1(length), km1(summary.official_length_km)),
+    ];
     if !plan.meta.author.trim().is_empty() {
         meta.push(format!("Author {}", esc(&plan.meta.author)));
     }
@@ -108,6 +111,7 @@ pub fn report(plan: &Plan, base: Option<&BaseData>, generated: &str) -> String {
         meta.push(format!("Plan last modified {}", esc(&plan.meta.modified)));
     }
     let _ = writeln!(h, "<p class=\"meta\">{}</p>", meta.join(" · "));
+    let _ = writeln!(h, "<p class=\"meta\">{}</p>", esc(&summary.length_note));
     if let Some(Value::String(note)) =
         plan.meta.extra.get("note").filter(|v| v.as_str().is_some_and(|s| !s.trim().is_empty()))
     {
