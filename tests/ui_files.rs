@@ -253,3 +253,20 @@ fn a_typed_path_in_a_missing_folder_or_to_a_missing_file_is_refused_with_the_rea
     p.text = dir.path().join("new.geojson").display().to_string();
     assert!(matches!(p.command(), Ok(Command::File(FileCommand::SaveAs(_)))));
 }
+
+#[test]
+fn undoing_back_to_the_saved_plan_clears_the_unsaved_marker_and_quit_no_longer_asks() {
+    let mut h = harness_with(App::for_tests().unwrap());
+    let ctx = h.ctx.clone();
+    h.state_mut().app.apply(&ctx, Command::from(Edit::SplitSegment { km: 12.5 }));
+    assert!(h.state().app.dirty);
+    assert!(h.state().app.title().starts_with("● "));
+    h.state_mut().app.apply(&ctx, borderplan::app::PlanCommand::Undo.into());
+    assert!(!h.state().app.dirty, "the plan is as it was opened");
+    assert!(!h.state().app.title().starts_with("● "));
+    h.state_mut().app.apply(&ctx, borderplan::app::PlanCommand::Redo.into());
+    assert!(h.state().app.dirty, "redo brings the unsaved edit back");
+    h.state_mut().app.apply(&ctx, borderplan::app::PlanCommand::Undo.into());
+    h.state_mut().app.apply(&ctx, FileCommand::Quit.into());
+    assert!(h.state().app.pending.is_none(), "nothing unsaved: quit does not ask");
+}

@@ -59,7 +59,7 @@ impl App {
                     self.plan = plan;
                     self.plan_path = None;
                     self.history.clear();
-                    self.dirty = false;
+                    self.mark_saved();
                     self.selection.clear();
                     self.plan_changed();
                     self.remove_recovery();
@@ -87,7 +87,7 @@ impl App {
                 self.plan = plan;
                 self.plan_path = Some(path.to_owned());
                 self.history.clear();
-                self.dirty = false;
+                self.mark_saved();
                 self.selection.clear();
                 self.plan_changed();
                 self.settings.add_recent(path);
@@ -102,6 +102,12 @@ impl App {
                 false
             }
         }
+    }
+
+    /// The plan as it is now is what the file holds (or what a new plan starts with).
+    fn mark_saved(&mut self) {
+        self.saved_plan = Some(self.plan.clone());
+        self.dirty = false;
     }
 
     /// Offers a rebase when the plan was made on another border line than the bundled one.
@@ -123,7 +129,7 @@ impl App {
         match plan_file::save(&self.plan, path) {
             Ok(()) => {
                 self.plan_path = Some(path.to_owned());
-                self.dirty = false;
+                self.mark_saved();
                 self.settings.add_recent(path);
                 self.remove_recovery();
                 self.info(format!("Saved {}", path.display()));
@@ -181,6 +187,7 @@ impl App {
                 // The recovered plan is unsaved work: Save asks where, it never overwrites a file.
                 self.plan_path = None;
                 self.history.clear();
+                self.saved_plan = None;
                 self.dirty = true;
                 self.plan_changed();
                 self.info("Recovered the unsaved plan. Save it to keep it.");

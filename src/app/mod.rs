@@ -76,6 +76,8 @@ pub struct App {
     pub map_memory: MapMemory,
     pub plan_path: Option<PathBuf>,
     pub dirty: bool,
+    /// The plan as last opened or saved: undoing back to it makes the plan clean again.
+    saved_plan: Option<Plan>,
     pub status: Option<StatusMessage>,
     pub tool: Tool,
     pub measure: Vec<geo::Point<f64>>,
@@ -127,7 +129,7 @@ impl App {
             None => true,
         };
         let recovery_offer = config.recovery_path.clone().filter(|p| p.is_file());
-        Ok(Self {
+        let mut app = Self {
             plan,
             history: History::new(200),
             generation: 0,
@@ -141,6 +143,7 @@ impl App {
             map_memory,
             plan_path: None,
             dirty: false,
+            saved_plan: None,
             status: None,
             tool: Tool::Select,
             measure: Vec::new(),
@@ -166,7 +169,9 @@ impl App {
             allow_close: false,
             quit_requested: false,
             frames: 0,
-        })
+        };
+        app.saved_plan = Some(app.plan.clone());
+        Ok(app)
     }
 
     /// A headless app for tests: example plan, default settings, no recovery file.
@@ -199,7 +204,7 @@ impl App {
     }
 
     fn edited(&mut self) {
-        self.dirty = true;
+        self.dirty = self.saved_plan.as_ref() != Some(&self.plan);
         self.plan_changed();
     }
 
