@@ -4,6 +4,7 @@
 //! here panics on bad input: unreadable files are messages and exit codes.
 
 use crate::io::export::{ExportFormat, export_to_file, export_to_string};
+use crate::io::format::count;
 use crate::io::geojson_import::{ImportError, ImportOptions, import_file, inspect_json};
 use crate::io::plan_file;
 use crate::model::rules::{Finding, check};
@@ -285,7 +286,12 @@ fn validate(path: &Path, as_json: bool) -> u8 {
         if findings.is_empty() {
             t.push_str(&format!("{}: no findings\n", path.display()));
         } else {
-            t.push_str(&format!("{}: {errors} error(s), {warnings} warning(s), {infos} info\n", path.display()));
+            t.push_str(&format!(
+                "{}: {}, {}, {infos} info\n",
+                path.display(),
+                count(errors, "error", "errors"),
+                count(warnings, "warning", "warnings")
+            ));
         }
         t
     };
@@ -295,10 +301,7 @@ fn validate(path: &Path, as_json: bool) -> u8 {
     u8::from(errors > 0)
 }
 
-fn r6(x: f64) -> f64 {
-    let r = (x * 1e6).round() / 1e6;
-    if r == 0.0 { 0.0 } else { r }
-}
+use crate::io::format::round6 as r6;
 
 fn totals_json(t: &Totals) -> Value {
     json!({"assignments": t.assignments, "quantity": r6(t.quantity), "cost_usd": r6(t.cost_usd)})

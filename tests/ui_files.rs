@@ -40,8 +40,8 @@ fn importing_a_fixture_through_the_dialog_path_adds_a_layer_and_hiding_it_hides_
     assert_eq!(app.layers[0].name, "all_geometry_types");
     assert_eq!(app.layers[0].stats.features, 7);
     assert!(app.layers[0].style.visible);
-    // The layer is listed with its feature count, and its checkbox hides it.
-    assert!(h.query_by_label_contains("7 features").is_some());
+    // The layer is listed with its feature count (as is the status message), and its checkbox hides it.
+    assert_eq!(h.query_all_by_label_contains("7 features").count(), 2);
     h.get_by_label("all_geometry_types").click();
     h.run_steps(2);
     assert!(!h.state().app.layers[0].style.visible);

@@ -4,6 +4,7 @@
 use super::command::{Ask, Command, FileCommand, LayerCommand, PlanCommand, SelectCommand, SettingChange, ViewCommand};
 use super::selection::{SelectMode, Selection};
 use super::{App, Pending, Tool, imports};
+use crate::io::format::count;
 use crate::model::Edit;
 
 impl App {
@@ -99,7 +100,10 @@ impl App {
                 let t = Selection::targets_in_km_range(&self.plan, from_km, to_km);
                 let n = t.len();
                 self.selection.apply(t, SelectMode::Replace);
-                self.info(format!("Selected {n} segment(s) and outpost(s) between km {from_km:.1} and km {to_km:.1}"));
+                self.info(format!(
+                    "Selected {} between km {from_km:.1} and km {to_km:.1}",
+                    count(n, "segment or outpost", "segments and outposts")
+                ));
             }
             SelectCommand::LayerFeature(pick) => self.layer_pick = pick,
         }

@@ -7,6 +7,7 @@ use super::command::{Ask, GuardAnswer};
 use super::imports::{self, ImportJob};
 use super::{AUTOSAVE_SECS, App, Pending, now_iso};
 use crate::io::bundled;
+use crate::io::format::count;
 use crate::io::layer::Layer;
 use crate::io::plan_file;
 use crate::map::tiles::{BasemapChoice, RasterBasemap};
@@ -234,7 +235,7 @@ impl App {
     pub fn add_layer(&mut self, mut layer: Layer) {
         layer.style.color = Layer::default_color(self.layers.len());
         let s = &layer.stats;
-        let mut msg = format!("Imported {}: {} feature(s)", layer.name, s.features);
+        let mut msg = format!("Imported {}: {}", layer.name, count(s.features, "feature", "features"));
         if s.skipped > 0 {
             msg.push_str(&format!(", {} skipped ({})", s.skipped, s.reasons.first().cloned().unwrap_or_default()));
         }

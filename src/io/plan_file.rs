@@ -11,7 +11,7 @@
 
 use super::atomic::write_atomic_with_hook;
 use super::error::{FileError, describe_json_error, read_file};
-use super::json_util::{line_coords, round6};
+use super::format::{line_coords, round6};
 use crate::model::{Assignment, Border, Catalog, Outpost, Plan, PlanMeta, Segment, Segmentation, Target};
 use geo::{LineString, Point};
 use serde_json::{Map, Value, json};

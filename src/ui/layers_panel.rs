@@ -1,6 +1,7 @@
 //! Left panel: basemap, reference layers, plan overlays, imported layers, legend.
 
 use crate::app::{App, Ask, Command, LayerCommand, PlanCommand, SettingChange, TileKind, ViewCommand};
+use crate::io::format::count;
 use crate::map::style::rgb;
 use crate::map::tiles::BasemapChoice;
 use crate::model::palette;
@@ -84,8 +85,8 @@ pub fn layers_panel_ui(app: &App, windows: &mut WindowsState, ui: &mut Ui) -> Ve
                         ui.checkbox(&mut style.visible, RichText::new(layer.name.clone()).strong()).on_hover_text(path);
                     });
                     ui.weak(format!(
-                        "{} features{}{}",
-                        layer.stats.features,
+                        "{}{}{}",
+                        count(layer.stats.features, "feature", "features"),
                         if layer.stats.skipped > 0 {
                             format!(", {} skipped", layer.stats.skipped)
                         } else {

@@ -4,6 +4,7 @@
 use crate::app::selection::SelectMode;
 use crate::app::settings::BottomTab;
 use crate::app::{App, Command, SettingChange, ViewCommand};
+use crate::io::format::count;
 use crate::map::style::{rgb, stage_color};
 use crate::model::stages::programme_window;
 use crate::model::{Quarter, Stage, Target, palette};
@@ -44,10 +45,10 @@ pub fn timeline_ui(app: &App, ui: &mut Ui) -> Vec<Command> {
         if let (Some(q), Some(cov)) = (app.timeline, app.derived.timeline_coverage()) {
             ui.add(
                 egui::Label::new(format!(
-                    "{q}: {:.0} km covered ({:.1} %), {} gap(s)",
+                    "{q}: {:.0} km covered ({:.1} %), {}",
                     cov.covered_km,
                     cov.percent(),
-                    cov.gaps.len()
+                    count(cov.gaps.len(), "gap", "gaps")
                 ))
                 .truncate(),
             );

@@ -3,6 +3,7 @@
 
 use crate::app::selection::SelectMode;
 use crate::app::{App, Command};
+use crate::io::format::count;
 use crate::model::{Assignment, Category, Edit, Stage, Status, Target};
 use crate::ui::state::TableState;
 use egui::{RichText, Ui};
@@ -80,7 +81,10 @@ pub fn plan_table_ui(app: &App, table: &mut TableState, ui: &mut Ui) -> Vec<Comm
     ui.horizontal(|ui| {
         ui.label(format!("{} of {} assignments", rows.len(), app.plan.assignments.len()));
         let sel: Vec<String> = table.selected_rows.iter().cloned().collect();
-        if ui.add_enabled(!sel.is_empty(), egui::Button::new(format!("Delete {} row(s)", sel.len()))).clicked() {
+        if ui
+            .add_enabled(!sel.is_empty(), egui::Button::new(format!("Delete {}", count(sel.len(), "row", "rows"))))
+            .clicked()
+        {
             out.push(Command::from(Edit::RemoveAssignments(sel)));
             table.selected_rows.clear();
         }

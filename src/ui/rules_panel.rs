@@ -2,6 +2,7 @@
 
 use crate::app::selection::SelectMode;
 use crate::app::{App, Command, SelectCommand, ViewCommand};
+use crate::io::format::count;
 use crate::model::{Severity, Stage};
 use egui::{Color32, RichText, Ui};
 
@@ -11,7 +12,7 @@ pub fn rules_ui(app: &App, ui: &mut Ui) -> Vec<Command> {
     let errors = f.iter().filter(|x| x.severity == Severity::Error).count();
     let warnings = f.iter().filter(|x| x.severity == Severity::Warning).count();
     ui.heading("Programme rules");
-    ui.label(format!("{errors} error(s), {warnings} warning(s)"));
+    ui.label(format!("{}, {}", count(errors, "error", "errors"), count(warnings, "warning", "warnings")));
     if f.is_empty() {
         ui.label(RichText::new("The plan follows every rule.").color(Color32::from_rgb(0x00, 0x9e, 0x73)));
     }

@@ -2,6 +2,7 @@
 
 use crate::app::settings::RightTab;
 use crate::app::{App, Command, SelectCommand, SettingChange, ViewCommand};
+use crate::io::format::count;
 use crate::model::{Assignment, Category, Edit, Stage, Status, Target, members};
 use crate::ui::state::{AssignForm, UiState};
 use egui::{RichText, Ui};
@@ -16,7 +17,7 @@ pub fn right_panel_ui(app: &App, state: &mut UiState, ui: &mut Ui) -> Vec<Comman
         ui.selectable_value(
             tab,
             RightTab::Rules,
-            format!("Rules ({errors} errors, {} total)", app.derived.findings.len()),
+            format!("Rules ({}, {} total)", count(errors, "error", "errors"), app.derived.findings.len()),
         );
         ui.selectable_value(tab, RightTab::Summary, "Summary");
         if tab_now != app.settings.right_tab {
@@ -63,10 +64,10 @@ fn selection_ui(app: &App, state: &mut UiState, ui: &mut Ui) -> Vec<Command> {
     if !app.selection.is_empty() {
         let seg_km = app.selection.segment_length_km(&app.plan);
         ui.label(format!(
-            "{} segment(s), {:.1} km of border · {} outpost(s)",
-            app.selection.segments().count(),
+            "{}, {:.1} km of border · {}",
+            count(app.selection.segments().count(), "segment", "segments"),
             seg_km,
-            app.selection.outposts().count()
+            count(app.selection.outposts().count(), "outpost", "outposts")
         ));
         ui.horizontal(|ui| {
             if ui.small_button("Zoom to selection (Z)").clicked() {

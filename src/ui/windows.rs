@@ -2,6 +2,7 @@
 //! attribute table, "use as outposts", plan details, shortcuts, about.
 
 use crate::app::{App, Command, FileCommand, GuardAnswer, Pending, PlanCommand, SelectCommand, ViewCommand};
+use crate::io::format::count;
 use crate::model::{Category, Edit, EquipmentType};
 use crate::ui::state::WindowsState;
 use egui::{Context, RichText};
@@ -249,7 +250,7 @@ fn catalog_ui(app: &App, catalog_edit: &mut Option<EquipmentType>, ui: &mut egui
                     }
                     let remove = ui.add_enabled(used == 0, egui::Button::new("Remove").small());
                     let remove = if used > 0 {
-                        remove.on_disabled_hover_text(format!("Used by {used} assignment(s)"))
+                        remove.on_disabled_hover_text(format!("Used by {}", count(used, "assignment", "assignments")))
                     } else {
                         remove
                     };

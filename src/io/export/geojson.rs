@@ -3,7 +3,7 @@
 //! (`stroke`, `stroke-width`, `marker-color`) colour the features by stage in geojson.io, GitHub and QGIS.
 
 use super::{ExportError, assignment_cost, equipment_summary, fmt_trim, round3, round6, stage_label};
-use crate::io::json_util::line_coords;
+use crate::io::format::line_coords;
 use crate::model::palette::{GAP, hex, stage_rgb};
 use crate::model::{Assignment, Plan, Stage, Target, stage_coverage};
 use serde_json::{Map, Value, json};

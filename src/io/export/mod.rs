@@ -146,44 +146,7 @@ pub fn export_to_file(plan: &Plan, format: ExportFormat, path: &Path) -> Result<
 
 // ---- helpers shared by the exporters ----
 
-pub(crate) use super::json_util::{round3, round6};
-
-/// Formats with at most `decimals` decimals and no trailing zeros ("2", "20.3", "69.123457").
-pub(crate) fn fmt_trim(x: f64, decimals: usize) -> String {
-    if !x.is_finite() {
-        return String::new();
-    }
-    let s = format!("{x:.decimals$}");
-    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_owned() } else { s };
-    if s == "-0" { "0".to_owned() } else { s }
-}
-
-/// A coordinate with at most 6 decimals.
-pub(crate) fn fmt6(x: f64) -> String {
-    fmt_trim(x, 6)
-}
-
-/// A quantity as people write it ("2", "20.3").
-pub(crate) fn fmt_qty(x: f64) -> String {
-    fmt_trim(x, 3)
-}
-
-/// Groups thousands: 1234567.8 → "1,234,568" (whole units).
-pub(crate) fn fmt_thousands(x: f64) -> String {
-    if !x.is_finite() {
-        return String::new();
-    }
-    let n = x.round().abs() as u64;
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if x.round() < 0.0 { format!("-{out}") } else { out }
-}
+pub(crate) use super::format::{fmt_qty, fmt_thousands, fmt_trim, fmt6, round3, round6};
 
 /// "2", "3" or "unplanned": the earliest stage planned on a target.
 pub(crate) fn stage_label(stage: Option<Stage>) -> String {
@@ -252,17 +215,6 @@ pub(crate) fn target_geometry(plan: &Plan, target: &Target) -> Option<TargetGeom
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_are_trimmed_and_grouped() {
-        assert_eq!(fmt_trim(2.0, 3), "2");
-        assert_eq!(fmt_trim(20.30, 3), "20.3");
-        assert_eq!(fmt6(69.123_456_789), "69.123457");
-        assert_eq!(fmt6(-0.000_000_1), "0");
-        assert_eq!(fmt_thousands(1_234_567.8), "1,234,568");
-        assert_eq!(fmt_thousands(999.0), "999");
-        assert_eq!(fmt_thousands(-1000.0), "-1,000");
-    }
 
     #[test]
     fn escaping_covers_markup_and_quotes() {
