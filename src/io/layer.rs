@@ -1,5 +1,6 @@
-//! A drawable vector layer: features read from a file, their styling, import statistics and an R-tree of
-//! feature envelopes for viewport culling and picking.
+//! A vector layer read from a file: its features with their simplestyle values, their properties, the import
+//! statistics and an R-tree of feature envelopes for viewport culling and picking. How the layer is drawn as a
+//! whole is [`LayerStyle`] (in `map`); the distance maths of picking is in [`crate::model::geometry`].
 //!
 //! Coordinates are WGS84 longitude/latitude in degrees (`x` = longitude, `y` = latitude). Distances and
 //! tolerances here are planar in degrees: they are meant for picking on screen, never for measurement.
@@ -7,10 +8,13 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use geo::{BoundingRect, CoordsIter, Distance, Euclidean, Geometry, Intersects, Point, Rect};
+use geo::{BoundingRect, CoordsIter, Geometry, Intersects, Point, Rect};
 
 use super::properties::PropertyStore;
 use super::spatial::PackedRTree;
+pub use crate::map::layer_style::LayerStyle;
+use crate::map::layer_style::layer_color;
+use crate::model::geometry::{box_distance_2, distance_within, has_area, split_at_antimeridian};
 
 /// One feature of a layer.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,8 +63,18 @@ pub enum MarkerSize {
     Large,
 }
 
-/// Per-feature style from the simplestyle-spec properties (`stroke`, `stroke-width`, `stroke-opacity`, `fill`,
-/// `fill-opacity`, `marker-color`, `marker-size`, `title`). Missing or invalid values are `None`.
+/// The simplestyle-spec property names ([`FeatureStyle`] reads them).
+pub const SIMPLESTYLE_KEYS: [&str; 8] =
+    ["stroke", "stroke-width", "stroke-opacity", "fill", "fill-opacity", "marker-color", "marker-size", "title"];
+
+/// Whether a property name is one of [`SIMPLESTYLE_KEYS`].
+#[must_use]
+pub fn is_simplestyle_key(key: &str) -> bool {
+    SIMPLESTYLE_KEYS.contains(&key)
+}
+
+/// Per-feature style from the simplestyle-spec properties ([`SIMPLESTYLE_KEYS`]). Missing or invalid values are
+/// `None`.
 #[derive(Default, Clone, Debug, PartialEq)]
 pub struct FeatureStyle {
     /// Line colour, RGB.
@@ -86,19 +100,7 @@ impl FeatureStyle {
     #[must_use]
     pub fn from_properties(properties: &serde_json::Map<String, serde_json::Value>) -> Self {
         // Fast path for the usual case without style members: one pass over the keys, not eight lookups.
-        let styled = properties.keys().any(|k| {
-            matches!(
-                k.as_str(),
-                "stroke"
-                    | "stroke-width"
-                    | "stroke-opacity"
-                    | "fill"
-                    | "fill-opacity"
-                    | "marker-color"
-                    | "marker-size"
-                    | "title"
-            )
-        });
+        let styled = properties.keys().any(|k| is_simplestyle_key(k));
         if !styled {
             return Self::default();
         }
@@ -150,27 +152,6 @@ pub fn parse_hex_color(text: &str) -> Option<[u8; 3]> {
     }
 }
 
-/// How the whole layer is drawn (per-feature [`FeatureStyle`] values override it).
-#[derive(Debug, Clone, PartialEq)]
-pub struct LayerStyle {
-    /// Line, marker and fill colour, RGB.
-    pub color: [u8; 3],
-    /// Line width in screen pixels.
-    pub width_px: f32,
-    /// Opacity, 0…1.
-    pub opacity: f32,
-    /// Property whose value is drawn as the feature label.
-    pub label_property: Option<String>,
-    /// Whether the layer is drawn at all.
-    pub visible: bool,
-}
-
-impl Default for LayerStyle {
-    fn default() -> Self {
-        Self { color: Layer::default_color(0), width_px: 2.0, opacity: 1.0, label_property: None, visible: true }
-    }
-}
-
 /// What an import found.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ImportStats {
@@ -219,23 +200,6 @@ pub struct Layer {
     index: PackedRTree,
 }
 
-/// Tableau 10 palette: distinct, readable on light and dark base maps.
-const PALETTE: [[u8; 3]; 10] = [
-    [0x4E, 0x79, 0xA7],
-    [0xF2, 0x8E, 0x2B],
-    [0xE1, 0x57, 0x59],
-    [0x76, 0xB7, 0xB2],
-    [0x59, 0xA1, 0x4F],
-    [0xED, 0xC9, 0x48],
-    [0xB0, 0x7A, 0xA1],
-    [0xFF, 0x9D, 0xA7],
-    [0x9C, 0x75, 0x5F],
-    [0xBA, 0xB0, 0xAC],
-];
-
-/// Property names tried, in order, for the default label (compared case-insensitively).
-const LABEL_CANDIDATES: [&str; 5] = ["name", "title", "label", "name_en", "id"];
-
 impl Layer {
     /// Builds a layer and its spatial index. `properties` holds the properties of `features`, by index. Features without a bounding box (empty geometries) are kept but
     /// never found by the spatial queries. `stats` is taken as given.
@@ -247,18 +211,9 @@ impl Layer {
         properties: PropertyStore,
         stats: ImportStats,
     ) -> Self {
-        let label_property = LABEL_CANDIDATES
-            .iter()
-            .find_map(|candidate| stats.property_names.iter().find(|p| p.eq_ignore_ascii_case(candidate)).cloned());
-        let mut layer = Self {
-            name: name.into(),
-            source_path,
-            features,
-            properties,
-            stats,
-            style: LayerStyle { label_property, ..LayerStyle::default() },
-            index: PackedRTree::default(),
-        };
+        let style = LayerStyle::for_properties(&stats.property_names);
+        let mut layer =
+            Self { name: name.into(), source_path, features, properties, stats, style, index: PackedRTree::default() };
         layer.rebuild_index();
         layer
     }
@@ -279,10 +234,10 @@ impl Layer {
     }
 
     /// Distinct colour number `index` (cycling through a 10-colour palette), for giving each new layer its own
-    /// colour.
+    /// colour: [`layer_color`].
     #[must_use]
     pub fn default_color(index: usize) -> [u8; 3] {
-        PALETTE[index % PALETTE.len()]
+        layer_color(index)
     }
 
     /// The feature nearest to (`lon`, `lat`) within `tolerance_deg`, by planar distance in degrees: points and
@@ -302,9 +257,7 @@ impl Layer {
         // line hit so far (a candidate at exactly that distance can still win the tie on its index).
         let mut limit = tol;
         for (i, env) in self.index.search(envelope) {
-            let dx = (env[0] - lon).max(lon - env[2]).max(0.0);
-            let dy = (env[1] - lat).max(lat - env[3]).max(0.0);
-            if dx * dx + dy * dy > limit * limit {
+            if box_distance_2(*env, lon, lat) > limit * limit {
                 continue;
             }
             let Some(feature) = self.features.get(i) else { continue };
@@ -337,7 +290,7 @@ impl Layer {
     /// means the rectangle crosses the antimeridian.
     #[must_use]
     pub fn features_in_rect(&self, west: f64, south: f64, east: f64, north: f64) -> Vec<usize> {
-        let mut found: Vec<usize> = rect_parts(west, south, east, north)
+        let mut found: Vec<usize> = split_at_antimeridian(west, south, east, north)
             .into_iter()
             .flatten()
             .flat_map(|(w, s, e, n)| {
@@ -356,110 +309,10 @@ impl Layer {
     /// Indices (unordered) of the features whose envelope intersects the rectangle, in degrees: the cheap
     /// viewport-culling query. `west > east` means the rectangle crosses the antimeridian.
     pub fn visible_in(&self, west: f64, south: f64, east: f64, north: f64) -> impl Iterator<Item = usize> + '_ {
-        rect_parts(west, south, east, north)
+        split_at_antimeridian(west, south, east, north)
             .into_iter()
             .flatten()
             .flat_map(move |(w, s, e, n)| self.index.search([w, s, e, n]).map(|(i, _)| i))
-    }
-}
-
-/// Splits a query rectangle at the antimeridian when `west > east`; `None` parts are empty. Non-finite input gives
-/// no parts.
-fn rect_parts(west: f64, south: f64, east: f64, north: f64) -> [Option<(f64, f64, f64, f64)>; 2] {
-    if ![west, south, east, north].iter().all(|v| v.is_finite()) {
-        return [None, None];
-    }
-    let (south, north) = if south <= north { (south, north) } else { (north, south) };
-    if west <= east {
-        [Some((west, south, east, north)), None]
-    } else {
-        [Some((west, south, 180.0_f64.max(west), north)), Some((-180.0_f64.min(east), south, east, north))]
-    }
-}
-
-/// Planar distance from `point` to `geometry` when it may be at most `limit`; `None` when it is certainly
-/// greater. Points and lines are measured segment by segment, skipping segments whose bounding box (grown by
-/// the best distance so far) does not reach the point and stopping at distance 0; other geometries use
-/// [`Euclidean`]. The result can exceed `limit` (callers compare it again).
-fn distance_within(point: &Point<f64>, geometry: &Geometry<f64>, limit: f64) -> Option<f64> {
-    let p = point.0;
-    let d2 = match geometry {
-        Geometry::Point(q) => squared(p, q.0),
-        Geometry::MultiPoint(points) => points.iter().map(|q| squared(p, q.0)).fold(f64::INFINITY, f64::min),
-        Geometry::Line(line) => segment_distance_2(p, line.start, line.end),
-        Geometry::LineString(line) => {
-            let mut best = f64::INFINITY;
-            polyline_distance_2(p, &line.0, limit, &mut best);
-            best
-        }
-        Geometry::MultiLineString(lines) => {
-            let mut best = f64::INFINITY;
-            for line in lines {
-                polyline_distance_2(p, &line.0, limit, &mut best);
-                if best == 0.0 {
-                    break;
-                }
-            }
-            best
-        }
-        _ => return Some(Euclidean.distance(point, geometry)),
-    };
-    (d2 <= limit * limit).then(|| d2.sqrt())
-}
-
-fn squared(a: geo::Coord<f64>, b: geo::Coord<f64>) -> f64 {
-    let (dx, dy) = (a.x - b.x, a.y - b.y);
-    dx * dx + dy * dy
-}
-
-/// Squared distance from `p` to the segment `a`–`b`.
-fn segment_distance_2(p: geo::Coord<f64>, a: geo::Coord<f64>, b: geo::Coord<f64>) -> f64 {
-    let (dx, dy) = (b.x - a.x, b.y - a.y);
-    let len2 = dx * dx + dy * dy;
-    if len2 == 0.0 {
-        return squared(p, a);
-    }
-    let r = ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2;
-    if r <= 0.0 {
-        squared(p, a)
-    } else if r >= 1.0 {
-        squared(p, b)
-    } else {
-        let cross = (a.y - p.y) * dx - (a.x - p.x) * dy;
-        cross * cross / len2
-    }
-}
-
-/// Lowers `best` (a squared distance) to the squared distance from `p` to the polyline `coords` where that
-/// is at most `limit` (or the current best); segments that cannot come closer are skipped.
-fn polyline_distance_2(p: geo::Coord<f64>, coords: &[geo::Coord<f64>], limit: f64, best: &mut f64) {
-    let mut reach = if best.is_finite() { limit.min(best.sqrt()) } else { limit };
-    for pair in coords.windows(2) {
-        let [a, b] = pair else { continue };
-        if (p.x < a.x - reach && p.x < b.x - reach)
-            || (p.x > a.x + reach && p.x > b.x + reach)
-            || (p.y < a.y - reach && p.y < b.y - reach)
-            || (p.y > a.y + reach && p.y > b.y + reach)
-        {
-            continue;
-        }
-        let d2 = segment_distance_2(p, *a, *b);
-        if d2 < *best {
-            *best = d2;
-            if d2 == 0.0 {
-                return;
-            }
-            reach = reach.min(d2.sqrt());
-        }
-    }
-}
-
-/// Whether the geometry has a polygonal part.
-fn has_area(geometry: &Geometry<f64>) -> bool {
-    match geometry {
-        Geometry::Polygon(_) | Geometry::MultiPolygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => true,
-        Geometry::GeometryCollection(gc) => gc.iter().any(has_area),
-        _ => false,
     }
 }
 

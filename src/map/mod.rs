@@ -2,6 +2,7 @@
 
 pub mod basemap;
 pub mod fit;
+pub mod layer_style;
 pub mod layers;
 pub mod overlays;
 pub mod picking;

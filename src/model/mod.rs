@@ -5,6 +5,7 @@
 pub mod border;
 pub mod coverage;
 pub mod equipment;
+pub mod geometry;
 pub mod history;
 pub mod members;
 pub mod outposts;

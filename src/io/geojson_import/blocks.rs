@@ -17,11 +17,17 @@
 //! levels deep loads here and is refused there. Both refuse anything deeper.
 
 use std::io::Read;
+use std::path::Path;
 use std::sync::atomic::Ordering;
 
 use serde::de::DeserializeSeed;
 
-use super::{Builder, Ctx, FeatureSeed, ImportOptions, JSON_NESTING_LIMIT, parse};
+use super::ImportOptions;
+use super::builder::{Builder, Ctx};
+use super::error::{ImportError, error_offset};
+use super::feature::FeatureSeed;
+use super::json_text::{Byte, JSON_NESTING_LIMIT, StringScanner};
+use super::one_pass::parse;
 use crate::io::layer::Layer;
 
 /// Bytes read (and parsed) at a time.
@@ -56,6 +62,19 @@ pub(super) enum Failure {
     Io(std::io::Error),
 }
 
+impl Fast {
+    /// The outcome as an import result: `Ok(None)` when the input is left to the one-pass reader. I/O errors
+    /// name `path`.
+    pub(super) fn into_result(self, path: &Path) -> Result<Option<Layer>, ImportError> {
+        match self {
+            Self::Done(layer) => Ok(Some(*layer)),
+            Self::Failed(Failure::Cancelled) => Err(ImportError::Cancelled),
+            Self::Failed(Failure::Io(source)) => Err(ImportError::Io { path: path.to_path_buf(), source }),
+            Self::Fallback => Ok(None),
+        }
+    }
+}
+
 /// Where the scanner is in the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -71,14 +90,14 @@ enum Mode {
     End,
 }
 
-/// The byte scanner for the parts outside the `features` array: tracks strings, escapes and nesting, copies
-/// them to the skeleton and finds where the `features` array starts.
+/// The byte scanner for the parts outside the `features` array: tracks strings (with the one string scanner)
+/// and nesting, copies them to the skeleton and finds where the `features` array starts.
 struct Scanner {
     mode: Mode,
     /// Nesting depth: 1 inside the top-level object, 2 inside the `features` array.
     depth: usize,
-    in_string: bool,
-    escaped: bool,
+    /// Strings and escapes, kept from block to block.
+    strings: StringScanner,
     /// Offset in `skeleton` of the first byte of the last string started at depth 1 (a key candidate).
     key_start: usize,
     /// The last string closed at depth 1 was `"features"`.
@@ -102,8 +121,7 @@ impl Scanner {
         Self {
             mode: Mode::Start,
             depth: 0,
-            in_string: false,
-            escaped: false,
+            strings: StringScanner::default(),
             key_start: 0,
             last_string_is_features: false,
             features_seen: false,
@@ -158,25 +176,22 @@ impl Scanner {
             }
             Mode::Top | Mode::Features => {
                 self.skeleton.push(b);
-                if self.in_string {
-                    if self.escaped {
-                        self.escaped = false;
-                    } else if b == b'\\' {
-                        self.escaped = true;
-                    } else if b == b'"' {
-                        self.in_string = false;
+                match self.strings.step(b) {
+                    Byte::Outside => {}
+                    Byte::Opens => {
+                        self.key_start = self.skeleton.len();
+                        return Scan::More;
+                    }
+                    Byte::Inside => return Scan::More,
+                    Byte::Closes => {
                         if self.depth == 1 {
                             let key = self.skeleton.get(self.key_start..self.skeleton.len() - 1);
                             self.last_string_is_features = key == Some(b"features".as_slice());
                         }
+                        return Scan::More;
                     }
-                    return Scan::More;
                 }
                 match b {
-                    b'"' => {
-                        self.in_string = true;
-                        self.key_start = self.skeleton.len();
-                    }
                     b'[' | b'{' => {
                         self.depth += 1;
                         if self.depth > DEPTH_FALLBACK {
@@ -317,16 +332,6 @@ fn run(
         }
     };
     Run { out: ctx.out, pos, expect, stop, elements, first_two }
-}
-
-/// Byte offset in `text` of serde_json's (1-based line, byte column) error position.
-fn error_offset(text: &[u8], line: usize, column: usize) -> usize {
-    let line_start = if line <= 1 {
-        0
-    } else {
-        memchr::memchr_iter(b'\n', text).nth(line - 2).map_or(text.len(), |newline| newline + 1)
-    };
-    line_start + column
 }
 
 /// The bytes that precede a feature start: the separator between the first two features and the opening
@@ -476,7 +481,7 @@ pub(super) fn import_stream<R: Read>(
             break;
         }
     }
-    if scanner.mode != Mode::End || scanner.in_string || !buf.is_empty() {
+    if scanner.mode != Mode::End || scanner.strings.in_string() || !buf.is_empty() {
         return Fast::Fallback;
     }
     // The skeleton: the top-level members with `"features": []`, read by the one-pass reader.
@@ -538,15 +543,6 @@ mod tests {
     }
 
     #[test]
-    fn error_positions_become_byte_offsets() {
-        let text = b"{\n  \"a\": 1.\n";
-        let e = serde_json::from_slice::<serde_json::Value>(&text[..text.len() - 1]).unwrap_err();
-        assert_eq!(error_offset(text, e.line(), e.column()), text.len() - 1);
-        assert_eq!(error_offset(b"abc", 1, 2), 2);
-        assert_eq!(error_offset(b"a\nbc\nd", 3, 1), 6);
-    }
-
-    #[test]
     fn the_pattern_is_the_separator_and_the_shared_opening() {
         let buf = b"{\"type\":\"Feature\",\"a\":1},\n{\"type\":\"Feature\",\"b\":2}";
         let first_end = buf.windows(3).position(|w| w == b"},\n").unwrap() + 1;
@@ -555,5 +551,90 @@ mod tests {
         assert_eq!(separator, 2);
         assert_eq!(pattern, b",\n{\"type\":\"Feature", "the separator and 16 shared bytes");
         assert!(learn_pattern(b"1,2", (0, 1), (2, 3)).is_none(), "nothing in common");
+    }
+
+    #[test]
+    fn an_escaped_quote_cut_by_a_block_end_stays_in_its_string() {
+        // The string holds `\"features\":[`: a scanner losing the escape at the cut would find `features` here.
+        let text = br#"{"name":"x\"features\":[\\","features" : [1]}"#;
+        let start = text.windows(3).position(|w| w == b"[1]").unwrap() + 1;
+        for cut in 0..=text.len() {
+            let (first, second) = text.split_at(cut);
+            let mut scanner = Scanner::new();
+            let mut pos = 0;
+            assert!(matches!(scanner.scan_outside_features(first, &mut pos), Scan::More));
+            let found = if scanner.mode == Mode::Features {
+                pos
+            } else {
+                let mut pos = 0;
+                assert!(matches!(scanner.scan_outside_features(second, &mut pos), Scan::More));
+                cut + pos
+            };
+            assert_eq!(scanner.mode, Mode::Features, "cut at {cut}");
+            assert_eq!(found, start, "cut at {cut}");
+            assert_eq!(scanner.skeleton, br#"{"name":"x\"features\":[\\","features" : []"#, "cut at {cut}");
+        }
+    }
+
+    fn point_feature(x: u32, extra: &str) -> String {
+        format!(
+            r#"{{"type":"Feature"{extra},"properties":{{"x":{x}}},"geometry":{{"type":"Point","coordinates":[{x},2]}}}}"#
+        )
+    }
+
+    #[test]
+    fn a_feature_cut_by_the_block_end_is_read_again_from_its_start() {
+        let first = point_feature(1, "");
+        let opts = ImportOptions::default();
+        // An unexpected end, and errors that more data may take away (`-`, `4.`, `4e` before the cut).
+        for tail in [
+            "",
+            "{\"type\":\"Feat",
+            "{\"type\":\"Feature\",\"geometry\":{\"coordinates\":[3,",
+            "[3,-",
+            "[3,4.",
+            "[3,4e",
+        ] {
+            let cut = format!("{first}, {tail}");
+            let run_more = run(cut.as_bytes(), 0, Expect::FirstOrEnd, usize::MAX, false, Builder::default(), 0, &opts);
+            assert_eq!(run_more.stop, Stop::NeedMore, "{cut}");
+            assert_eq!(run_more.elements, 1, "{cut}");
+            assert_eq!(run_more.out.properties.len(), 1, "the cut feature's values are forgotten: {cut}");
+            assert_eq!(run_more.expect, Expect::Element, "{cut}");
+            assert_eq!(run_more.pos, first.len() + 2, "the next block starts at the cut feature: {cut}");
+            if !tail.is_empty() {
+                let last = run(cut.as_bytes(), 0, Expect::FirstOrEnd, usize::MAX, true, Builder::default(), 0, &opts);
+                assert_eq!(last.stop, Stop::Fallback, "no more data: the one-pass reader reports it ({cut})");
+            }
+        }
+    }
+
+    #[test]
+    fn a_guessed_start_is_kept_only_where_the_callers_run_arrives_exactly() {
+        let children = format!(r#","children":[{},{}]"#, point_feature(7, ""), point_feature(8, ""));
+        let features: Vec<String> = (0..4).map(|i| point_feature(i, &children)).collect();
+        let text = format!("{}]", features.join(","));
+        let buf = text.as_bytes();
+        let opts = ImportOptions::default();
+        let starts: Vec<usize> =
+            features.iter().scan(0, |at, f| Some(std::mem::replace(at, *at + f.len() + 1))).collect();
+        let whole = run(buf, 0, Expect::FirstOrEnd, usize::MAX, true, Builder::default(), 0, &opts);
+        assert_eq!((whole.stop, whole.elements), (Stop::ArrayEnd, 4));
+
+        // A real feature start: the caller's run stops right there and the helper's run reads the rest.
+        let real = starts[2];
+        let a = run(buf, 0, Expect::FirstOrEnd, real, true, Builder::default(), 0, &opts);
+        assert_eq!((a.stop, a.pos, a.elements), (Stop::Reached, real, 2));
+        let b = run(buf, real, Expect::Element, usize::MAX, true, Builder::default(), 0, &opts);
+        assert_eq!((b.stop, b.pos, b.elements), (Stop::ArrayEnd, buf.len(), 2));
+
+        // A look-alike inside feature 1's children: the helper parses a child as a feature and stops at the end
+        // of the children, while the caller's run passes over the guess and stops at feature 2.
+        let false_start = starts[1] + buf[starts[1]..].windows(8).position(|w| w == b"[{\"type\"").unwrap() + 1;
+        let a = run(buf, 0, Expect::FirstOrEnd, false_start, true, Builder::default(), 0, &opts);
+        assert_eq!((a.stop, a.pos), (Stop::Reached, starts[2]), "the guess is not where a feature starts");
+        let b = run(buf, false_start, Expect::Element, usize::MAX, true, Builder::default(), 0, &opts);
+        assert_eq!(b.stop, Stop::ArrayEnd, "the helper cannot tell by itself");
+        assert!(b.pos < starts[2]);
     }
 }

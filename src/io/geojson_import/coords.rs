@@ -1,0 +1,314 @@
+//! The `coordinates` of a geometry: streamed into flat buffers ([`CoordTree`]), then checked and built into a
+//! `geo` geometry of the type named by `"type"` ([`ParsedGeom`]).
+
+use std::fmt;
+
+use geo::{Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::kinds::{reject_null, reject_object, reject_scalars};
+use super::numbers::overflow_text;
+use super::type_names::GeomKind;
+
+/// A geometry read from the file, with its z values in coordinate order if any position had one.
+pub(super) struct ParsedGeom {
+    pub(super) geometry: Geometry<f64>,
+    pub(super) z: Option<Vec<f64>>,
+}
+
+/// A geometry value: `Ok(None)` for null or empty, `Err` with the reason it is invalid.
+pub(super) type GeomOutcome = Result<Option<ParsedGeom>, String>;
+
+/// The `coordinates` of one geometry, flattened while streaming: positions in order plus, per array depth, the
+/// number of children of each array that holds arrays (0 = the `coordinates` array itself).
+#[derive(Default)]
+pub(super) struct CoordTree {
+    coords: Vec<Coord<f64>>,
+    /// Parallel to `coords` once any position had a z (earlier ones padded with NaN).
+    zs: Vec<f64>,
+    any_z: bool,
+    counts: Vec<Vec<u32>>,
+    /// Depth of the position arrays.
+    leaf_depth: Option<usize>,
+    /// First problem found.
+    error: Option<String>,
+}
+
+impl CoordTree {
+    pub(super) fn clear(&mut self) {
+        self.coords.clear();
+        self.zs.clear();
+        self.any_z = false;
+        self.counts.iter_mut().for_each(Vec::clear);
+        self.leaf_depth = None;
+        self.error = None;
+    }
+
+    fn fail(&mut self, reason: impl FnOnce() -> String) {
+        if self.error.is_none() {
+            self.error = Some(reason());
+        }
+    }
+
+    fn counts_at(&self, depth: usize) -> &[u32] {
+        self.counts.get(depth).map_or(&[], Vec::as_slice)
+    }
+
+    fn push_count(&mut self, depth: usize, children: u32) {
+        while self.counts.len() <= depth {
+            self.counts.push(Vec::new());
+        }
+        if let Some(level) = self.counts.get_mut(depth) {
+            level.push(children);
+        }
+    }
+
+    fn push_position(&mut self, depth: usize, numbers: [f64; 3], count: usize) {
+        if self.error.is_some() {
+            return;
+        }
+        match self.leaf_depth {
+            None => self.leaf_depth = Some(depth),
+            Some(d) if d != depth => {
+                self.fail(|| "positions are nested at different depths".to_owned());
+                return;
+            }
+            Some(_) => {}
+        }
+        let [x, y, z] = numbers;
+        if count < 2 {
+            self.fail(|| format!("a position has {count} number, needs at least 2 (longitude, latitude)"));
+        } else if !(-180.0..=180.0).contains(&x) {
+            self.fail(|| format!("longitude {x} is outside −180…180"));
+        } else if !(-90.0..=90.0).contains(&y) {
+            self.fail(|| format!("latitude {y} is outside −90…90"));
+        } else {
+            self.coords.push(Coord { x, y });
+            if count >= 3 {
+                if !self.any_z {
+                    self.any_z = true;
+                    self.zs.resize(self.coords.len() - 1, f64::NAN);
+                }
+                self.zs.push(z);
+            } else if self.any_z {
+                self.zs.push(f64::NAN);
+            }
+        }
+    }
+
+    /// Turns the buffers into a geometry of `kind`, checking the structure.
+    pub(super) fn build(&self, kind: GeomKind) -> GeomOutcome {
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        let name = kind.name();
+        if kind == GeomKind::GeometryCollection {
+            return Err("GeometryCollection has \"coordinates\" instead of \"geometries\"".to_owned());
+        }
+        // `"coordinates": []` — RFC 7946 §3.1 lets us read an empty geometry as null.
+        if self.leaf_depth.is_none() && self.counts_at(0) == [0] {
+            return Ok(None);
+        }
+        let leaf = kind.leaf_depth();
+        let wrong_nesting = || format!("{name} \"coordinates\" must be {}", kind.expected_coordinates());
+        if self.leaf_depth.is_some_and(|d| d != leaf) || self.counts.iter().skip(leaf + 1).any(|c| !c.is_empty()) {
+            return Err(wrong_nesting());
+        }
+        if !self.counts_at(leaf).is_empty() {
+            return Err("a position is an empty array, needs at least 2 numbers".to_owned());
+        }
+        let coords = self.coords.as_slice();
+        let slice = |start: usize, len: u32| -> Result<&[Coord<f64>], String> {
+            coords.get(start..start + len as usize).ok_or_else(wrong_nesting)
+        };
+        let geometry: Geometry<f64> = match kind {
+            GeomKind::Point => match coords {
+                [c] => Geometry::Point(Point(*c)),
+                _ => return Err(wrong_nesting()),
+            },
+            GeomKind::MultiPoint => Geometry::MultiPoint(MultiPoint(coords.iter().map(|c| Point(*c)).collect())),
+            GeomKind::LineString => {
+                if coords.len() < 2 {
+                    return Err(format!("LineString has {} position, needs at least 2", coords.len()));
+                }
+                Geometry::LineString(LineString(coords.to_vec()))
+            }
+            GeomKind::MultiLineString => {
+                let mut start = 0;
+                let mut lines = Vec::with_capacity(self.counts_at(1).len());
+                for (i, &n) in self.counts_at(1).iter().enumerate() {
+                    if n < 2 {
+                        return Err(format!("line {i} of the MultiLineString has {n} position, needs at least 2"));
+                    }
+                    lines.push(LineString(slice(start, n)?.to_vec()));
+                    start += n as usize;
+                }
+                Geometry::MultiLineString(MultiLineString(lines))
+            }
+            GeomKind::Polygon => {
+                let mut start = 0;
+                Geometry::Polygon(polygon(self.counts_at(1), &mut start, &slice, "the Polygon")?)
+            }
+            GeomKind::MultiPolygon => {
+                let ring_counts = self.counts_at(2);
+                let mut next_ring = 0usize;
+                let mut start = 0;
+                let mut polygons = Vec::with_capacity(self.counts_at(1).len());
+                for (p, &rings) in self.counts_at(1).iter().enumerate() {
+                    if rings == 0 {
+                        return Err(format!("polygon {p} of the MultiPolygon has no rings"));
+                    }
+                    let these = ring_counts.get(next_ring..next_ring + rings as usize).ok_or_else(wrong_nesting)?;
+                    next_ring += rings as usize;
+                    polygons.push(polygon(these, &mut start, &slice, &format!("polygon {p} of the MultiPolygon"))?);
+                }
+                Geometry::MultiPolygon(MultiPolygon(polygons))
+            }
+            GeomKind::GeometryCollection => return Err(wrong_nesting()),
+        };
+        let z = self.any_z.then(|| self.zs.clone());
+        Ok(Some(ParsedGeom { geometry, z }))
+    }
+}
+
+/// Builds one polygon from consecutive rings of `ring_sizes` positions, starting at coordinate `*start`.
+fn polygon<'c>(
+    ring_sizes: &[u32],
+    start: &mut usize,
+    slice: &dyn Fn(usize, u32) -> Result<&'c [Coord<f64>], String>,
+    what: &str,
+) -> Result<Polygon<f64>, String> {
+    let mut rings = Vec::with_capacity(ring_sizes.len());
+    for (r, &n) in ring_sizes.iter().enumerate() {
+        let ring = slice(*start, n)?;
+        *start += n as usize;
+        if n < 4 {
+            return Err(format!("ring {r} of {what} has {n} positions, needs at least 4"));
+        }
+        if ring.first() != ring.last() {
+            return Err(format!("ring {r} of {what} is not closed (its last position differs from the first)"));
+        }
+        rings.push(LineString(ring.to_vec()));
+    }
+    let mut rings = rings.into_iter();
+    let exterior = rings.next().ok_or_else(|| format!("{what} has no rings"))?;
+    Ok(Polygon::new(exterior, rings.collect()))
+}
+
+/// One element of a coordinate array.
+enum Elem {
+    Number(f64),
+    Array,
+    /// A number beyond the f64 range (second pass only), with its text.
+    Overflow(String),
+    Other(&'static str),
+}
+
+/// Reads the array at `depth` of a `coordinates` value into `tree`.
+fn read_array<'de, A: SeqAccess<'de>>(tree: &mut CoordTree, depth: usize, mut seq: A) -> Result<(), A::Error> {
+    let mut numbers = [0.0_f64; 3];
+    let mut n_numbers = 0usize;
+    let mut n_arrays = 0u32;
+    while let Some(elem) = seq.next_element_seed(ElemSeed { tree: &mut *tree, depth: depth + 1 })? {
+        match elem {
+            Elem::Number(v) => {
+                if let Some(slot) = numbers.get_mut(n_numbers) {
+                    *slot = v;
+                }
+                n_numbers += 1;
+            }
+            Elem::Array => n_arrays = n_arrays.saturating_add(1),
+            Elem::Overflow(text) => tree.fail(|| format!("coordinate {text} is not a finite number")),
+            Elem::Other(kind) => tree.fail(|| format!("a coordinate is {kind}, expected a number")),
+        }
+    }
+    if n_numbers > 0 && n_arrays > 0 {
+        tree.fail(|| "a coordinate array mixes numbers and arrays".to_owned());
+    } else if n_numbers > 0 {
+        tree.push_position(depth, numbers, n_numbers);
+    } else {
+        tree.push_count(depth, n_arrays);
+    }
+    Ok(())
+}
+
+struct ElemSeed<'t> {
+    tree: &'t mut CoordTree,
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for ElemSeed<'_> {
+    type Value = Elem;
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Elem, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ElemSeed<'_> {
+    type Value = Elem;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a number or an array")
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Elem, E> {
+        Ok(Elem::Number(v))
+    }
+    #[allow(clippy::cast_precision_loss)]
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Elem, E> {
+        Ok(Elem::Number(v as f64))
+    }
+    #[allow(clippy::cast_precision_loss)]
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Elem, E> {
+        Ok(Elem::Number(v as f64))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Elem, A::Error> {
+        read_array(self.tree, self.depth, seq)?;
+        Ok(Elem::Array)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Elem, E> {
+        Ok(match overflow_text(v) {
+            Some(text) => Elem::Overflow(text.to_owned()),
+            None => Elem::Other("a string"),
+        })
+    }
+    fn visit_bool<E: de::Error>(self, _v: bool) -> Result<Elem, E> {
+        Ok(Elem::Other("a boolean"))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Elem, E> {
+        Ok(Elem::Other("null"))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Elem, A::Error> {
+        IgnoredAny.visit_map(map)?;
+        Ok(Elem::Other("an object"))
+    }
+}
+
+/// The `coordinates` value: fills the tree (cleared by the caller).
+pub(super) struct CoordsSeed<'t> {
+    pub(super) tree: &'t mut CoordTree,
+}
+
+impl CoordsSeed<'_> {
+    fn other(self, kind: &'static str) {
+        self.tree.fail(|| format!("\"coordinates\" is {kind}, expected an array"));
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for CoordsSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CoordsSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a coordinates array")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        read_array(self.tree, 0, seq)
+    }
+    reject_scalars!();
+    reject_null!();
+    reject_object!();
+}
