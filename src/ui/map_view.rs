@@ -4,6 +4,7 @@
 use crate::app::selection::SelectMode;
 use crate::app::{App, Command, Tool};
 use crate::map::basemap::BasemapPlugin;
+use crate::map::labels::{LabelCollector, LabelsPlugin};
 use crate::map::layers::LayersPlugin;
 use crate::map::overlays::PlanOverlay;
 use crate::map::picking::ScreenMap;
@@ -22,11 +23,7 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
     let style = MapStyle { dark: app.settings.dark };
     let rect = ui.available_rect_before_wrap();
     app.map_rect = rect;
-    if app.needs_fit && rect.width() > 50.0 {
-        let b = app.border_bounds();
-        crate::map::fit::frame(&mut app.map_memory, b, rect.size(), 11.0);
-        app.needs_fit = false;
-    }
+    fit_first_view(app, ui.ctx(), rect);
     ui.painter().rect_filled(rect, 0.0, style.background());
 
     let (shift, ctrl) = ui.input(|i| (i.modifiers.shift, i.modifiers.command || i.modifiers.ctrl));
@@ -44,7 +41,13 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
     // Until tiles actually arrive (offline, missing area) the vector basemap stays fully visible.
     let has_tiles = app.raster.as_ref().is_some_and(|r| r.drew_tiles());
     let tiles = app.raster.as_mut().map(|r| r as &mut dyn walkers::Tiles);
-    let mut map = Map::new(None, &mut app.map_memory, home).double_click_to_zoom(true);
+    let selected: std::collections::BTreeSet<Target> = app.selection.iter().cloned().collect();
+    // All map labels of this frame, placed together by the last plugin.
+    let labels = std::cell::RefCell::new(LabelCollector::default());
+    wheel_zoom(&mut app.map_memory, ui, rect, home);
+    // Walkers zooms on Ctrl+wheel and pinch only; it neither pans nor zooms on the plain wheel (see `wheel_zoom`).
+    let mut map =
+        Map::new(None, &mut app.map_memory, home).double_click_to_zoom(true).zoom_with_ctrl(true).panning(false);
     if let Some(t) = tiles {
         map = map.with_layer(t, opacity);
     }
@@ -58,23 +61,27 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
             layers: app.settings.basemap_layers,
             style,
             fill_opacity: if has_tiles { 0.25 } else { 1.0 },
+            labels: &labels,
         })
         .with_plugin(LayersPlugin {
             layers: &app.layers,
             rasters: &mut app.layer_rasters,
             highlight: app.layer_pick,
             style,
+            labels: &labels,
         })
         .with_plugin(PlanOverlay {
             plan: &app.plan,
-            derived: &app.derived,
-            selection: &app.selection,
+            segment_lines: &app.derived.segment_lines,
+            selected: &selected,
             hover: app.hover.as_ref(),
             until: app.timeline,
             gaps: &gaps,
             layers: app.settings.overlays,
             style,
-        });
+            labels: &labels,
+        })
+        .with_plugin(LabelsPlugin { labels: &labels });
     let plan = &app.plan;
     let derived = &app.derived;
     let overlays = app.settings.overlays;
@@ -255,6 +262,70 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
     attribution_ui(app, ui, rect);
     legend_overlay_ui(app, ui, rect);
     commands
+}
+
+/// Wheel travel (points; a wheel notch is 40) per zoom level: two notches double the scale.
+const WHEEL_POINTS_PER_ZOOM: f64 = 80.0;
+/// The zoom range of the wheel, as of fitting a view.
+const WHEEL_ZOOM_RANGE: (f64, f64) = (2.0, 19.0);
+
+/// The plain mouse wheel zooms about the cursor, as in desktop GIS: the place under the cursor stays put. Walkers'
+/// own plain-wheel zoom (`zoom_with_ctrl(false)`) scales with the frame time, so a slow frame zooms several
+/// times as far; here a notch is always the same step. The scroll delta is left in the input, where the layers
+/// see that the view is moving.
+fn wheel_zoom(memory: &mut walkers::MapMemory, ui: &Ui, rect: Rect, home: walkers::Position) {
+    use walkers::{MercatorProjection, Pixels, Projection};
+    let (Some(cursor), dy, ctrl) =
+        ui.input(|i| (i.pointer.hover_pos(), i.smooth_scroll_delta.y, i.modifiers.command || i.modifiers.ctrl))
+    else {
+        return;
+    };
+    // Ctrl+wheel reaches walkers as a zoom gesture already.
+    if dy == 0.0 || ctrl || !ui.rect_contains_pointer(rect) {
+        return;
+    }
+    let zoom = memory.zoom();
+    let new_zoom = (zoom + f64::from(dy) / WHEEL_POINTS_PER_ZOOM).clamp(WHEEL_ZOOM_RANGE.0, WHEEL_ZOOM_RANGE.1);
+    if new_zoom == zoom {
+        return;
+    }
+    let proj = MercatorProjection;
+    let center = proj.project(memory.detached().unwrap_or(home), zoom);
+    let offset = cursor - rect.center();
+    let (dx, dy) = (f64::from(offset.x), f64::from(offset.y));
+    let under_cursor = proj.unproject(Pixels::new(center.x() + dx, center.y() + dy), zoom);
+    let there = proj.project(under_cursor, new_zoom);
+    if memory.set_zoom(new_zoom).is_ok() {
+        memory.center_at(proj.unproject(Pixels::new(there.x() - dx, there.y() - dy), new_zoom));
+    }
+}
+
+/// The view set by the last automatic fit, and the map area it was fitted to.
+#[derive(Clone, Copy, PartialEq)]
+struct AutoFit {
+    rect: Rect,
+    zoom: f64,
+    center: Option<walkers::Position>,
+}
+
+/// Frames the whole border in the map area when asked to (first start, a plan opened). The map area can still
+/// change size in the next frames (panels taking their width, the window being maximised): until the planner
+/// moves the map, the border is fitted again to the new area.
+fn fit_first_view(app: &mut App, ctx: &egui::Context, rect: Rect) {
+    let id = egui::Id::unique("borderplan.map.auto_fit");
+    let last: Option<AutoFit> = ctx.data(|d| d.get_temp(id));
+    let untouched = last.is_some_and(|f| f.zoom == app.map_memory.zoom() && f.center == app.map_memory.detached());
+    let refit = untouched && last.is_some_and(|f| f.rect != rect);
+    if last.is_some() && !untouched {
+        ctx.data_mut(|d| d.remove::<AutoFit>(id));
+    }
+    if (app.needs_fit || refit) && rect.width() > 50.0 && rect.height() > 50.0 {
+        let b = app.border_bounds();
+        crate::map::fit::frame(&mut app.map_memory, b, rect.size(), 11.0);
+        app.needs_fit = false;
+        let fit = AutoFit { rect, zoom: app.map_memory.zoom(), center: app.map_memory.detached() };
+        ctx.data_mut(|d| d.insert_temp(id, fit));
+    }
 }
 
 fn visible(t: &Target, o: crate::map::overlays::OverlayLayers) -> bool {
