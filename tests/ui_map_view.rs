@@ -99,6 +99,9 @@ fn labels_of_all_sources_never_overlap_at_whole_border_zoom() {
     assert_outposts_clear(&h, &placed);
     let r = h.state().map_rect;
     assert!(placed.iter().all(|l| r.contains_rect(l.rect)), "labels stay inside the map");
+    // The stage legend covers the map's lower left corner (10 px in, 150 × 98 px).
+    let legend = Rect::from_min_size(r.left_bottom() + Vec2::new(10.0, -104.0), Vec2::new(150.0, 98.0));
+    assert!(placed.iter().all(|l| !l.rect.intersects(legend)), "labels stay off the legend {legend:?}");
 }
 
 fn zoom_to(h: &mut Harness<'static, App>, lon: f64, lat: f64, zoom: f64) {

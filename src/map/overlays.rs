@@ -191,7 +191,7 @@ impl Plugin for PlanOverlay<'_> {
                     // Ticks point to the Afghan (south) side so that labels do not hide the Tajik outposts.
                     let normal = if normal.y < 0.0 { -normal } else { normal };
                     let labelled = (post / label_step - (post / label_step).round()).abs() < 1e-6;
-                    let len = if labelled { 10.0 } else { 6.0 };
+                    let len = if labelled { 12.0 } else { 8.0 };
                     painter.line_segment([a, a + normal * len], Stroke::new(1.5, style.border_casing()));
                     if labelled {
                         labels.add(

@@ -35,6 +35,7 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
         None => app.derived.coverage_stage3.gaps.clone(),
     };
     let opacity = app.settings.tile_opacity;
+    let attribution = attribution_box(app, ui.painter(), rect).0;
     if let Some(r) = app.raster.as_mut() {
         r.begin_frame();
     }
@@ -44,6 +45,9 @@ pub fn map_ui(app: &mut App, ui: &mut Ui) -> Vec<Command> {
     let selected: std::collections::BTreeSet<Target> = app.selection.iter().cloned().collect();
     // All map labels of this frame, placed together by the last plugin.
     let labels = std::cell::RefCell::new(LabelCollector::default());
+    // Labels keep clear of the legend and the attribution drawn over the map's corners.
+    labels.borrow_mut().reserve(legend_box(rect));
+    labels.borrow_mut().reserve(attribution);
     wheel_zoom(&mut app.map_memory, ui, rect, home);
     // Walkers zooms on Ctrl+wheel and pinch only; it neither pans nor zooms on the plain wheel (see `wheel_zoom`).
     let mut map =
@@ -366,33 +370,47 @@ pub fn tooltip_text(plan: &crate::model::Plan, t: &Target) -> String {
 
 /// Walkers draws no attribution: the app must, for every raster source.
 fn attribution_ui(app: &App, ui: &Ui, rect: Rect) {
+    let painter = ui.painter_at(rect);
+    let (r, galley) = attribution_box(app, &painter, rect);
+    painter.rect_filled(r, 2.0, Color32::from_white_alpha(200));
+    painter.galley(r.min + Vec2::new(4.0, 2.0), galley, Color32::from_gray(30));
+}
+
+/// The attribution's box in the map's lower right corner, and its text laid out.
+fn attribution_box(app: &App, painter: &egui::Painter, rect: Rect) -> (Rect, std::sync::Arc<egui::Galley>) {
     let text = match &app.settings.basemap {
         crate::map::tiles::BasemapChoice::OpenStreetMap => "© OpenStreetMap contributors",
         crate::map::tiles::BasemapChoice::Vector => "Natural Earth · GeoNames (CC BY 4.0)",
         _ => "Local tiles · Natural Earth · GeoNames (CC BY 4.0)",
     };
-    let painter = ui.painter_at(rect);
     let galley = painter.layout_no_wrap(text.to_owned(), FontId::proportional(11.0), Color32::from_gray(30));
     let r = Rect::from_min_size(
         rect.right_bottom() - galley.size() - Vec2::new(10.0, 6.0),
         galley.size() + Vec2::new(8.0, 4.0),
     );
-    painter.rect_filled(r, 2.0, Color32::from_white_alpha(200));
-    painter.galley(r.min + Vec2::new(4.0, 2.0), galley, Color32::from_gray(30));
+    (r, galley)
+}
+
+const LEGEND_ROWS: usize = 4;
+
+/// The stage legend's box in the map's lower left corner.
+fn legend_box(rect: Rect) -> Rect {
+    let origin = rect.left_bottom() + Vec2::new(10.0, -10.0 - LEGEND_ROWS as f32 * 18.0 - 22.0);
+    Rect::from_min_size(origin, Vec2::new(150.0, LEGEND_ROWS as f32 * 18.0 + 26.0))
 }
 
 /// A compact stage legend in the map's corner, so a screenshot explains itself.
 fn legend_overlay_ui(app: &App, ui: &Ui, rect: Rect) {
     let painter = ui.painter_at(rect);
     let style = MapStyle { dark: app.settings.dark };
-    let rows: [(&str, Color32); 4] = [
+    let rows: [(&str, Color32); LEGEND_ROWS] = [
         ("Stage 2 (2026–27)", rgb(palette::STAGE2)),
         ("Stage 3 (2027–29)", rgb(palette::STAGE3)),
         ("Unplanned", rgb(palette::UNPLANNED)),
         ("Coverage gap", rgb(palette::GAP)),
     ];
-    let origin = rect.left_bottom() + Vec2::new(10.0, -10.0 - rows.len() as f32 * 18.0 - 22.0);
-    let bg = Rect::from_min_size(origin, Vec2::new(150.0, rows.len() as f32 * 18.0 + 26.0));
+    let bg = legend_box(rect);
+    let origin = bg.min;
     painter.rect_filled(bg, 4.0, style.label_bg());
     let title = match app.timeline {
         Some(q) => format!("Delivered by {q}"),
