@@ -148,10 +148,9 @@ impl App {
                 }
             }
             ViewCommand::MapArea(rect) => {
+                // The map fitted the border into this area before drawing when it needed to.
                 self.map_rect = rect;
-                if self.needs_fit && rect.width() > 50.0 {
-                    let b = self.border_bounds();
-                    self.frame_bounds(b);
+                if rect.width() > 50.0 && rect.height() > 50.0 {
                     self.needs_fit = false;
                 }
             }

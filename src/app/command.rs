@@ -79,7 +79,7 @@ pub enum ViewCommand {
     SetTool(Tool),
     /// A click of the measure tool.
     AddMeasurePoint(geo::Point<f64>),
-    /// Where the map was drawn this frame (screen points); the first one also fits the border into it.
+    /// Where the map was drawn this frame (screen points); a pending fit of the border has been done in it.
     MapArea(egui::Rect),
     /// What is under the pointer on the map.
     Pointer {

@@ -1,13 +1,15 @@
 //! The built-in vector basemap, drawn from data/ with no network: provinces, rivers, towns, country names and a
 //! graticule.
 
+use super::labels::{LabelClass, LabelCollector, LabelSpec, Marker, around};
+use super::screen;
 use super::style::MapStyle;
-use super::{LabelPlacer, screen};
 use crate::io::bundled::BaseData;
 use crate::model::Side;
 use egui::epaint::{Mesh, PathShape, PathStroke};
 use egui::{Align2, Color32, FontId, Pos2, Shape, Stroke, Ui, Vec2};
 use geo::{BoundingRect, Centroid, TriangulateEarcut};
+use std::cell::RefCell;
 use walkers::{MapMemory, Plugin, Projector};
 
 /// Which basemap layers are drawn.
@@ -101,6 +103,20 @@ pub struct BasemapPlugin<'a> {
     pub style: MapStyle,
     /// 0…1; lowered when a raster basemap is shown underneath.
     pub fill_opacity: f32,
+    /// Where the names go (placed with all other map labels).
+    pub labels: &'a RefCell<LabelCollector>,
+}
+
+/// A label without background or marker.
+fn plain(
+    class: LabelClass,
+    order: i64,
+    text: String,
+    font: FontId,
+    color: Color32,
+    at: Vec<(Pos2, Align2)>,
+) -> LabelSpec {
+    LabelSpec { class, order, text, font, color, bg: Color32::TRANSPARENT, positions: at, marker: None }
 }
 
 fn viewport(projector: &Projector) -> [f64; 4] {
@@ -138,6 +154,7 @@ impl Plugin for BasemapPlugin<'_> {
                 }
             }
         }
+        let mut labels = self.labels.borrow_mut();
         if self.layers.graticule {
             let step = if zoom >= 8.0 {
                 0.25
@@ -152,12 +169,16 @@ impl Plugin for BasemapPlugin<'_> {
             while lon <= e {
                 painter.line_segment([screen(projector, lon, s), screen(projector, lon, n)], stroke);
                 let p = screen(projector, lon, n);
-                painter.text(
-                    p + Vec2::new(3.0, 14.0),
-                    Align2::LEFT_TOP,
-                    format!("{lon:.2}°E").replace(".00", ""),
-                    FontId::proportional(10.0),
-                    style.faint_text(),
+                labels.add(
+                    &painter,
+                    plain(
+                        LabelClass::Graticule,
+                        0,
+                        format!("{lon:.2}°E").replace(".00", ""),
+                        FontId::proportional(10.0),
+                        style.faint_text(),
+                        vec![(p + Vec2::new(3.0, 14.0), Align2::LEFT_TOP)],
+                    ),
                 );
                 lon += step;
             }
@@ -165,68 +186,62 @@ impl Plugin for BasemapPlugin<'_> {
             while lat <= n {
                 painter.line_segment([screen(projector, w, lat), screen(projector, e, lat)], stroke);
                 let p = screen(projector, view[0], lat);
-                painter.text(
-                    p + Vec2::new(4.0, -2.0),
-                    Align2::LEFT_BOTTOM,
-                    format!("{lat:.2}°N").replace(".00", ""),
-                    FontId::proportional(10.0),
-                    style.faint_text(),
+                labels.add(
+                    &painter,
+                    plain(
+                        LabelClass::Graticule,
+                        1,
+                        format!("{lat:.2}°N").replace(".00", ""),
+                        FontId::proportional(10.0),
+                        style.faint_text(),
+                        vec![(p + Vec2::new(4.0, -2.0), Align2::LEFT_BOTTOM)],
+                    ),
                 );
                 lat += step;
             }
         }
         if self.layers.rivers {
             let stroke = PathStroke::new(if zoom >= 8.0 { 2.2 } else { 1.5 }, style.river());
-            let mut labels = LabelPlacer::default();
-            for r in &self.base.rivers {
+            for (ri, r) in self.base.rivers.iter().enumerate() {
                 for line in &r.lines.0 {
                     let pts: Vec<Pos2> = line.0.iter().map(|c| screen(projector, c.x, c.y)).collect();
                     if pts.len() >= 2 {
-                        // Label the river at the visible point closest to the middle of its visible part.
-                        let visible: Vec<Pos2> =
-                            pts.iter().copied().filter(|p| painter.clip_rect().contains(*p)).collect();
+                        // Label the river near the middle of its visible part, else a third or a sixth of the way along.
+                        let visible = visible_points(&pts, painter.clip_rect());
                         painter.add(Shape::Path(PathShape::line(pts, stroke.clone())));
-                        if let Some(mid) = visible.get(visible.len() / 2) {
-                            labels.label(
-                                &painter,
-                                *mid + Vec2::new(0.0, 6.0),
-                                Align2::CENTER_TOP,
-                                &r.name,
-                                FontId::proportional(11.0),
-                                style.river(),
-                                Color32::TRANSPARENT,
-                            );
+                        let mut at = Vec::new();
+                        for (num, den) in [(1, 2), (1, 3), (2, 3), (1, 6), (5, 6)] {
+                            if let Some(p) = visible.get(visible.len() * num / den) {
+                                at.push((*p + Vec2::new(0.0, 6.0), Align2::CENTER_TOP));
+                                at.push((*p - Vec2::new(0.0, 6.0), Align2::CENTER_BOTTOM));
+                            }
                         }
+                        let font = FontId::proportional(11.0);
+                        let mut spec = plain(LabelClass::River, ri as i64, r.name.clone(), font, style.river(), at);
+                        // On a box: the name often lies across the border line, which follows the river.
+                        spec.bg = style.label_bg();
+                        labels.add(&painter, spec);
                     }
                 }
             }
         }
-        let mut labels = LabelPlacer::default();
         if self.layers.country_names {
             for (name, at) in &self.geometry.country_labels {
                 let spaced: String = name.chars().flat_map(|c| [c, ' ']).collect();
-                labels.label(
-                    &painter,
-                    screen(projector, at[0], at[1]),
-                    Align2::CENTER_CENTER,
-                    spaced.trim_end(),
-                    FontId::proportional(17.0),
-                    style.faint_text(),
-                    Color32::TRANSPARENT,
-                );
+                let p = screen(projector, at[0], at[1]);
+                let at = [0.0, -24.0, 24.0].map(|dy| (p + Vec2::new(0.0, dy), Align2::CENTER_CENTER)).to_vec();
+                let font = FontId::proportional(17.0);
+                let text = spaced.trim_end().to_owned();
+                labels.add(&painter, plain(LabelClass::Country, 0, text, font, style.faint_text(), at));
             }
         }
         if self.layers.provinces && self.layers.province_names && zoom >= 6.5 {
-            for p in self.geometry.provinces.iter().filter(|p| overlaps(p.bbox, view)) {
-                labels.label(
-                    &painter,
-                    screen(projector, p.label_at[0], p.label_at[1]),
-                    Align2::CENTER_CENTER,
-                    &p.name,
-                    FontId::proportional(12.0),
-                    style.faint_text(),
-                    Color32::TRANSPARENT,
-                );
+            for (i, p) in self.geometry.provinces.iter().enumerate().filter(|(_, p)| overlaps(p.bbox, view)) {
+                let c = screen(projector, p.label_at[0], p.label_at[1]);
+                let at = [0.0, -16.0, 16.0].map(|dy| (c + Vec2::new(0.0, dy), Align2::CENTER_CENTER)).to_vec();
+                let font = FontId::proportional(12.0);
+                labels
+                    .add(&painter, plain(LabelClass::Province, i as i64, p.name.clone(), font, style.faint_text(), at));
             }
         }
         if self.layers.towns {
@@ -240,26 +255,92 @@ impl Plugin for BasemapPlugin<'_> {
             } else {
                 usize::MAX
             };
-            for t in self.base.towns.iter().take(limit) {
+            for (ti, t) in self.base.towns.iter().take(limit).enumerate() {
                 let (lon, lat) = (t.position.x(), t.position.y());
                 if lon < view[0] || lon > view[2] || lat < view[1] || lat > view[3] {
                     continue;
                 }
                 let p = screen(projector, lon, lat);
-                let r = if t.population > 100_000 { 3.5 } else { 2.5 };
-                let placed = labels.label(
-                    &painter,
-                    p + Vec2::new(5.0, 0.0),
-                    Align2::LEFT_CENTER,
-                    &t.name,
-                    FontId::proportional(11.5),
-                    style.text(),
-                    style.label_bg(),
-                );
-                if placed || zoom >= 8.0 {
-                    painter.circle(p, r, style.text(), Stroke::new(1.0, style.background()));
+                let marker = Marker {
+                    center: p,
+                    radius_px: if t.population > 100_000 { 3.5 } else { 2.5 },
+                    fill: style.text(),
+                    stroke: Stroke::new(1.0, style.background()),
+                };
+                // Zoomed in, every town has its dot; further out only those whose name fits.
+                if zoom >= 8.0 {
+                    painter.circle(marker.center, marker.radius_px, marker.fill, marker.stroke);
                 }
+                labels.add(
+                    &painter,
+                    LabelSpec {
+                        class: LabelClass::Town,
+                        // The towns come sorted by population, largest first.
+                        order: ti as i64,
+                        text: t.name.clone(),
+                        font: FontId::proportional(11.5),
+                        color: style.text(),
+                        bg: style.label_bg(),
+                        positions: around(p, 5.0),
+                        marker: (zoom < 8.0).then_some(marker),
+                    },
+                );
             }
         }
+    }
+}
+
+/// Points along the part of the polyline `pts` inside `clip`, in order: the vertices inside and the middle of
+/// every segment's visible part (a long straight river reach seen up close has no vertex in view).
+fn visible_points(pts: &[Pos2], clip: egui::Rect) -> Vec<Pos2> {
+    let mut out = Vec::new();
+    for w in pts.windows(2) {
+        if clip.contains(w[0]) {
+            out.push(w[0]);
+        }
+        if let Some((a, b)) = clip_segment(w[0], w[1], clip) {
+            out.push(a.lerp(b, 0.5));
+        }
+    }
+    if let Some(&last) = pts.last().filter(|p| clip.contains(**p)) {
+        out.push(last);
+    }
+    out
+}
+
+/// The part of the segment `a`–`b` inside `clip` (Liang–Barsky), if any.
+fn clip_segment(a: Pos2, b: Pos2, clip: egui::Rect) -> Option<(Pos2, Pos2)> {
+    let d = b - a;
+    let (mut t0, mut t1) = (0.0_f32, 1.0_f32);
+    for (p, q) in [(-d.x, a.x - clip.min.x), (d.x, clip.max.x - a.x), (-d.y, a.y - clip.min.y), (d.y, clip.max.y - a.y)]
+    {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    (t0 < t1).then(|| (a + d * t0, a + d * t1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_river_reach_crossing_the_view_without_a_vertex_in_it_still_gets_a_label_spot() {
+        let clip = egui::Rect::from_min_max(Pos2::new(0.0, 0.0), Pos2::new(100.0, 100.0));
+        let pts = [Pos2::new(-500.0, 50.0), Pos2::new(500.0, 50.0), Pos2::new(900.0, 900.0)];
+        let spots = visible_points(&pts, clip);
+        assert_eq!(spots.len(), 1, "{spots:?}");
+        assert!((spots[0] - Pos2::new(50.0, 50.0)).length() < 1e-3, "{spots:?}");
+        assert!(clip_segment(Pos2::new(-10.0, -10.0), Pos2::new(-5.0, 200.0), clip).is_none());
     }
 }

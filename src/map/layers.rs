@@ -1,13 +1,16 @@
 //! Imported GeoJSON layers: culled to the viewport, decimated to the pixel grid, styled by simplestyle-spec
 //! properties or the layer's own style.
 
-use super::LabelPlacer;
+use super::fill::{FillMesh, view_to_screen};
+use super::labels::{LabelClass, LabelCollector, LabelSpec, around};
+use super::raster_layer::{RasterCache, View};
 use super::screen;
 use super::style::MapStyle;
 use crate::io::layer::{FeatureStyle, Layer, MarkerSize};
 use egui::epaint::{Mesh, PathShape, PathStroke};
-use egui::{Align2, Color32, FontId, Pos2, Shape, Stroke, Ui, Vec2};
+use egui::{Color32, FontId, Pos2, Shape, Stroke, Ui, Vec2};
 use geo::{Geometry, LineString};
+use std::cell::RefCell;
 use walkers::{MapMemory, Plugin, Projector};
 
 /// Above this many features in view a layer is drawn in its dense style.
@@ -15,11 +18,14 @@ const DENSE_FEATURES: usize = 3000;
 
 pub struct LayersPlugin<'a> {
     pub layers: &'a [Layer],
-    /// Pictures of the big layers (see `raster_layer`).
-    pub rasters: &'a mut Vec<super::raster_layer::RasterCache>,
+    /// What each layer's drawing keeps between frames: triangulated fills, pictures of the big layers (see
+    /// `raster_layer`).
+    pub rasters: &'a mut Vec<RasterCache>,
     /// (layer, feature) to highlight.
     pub highlight: Option<(usize, usize)>,
     pub style: MapStyle,
+    /// Where the features' labels go (placed with all other map labels).
+    pub labels: &'a RefCell<LabelCollector>,
 }
 
 fn color(c: [u8; 3], alpha: f32) -> Color32 {
@@ -53,6 +59,31 @@ struct Look {
 impl Look {
     fn of(layer: &Layer) -> Self {
         Self { color: layer.style.color, opacity: layer.style.opacity, width_px: layer.style.width_px }
+    }
+
+    /// A feature's fill colour: simplestyle's, else the layer colour at 20 %.
+    fn fill(self, st: &FeatureStyle) -> Color32 {
+        color(st.fill.unwrap_or(self.color), st.fill_opacity.unwrap_or(0.2) * self.opacity)
+    }
+}
+
+/// Adds the fills of features `fis` of `fills` to one mesh and paints it.
+fn paint_fills(
+    painter: &egui::Painter,
+    projector: &Projector,
+    fills: &FillMesh,
+    fis: impl Iterator<Item = (usize, Color32)>,
+) {
+    let view = View::of(projector);
+    let to_screen = view_to_screen(view.world_px, view.center, projector.clip_rect().center());
+    let mut mesh = Mesh::default();
+    for (fi, c) in fis {
+        if c.a() > 0 {
+            fills.add_to(fi, c, &to_screen, &mut mesh);
+        }
+    }
+    if !mesh.is_empty() {
+        painter.add(Shape::mesh(mesh));
     }
 }
 
@@ -188,12 +219,7 @@ impl Painting<'_> {
                 }
             }
             Geometry::Polygon(p) => {
-                let fill = color(st.fill.unwrap_or(base), st.fill_opacity.unwrap_or(0.2) * opacity);
-                project_simplified(self.projector, p.exterior(), &mut self.buf);
-                if self.buf.len() >= 3 && p.interiors().is_empty() && fill.a() > 0 {
-                    // egui fills convex paths only; a concave ring gets a translucent fan, which reads fine as a tint.
-                    self.painter.add(Shape::Path(PathShape::convex_polygon(self.buf.clone(), fill, Stroke::NONE)));
-                }
+                // The fill is the layer's triangulated mesh (see `fill`), painted before the outlines.
                 self.line(p.exterior(), stroke);
                 for h in p.interiors() {
                     self.line(h, stroke);
@@ -221,50 +247,60 @@ impl Plugin for LayersPlugin<'_> {
         let r = projector.clip_rect();
         let a = projector.unproject(r.left_bottom().to_vec2());
         let b = projector.unproject(r.right_top().to_vec2());
-        let mut labels = LabelPlacer::default();
+        let view = [a.x(), a.y(), b.x(), b.y()];
+        let LayersPlugin { layers, rasters, highlight, style, labels } = *self;
+        let drawer = Drawer { highlight, style, labels };
         // Caches of removed layers go.
-        let keys: Vec<usize> = self.layers.iter().map(layer_key).collect();
-        self.rasters.retain(|c| keys.contains(&c.key));
+        rasters.retain(|c| layers.iter().any(|l| c.is_for(layer_key(l), l)));
         let settling = ui.input(|i| {
             i.pointer.any_down() || i.smooth_scroll_delta != Vec2::ZERO || (i.zoom_delta() - 1.0).abs() > 1e-3
         });
         // The first layer in the list is drawn on top.
-        for (li, layer) in self.layers.iter().enumerate().rev() {
+        for (li, layer) in layers.iter().enumerate().rev() {
             if !layer.style.visible {
                 continue;
             }
+            let key = layer_key(layer);
+            let ci = match rasters.iter().position(|c| c.is_for(key, layer)) {
+                Some(i) => i,
+                None => {
+                    rasters.push(RasterCache::new(key, layer));
+                    rasters.len() - 1
+                }
+            };
+            let cache = &mut rasters[ci];
             if super::raster_layer::wants_raster(layer) {
-                let key = layer_key(layer);
-                let i = match self.rasters.iter().position(|c| c.key == key) {
-                    Some(i) => i,
-                    None => {
-                        self.rasters.push(super::raster_layer::RasterCache::new(key, layer));
-                        self.rasters.len() - 1
-                    }
-                };
                 let look = super::raster_layer::Look {
                     color: layer.style.color,
                     opacity: layer.style.opacity,
                     width_px: layer.style.width_px,
                 };
-                self.rasters[i].paint(ui.ctx(), &painter, projector, look, settling);
+                cache.paint(ui.ctx(), &painter, projector, layer, look, settling);
                 // Zoomed in far enough that few features are in view: their labels are drawn too.
                 let in_view = layer.visible_in(a.x(), a.y(), b.x(), b.y()).take(RASTER_LABELS_MAX + 1).count();
                 if in_view <= RASTER_LABELS_MAX {
-                    self.labels_ui(&painter, projector, layer, [a.x(), a.y(), b.x(), b.y()], &mut labels);
+                    drawer.labels_ui(&painter, projector, li, layer, view);
                 }
-                self.highlight_ui(&painter, projector, li, layer);
+                drawer.highlight_ui(&painter, projector, li, layer, cache);
                 continue;
             }
             let visible: Vec<usize> = layer.visible_in(a.x(), a.y(), b.x(), b.y()).collect();
+            let look = Look::of(layer);
+            let fills = cache.fills(layer);
+            paint_fills(
+                &painter,
+                projector,
+                fills,
+                visible.iter().filter_map(|&fi| Some((fi, look.fill(layer.features.get(fi)?.style())))),
+            );
             let mut painting = Painting::new(&painter, projector, visible.len() > DENSE_FEATURES);
-            for fi in visible {
+            for &fi in &visible {
                 let Some(f) = layer.features.get(fi) else { continue };
-                painting.geometry(&f.geometry, f.style(), Look::of(layer), 0.0);
+                painting.geometry(&f.geometry, f.style(), look, 0.0);
             }
             painting.finish();
-            self.labels_ui(&painter, projector, layer, [a.x(), a.y(), b.x(), b.y()], &mut labels);
-            self.highlight_ui(&painter, projector, li, layer);
+            drawer.labels_ui(&painter, projector, li, layer, view);
+            drawer.highlight_ui(&painter, projector, li, layer, cache);
         }
     }
 }
@@ -272,49 +308,67 @@ impl Plugin for LayersPlugin<'_> {
 /// Layers drawn as a picture get labels once at most this many of their features are in view.
 const RASTER_LABELS_MAX: usize = 400;
 
-impl LayersPlugin<'_> {
+/// What labels and highlights need of the plugin.
+struct Drawer<'a> {
+    highlight: Option<(usize, usize)>,
+    style: MapStyle,
+    labels: &'a RefCell<LabelCollector>,
+}
+
+impl Drawer<'_> {
     /// Labels (the layer's label property) of the features in `view` (west, south, east, north), at most 2000,
-    /// decluttered by `labels`.
-    fn labels_ui(
-        &self,
-        painter: &egui::Painter,
-        projector: &Projector,
-        layer: &Layer,
-        view: [f64; 4],
-        labels: &mut LabelPlacer,
-    ) {
+    /// handed to the map's label placement. The picked feature's label comes first.
+    fn labels_ui(&self, painter: &egui::Painter, projector: &Projector, li: usize, layer: &Layer, view: [f64; 4]) {
         let Some(prop) = &layer.style.label_property else { return };
         let [w, s, e, n] = view;
+        let mut labels = self.labels.borrow_mut();
         for fi in layer.visible_in(w, s, e, n).take(2000) {
             let Some(f) = layer.features.get(fi) else { continue };
             let Some(text) = layer.properties.get_text(fi, prop) else { continue };
             if let Some(p) = label_point(&f.geometry) {
                 let pos = screen(projector, p[0], p[1]);
-                labels.label(
+                let picked = self.highlight == Some((li, fi));
+                labels.add(
                     painter,
-                    pos + Vec2::new(6.0, 0.0),
-                    Align2::LEFT_CENTER,
-                    &text,
-                    FontId::proportional(11.0),
-                    self.style.text(),
-                    self.style.label_bg(),
+                    LabelSpec {
+                        class: if picked { LabelClass::Emphasis } else { LabelClass::Layer },
+                        // Upper layers first, then in file order.
+                        order: ((li as i64) << 32) + fi as i64,
+                        text,
+                        font: FontId::proportional(11.0),
+                        color: self.style.text(),
+                        bg: self.style.label_bg(),
+                        positions: around(pos, 6.0),
+                        marker: None,
+                    },
                 );
             }
         }
     }
 
     /// The selected feature of layer `li`, with a halo.
-    fn highlight_ui(&self, painter: &egui::Painter, projector: &Projector, li: usize, layer: &Layer) {
+    fn highlight_ui(
+        &self,
+        painter: &egui::Painter,
+        projector: &Projector,
+        li: usize,
+        layer: &Layer,
+        cache: &mut RasterCache,
+    ) {
         if let Some((hl, hf)) = self.highlight
             && hl == li
             && let Some(f) = layer.features.get(hf)
         {
             let halo = Look { color: [0xff, 0xe0, 0x3d], opacity: 1.0, width_px: layer.style.width_px };
+            let look = Look::of(layer);
+            let fill = cache.feature_fill(layer, hf);
+            paint_fills(painter, projector, fill, std::iter::once((0, halo.fill(&FeatureStyle::default()))));
             let mut p2 = Painting::new(painter, projector, false);
             p2.geometry(&f.geometry, &FeatureStyle::default(), halo, 4.0);
             p2.finish();
+            paint_fills(painter, projector, fill, std::iter::once((0, look.fill(f.style()))));
             let mut p3 = Painting::new(painter, projector, false);
-            p3.geometry(&f.geometry, f.style(), Look::of(layer), 1.0);
+            p3.geometry(&f.geometry, f.style(), look, 1.0);
             p3.finish();
         }
     }

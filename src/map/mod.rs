@@ -1,7 +1,9 @@
 //! The map: walkers plugins that only read state and draw; clicks and hovers are reported back to the app.
 
 pub mod basemap;
+pub mod fill;
 pub mod fit;
+pub mod labels;
 pub mod layer_style;
 pub mod layers;
 pub mod overlays;
@@ -10,7 +12,7 @@ pub mod raster_layer;
 pub mod style;
 pub mod tiles;
 
-use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Vec2};
+use egui::{Pos2, Vec2};
 use walkers::{Projector, lon_lat};
 
 /// Adapts a walkers projector to the picking index.
@@ -31,40 +33,31 @@ pub fn screen(projector: &Projector, lon: f64, lat: f64) -> Pos2 {
     projector.project(lon_lat(lon, lat)).to_pos2()
 }
 
-/// Places labels without overlap: a label that would collide with one already placed is skipped.
-#[derive(Default)]
-pub struct LabelPlacer {
-    placed: Vec<Rect>,
-}
-
-impl LabelPlacer {
-    /// Reserves a screen area (a marker) so that labels avoid it.
-    pub fn reserve(&mut self, r: Rect) {
-        self.placed.push(r);
-    }
-
-    /// Draws `text` anchored at `pos` if it fits; returns whether it was drawn.
-    #[allow(clippy::too_many_arguments)]
-    pub fn label(
-        &mut self,
-        painter: &Painter,
-        pos: Pos2,
-        anchor: Align2,
-        text: &str,
-        font: FontId,
-        color: Color32,
-        bg: Color32,
-    ) -> bool {
-        let galley = painter.layout_no_wrap(text.to_owned(), font, color);
-        let rect = anchor.anchor_size(pos, galley.size()).expand(2.0);
-        if !painter.clip_rect().contains_rect(rect) || self.placed.iter().any(|r| r.intersects(rect)) {
-            return false;
+#[cfg(test)]
+mod tests {
+    /// The map draws what it is given: no file under src/map names the app or the UI modules.
+    #[test]
+    fn the_map_modules_do_not_use_the_app_or_the_ui() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join("map");
+        let needles: Vec<String> =
+            ["app", "ui"].iter().flat_map(|m| [format!("crate::{m}"), format!("super::super::{m}")]).collect();
+        let mut files = 0;
+        let mut bad = Vec::new();
+        for entry in std::fs::read_dir(&dir).expect("src/map is listed") {
+            let path = entry.expect("an entry").path();
+            if path.extension().is_none_or(|x| x != "rs") {
+                continue;
+            }
+            files += 1;
+            let text = std::fs::read_to_string(&path).expect("a source file is read");
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                if needles.iter().any(|p| code.contains(p.as_str())) {
+                    bad.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                }
+            }
         }
-        self.placed.push(rect);
-        if bg != Color32::TRANSPARENT {
-            painter.rect_filled(rect, 3.0, bg);
-        }
-        painter.galley(rect.min + Vec2::splat(2.0), galley, color);
-        true
+        assert!(files >= 10, "{files} files under {}", dir.display());
+        assert!(bad.is_empty(), "src/map must take plain data:\n{}", bad.join("\n"));
     }
 }

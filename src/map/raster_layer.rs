@@ -1,8 +1,10 @@
-//! Large imported layers are drawn as an image: rasterised on the CPU once per view (points as small squares,
-//! lines with a Bresenham brush), uploaded as one texture and drawn as a single quad. Frames that do not change
+//! Large imported layers are drawn as an image: rasterised on the CPU once per view (polygons filled by scanline
+//! with the even-odd rule, so concave rings and holes come out right; points as small squares, lines with a
+//! Bresenham brush), uploaded as one texture and drawn as a single quad. Frames that do not change
 //! the view cost almost nothing; while the user drags or zooms, the previous image is moved and scaled with
 //! the map and re-rendered once the view settles, as desktop GIS do.
 
+use super::fill::{FillMesh, mercator};
 use crate::io::layer::{Layer, MarkerSize};
 use egui::{Color32, ColorImage, Context, Painter, Pos2, Rect, TextureHandle, TextureOptions, Vec2};
 use geo::Geometry;
@@ -30,22 +32,25 @@ struct Part {
     size: Option<f32>,
 }
 
+/// A polygon to fill: its rings are the parts `first_ring..ring_end`.
+struct FillPart {
+    first_ring: u32,
+    ring_end: u32,
+    /// Fill colour and opacity from simplestyle, if any.
+    color: Option<[u8; 3]>,
+    opacity: Option<f32>,
+}
+
 /// A layer's coordinates projected once to normalised Web Mercator, so a view is a multiply-add away.
 pub struct ProjectedLayer {
     parts: Vec<Part>,
+    fills: Vec<FillPart>,
     xy: Vec<[f64; 2]>,
-}
-
-fn mercator(lon: f64, lat: f64) -> [f64; 2] {
-    let lat = lat.clamp(-85.0511, 85.0511).to_radians();
-    let x = (lon + 180.0) / 360.0;
-    let y = (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0;
-    [x, y]
 }
 
 impl ProjectedLayer {
     pub fn build(layer: &Layer) -> Self {
-        let mut out = Self { parts: Vec::new(), xy: Vec::new() };
+        let mut out = Self { parts: Vec::new(), fills: Vec::new(), xy: Vec::new() };
         for f in &layer.features {
             let st = f.style();
             let marker = st.marker_size.map(|m| match m {
@@ -53,12 +58,19 @@ impl ProjectedLayer {
                 MarkerSize::Medium => 1.5,
                 MarkerSize::Large => 2.5,
             });
-            out.add(&f.geometry, st.marker_color.or(st.stroke), marker.or(st.stroke_width));
+            let fill = (st.fill, st.fill_opacity);
+            out.add(&f.geometry, st.marker_color.or(st.stroke), marker.or(st.stroke_width), fill);
         }
         out
     }
 
-    fn add(&mut self, g: &Geometry<f64>, color: Option<[u8; 3]>, size: Option<f32>) {
+    fn add(
+        &mut self,
+        g: &Geometry<f64>,
+        color: Option<[u8; 3]>,
+        size: Option<f32>,
+        fill: (Option<[u8; 3]>, Option<f32>),
+    ) {
         let line = |this: &mut Self, coords: &mut dyn Iterator<Item = geo::Coord<f64>>, kind: Kind| {
             let start = this.xy.len() as u32;
             this.xy.extend(coords.map(|c| mercator(c.x, c.y)));
@@ -79,23 +91,26 @@ impl ProjectedLayer {
                 }
             }
             Geometry::Polygon(p) => {
+                let first_ring = self.parts.len() as u32;
                 line(self, &mut p.exterior().0.iter().copied(), Kind::Line);
                 for h in p.interiors() {
                     line(self, &mut h.0.iter().copied(), Kind::Line);
                 }
+                let ring_end = self.parts.len() as u32;
+                self.fills.push(FillPart { first_ring, ring_end, color: fill.0, opacity: fill.1 });
             }
             Geometry::MultiPolygon(m) => {
                 for p in &m.0 {
-                    self.add(&Geometry::Polygon(p.clone()), color, size);
+                    self.add(&Geometry::Polygon(p.clone()), color, size, fill);
                 }
             }
             Geometry::GeometryCollection(c) => {
                 for g in &c.0 {
-                    self.add(g, color, size);
+                    self.add(g, color, size, fill);
                 }
             }
-            Geometry::Rect(r) => self.add(&Geometry::Polygon(r.to_polygon()), color, size),
-            Geometry::Triangle(t) => self.add(&Geometry::Polygon(t.to_polygon()), color, size),
+            Geometry::Rect(r) => self.add(&Geometry::Polygon(r.to_polygon()), color, size, fill),
+            Geometry::Triangle(t) => self.add(&Geometry::Polygon(t.to_polygon()), color, size, fill),
         }
     }
 
@@ -158,6 +173,21 @@ pub fn rasterize(p: &ProjectedLayer, view: View, look: Look) -> ColorImage {
         let c = c.unwrap_or(look.color);
         Color32::from_rgba_unmultiplied(c[0], c[1], c[2], alpha)
     };
+    // Fills first, blended, so that outlines and points stay crisp on top.
+    let mut rings: Vec<&[[f64; 2]]> = Vec::new();
+    for fill in &p.fills {
+        let opacity = (fill.opacity.unwrap_or(0.2) * look.opacity).clamp(0.0, 1.0);
+        if opacity <= 0.0 {
+            continue;
+        }
+        let c = fill.color.unwrap_or(look.color);
+        let color = Color32::from_rgba_unmultiplied(c[0], c[1], c[2], (opacity * 255.0) as u8);
+        rings.clear();
+        for part in p.parts.get(fill.first_ring as usize..fill.ring_end as usize).unwrap_or(&[]) {
+            rings.push(&p.xy[part.start as usize..part.end as usize]);
+        }
+        fill_rings(&mut img, &rings, |n| [n[0] * view.world_px - ox, n[1] * view.world_px - oy], color);
+    }
     for part in &p.parts {
         let pts = &p.xy[part.start as usize..part.end as usize];
         let color = paint(part.color);
@@ -183,6 +213,64 @@ pub fn rasterize(p: &ProjectedLayer, view: View, look: Look) -> ColorImage {
         }
     }
     img
+}
+
+/// Fills the inside of `rings` (even-odd rule: holes stay empty) at pixel centres, blending `c` over the image.
+fn fill_rings(img: &mut ColorImage, rings: &[&[[f64; 2]]], to_px: impl Fn([f64; 2]) -> [f64; 2], c: Color32) {
+    let [w, h] = img.size;
+    // Edges as (y_top, y_bottom, x at y_top, dx per unit y).
+    let mut edges: Vec<(f64, f64, f64, f64)> = Vec::new();
+    let (mut x_min, mut x_max) = (f64::INFINITY, f64::NEG_INFINITY);
+    for ring in rings {
+        let pts: Vec<[f64; 2]> = ring.iter().map(|n| to_px(*n)).collect();
+        for (i, a) in pts.iter().enumerate() {
+            // Rings are closed in GeoJSON; the wrap-around edge closes one that is not.
+            let b = pts[(i + 1) % pts.len()];
+            x_min = x_min.min(a[0]);
+            x_max = x_max.max(a[0]);
+            if a[1] == b[1] {
+                continue;
+            }
+            let (top, bottom) = if a[1] < b[1] { (*a, b) } else { (b, *a) };
+            edges.push((top[1], bottom[1], top[0], (bottom[0] - top[0]) / (bottom[1] - top[1])));
+        }
+    }
+    if edges.is_empty() || x_max < 0.0 || x_min >= w as f64 {
+        return;
+    }
+    edges.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let y_first = edges[0].0;
+    let y_last = edges.iter().map(|e| e.1).fold(f64::NEG_INFINITY, f64::max);
+    if y_last < 0.0 || y_first >= h as f64 {
+        return;
+    }
+    // Rows whose centre lies within the polygon's vertical extent.
+    let row_first = (y_first - 0.5).ceil().max(0.0) as usize;
+    let row_end = ((y_last - 0.5).ceil().max(0.0) as usize).min(h);
+    let mut next = 0;
+    let mut active: Vec<usize> = Vec::new();
+    let mut xs: Vec<f64> = Vec::new();
+    for row in row_first..row_end {
+        let yc = row as f64 + 0.5;
+        while next < edges.len() && edges[next].0 <= yc {
+            active.push(next);
+            next += 1;
+        }
+        // An edge counts on [top, bottom): a vertex shared by two edges is crossed once.
+        active.retain(|&e| edges[e].1 > yc);
+        xs.clear();
+        xs.extend(active.iter().map(|&e| edges[e].2 + (yc - edges[e].0) * edges[e].3));
+        xs.sort_by(f64::total_cmp);
+        for span in xs.chunks_exact(2) {
+            // Pixels whose centre is inside [span[0], span[1]).
+            let x0 = (span[0] - 0.5).ceil().max(0.0) as usize;
+            let x1 = ((span[1] - 0.5).ceil().max(0.0) as usize).min(w);
+            let line = &mut img.pixels[row * w..(row + 1) * w];
+            for px in line.iter_mut().take(x1).skip(x0) {
+                *px = px.blend(c);
+            }
+        }
+    }
 }
 
 fn fill_square(img: &mut ColorImage, x: f32, y: f32, half: f32, c: Color32) {
@@ -233,27 +321,63 @@ fn draw_line(img: &mut ColorImage, a: (f32, f32), b: (f32, f32), brush: f32, c: 
     }
 }
 
-/// A layer's cached picture.
+/// What a layer's drawing keeps between frames: its polygons triangulated (on first use) and, for a big layer, its
+/// coordinates projected and its last picture.
 pub struct RasterCache {
     /// Identifies the layer (its feature storage).
     pub key: usize,
-    projected: ProjectedLayer,
+    /// Its number of features: a cache whose layer changed size is rebuilt.
+    features: usize,
+    projected: Option<ProjectedLayer>,
     texture: Option<(TextureHandle, View, Look)>,
+    fills: Option<FillMesh>,
+    /// The fill of one feature (the picked one), for layers drawn as a picture.
+    picked: Option<(usize, FillMesh)>,
 }
 
 impl RasterCache {
     pub fn new(key: usize, layer: &Layer) -> Self {
-        Self { key, projected: ProjectedLayer::build(layer), texture: None }
+        Self { key, features: layer.features.len(), projected: None, texture: None, fills: None, picked: None }
+    }
+
+    /// Whether this cache belongs to `layer`.
+    pub fn is_for(&self, key: usize, layer: &Layer) -> bool {
+        self.key == key && self.features == layer.features.len()
+    }
+
+    /// The triangulated polygons of all features of `layer` (built on the first call).
+    pub fn fills(&mut self, layer: &Layer) -> &FillMesh {
+        self.fills.get_or_insert_with(|| FillMesh::build(layer.features.iter().map(|f| &f.geometry)))
+    }
+
+    /// The triangulated polygons of feature `fi` alone, as feature 0 of the returned mesh.
+    pub fn feature_fill(&mut self, layer: &Layer, fi: usize) -> &FillMesh {
+        if self.picked.as_ref().is_none_or(|(i, _)| *i != fi) {
+            self.picked = Some((fi, FillMesh::build(layer.features.get(fi).map(|f| &f.geometry))));
+        }
+        match &mut self.picked {
+            Some((_, mesh)) => mesh,
+            None => self.fills.get_or_insert_with(FillMesh::default),
+        }
     }
 
     /// Draws the layer. `settling` is true while the view is being dragged or zoomed: the last picture is moved
     /// instead of being redrawn.
-    pub fn paint(&mut self, ctx: &Context, painter: &Painter, projector: &Projector, look: Look, settling: bool) {
+    pub fn paint(
+        &mut self,
+        ctx: &Context,
+        painter: &Painter,
+        projector: &Projector,
+        layer: &Layer,
+        look: Look,
+        settling: bool,
+    ) {
         let view = View::of(projector);
         let fresh = self.texture.as_ref().is_some_and(|(_, v, l)| *v == view && *l == look);
         let reuse_moved = settling && self.texture.as_ref().is_some_and(|(_, _, l)| *l == look);
         if !fresh && !reuse_moved {
-            let img = rasterize(&self.projected, view, look);
+            let projected = self.projected.get_or_insert_with(|| ProjectedLayer::build(layer));
+            let img = rasterize(projected, view, look);
             match &mut self.texture {
                 Some((tex, v, l)) => {
                     tex.set(img, TextureOptions::NEAREST);
@@ -287,4 +411,79 @@ impl RasterCache {
 /// Screen position of a lon/lat, for tests.
 pub fn screen_of(projector: &Projector, lon: f64, lat: f64) -> Vec2 {
     projector.project(lon_lat(lon, lat))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A "C" in pixel coordinates, open to the right, with its notch at x 30…100, y 30…70.
+    const C_RING: [[f64; 2]; 9] = [
+        [10.0, 10.0],
+        [100.0, 10.0],
+        [100.0, 30.0],
+        [30.0, 30.0],
+        [30.0, 70.0],
+        [100.0, 70.0],
+        [100.0, 90.0],
+        [10.0, 90.0],
+        [10.0, 10.0],
+    ];
+
+    fn filled(img: &ColorImage, x: usize, y: usize) -> bool {
+        img.pixels[y * img.size[0] + x].a() > 0
+    }
+
+    #[test]
+    fn a_concave_ring_is_filled_inside_only_and_a_hole_stays_empty() {
+        let mut img = ColorImage::filled([120, 100], Color32::TRANSPARENT);
+        let hole = [[15.0, 40.0], [25.0, 40.0], [25.0, 60.0], [15.0, 60.0], [15.0, 40.0]];
+        fill_rings(&mut img, &[&C_RING, &hole], |n| n, Color32::from_rgba_unmultiplied(200, 0, 0, 128));
+        for (x, y) in [(20, 20), (90, 20), (12, 50), (27, 50), (90, 80), (50, 85)] {
+            assert!(filled(&img, x, y), "({x}, {y}) is inside the C");
+        }
+        for (x, y) in [(60, 50), (99, 50), (20, 50), (5, 5), (110, 50), (50, 95)] {
+            assert!(!filled(&img, x, y), "({x}, {y}) is outside the C or in its hole");
+        }
+        // Exactly the C's area minus the hole, in pixels: 90×80 − 70×40 − 10×20.
+        let count = img.pixels.iter().filter(|p| p.a() > 0).count();
+        assert_eq!(count, 90 * 80 - 70 * 40 - 10 * 20);
+    }
+
+    #[test]
+    fn a_ring_partly_off_the_picture_fills_the_visible_part() {
+        let mut img = ColorImage::filled([50, 50], Color32::TRANSPARENT);
+        let shifted: Vec<[f64; 2]> = C_RING.iter().map(|p| [p[0] - 40.0, p[1] - 40.0]).collect();
+        fill_rings(&mut img, &[&shifted], |n| n, Color32::RED);
+        // Of the C only the lower arm (x −30…60, y 30…50) is inside the 50×50 picture.
+        let count = img.pixels.iter().filter(|p| p.a() > 0).count();
+        assert_eq!(count, 50 * 20);
+        assert!(filled(&img, 0, 45) && !filled(&img, 25, 25));
+    }
+
+    #[test]
+    fn a_big_concave_polygon_layer_is_rasterised_with_its_notch_empty() {
+        use crate::io::geojson_import::{ImportOptions, import_bytes};
+        let geojson = br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},
+            "geometry":{"type":"Polygon","coordinates":[[[71.0,37.0],[72.0,37.0],[72.0,37.2],[71.3,37.2],
+            [71.3,37.8],[72.0,37.8],[72.0,38.0],[71.0,38.0],[71.0,37.0]]]}}]}"#;
+        let layer = import_bytes("c", geojson, &ImportOptions::default()).expect("the layer imports");
+        let projected = ProjectedLayer::build(&layer);
+        let world_px = 256.0 * 2f64.powi(9);
+        let centre = mercator(71.5, 37.5);
+        let view = View { world_px, center: [centre[0] * world_px, centre[1] * world_px], size: [800, 800] };
+        let look = Look { color: [0x4e, 0x79, 0xa7], opacity: 1.0, width_px: 1.0 };
+        let img = rasterize(&projected, view, look);
+        let px = |lon: f64, lat: f64| {
+            let n = mercator(lon, lat);
+            let x = (n[0] * world_px - view.center[0] + 400.0) as usize;
+            let y = (n[1] * world_px - view.center[1] + 400.0) as usize;
+            img.pixels[y * 800 + x]
+        };
+        // Inside an arm: the 20 % fill. In the notch: nothing, which a fan from the first vertex would cover.
+        let arm = px(71.15, 37.5);
+        assert!(arm.a() > 30 && arm.a() < 80, "{arm:?}");
+        assert_eq!(px(71.7, 37.5), Color32::TRANSPARENT);
+        assert_eq!(px(71.5, 37.9).a(), arm.a());
+    }
 }

@@ -4,6 +4,7 @@
 use crate::app::selection::SelectMode;
 use crate::app::{App, Command, SelectCommand, Tool, ViewCommand};
 use crate::map::basemap::BasemapPlugin;
+use crate::map::labels::{LabelCollector, LabelsPlugin};
 use crate::map::layers::LayersPlugin;
 use crate::map::overlays::PlanOverlay;
 use crate::map::picking::ScreenMap;
@@ -31,10 +32,8 @@ pub fn map_ui(
     let mut commands: Vec<Command> = Vec::new();
     let style = MapStyle { dark: app.settings.dark };
     let rect = ui.available_rect_before_wrap();
-    if app.needs_fit && rect.width() > 50.0 {
-        // Fit before drawing so the first frame already shows the whole border.
-        crate::map::fit::frame(memory, app.border_bounds(), rect.size(), 11.0);
-    }
+    // Fit before drawing so the first frame already shows the whole border.
+    fit_first_view(app, memory, ui.ctx(), rect);
     commands.push(ViewCommand::MapArea(rect).into());
     ui.painter().rect_filled(rect, 0.0, style.background());
 
@@ -47,6 +46,7 @@ pub fn map_ui(
         None => &app.derived.coverage_stage3.gaps,
     };
     let opacity = app.settings.tile_opacity;
+    let attribution = attribution_box(app, ui.painter(), rect).0;
     let mut raster = raster;
     if let Some(r) = raster.as_deref_mut() {
         r.begin_frame();
@@ -54,7 +54,15 @@ pub fn map_ui(
     // Until tiles actually arrive (offline, missing area) the vector basemap stays fully visible.
     let has_tiles = raster.as_deref().is_some_and(|r| r.drew_tiles());
     let tiles = raster.map(|r| r as &mut dyn walkers::Tiles);
-    let mut map = Map::new(None, memory, home).double_click_to_zoom(true);
+    let selected: std::collections::BTreeSet<Target> = app.selection.iter().cloned().collect();
+    // All map labels of this frame, placed together by the last plugin.
+    let labels = std::cell::RefCell::new(LabelCollector::default());
+    // Labels keep clear of the legend and the attribution drawn over the map's corners.
+    labels.borrow_mut().reserve(legend_box(rect));
+    labels.borrow_mut().reserve(attribution);
+    wheel_zoom(memory, ui, rect, home);
+    // Walkers zooms on Ctrl+wheel and pinch only; it neither pans nor zooms on the plain wheel (see `wheel_zoom`).
+    let mut map = Map::new(None, memory, home).double_click_to_zoom(true).zoom_with_ctrl(true).panning(false);
     if let Some(t) = tiles {
         map = map.with_layer(t, opacity);
     }
@@ -68,23 +76,27 @@ pub fn map_ui(
             layers: app.settings.basemap_layers,
             style,
             fill_opacity: if has_tiles { 0.25 } else { 1.0 },
+            labels: &labels,
         })
         .with_plugin(LayersPlugin {
             layers: &app.layers,
             rasters: &mut state.layer_rasters,
             highlight: app.layer_pick,
             style,
+            labels: &labels,
         })
         .with_plugin(PlanOverlay {
             plan: &app.plan,
-            derived: &app.derived,
-            selection: &app.selection,
+            segment_lines: &app.derived.segment_lines,
+            selected: &selected,
             hover: app.hover.as_ref(),
             until: app.timeline,
             gaps,
             layers: app.settings.overlays,
             style,
-        });
+            labels: &labels,
+        })
+        .with_plugin(LabelsPlugin { labels: &labels });
     let plan = &app.plan;
     let derived = &app.derived;
     let overlays = app.settings.overlays;
@@ -272,6 +284,68 @@ pub fn map_ui(
     commands
 }
 
+/// Wheel travel (points; a wheel notch is 40) per zoom level: two notches double the scale.
+const WHEEL_POINTS_PER_ZOOM: f64 = 80.0;
+/// The zoom range of the wheel, as of fitting a view.
+const WHEEL_ZOOM_RANGE: (f64, f64) = (2.0, 19.0);
+
+/// The plain mouse wheel zooms about the cursor, as in desktop GIS: the place under the cursor stays put. Walkers'
+/// own plain-wheel zoom (`zoom_with_ctrl(false)`) scales with the frame time, so a slow frame zooms several
+/// times as far; here a notch is always the same step. The scroll delta is left in the input, where the layers
+/// see that the view is moving.
+fn wheel_zoom(memory: &mut walkers::MapMemory, ui: &Ui, rect: Rect, home: walkers::Position) {
+    use walkers::{MercatorProjection, Pixels, Projection};
+    let (Some(cursor), dy, ctrl) =
+        ui.input(|i| (i.pointer.hover_pos(), i.smooth_scroll_delta.y, i.modifiers.command || i.modifiers.ctrl))
+    else {
+        return;
+    };
+    // Ctrl+wheel reaches walkers as a zoom gesture already.
+    if dy == 0.0 || ctrl || !ui.rect_contains_pointer(rect) {
+        return;
+    }
+    let zoom = memory.zoom();
+    let new_zoom = (zoom + f64::from(dy) / WHEEL_POINTS_PER_ZOOM).clamp(WHEEL_ZOOM_RANGE.0, WHEEL_ZOOM_RANGE.1);
+    if new_zoom == zoom {
+        return;
+    }
+    let proj = MercatorProjection;
+    let center = proj.project(memory.detached().unwrap_or(home), zoom);
+    let offset = cursor - rect.center();
+    let (dx, dy) = (f64::from(offset.x), f64::from(offset.y));
+    let under_cursor = proj.unproject(Pixels::new(center.x() + dx, center.y() + dy), zoom);
+    let there = proj.project(under_cursor, new_zoom);
+    if memory.set_zoom(new_zoom).is_ok() {
+        memory.center_at(proj.unproject(Pixels::new(there.x() - dx, there.y() - dy), new_zoom));
+    }
+}
+
+/// The view set by the last automatic fit, and the map area it was fitted to.
+#[derive(Clone, Copy, PartialEq)]
+struct AutoFit {
+    rect: Rect,
+    zoom: f64,
+    center: Option<walkers::Position>,
+}
+
+/// Frames the whole border in the map area when asked to (first start, a plan opened). The map area can still
+/// change size in the next frames (panels taking their width, the window being maximised): until the planner
+/// moves the map, the border is fitted again to the new area.
+fn fit_first_view(app: &App, memory: &mut MapMemory, ctx: &egui::Context, rect: Rect) {
+    let id = egui::Id::unique("borderplan.map.auto_fit");
+    let last: Option<AutoFit> = ctx.data(|d| d.get_temp(id));
+    let untouched = last.is_some_and(|f| f.zoom == memory.zoom() && f.center == memory.detached());
+    let refit = untouched && last.is_some_and(|f| f.rect != rect);
+    if last.is_some() && !untouched {
+        ctx.data_mut(|d| d.remove::<AutoFit>(id));
+    }
+    if (app.needs_fit || refit) && rect.width() > 50.0 && rect.height() > 50.0 {
+        crate::map::fit::frame(memory, app.border_bounds(), rect.size(), 11.0);
+        let fit = AutoFit { rect, zoom: memory.zoom(), center: memory.detached() };
+        ctx.data_mut(|d| d.insert_temp(id, fit));
+    }
+}
+
 fn visible(t: &Target, o: crate::map::overlays::OverlayLayers) -> bool {
     match t {
         Target::Segment(_) => o.segments,
@@ -310,33 +384,47 @@ pub fn tooltip_text(plan: &crate::model::Plan, t: &Target) -> String {
 
 /// Walkers draws no attribution: the app must, for every raster source.
 fn attribution_ui(app: &App, ui: &Ui, rect: Rect) {
+    let painter = ui.painter_at(rect);
+    let (r, galley) = attribution_box(app, &painter, rect);
+    painter.rect_filled(r, 2.0, Color32::from_white_alpha(200));
+    painter.galley(r.min + Vec2::new(4.0, 2.0), galley, Color32::from_gray(30));
+}
+
+/// The attribution's box in the map's lower right corner, and its text laid out.
+fn attribution_box(app: &App, painter: &egui::Painter, rect: Rect) -> (Rect, std::sync::Arc<egui::Galley>) {
     let text = match &app.settings.basemap {
         crate::map::tiles::BasemapChoice::OpenStreetMap => "© OpenStreetMap contributors",
         crate::map::tiles::BasemapChoice::Vector => "Natural Earth · GeoNames (CC BY 4.0)",
         _ => "Local tiles · Natural Earth · GeoNames (CC BY 4.0)",
     };
-    let painter = ui.painter_at(rect);
     let galley = painter.layout_no_wrap(text.to_owned(), FontId::proportional(11.0), Color32::from_gray(30));
     let r = Rect::from_min_size(
         rect.right_bottom() - galley.size() - Vec2::new(10.0, 6.0),
         galley.size() + Vec2::new(8.0, 4.0),
     );
-    painter.rect_filled(r, 2.0, Color32::from_white_alpha(200));
-    painter.galley(r.min + Vec2::new(4.0, 2.0), galley, Color32::from_gray(30));
+    (r, galley)
+}
+
+const LEGEND_ROWS: usize = 4;
+
+/// The stage legend's box in the map's lower left corner.
+fn legend_box(rect: Rect) -> Rect {
+    let origin = rect.left_bottom() + Vec2::new(10.0, -10.0 - LEGEND_ROWS as f32 * 18.0 - 22.0);
+    Rect::from_min_size(origin, Vec2::new(150.0, LEGEND_ROWS as f32 * 18.0 + 26.0))
 }
 
 /// A compact stage legend in the map's corner, so a screenshot explains itself.
 fn legend_overlay_ui(app: &App, ui: &Ui, rect: Rect) {
     let painter = ui.painter_at(rect);
     let style = MapStyle { dark: app.settings.dark };
-    let rows: [(&str, Color32); 4] = [
+    let rows: [(&str, Color32); LEGEND_ROWS] = [
         ("Stage 2 (2026–27)", rgb(palette::STAGE2)),
         ("Stage 3 (2027–29)", rgb(palette::STAGE3)),
         ("Unplanned", rgb(palette::UNPLANNED)),
         ("Coverage gap", rgb(palette::GAP)),
     ];
-    let origin = rect.left_bottom() + Vec2::new(10.0, -10.0 - rows.len() as f32 * 18.0 - 22.0);
-    let bg = Rect::from_min_size(origin, Vec2::new(150.0, rows.len() as f32 * 18.0 + 26.0));
+    let bg = legend_box(rect);
+    let origin = bg.min;
     painter.rect_filled(bg, 4.0, style.label_bg());
     let title = match app.timeline {
         Some(q) => format!("Delivered by {q}"),

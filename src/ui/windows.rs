@@ -127,6 +127,7 @@ pub fn windows_ui(app: &App, state: &mut WindowsState, ctx: &Context) -> Vec<Com
                     ("F", "zoom to border"),
                     ("Z", "zoom to selection"),
                     ("+ / −", "zoom in / out"),
+                    ("Mouse wheel", "zoom in / out about the cursor"),
                     ("Arrow keys", "pan"),
                     ("M", "measure tool"),
                     ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
