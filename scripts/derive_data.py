@@ -783,7 +783,7 @@ def derive_rivers(border, osm, lakes):
     # the WDB-II Amu Darya west of the Uzbek tripoint (Uzbek–Afghan border), joined to the border's first vertex
     k = min(range(len(main)), key=lambda j: inv(*main[j], *b[0]))
     west = main[:k] + [list(b[0])]
-    named.append(("Amu Darya", "WDB-II main stem west of the Uzbek tripoint",
+    named.append(("Amu Darya", "assigned by location: the WDB-II main stem west of the Uzbek tripoint",
                   "Amu Darya on the Uzbek–Afghan border, west of the Tajik–Afghan border", west, True))
     # 3. clip to the bbox, merge same-name pieces into one feature each
     by = {}
@@ -1139,10 +1139,10 @@ def derive_icon():
 # Figures of data/example-plan.geojson, which `cargo run --example make_example_plan` writes from the files above
 # (asserted by tests/model_coverage.rs). Update them here when the example plan is regenerated.
 EXAMPLE_PLAN = {
-    "segments": 0,
-    "assignments": 0,
-    "stage2": "",
-    "stage3": "",
+    "segments": 57,
+    "assignments": 140,
+    "stage2": "stage 2 99.0 km (7.2 %)",
+    "stage3": "stage 3 1242.1 km (90.9 %), gaps km 904.5–966.7 (Wakhan) and km 1224.6–1286.8 (upper Pamir)",
 }
 
 
