@@ -79,12 +79,15 @@ fn main() -> anyhow::Result<()> {
         }
     }
     // Stage 3: radar along most segments, fence and lighting in the Khatlon lowlands.
+    // Gaps (km of the bundled border): the Wakhan east of Ishkashim, and the upper Pamir east of Zorkul.
     let segments: Vec<_> = plan.segments.segments().to_vec();
+    let length_km = plan.border.length_km();
     for (k, s) in segments.iter().enumerate() {
         let t = Target::Segment(s.id.clone());
         let mid = s.mid_km();
-        let gap = (760.0..830.0).contains(&mid) || (1040.0..1110.0).contains(&mid);
-        let q = Quarter::from_index(Quarter::new(2027, 3).index() + (mid / 1200.0 * 10.0) as i32);
+        let gap = (905.0..975.0).contains(&mid) || (1220.0..1300.0).contains(&mid);
+        // West to east from 2027 Q3 to 2029 Q4 (the end of the stage-3 window).
+        let q = Quarter::from_index(Quarter::new(2027, 3).index() + (mid / length_km * 9.99) as i32);
         if !gap {
             let radars = (s.length_km() / 24.0).ceil().max(1.0);
             add(&mut plan, t.clone(), "ground-radar", radars, Stage::Three, suppliers[k % 4], q, Status::Planned, "");

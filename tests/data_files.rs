@@ -49,6 +49,9 @@ fn every_geojson_data_file_parses_as_a_feature_collection() {
         "towns.geojson",
         "outposts.geojson",
         "example-plan.geojson",
+        "lakes.geojson",
+        "crossings.geojson",
+        "tajikistan.geojson",
     ] {
         let fc = collection(name);
         assert!(!fc.features.is_empty(), "{name} has no features");
@@ -63,16 +66,16 @@ fn every_geojson_data_file_parses_as_a_feature_collection() {
 }
 
 #[test]
-fn the_border_file_holds_one_line_string_of_458_vertices() {
+fn the_border_file_holds_one_line_string_of_4298_vertices() {
     let fc = collection("border.geojson");
     assert_eq!(fc.features.len(), 1);
     let geometry = fc.features[0].geometry.as_ref().expect("border geometry");
     let geojson::GeometryValue::LineString { coordinates: coords } = &geometry.value else {
         panic!("the border is not a LineString")
     };
-    assert_eq!(coords.len(), 458);
+    assert_eq!(coords.len(), 4298);
     let border = bundled::border().expect("bundled border");
-    assert_eq!(border.vertex_count(), 458);
+    assert_eq!(border.vertex_count(), 4298);
 }
 
 #[test]
@@ -99,7 +102,7 @@ fn the_six_border_provinces_are_present_and_flagged_as_border_provinces() {
 #[test]
 fn every_river_has_a_name() {
     let rivers = bundled::rivers().expect("bundled rivers");
-    assert_eq!(rivers.len(), 4);
+    assert_eq!(rivers.len(), 20);
     assert!(rivers.iter().all(|r| !r.name.trim().is_empty() && !r.lines.0.is_empty()));
     assert!(rivers.iter().any(|r| r.name == "Panj"), "the Panj forms most of the border");
 }
@@ -125,8 +128,7 @@ fn the_sample_outposts_lie_on_the_tajik_side_one_to_five_km_from_the_border() {
     );
     let outposts = bundled::outposts_from_str("outposts.geojson", bundled::OUTPOSTS_GEOJSON).expect("outposts");
     let border = bundled::border().expect("border");
-    let regions = bundled::regions().expect("regions");
-    let tajik: Vec<_> = regions.iter().filter(|r| r.side == Side::Tajikistan).collect();
+    let tajikistan = bundled::tajikistan().expect("Tajikistan outline");
     let mut ids = HashSet::new();
     for (o, f) in outposts.iter().zip(&fc.features) {
         assert!(ids.insert(o.id.clone()), "outpost id {} is used twice", o.id);
@@ -134,7 +136,7 @@ fn the_sample_outposts_lie_on_the_tajik_side_one_to_five_km_from_the_border() {
         let d = border.distance_m(o.position);
         assert!((1000.0..=5000.0).contains(&d), "{} is {d:.0} m from the border", o.id);
         let p: Point<f64> = o.position;
-        assert!(tajik.iter().any(|r| r.area.contains(&p)), "{} at {:?} is not inside a Tajik region", o.id, p);
+        assert!(tajikistan.contains(&p), "{} at {:?} is not inside Tajikistan (OSM outline)", o.id, p);
         // The derived properties written in the file agree with the model (km rounded to 0.1, metres to 1).
         let km = f.property("km").and_then(|v| v.as_f64()).expect("km property");
         let dist = f.property("distance_to_border_m").and_then(|v| v.as_f64()).expect("distance property");
@@ -163,6 +165,7 @@ fn the_catalog_has_at_least_12_types_in_all_5_categories_and_every_sensor_has_a_
 fn the_example_plan_loads_on_the_bundled_border_and_catalog() {
     let plan = bundled::example_plan().expect("example plan");
     let border = bundled::border().expect("border");
+    // The plan file keeps the border line exactly, so the example plan is on the bundled border itself.
     assert_eq!(*plan.border, border);
     assert_eq!(plan.catalog, bundled::catalog().expect("catalog"));
     assert_eq!(plan.outposts.len(), 33);

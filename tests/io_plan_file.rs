@@ -208,7 +208,7 @@ fn saving_over_an_existing_file_replaces_it() {
 #[test]
 fn a_plan_on_a_densely_digitised_full_precision_border_still_reloads() {
     use borderplan::model::Edit;
-    // 20 points per edge of the bundled line (≈ 9 000 vertices), each off the 6-decimal grid.
+    // 20 points per edge of the bundled line (≈ 86 000 vertices), each off the 6-decimal grid.
     let mut plan = bundled::example_plan().expect("example plan");
     let src = plan.border.line().0.clone();
     let mut coords = Vec::new();

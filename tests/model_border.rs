@@ -10,10 +10,10 @@ use serde_json::Value;
 use std::path::Path;
 
 /// Independent reference: geographiclib 2.x, `Geodesic.WGS84.Inverse` summed over data/border.geojson
-/// vertices (6-decimal coordinates as written), see data/README.md ("Reference geodesic length of the border").
-/// Re-checked for this test with geographiclib 2.1 in Python: 1172081.3665 m.
-const REFERENCE_LENGTH_M: f64 = 1_172_081.367;
-const REFERENCE_VERTEX_COUNT: usize = 458;
+/// vertices (full-precision coordinates as written), see data/README.md ("Reference geodesic length of the border").
+/// Computed for this test with geographiclib 2.1 in Python: 1366495.796 m.
+const REFERENCE_LENGTH_M: f64 = 1_366_495.796;
+const REFERENCE_VERTEX_COUNT: usize = 4298;
 
 fn border() -> Border {
     bundled::border().expect("the bundled border loads")
@@ -106,15 +106,15 @@ fn the_nearest_point_of_an_off_line_point_is_the_point_at_its_chainage() {
 #[test]
 fn a_point_two_km_north_of_an_east_west_stretch_is_two_km_from_the_border() {
     let b = border();
-    // Edge 451 (km 1131.8 … 1140.7, Wakhan) runs at azimuth 86°, i.e. almost due east: a point 2 km north of its
-    // middle is ≈ 2000·cos 4° ≈ 1995 m from the line.
-    let k = 0.5 * (b.vertex_chainage_m()[451] + b.vertex_chainage_m()[452]) / 1000.0;
+    // Edge 3320 (km 1139.5 … 1142.4, a 2.8 km straight edge near Zorkul) runs at azimuth 92°, almost due east:
+    // a point 2 km north of its middle is ≈ 2000·cos 2° ≈ 1998 m from the line.
+    let k = 0.5 * (b.vertex_chainage_m()[3320] + b.vertex_chainage_m()[3321]) / 1000.0;
     let on_line = b.point_at_km(k);
     let north = Geodesic.destination(on_line, 0.0, 2000.0);
     let loc = b.locate(north);
     assert_abs_diff_eq!(loc.distance_m, 2000.0, epsilon = 50.0);
     assert_abs_diff_eq!(loc.chainage_km, k, epsilon = 0.5);
-    assert_eq!(loc.edge, 451);
+    assert_eq!(loc.edge, 3320);
 }
 
 #[test]

@@ -170,27 +170,27 @@ fn stage_coverage_is_cumulative_so_stage3_includes_stage2_equipment() {
 // as stored, catalog ranges: thermal-tower 5 km, ground-radar 12 km, …); both agree to < 1e-4 km.
 // Stage 2 = 10 outposts with a thermal tower (±5 km): 9 × 10 km + 9.0 km at OP-01 (clamped at km 0).
 
-const EXAMPLE_LENGTH_KM: f64 = 1172.081367;
-const EXAMPLE_STAGE2_COVERED_KM: f64 = 98.999986;
-const EXAMPLE_STAGE2_PERCENT: f64 = 8.446511;
+const EXAMPLE_LENGTH_KM: f64 = 1366.495796;
+const EXAMPLE_STAGE2_COVERED_KM: f64 = 98.999969;
+const EXAMPLE_STAGE2_PERCENT: f64 = 7.244806;
 const EXAMPLE_STAGE2_GAPS: [(f64, f64); 10] = [
-    (8.999986, 108.132652),
-    (118.132652, 217.265304),
-    (227.265304, 326.397897),
-    (336.397897, 435.530557),
-    (445.530557, 544.663141),
-    (554.663141, 653.795738),
-    (663.795738, 763.326950),
-    (773.326950, 872.061072),
-    (882.061072, 981.193693),
-    (991.193693, 1172.081367),
+    (8.999969, 126.358947),
+    (136.358947, 253.717925),
+    (263.717925, 379.904183),
+    (389.904183, 506.435931),
+    (516.435931, 638.445962),
+    (648.445962, 763.153935),
+    (773.153935, 890.512891),
+    (900.512891, 1017.871822),
+    (1027.871822, 1145.230836),
+    (1155.230836, 1366.495796),
 ];
-const EXAMPLE_STAGE3_COVERED_KM: f64 = 1070.165094;
-const EXAMPLE_STAGE3_PERCENT: f64 = 91.304676;
-const EXAMPLE_STAGE3_GAPS: [(f64, f64); 2] = [(778.058126, 816.523240), (1052.904627, 1116.355787)];
+const EXAMPLE_STAGE3_COVERED_KM: f64 = 1242.121614;
+const EXAMPLE_STAGE3_PERCENT: f64 = 90.898312;
+const EXAMPLE_STAGE3_GAPS: [(f64, f64); 2] = [(904.466794, 966.653885), (1224.590276, 1286.777367)];
 
 #[test]
-fn the_example_plan_covers_99_km_in_stage2_and_1070_km_in_stage3() {
+fn the_example_plan_covers_99_km_in_stage2_and_1242_km_in_stage3() {
     let plan = bundled::example_plan().expect("example plan");
     assert_abs_diff_eq!(plan.border.length_km(), EXAMPLE_LENGTH_KM, epsilon = 0.01);
 

@@ -235,24 +235,24 @@ fn an_assignment_to_a_missing_outpost_is_reported_as_an_unknown_target() {
 #[test]
 fn removing_the_radars_of_one_segment_leaves_exactly_the_hand_computed_stage3_gap() {
     let mut plan = clean_plan();
-    // Default segments (bundled border, 0.5 km sampling): SEG-001 = [0, 20.25], SEG-002 = [20.25, 40.5],
-    // SEG-003 = [40.5, 62.75]. Without SEG-002's radars:
-    //   SEG-001's eastern radar sits at 3/4 · 20.25 = 15.1875 and sees to 15.1875 + 12 = 27.1875;
-    //   SEG-003's western radar sits at 40.5 + 22.25 / 4 = 46.0625 and sees from 46.0625 − 12 = 34.0625.
+    // Default segments (bundled border, 0.5 km sampling): SEG-001 = [0, 21], SEG-002 = [21, 42],
+    // SEG-003 = [42, 65.4375]. Without SEG-002's radars:
+    //   SEG-001's eastern radar sits at 3/4 · 21 = 15.75 and sees to 15.75 + 12 = 27.75;
+    //   SEG-003's western radar sits at 42 + 23.4375 / 4 = 47.859375 and sees from 47.859375 − 12 = 35.859375.
     let s1 = plan.segments.get("SEG-001").expect("SEG-001").clone();
     let s3 = plan.segments.get("SEG-003").expect("SEG-003").clone();
-    assert_abs_diff_eq!(s1.to_km, 20.25, epsilon = 1e-9);
-    assert_abs_diff_eq!(s3.from_km, 40.5, epsilon = 1e-9);
-    assert_abs_diff_eq!(s3.to_km, 62.75, epsilon = 1e-9);
+    assert_abs_diff_eq!(s1.to_km, 21.0, epsilon = 1e-9);
+    assert_abs_diff_eq!(s3.from_km, 42.0, epsilon = 1e-9);
+    assert_abs_diff_eq!(s3.to_km, 65.4375, epsilon = 1e-9);
     plan.assignments.retain(|a| a.target != Target::Segment("SEG-002".into()));
     let f = only_finding(&plan, Rule::Stage3CoverageGap);
     assert_eq!(f.severity, Severity::Warning);
     assert_eq!(f.assignment_id, None);
     assert_eq!(f.target, None);
     let (a, b) = f.km.expect("gap km");
-    assert_abs_diff_eq!(a, 27.1875, epsilon = 1e-9);
-    assert_abs_diff_eq!(b, 34.0625, epsilon = 1e-9);
-    assert_eq!(f.message, "No surveillance by the end of stage 3 from km 27.2 to km 34.1 (6.9 km)");
+    assert_abs_diff_eq!(a, 27.75, epsilon = 1e-9);
+    assert_abs_diff_eq!(b, 35.859375, epsilon = 1e-9);
+    assert_eq!(f.message, "No surveillance by the end of stage 3 from km 27.8 to km 35.9 (8.1 km)");
 }
 
 #[test]

@@ -36,7 +36,7 @@ fn assignment(id: &str, target: Target, equipment: &str, quantity: f64) -> Assig
 fn base_plan() -> Plan {
     let mut plan = NEW_PLAN.clone();
     plan.assignments = vec![
-        assignment("A-0001", Target::Segment("SEG-001".into()), "border-fence", 20.25),
+        assignment("A-0001", Target::Segment("SEG-001".into()), "border-fence", 21.0),
         assignment("A-0002", Target::Segment("SEG-001".into()), "ground-radar", 2.0),
         assignment("A-0003", Target::Segment("SEG-002".into()), "optical-camera", 4.0),
         assignment("A-0004", Target::Outpost("OP-01".into()), "thermal-tower", 1.0),
@@ -272,7 +272,7 @@ fn failed_edits_leave_the_plan_unchanged_and_push_no_history() {
             EditError::UnknownAssignment("A-0404".into()),
         ),
         (Edit::SplitSegment { km: -1.0 }, EditError::Segment(SegmentError::OutOfRange { km: -1.0, length_km: length })),
-        (Edit::SplitSegment { km: 20.3 }, EditError::Segment(SegmentError::TooClose { km: 20.3, min: 0.1 })),
+        (Edit::SplitSegment { km: 21.05 }, EditError::Segment(SegmentError::TooClose { km: 21.05, min: 0.1 })),
         (
             Edit::MergeSegmentWithNext { id: "SEG-404".into() },
             EditError::Segment(SegmentError::Unknown("SEG-404".into())),
@@ -307,27 +307,27 @@ fn failed_edits_leave_the_plan_unchanged_and_push_no_history() {
 fn splitting_shares_segment_assignments_between_the_parts_in_proportion_to_length() {
     let mut plan = base_plan();
     let mut history = History::new(10);
-    // SEG-001 is km 0 … 20.25; split at km 5: west share 5 / 20.25 ≈ 0.247.
+    // SEG-001 is km 0 … 21; split at km 5: west share 5 / 21 ≈ 0.238.
     let seg = plan.segments.get("SEG-001").expect("SEG-001").clone();
-    assert_abs_diff_eq!(seg.to_km, 20.25, epsilon = 1e-9);
+    assert_abs_diff_eq!(seg.to_km, 21.0, epsilon = 1e-9);
     history.apply(&mut plan, Edit::SplitSegment { km: 5.0 }).expect("split");
     let east_id = plan.segments.segments()[1].id.clone();
     assert_ne!(east_id, "SEG-001");
     let (west_target, east_target) = (Target::Segment("SEG-001".into()), Target::Segment(east_id.clone()));
     let west: Vec<&Assignment> = plan.assignments_for(&west_target).collect();
     let east: Vec<&Assignment> = plan.assignments_for(&east_target).collect();
-    // Per-km fence (20.25 km): 5 km west keeps the id, 15.25 km east is a copy with a fresh id.
+    // Per-km fence (21 km): 5 km west keeps the id, 16 km east is a copy with a fresh id.
     let fence_w = west.iter().find(|a| a.equipment_id == "border-fence").expect("west fence");
     let fence_e = east.iter().find(|a| a.equipment_id == "border-fence").expect("east fence");
     assert_eq!(fence_w.id, "A-0001");
     assert_abs_diff_eq!(fence_w.quantity, 5.0, epsilon = 1e-9);
-    assert_abs_diff_eq!(fence_e.quantity, 15.25, epsilon = 1e-9);
+    assert_abs_diff_eq!(fence_e.quantity, 16.0, epsilon = 1e-9);
     assert!(!["A-0001", "A-0002", "A-0003", "A-0004", "A-0005"].contains(&fence_e.id.as_str()));
     assert_eq!(
         (fence_e.stage, &fence_e.supplier, fence_e.quarter),
         (fence_w.stage, &fence_w.supplier, fence_w.quarter)
     );
-    // 2 radars × 0.247 rounds to none in the west: both move east with their assignment, nothing is doubled.
+    // 2 radars × 0.238 rounds to none in the west: both move east with their assignment, nothing is doubled.
     assert!(west.iter().all(|a| a.equipment_id != "ground-radar"));
     let radar_e = east.iter().find(|a| a.equipment_id == "ground-radar").expect("east radar");
     assert_eq!((radar_e.id.as_str(), radar_e.quantity), ("A-0002", 2.0));
@@ -380,12 +380,12 @@ fn dragging_a_quantity_is_one_undo_step() {
 #[test]
 fn a_per_km_quantity_shared_by_a_split_always_adds_up_to_the_original() {
     let mut plan = base_plan();
-    // SEG-010 is km 196.25 … 218.5 with 7.5 km of lighting; split at 200.0 → west 3.75/22.25 of it.
-    history_free_split(&mut plan, 200.0);
+    // SEG-010 is km 206.0625 … 229.5 with 7.5 km of lighting; split at 210.0 → west 3.9375/23.4375 of it.
+    history_free_split(&mut plan, 210.0);
     let lights: Vec<f64> =
         plan.assignments.iter().filter(|a| a.equipment_id == "perimeter-lighting").map(|a| a.quantity).collect();
     assert_eq!(lights.len(), 2);
-    assert_abs_diff_eq!(lights[0], (7.5 * 3.75 / 22.25 * 1000.0f64).round() / 1000.0, epsilon = 1e-12);
+    assert_abs_diff_eq!(lights[0], (7.5 * 3.9375 / 23.4375 * 1000.0f64).round() / 1000.0, epsilon = 1e-12);
     assert_abs_diff_eq!(lights[0] + lights[1], 7.5, epsilon = 1e-9);
 }
 

@@ -45,8 +45,32 @@ fn segment_click_point(app: &App, id: &str) -> Pos2 {
             best = (clearance, sp);
         }
     }
-    assert!(best.0 > 12.0, "no clear spot on {id}");
+    assert!(best.0 > 12.0, "no clear spot on {id}: best {:.1} px", best.0);
     best.1
+}
+
+/// Segments with a spot on screen at least 12 px from every outpost (so a click there hits the segment), in plan
+/// order, from the `skip`-th segment on.
+fn clear_segments(app: &App, skip: usize) -> Vec<String> {
+    app.plan
+        .segments
+        .segments()
+        .iter()
+        .skip(skip)
+        .filter(|s| {
+            (1..20).any(|k| {
+                let p = app.plan.border.point_at_km(s.from_km + s.length_km() * f64::from(k) / 20.0);
+                let sp = app.screen_pos(p.x(), p.y());
+                app.map_rect.shrink(20.0).contains(sp)
+                    && app
+                        .plan
+                        .outposts
+                        .iter()
+                        .all(|o| app.screen_pos(o.position.x(), o.position.y()).distance(sp) > 12.0)
+            })
+        })
+        .map(|s| s.id.clone())
+        .collect()
 }
 
 fn outpost_pos(app: &App, id: &str) -> Pos2 {
@@ -68,20 +92,22 @@ fn the_window_starts_framed_on_the_whole_border() {
 #[test]
 fn clicking_a_segment_selects_it_shift_click_adds_and_escape_clears() {
     let mut h = harness();
-    let p1 = segment_click_point(&h.state().app, "SEG-010");
+    let clear = clear_segments(&h.state().app, 5);
+    let (first, second) = (clear[0].clone(), clear[clear.len() / 2].clone());
+    let p1 = segment_click_point(&h.state().app, &first);
     click(&mut h, p1, Modifiers::NONE);
-    assert_eq!(h.state().app.selection.iter().cloned().collect::<Vec<_>>(), vec![Target::Segment("SEG-010".into())]);
+    assert_eq!(h.state().app.selection.iter().cloned().collect::<Vec<_>>(), vec![Target::Segment(first.clone())]);
 
-    let p2 = segment_click_point(&h.state().app, "SEG-030");
+    let p2 = segment_click_point(&h.state().app, &second);
     click(&mut h, p2, Modifiers::SHIFT);
     let sel: Vec<Target> = h.state().app.selection.iter().cloned().collect();
-    assert_eq!(sel, vec![Target::Segment("SEG-010".into()), Target::Segment("SEG-030".into())]);
+    assert_eq!(sel, vec![Target::Segment(first.clone()), Target::Segment(second.clone())]);
 
     // Ctrl-click toggles one off again (positions are recomputed: panels may have changed the map's size).
-    let p1 = segment_click_point(&h.state().app, "SEG-010");
+    let p1 = segment_click_point(&h.state().app, &first);
     click(&mut h, p1, Modifiers::CTRL);
     let sel: Vec<Target> = h.state().app.selection.iter().cloned().collect();
-    assert_eq!(sel, vec![Target::Segment("SEG-030".into())]);
+    assert_eq!(sel, vec![Target::Segment(second)]);
 
     h.key_press(egui::Key::Escape);
     h.run_steps(2);
@@ -123,9 +149,13 @@ fn hiding_the_outpost_layer_makes_outposts_unclickable() {
 #[test]
 fn shift_drag_selects_the_outposts_inside_the_box() {
     let mut h = harness();
+    // A box around OP-03…OP-06 (whatever else falls inside counts too).
     let a = outpost_pos(&h.state().app, "OP-03");
-    let b = outpost_pos(&h.state().app, "OP-06");
-    let r = egui::Rect::from_two_pos(a, b).expand(6.0);
+    let r = ["OP-03", "OP-04", "OP-05", "OP-06"]
+        .iter()
+        .map(|id| outpost_pos(&h.state().app, id))
+        .fold(egui::Rect::NOTHING, |r, p| r.union(egui::Rect::from_center_size(p, egui::Vec2::ZERO)))
+        .expand(6.0);
     // Expected: every outpost whose marker centre is inside the box.
     let app = &h.state().app;
     let mut expected: Vec<Target> = app
@@ -189,9 +219,16 @@ fn the_km_range_action_selects_the_segments_and_outposts_in_range() {
 fn assigning_to_two_segments_adds_two_rows_that_undo_removes_and_redo_restores() {
     let mut h = harness();
     let before = h.state().app.plan.assignments.len();
-    let p1 = segment_click_point(&h.state().app, "SEG-034");
+    // Two segments without equipment yet, so the two new rows are the only ones on them.
+    let app = &h.state().app;
+    let clear: Vec<String> = clear_segments(app, 0)
+        .into_iter()
+        .filter(|id| app.plan.assignments_for(&Target::Segment(id.clone())).count() == 0)
+        .collect();
+    let (a, b) = (clear[0].clone(), clear[1].clone());
+    let p1 = segment_click_point(&h.state().app, &a);
     click(&mut h, p1, Modifiers::NONE);
-    let p2 = segment_click_point(&h.state().app, "SEG-035");
+    let p2 = segment_click_point(&h.state().app, &b);
     click(&mut h, p2, Modifiers::SHIFT);
     assert_eq!(h.state().app.selection.len(), 2);
     h.get_by_label("Stage 3 (2027–2029)").click();
@@ -201,7 +238,7 @@ fn assigning_to_two_segments_adds_two_rows_that_undo_removes_and_redo_restores()
     let app = &h.state().app;
     assert_eq!(app.plan.assignments.len(), before + 2);
     let new: Vec<_> = app.plan.assignments[before..].iter().map(|a| a.target.clone()).collect();
-    assert_eq!(new, vec![Target::Segment("SEG-034".into()), Target::Segment("SEG-035".into())]);
+    assert_eq!(new, vec![Target::Segment(a), Target::Segment(b)]);
     // The table shows them: filter to the selected targets.
     h.state_mut().ui.table.only_selected = true;
     h.run_steps(2);
@@ -222,7 +259,8 @@ fn assigning_to_two_segments_adds_two_rows_that_undo_removes_and_redo_restores()
 fn every_input_in_the_main_window_has_an_accessible_name() {
     let mut h = harness();
     // With a segment selected the segment tools and the assignment form are shown too.
-    let p = segment_click_point(&h.state().app, "SEG-010");
+    let first = clear_segments(&h.state().app, 5).remove(0);
+    let p = segment_click_point(&h.state().app, &first);
     click(&mut h, p, Modifiers::NONE);
     assert_eq!(h.state().app.selection.len(), 1);
     let unnamed = h.unnamed_widgets();

@@ -1,11 +1,11 @@
 //! The data shipped in `data/`, compiled into the binary so the app works offline from any folder.
 
 use crate::model::{Border, Catalog, Outpost, Plan, Region, Segmentation, Side};
-use geo::{Geometry, LineString, MultiLineString, MultiPolygon, Point};
+use geo::{Geometry, LineString, MultiLineString, MultiPolygon, Point, Polygon};
 use geojson::{FeatureCollection, GeoJson};
 
 /// Where the bundled border line comes from, for the window and reports.
-pub const BORDER_SOURCE: &str = "Natural Earth 1:10m";
+pub const BORDER_SOURCE: &str = "OpenStreetMap";
 pub const BORDER_GEOJSON: &str = include_str!("../../data/border.geojson");
 pub const PROVINCES_GEOJSON: &str = include_str!("../../data/provinces.geojson");
 pub const RIVERS_GEOJSON: &str = include_str!("../../data/rivers.geojson");
@@ -13,6 +13,13 @@ pub const TOWNS_GEOJSON: &str = include_str!("../../data/towns.geojson");
 pub const OUTPOSTS_GEOJSON: &str = include_str!("../../data/outposts.geojson");
 pub const EQUIPMENT_JSON: &str = include_str!("../../data/equipment.json");
 pub const EXAMPLE_PLAN_GEOJSON: &str = include_str!("../../data/example-plan.geojson");
+pub const LAKES_GEOJSON: &str = include_str!("../../data/lakes.geojson");
+pub const CROSSINGS_GEOJSON: &str = include_str!("../../data/crossings.geojson");
+pub const TAJIKISTAN_GEOJSON: &str = include_str!("../../data/tajikistan.geojson");
+
+/// Credit line for the bundled border (and everything drawn on it): it is derived from OpenStreetMap, under the
+/// Open Database Licence, separate from the licence of the code. Show it wherever the border is shown or exported.
+pub const BORDER_ATTRIBUTION: &str = "© OpenStreetMap contributors, ODbL 1.0";
 
 /// Longest segment of the default segmentation, km.
 pub const DEFAULT_MAX_SEGMENT_KM: f64 = 25.0;
@@ -43,11 +50,32 @@ pub struct Town {
     pub position: Point<f64>,
 }
 
+#[derive(Debug, Clone)]
+pub struct Lake {
+    pub name: String,
+    pub area: Polygon<f64>,
+}
+
+/// A border crossing (bridge) at an approximate position on the border line.
+#[derive(Debug, Clone)]
+pub struct Crossing {
+    pub name: String,
+    /// Map label, e.g. "Bridge: Khorugh–Demogan (approx.)".
+    pub label: String,
+    pub position: Point<f64>,
+    /// Chainage along the bundled border, km.
+    pub km: f64,
+    pub approximate: bool,
+}
+
 /// The reference layers drawn under the plan.
 #[derive(Debug, Clone)]
 pub struct BaseData {
     pub regions: Vec<Region>,
     pub rivers: Vec<River>,
+    pub lakes: Vec<Lake>,
+    /// Sorted by chainage, west to east.
+    pub crossings: Vec<Crossing>,
     /// Sorted by population, largest first (label priority).
     pub towns: Vec<Town>,
 }
@@ -123,6 +151,58 @@ pub fn rivers() -> Result<Vec<River>, BundledDataError> {
         .collect()
 }
 
+pub fn lakes() -> Result<Vec<Lake>, BundledDataError> {
+    let file = "lakes.geojson";
+    let fc = collection(file, LAKES_GEOJSON)?;
+    fc.features
+        .iter()
+        .map(|f| {
+            let name = str_prop(f, "name").ok_or_else(|| bad(file, "a lake has no name"))?;
+            match geometry(file, f)? {
+                Geometry::Polygon(area) => Ok(Lake { name, area }),
+                _ => Err(bad(file, format!("{name}: not a polygon"))),
+            }
+        })
+        .collect()
+}
+
+pub fn crossings() -> Result<Vec<Crossing>, BundledDataError> {
+    let file = "crossings.geojson";
+    let fc = collection(file, CROSSINGS_GEOJSON)?;
+    let mut out = fc
+        .features
+        .iter()
+        .map(|f| {
+            let name = str_prop(f, "name").ok_or_else(|| bad(file, "a crossing has no name"))?;
+            let position = match geometry(file, f)? {
+                Geometry::Point(p) => p,
+                _ => return Err(bad(file, format!("{name}: not a point"))),
+            };
+            Ok(Crossing {
+                label: str_prop(f, "label").unwrap_or_else(|| name.clone()),
+                km: f.property("km").and_then(|v| v.as_f64()).ok_or_else(|| bad(file, format!("{name}: no km")))?,
+                approximate: f.property("approximate").and_then(|v| v.as_bool()).unwrap_or(true),
+                name,
+                position,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    out.sort_by(|a, b| a.km.total_cmp(&b.km));
+    Ok(out)
+}
+
+/// The OpenStreetMap outline of Tajikistan (main territory and exclaves), full precision.
+pub fn tajikistan() -> Result<MultiPolygon<f64>, BundledDataError> {
+    let file = "tajikistan.geojson";
+    let fc = collection(file, TAJIKISTAN_GEOJSON)?;
+    let f = fc.features.first().ok_or_else(|| bad(file, "no features"))?;
+    match geometry(file, f)? {
+        Geometry::MultiPolygon(m) => Ok(m),
+        Geometry::Polygon(p) => Ok(MultiPolygon(vec![p])),
+        _ => Err(bad(file, "not a polygon")),
+    }
+}
+
 pub fn towns() -> Result<Vec<Town>, BundledDataError> {
     let file = "towns.geojson";
     let fc = collection(file, TOWNS_GEOJSON)?;
@@ -178,7 +258,7 @@ pub fn catalog_from_str(file: &'static str, text: &str) -> Result<Catalog, Bundl
 }
 
 pub fn base_data() -> Result<BaseData, BundledDataError> {
-    Ok(BaseData { regions: regions()?, rivers: rivers()?, towns: towns()? })
+    Ok(BaseData { regions: regions()?, rivers: rivers()?, lakes: lakes()?, crossings: crossings()?, towns: towns()? })
 }
 
 /// A new, empty plan on the bundled border with the default segmentation, sample outposts and catalog.

@@ -21,6 +21,14 @@ pub(crate) fn line_coords(l: &LineString<f64>) -> Value {
     Value::Array(l.0.iter().map(|c| json!([round6(c.x), round6(c.y)])).collect())
 }
 
+/// A LineString's coordinates as a GeoJSON array, exactly (shortest round-trip form of each f64; no `-0`). For
+/// the plan's border line: every chainage is measured along it, and rounding 4 000+ vertices to 6 decimals would
+/// change its length by up to a metre (more for densely digitised lines), so a reloaded plan would no longer fit.
+pub(crate) fn line_coords_exact(l: &LineString<f64>) -> Value {
+    let z = |x: f64| if x == 0.0 { 0.0 } else { x };
+    Value::Array(l.0.iter().map(|c| json!([z(c.x), z(c.y)])).collect())
+}
+
 /// Formats with at most `decimals` decimals and no trailing zeros ("2", "20.3", "69.123457").
 pub fn fmt_trim(x: f64, decimals: usize) -> String {
     if !x.is_finite() {

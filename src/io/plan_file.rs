@@ -11,7 +11,7 @@
 
 use super::atomic::write_atomic_with_hook;
 use super::error::{FileError, describe_json_error, read_file};
-use super::format::{line_coords, round6};
+use super::format::{line_coords, line_coords_exact, round6};
 use crate::model::{Assignment, Border, Catalog, Outpost, Plan, PlanMeta, Segment, Segmentation, Target};
 use geo::{LineString, Point};
 use serde_json::{Map, Value, json};
@@ -94,7 +94,7 @@ pub fn to_string(plan: &Plan) -> Result<String, PlanFileError> {
     features.push(json!({
         "type": "Feature",
         "id": "border",
-        "geometry": {"type": "LineString", "coordinates": line_coords(plan.border.line())},
+        "geometry": {"type": "LineString", "coordinates": line_coords_exact(plan.border.line())},
         "properties": {"kind": "border", "length_km": round6(plan.border.length_km()), "vertices": plan.border.vertex_count()},
     }));
     for s in plan.segments.segments() {

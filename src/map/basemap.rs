@@ -1,5 +1,5 @@
-//! The built-in vector basemap, drawn from data/ with no network: provinces, rivers, towns, country names and a
-//! graticule.
+//! The built-in vector basemap, drawn from data/ with no network: provinces, lakes, rivers, towns, bridge
+//! crossings, country names and a graticule.
 
 use super::labels::{LabelClass, LabelCollector, LabelSpec, Marker, around};
 use super::screen;
@@ -12,21 +12,45 @@ use geo::{BoundingRect, Centroid, TriangulateEarcut};
 use std::cell::RefCell;
 use walkers::{MapMemory, Plugin, Projector};
 
-/// Which basemap layers are drawn.
+/// Which basemap layers are drawn. Fields missing from saved settings take their default (on).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct BasemapLayers {
     pub provinces: bool,
     pub province_names: bool,
     pub rivers: bool,
+    pub lakes: bool,
     pub towns: bool,
+    pub crossings: bool,
     pub country_names: bool,
     pub graticule: bool,
 }
 
 impl Default for BasemapLayers {
     fn default() -> Self {
-        Self { provinces: true, province_names: true, rivers: true, towns: true, country_names: true, graticule: true }
+        Self {
+            provinces: true,
+            province_names: true,
+            rivers: true,
+            lakes: true,
+            towns: true,
+            crossings: true,
+            country_names: true,
+            graticule: true,
+        }
     }
+}
+
+/// A lake, triangulated once (earcut) in lon/lat.
+struct LakeShape {
+    vertices: Vec<[f64; 2]>,
+    indices: Vec<u32>,
+    ring: Vec<[f64; 2]>,
+    bbox: [f64; 4],
+}
+
+fn lake_fill(style: MapStyle) -> Color32 {
+    if style.dark { Color32::from_rgb(0x2c, 0x4a, 0x66) } else { Color32::from_rgb(0xb5, 0xd3, 0xf0) }
 }
 
 struct ProvinceShape {
@@ -43,6 +67,7 @@ struct ProvinceShape {
 /// Basemap geometry prepared once (triangulated provinces, label points).
 pub struct BaseGeometry {
     provinces: Vec<ProvinceShape>,
+    lakes: Vec<LakeShape>,
     country_labels: Vec<(String, [f64; 2])>,
 }
 
@@ -91,7 +116,24 @@ impl BaseGeometry {
                 country_labels.push((label.to_owned(), c));
             }
         }
-        Self { provinces, country_labels }
+        let lakes = base
+            .lakes
+            .iter()
+            .map(|l| {
+                let raw = l.area.earcut_triangles_raw();
+                LakeShape {
+                    vertices: raw.vertices,
+                    indices: raw.triangle_indices.iter().map(|&i| i as u32).collect(),
+                    ring: l.area.exterior().0.iter().map(|c| [c.x, c.y]).collect(),
+                    bbox: l
+                        .area
+                        .bounding_rect()
+                        .map(|b| [b.min().x, b.min().y, b.max().x, b.max().y])
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        Self { provinces, lakes, country_labels }
     }
 }
 
@@ -200,6 +242,19 @@ impl Plugin for BasemapPlugin<'_> {
                 lat += step;
             }
         }
+        if self.layers.lakes {
+            let fill = lake_fill(style);
+            for l in self.geometry.lakes.iter().filter(|l| overlaps(l.bbox, view)) {
+                let mut mesh = Mesh::default();
+                for v in &l.vertices {
+                    mesh.colored_vertex(screen(projector, v[0], v[1]), fill);
+                }
+                mesh.indices.extend_from_slice(&l.indices);
+                painter.add(Shape::mesh(mesh));
+                let pts: Vec<Pos2> = l.ring.iter().map(|c| screen(projector, c[0], c[1])).collect();
+                painter.add(Shape::Path(PathShape::line(pts, PathStroke::new(0.8, style.river()))));
+            }
+        }
         if self.layers.rivers {
             let stroke = PathStroke::new(if zoom >= 8.0 { 2.2 } else { 1.5 }, style.river());
             for (ri, r) in self.base.rivers.iter().enumerate() {
@@ -242,6 +297,34 @@ impl Plugin for BasemapPlugin<'_> {
                 let font = FontId::proportional(12.0);
                 labels
                     .add(&painter, plain(LabelClass::Province, i as i64, p.name.clone(), font, style.faint_text(), at));
+            }
+        }
+        // Bridge crossings before towns: their labels take priority.
+        if self.layers.crossings {
+            for (i, c) in self.base.crossings.iter().enumerate() {
+                let (lon, lat) = (c.position.x(), c.position.y());
+                if lon < view[0] || lon > view[2] || lat < view[1] || lat > view[3] {
+                    continue;
+                }
+                let p = screen(projector, lon, lat);
+                let marker = egui::Rect::from_center_size(p, Vec2::splat(7.0));
+                painter.rect_filled(marker, 1.5, style.background());
+                painter.rect_stroke(marker, 1.5, Stroke::new(1.5, style.text()), egui::StrokeKind::Middle);
+                labels.reserve(marker);
+                // Crossings rank first among the towns (they are what a planner looks for along the river).
+                let mut at = vec![(p + Vec2::new(0.0, 7.0), Align2::CENTER_TOP)];
+                at.extend(around(p, 8.0));
+                let spec = LabelSpec {
+                    class: LabelClass::Town,
+                    order: i64::MIN + i as i64,
+                    text: c.label.clone(),
+                    font: FontId::proportional(11.0),
+                    color: style.text(),
+                    bg: style.label_bg(),
+                    positions: at,
+                    marker: None,
+                };
+                labels.add(&painter, spec);
             }
         }
         if self.layers.towns {

@@ -334,7 +334,10 @@ struct AutoFit {
 fn fit_first_view(app: &App, memory: &mut MapMemory, ctx: &egui::Context, rect: Rect) {
     let id = egui::Id::unique("borderplan.map.auto_fit");
     let last: Option<AutoFit> = ctx.data(|d| d.get_temp(id));
-    let untouched = last.is_some_and(|f| f.zoom == memory.zoom() && f.center == memory.detached());
+    // A click or drag on the map is the planner taking over the view as much as a zoom: no refits after it.
+    let pressed_here =
+        ctx.input(|i| i.pointer.any_pressed() && i.pointer.interact_pos().is_some_and(|p| rect.contains(p)));
+    let untouched = !pressed_here && last.is_some_and(|f| f.zoom == memory.zoom() && f.center == memory.detached());
     let refit = untouched && last.is_some_and(|f| f.rect != rect);
     if last.is_some() && !untouched {
         ctx.data_mut(|d| d.remove::<AutoFit>(id));

@@ -9,7 +9,8 @@ use egui::{RichText, Ui};
 
 pub fn right_panel_ui(app: &App, state: &mut UiState, ui: &mut Ui) -> Vec<Command> {
     let mut out: Vec<Command> = Vec::new();
-    ui.horizontal(|ui| {
+    // The tabs wrap rather than widen the panel.
+    ui.horizontal_wrapped(|ui| {
         let mut tab_now = app.settings.right_tab;
         let tab = &mut tab_now;
         ui.selectable_value(tab, RightTab::Selection, format!("Selection ({})", app.selection.len()));
@@ -25,15 +26,20 @@ pub fn right_panel_ui(app: &App, state: &mut UiState, ui: &mut Ui) -> Vec<Comman
         }
     });
     ui.separator();
-    egui::ScrollArea::vertical().show(ui, |ui| match app.settings.right_tab {
-        RightTab::Selection => {
-            out.extend(selection_ui(app, state, ui));
-            ui.separator();
-            out.extend(assign_form_ui(app, &mut state.assign, ui));
-        }
-        RightTab::Rules => out.extend(super::rules_panel::rules_ui(app, ui)),
-        RightTab::Summary => super::rules_panel::summary_ui(app, ui),
-    });
+    // Content scrolls inside the panel in both directions: a long name must not widen the panel (the map would
+    // shift under the pointer) — the panel's width is the planner's.
+    egui::ScrollArea::both()
+        .auto_shrink([false, false])
+        .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
+        .show(ui, |ui| match app.settings.right_tab {
+            RightTab::Selection => {
+                out.extend(selection_ui(app, state, ui));
+                ui.separator();
+                out.extend(assign_form_ui(app, &mut state.assign, ui));
+            }
+            RightTab::Rules => out.extend(super::rules_panel::rules_ui(app, ui)),
+            RightTab::Summary => super::rules_panel::summary_ui(app, ui),
+        });
     out
 }
 
