@@ -336,3 +336,23 @@ fn gdal_reads_the_geojson_and_csv_exports_with_the_right_feature_counts() {
     let out = Command::new("ogrinfo").args(["-ro", "-so", "-al"]).arg(&kml).output().unwrap();
     assert!(out.status.success(), "ogrinfo cannot read the KML: {}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn every_export_that_draws_the_bundled_border_credits_openstreetmap() {
+    let p = example_plan().unwrap();
+    let credit = "© OpenStreetMap contributors, ODbL 1.0";
+    let geojson: serde_json::Value =
+        serde_json::from_str(&export_to_string(&p, ExportFormat::GeoJson).unwrap()).unwrap();
+    assert_eq!(geojson["attribution"].as_str(), Some(format!("Border: {credit}").as_str()));
+    for f in [ExportFormat::Kml, ExportFormat::Html] {
+        let text = export_to_string(&p, f).unwrap();
+        assert!(text.contains("Border: © OpenStreetMap contributors, ODbL 1.0"), "{f:?} lacks the credit");
+    }
+    assert!(plan_map_svg(&p, None, 800, 500).contains("Border: © OpenStreetMap contributors, ODbL 1.0"));
+    // A line the planner brought is not credited to OpenStreetMap.
+    let mut own = p.clone();
+    let shifted: geo::LineString<f64> =
+        p.border.line().0.iter().map(|c| geo::Coord { x: c.x, y: c.y + 0.01 }).collect::<Vec<_>>().into();
+    own.apply(borderplan::model::Edit::ReplaceBorder(shifted)).unwrap();
+    assert!(!export_to_string(&own, ExportFormat::Kml).unwrap().contains("OpenStreetMap"));
+}

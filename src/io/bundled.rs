@@ -21,6 +21,13 @@ pub const TAJIKISTAN_GEOJSON: &str = include_str!("../../data/tajikistan.geojson
 /// Open Database Licence, separate from the licence of the code. Show it wherever the border is shown or exported.
 pub const BORDER_ATTRIBUTION: &str = "© OpenStreetMap contributors, ODbL 1.0";
 
+/// The credit line owed for a plan's border: the OpenStreetMap attribution when the plan is on the bundled line
+/// (within a metre), none for a line the planner brought.
+pub fn border_attribution(plan: &Plan) -> Option<&'static str> {
+    let bundled = border().ok()?;
+    crate::model::same_line(&plan.border, &bundled).then_some(BORDER_ATTRIBUTION)
+}
+
 /// Longest segment of the default segmentation, km.
 pub const DEFAULT_MAX_SEGMENT_KM: f64 = 25.0;
 

@@ -396,9 +396,11 @@ fn attribution_ui(app: &App, ui: &Ui, rect: Rect) {
 /// The attribution's box in the map's lower right corner, and its text laid out.
 fn attribution_box(app: &App, painter: &egui::Painter, rect: Rect) -> (Rect, std::sync::Arc<egui::Galley>) {
     let text = match &app.settings.basemap {
-        crate::map::tiles::BasemapChoice::OpenStreetMap => "© OpenStreetMap contributors",
-        crate::map::tiles::BasemapChoice::Vector => "Natural Earth · GeoNames (CC BY 4.0)",
-        _ => "Local tiles · Natural Earth · GeoNames (CC BY 4.0)",
+        crate::map::tiles::BasemapChoice::OpenStreetMap => "© OpenStreetMap contributors (tiles, border: ODbL)",
+        crate::map::tiles::BasemapChoice::Vector => {
+            "Border © OpenStreetMap contributors (ODbL) · Natural Earth · GeoNames (CC BY 4.0) · WDB II · GSHHG"
+        }
+        _ => "Local tiles · Border © OpenStreetMap contributors (ODbL) · Natural Earth · GeoNames (CC BY 4.0)",
     };
     let galley = painter.layout_no_wrap(text.to_owned(), FontId::proportional(11.0), Color32::from_gray(30));
     let r = Rect::from_min_size(

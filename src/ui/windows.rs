@@ -148,7 +148,10 @@ pub fn windows_ui(app: &App, state: &mut WindowsState, ctx: &Context) -> Vec<Com
         egui::Window::new("About borderplan").open(&mut open).collapsible(false).show(ctx, |ui| {
             ui.heading(format!("borderplan {}", env!("CARGO_PKG_VERSION")));
             ui.label("Planning the rollout of equipment along the Tajikistan–Afghanistan border: stage 2 (2026–27) at selected outposts, stage 3 (2027–29) along the entire frontier.");
-            ui.label("Border, provinces and rivers: Natural Earth (public domain). Towns: GeoNames, CC BY 4.0. Outposts are illustrative samples, not real positions.");
+            ui.label(format!("Border: {} (the derived border file is ODbL, separate from the code's licence).", crate::io::bundled::BORDER_ATTRIBUTION));
+            let s = &app.derived.summary;
+            ui.label(format!("Border length {:.1} km in the data, {:.0} km official. {}", s.border_length_km, s.official_length_km, s.length_note));
+            ui.label("Provinces: Natural Earth (public domain). Rivers: CIA World Data Bank II. Lakes: GSHHG (LGPL). Towns and crossings: GeoNames, CC BY 4.0. Outposts are illustrative samples, not real positions.");
         });
         state.about_open = open;
     }

@@ -117,6 +117,9 @@ pub fn to_value(plan: &Plan) -> Value {
     let mut root = Map::new();
     root.insert("type".into(), json!("FeatureCollection"));
     root.insert("name".into(), json!(plan.meta.title));
+    if let Some(credit) = crate::io::bundled::border_attribution(plan) {
+        root.insert("attribution".into(), json!(format!("Border: {credit}")));
+    }
     root.insert("features".into(), Value::Array(features));
     Value::Object(root)
 }

@@ -333,9 +333,10 @@ pub fn report(plan: &Plan, base: Option<&BaseData>, generated: &str) -> String {
 
     let _ = writeln!(
         h,
-        "<footer>Made with borderplan {}. Lengths are geodesic (WGS84); chainage is measured from the western end of the border. \
+        "<footer>Made with borderplan {}. {}Lengths are geodesic (WGS84); chainage is measured from the western end of the border. \
          Coverage km: {}.</footer>\n</body>\n</html>",
         env!("CARGO_PKG_VERSION"),
+        crate::io::bundled::border_attribution(plan).map(|c| format!("Border: {}. ", esc(c))).unwrap_or_default(),
         summary
             .stages
             .iter()

@@ -142,6 +142,9 @@ pub fn to_string(plan: &Plan) -> String {
     if plan.outposts.iter().any(|o| o.sample) {
         doc.push_str(" Outpost positions are illustrative sample data.");
     }
+    if let Some(credit) = crate::io::bundled::border_attribution(plan) {
+        doc.push_str(&format!(" Border: {credit}."));
+    }
     let _ = writeln!(out, "    <description>{}</description>", escape_xml(&doc));
     for s in Stage::ALL {
         style(&mut out, &format!("stage{}", s.number()), stage_rgb(Some(s)), 5.0);

@@ -406,6 +406,15 @@ fn render(plan: &Plan, base: Option<&BaseData>, width_px: u32, height_px: u32, s
         x += w;
     }
     s.push_str("</g>\n");
+    if let Some(credit) = crate::io::bundled::border_attribution(plan) {
+        let _ = writeln!(
+            s,
+            "<text class=\"attribution\" x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"9\">Border: {}</text>",
+            fmt_trim(f64::from(width_px.max(200)) - 6.0, 1),
+            fmt_trim(f64::from(height_px.max(150)) - 4.0, 1),
+            escape_xml(credit)
+        );
+    }
     s.push_str("</svg>\n");
     s
 }
