@@ -9,6 +9,7 @@ pub mod cli;
 pub mod io;
 pub mod map;
 pub mod model;
+pub mod prefs;
 pub mod synth;
 pub mod ui;
 pub mod window;

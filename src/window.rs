@@ -76,7 +76,7 @@ impl Window {
         config.load_example = true;
         let mut app = App::with_settings(settings, config)?;
         let basemap = app.settings.basemap.clone();
-        if basemap != crate::map::tiles::BasemapChoice::Vector {
+        if basemap != crate::prefs::BasemapChoice::Vector {
             app.apply(&cc.egui_ctx, ViewCommand::SetBasemap(basemap).into());
         }
         let open_last = files.is_empty() && app.recovery_offer.is_none();

@@ -192,3 +192,15 @@ fn no_source_file_passes_800_lines() {
         .collect();
     assert!(long.is_empty(), "split these files (limit {MAX_SOURCE_LINES} lines):\n{}", long.join("\n"));
 }
+
+#[test]
+fn display_preferences_are_plain_data_that_neither_settings_nor_prefs_borrow_from_the_map() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    for file in ["prefs.rs", "app/settings.rs"] {
+        let text = std::fs::read_to_string(src.join(file)).unwrap_or_else(|e| panic!("cannot read {file}: {e}"));
+        std::fs::write(dir.path().join(file.replace('/', "_")), text).unwrap_or_else(|e| panic!("write: {e}"));
+    }
+    let bad = internal_offenders_in(dir.path(), &["crate::map", "crate::ui", "crate::app", "egui", "walkers"]);
+    assert!(bad.is_empty(), "settings and prefs must be plain data:\n{}", bad.join("\n"));
+}

@@ -1,7 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Local raster tiles: MBTiles (TMS rows, so y flips), z/x/y folders, fallbacks, and broken files.
 
-use borderplan::map::tiles::{BasemapChoice, LocalTiles, MbTilesReader, RasterBasemap};
+use borderplan::map::tiles::{LocalTiles, MbTilesReader, RasterBasemap};
+use borderplan::prefs::BasemapChoice;
 use rusqlite::Connection;
 use std::path::Path;
 use walkers::{TileId, Tiles};

@@ -6,10 +6,10 @@ use super::selection::SelectMode;
 use super::settings::{BottomTab, RightTab};
 use crate::io::export::ExportFormat;
 use crate::io::layer::LayerStyle;
-use crate::map::basemap::BasemapLayers;
-use crate::map::overlays::OverlayLayers;
-use crate::map::tiles::BasemapChoice;
 use crate::model::{Edit, Quarter, Target};
+use crate::prefs::BasemapChoice;
+use crate::prefs::BasemapLayers;
+use crate::prefs::OverlayLayers;
 use std::path::PathBuf;
 
 /// Something the user asked for, in groups: the plan, the selection, the view, imported layers, files, and

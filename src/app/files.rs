@@ -10,7 +10,8 @@ use crate::io::bundled;
 use crate::io::format::count;
 use crate::io::layer::Layer;
 use crate::io::plan_file;
-use crate::map::tiles::{BasemapChoice, RasterBasemap};
+use crate::map::tiles::RasterBasemap;
+use crate::prefs::BasemapChoice;
 use std::path::{Path, PathBuf};
 
 impl App {

@@ -1,8 +1,8 @@
 //! Settings persisted between runs through eframe's storage: view, layers, basemap, theme, recent files.
 
-use crate::map::basemap::BasemapLayers;
-use crate::map::overlays::OverlayLayers;
-use crate::map::tiles::BasemapChoice;
+use crate::prefs::BasemapChoice;
+use crate::prefs::BasemapLayers;
+use crate::prefs::OverlayLayers;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 

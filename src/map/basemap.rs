@@ -6,40 +6,12 @@ use super::screen;
 use super::style::MapStyle;
 use crate::io::bundled::BaseData;
 use crate::model::Side;
+use crate::prefs::BasemapLayers;
 use egui::epaint::{Mesh, PathShape, PathStroke};
 use egui::{Align2, Color32, FontId, Pos2, Shape, Stroke, Ui, Vec2};
 use geo::{BoundingRect, Centroid, TriangulateEarcut};
 use std::cell::RefCell;
 use walkers::{MapMemory, Plugin, Projector};
-
-/// Which basemap layers are drawn. Fields missing from saved settings take their default (on).
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct BasemapLayers {
-    pub provinces: bool,
-    pub province_names: bool,
-    pub rivers: bool,
-    pub lakes: bool,
-    pub towns: bool,
-    pub crossings: bool,
-    pub country_names: bool,
-    pub graticule: bool,
-}
-
-impl Default for BasemapLayers {
-    fn default() -> Self {
-        Self {
-            provinces: true,
-            province_names: true,
-            rivers: true,
-            lakes: true,
-            towns: true,
-            crossings: true,
-            country_names: true,
-            graticule: true,
-        }
-    }
-}
 
 /// A lake, triangulated once (earcut) in lon/lat.
 struct LakeShape {

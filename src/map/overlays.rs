@@ -5,37 +5,13 @@ use super::labels::{LabelClass, LabelCollector, LabelSpec};
 use super::screen;
 use super::style::{MapStyle, rgb, stage_color};
 use crate::model::{Border, Plan, Quarter, Target, palette};
+use crate::prefs::OverlayLayers;
 use egui::epaint::{PathShape, PathStroke};
 use egui::{Align2, Color32, FontId, Pos2, Shape, Stroke, Ui, Vec2};
 use geo::LineString;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use walkers::{MapMemory, Plugin, Projector, lon_lat};
-
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct OverlayLayers {
-    pub border: bool,
-    pub km_posts: bool,
-    pub segments: bool,
-    pub outposts: bool,
-    pub outpost_labels: bool,
-    pub gaps: bool,
-    pub range_rings: bool,
-}
-
-impl Default for OverlayLayers {
-    fn default() -> Self {
-        Self {
-            border: true,
-            km_posts: true,
-            segments: true,
-            outposts: true,
-            outpost_labels: true,
-            gaps: true,
-            range_rings: false,
-        }
-    }
-}
 
 pub struct PlanOverlay<'a> {
     pub plan: &'a Plan,

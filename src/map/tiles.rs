@@ -2,37 +2,13 @@
 //! local z/x/y tile folders. A missing tile or a broken file never breaks the map: the vector basemap still
 //! draws and the status bar says what failed.
 
+use crate::prefs::BasemapChoice;
 use egui::{Context, Rect, pos2};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use walkers::sources::{Attribution, OpenStreetMap};
 use walkers::{HttpOptions, HttpTiles, PmTiles, Style, Tile, TileId, TilePiece, Tiles};
-
-/// Which basemap is shown under the overlays.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub enum BasemapChoice {
-    /// The built-in vector basemap only (no network).
-    #[default]
-    Vector,
-    OpenStreetMap,
-    MbTiles(PathBuf),
-    PmTiles(PathBuf),
-    Folder(PathBuf),
-}
-
-impl BasemapChoice {
-    pub fn label(&self) -> String {
-        let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        match self {
-            BasemapChoice::Vector => "Built-in vector (offline)".into(),
-            BasemapChoice::OpenStreetMap => "OpenStreetMap (online)".into(),
-            BasemapChoice::MbTiles(p) => format!("MBTiles: {}", name(p)),
-            BasemapChoice::PmTiles(p) => format!("PMTiles: {}", name(p)),
-            BasemapChoice::Folder(p) => format!("Tile folder: {}", name(p)),
-        }
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum TileSourceError {

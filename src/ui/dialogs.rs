@@ -2,7 +2,7 @@
 
 use crate::app::{App, Ask, Command, FileCommand, TileKind, ViewCommand};
 use crate::io::export::ExportFormat;
-use crate::map::tiles::BasemapChoice;
+use crate::prefs::BasemapChoice;
 use std::path::{Path, PathBuf};
 
 const PLAN_EXT: &[&str] = &["geojson", "json"];

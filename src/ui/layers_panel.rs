@@ -3,8 +3,8 @@
 use crate::app::{App, Ask, Command, LayerCommand, PlanCommand, SettingChange, TileKind, ViewCommand};
 use crate::io::format::count;
 use crate::map::style::rgb;
-use crate::map::tiles::BasemapChoice;
 use crate::model::palette;
+use crate::prefs::BasemapChoice;
 use crate::ui::state::WindowsState;
 use egui::{Color32, RichText, Ui};
 

@@ -349,7 +349,7 @@ fn fit_first_view(app: &App, memory: &mut MapMemory, ctx: &egui::Context, rect: 
     }
 }
 
-fn visible(t: &Target, o: crate::map::overlays::OverlayLayers) -> bool {
+fn visible(t: &Target, o: crate::prefs::OverlayLayers) -> bool {
     match t {
         Target::Segment(_) => o.segments,
         Target::Outpost(_) => o.outposts,
@@ -396,8 +396,8 @@ fn attribution_ui(app: &App, ui: &Ui, rect: Rect) {
 /// The attribution's box in the map's lower right corner, and its text laid out.
 fn attribution_box(app: &App, painter: &egui::Painter, rect: Rect) -> (Rect, std::sync::Arc<egui::Galley>) {
     let text = match &app.settings.basemap {
-        crate::map::tiles::BasemapChoice::OpenStreetMap => "© OpenStreetMap contributors (tiles, border: ODbL)",
-        crate::map::tiles::BasemapChoice::Vector => {
+        crate::prefs::BasemapChoice::OpenStreetMap => "© OpenStreetMap contributors (tiles, border: ODbL)",
+        crate::prefs::BasemapChoice::Vector => {
             "Border © OpenStreetMap contributors (ODbL) · Natural Earth · GeoNames (CC BY 4.0) · WDB II · GSHHG"
         }
         _ => "Local tiles · Border © OpenStreetMap contributors (ODbL) · Natural Earth · GeoNames (CC BY 4.0)",

@@ -6,8 +6,8 @@ use crate::app::{
     App, Ask, Command, FileCommand, PlanCommand, SelectCommand, SettingChange, TileKind, Tool, ViewCommand,
 };
 use crate::io::export::ExportFormat;
-use crate::map::tiles::BasemapChoice;
 use crate::model::Target;
+use crate::prefs::BasemapChoice;
 use crate::ui::state::UiState;
 use egui::Ui;
 

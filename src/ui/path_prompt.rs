@@ -2,7 +2,7 @@
 //! zenity: rfd then returns nothing at once, and Save as… would silently do nothing).
 
 use crate::app::{App, Ask, Command, FileCommand, TileKind, ViewCommand};
-use crate::map::tiles::BasemapChoice;
+use crate::prefs::BasemapChoice;
 use egui::{Context, RichText};
 use std::path::{Path, PathBuf};
 
