@@ -7,6 +7,7 @@ use borderplan::map::labels::{LabelClass, PlacedLabel, placed_labels};
 use borderplan::{App, Window};
 use egui::{Event, Modifiers, MouseWheelSource, MouseWheelUnit, Pos2, Rect, TouchPhase, Vec2};
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 
 fn harness_sized(width: f32, height: f32) -> Harness<'static, Window> {
     let window = Window::for_tests().expect("the app starts");
@@ -203,4 +204,24 @@ fn the_border_is_fitted_again_when_the_map_area_changes_before_the_planner_moves
     h.state_mut().app.settings.show_left = true;
     h.run_steps(4);
     assert_eq!(h.state().app.map_memory.zoom(), zoom_user);
+}
+
+#[test]
+fn the_layers_panel_switches_bridge_crossings_and_lakes_off_and_on() {
+    let mut h = harness();
+    zoom_to(&mut h, 71.55, 37.49, 11.0);
+    let crossing_labels = |h: &Harness<'static, Window>| {
+        placed_labels(&h.ctx).iter().filter(|l| l.text.starts_with("Bridge: Khorugh")).count()
+    };
+    assert_eq!(crossing_labels(&h), 1, "the Khorugh bridge is labelled at zoom 11");
+    h.get_by_label("Bridge crossings (approx.)").click();
+    h.run_steps(3);
+    assert!(!h.state().app.settings.basemap_layers.crossings);
+    assert_eq!(crossing_labels(&h), 0, "no crossing label once the layer is off");
+    h.get_by_label("Bridge crossings (approx.)").click();
+    h.run_steps(3);
+    assert_eq!(crossing_labels(&h), 1, "back on");
+    h.get_by_label("Lakes").click();
+    h.run_steps(2);
+    assert!(!h.state().app.settings.basemap_layers.lakes, "the Lakes switch turns the lakes off");
 }

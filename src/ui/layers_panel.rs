@@ -44,7 +44,9 @@ pub fn layers_panel_ui(app: &App, windows: &mut WindowsState, ui: &mut Ui) -> Ve
             ui.checkbox(&mut l.provinces, "Provinces");
             ui.add_enabled(l.provinces, egui::Checkbox::new(&mut l.province_names, "Province names"));
             ui.checkbox(&mut l.rivers, "Rivers");
+            ui.checkbox(&mut l.lakes, "Lakes");
             ui.checkbox(&mut l.towns, "Towns");
+            ui.checkbox(&mut l.crossings, "Bridge crossings (approx.)");
             ui.checkbox(&mut l.country_names, "Country names");
             ui.checkbox(&mut l.graticule, "Graticule");
             if l != app.settings.basemap_layers {
