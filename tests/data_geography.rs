@@ -278,9 +278,8 @@ fn province_fills_meet_at_the_osm_border_so_each_side_of_the_line_is_its_own_cou
     let base = bundled::base_data().expect("base data");
     let tajikistan = bundled::tajikistan().expect("Tajikistan outline");
     let border = bundled::border().expect("border");
-    let side_of = |p: Point<f64>| -> Vec<Side> {
-        base.regions.iter().filter(|r| r.area.contains(&p)).map(|r| r.side).collect()
-    };
+    let side_of =
+        |p: Point<f64>| -> Vec<Side> { base.regions.iter().filter(|r| r.area.contains(&p)).map(|r| r.side).collect() };
     // Every 2 km, 300 m to either side of the line (perpendicular in a local metric frame): the point inside
     // the OSM outline of Tajikistan lies in a Tajik province and only there, the other in an Afghan one.
     let (mut checked, mut wrong) = (0, Vec::new());

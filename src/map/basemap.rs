@@ -9,7 +9,7 @@ use crate::model::Side;
 use crate::prefs::BasemapLayers;
 use egui::epaint::{Mesh, PathShape, PathStroke};
 use egui::{Align2, Color32, FontId, Pos2, Shape, Stroke, Ui, Vec2};
-use geo::{BoundingRect, Centroid, TriangulateEarcut};
+use geo::{BoundingRect, Centroid, Simplify, TriangulateEarcut};
 use std::cell::RefCell;
 use walkers::{MapMemory, Plugin, Projector};
 
@@ -28,12 +28,50 @@ fn lake_fill(style: MapStyle) -> Color32 {
 struct ProvinceShape {
     name: String,
     side: Side,
-    /// Triangulated fill in lon/lat.
+    /// The outline at several levels of detail, coarsest first; the last is the full geometry.
+    levels: Vec<ProvinceLevel>,
+    label_at: [f64; 2],
+    bbox: [f64; 4],
+}
+
+/// A province simplified for views up to `max_zoom` (error below half a pixel there), triangulated in lon/lat.
+struct ProvinceLevel {
+    max_zoom: f64,
     vertices: Vec<[f64; 2]>,
     indices: Vec<u32>,
     rings: Vec<Vec<[f64; 2]>>,
-    label_at: [f64; 2],
-    bbox: [f64; 4],
+}
+
+/// Zooms up to which a simplified province outline is drawn; above the last, the full outline. The fitted
+/// provinces follow the OSM border vertex for vertex (≈ 49,000 vertices in all), far more than a whole-border
+/// view can show.
+const PROVINCE_LEVEL_ZOOMS: [f64; 3] = [6.0, 8.0, 10.0];
+
+impl ProvinceShape {
+    /// The coarsest level whose error stays below half a pixel at `zoom`.
+    fn level(&self, zoom: f64) -> &ProvinceLevel {
+        let full = &self.levels[self.levels.len() - 1];
+        self.levels.iter().find(|l| zoom <= l.max_zoom).unwrap_or(full)
+    }
+}
+
+impl ProvinceLevel {
+    fn build(area: &geo::MultiPolygon<f64>, max_zoom: f64) -> Self {
+        let mut vertices = Vec::new();
+        let mut indices = Vec::new();
+        let mut rings = Vec::new();
+        for poly in &area.0 {
+            let raw = poly.earcut_triangles_raw();
+            let offset = vertices.len() as u32;
+            vertices.extend(raw.vertices.iter().copied());
+            indices.extend(raw.triangle_indices.iter().map(|&i| offset + i as u32));
+            rings.push(poly.exterior().0.iter().map(|c| [c.x, c.y]).collect());
+            for hole in poly.interiors() {
+                rings.push(hole.0.iter().map(|c| [c.x, c.y]).collect());
+            }
+        }
+        Self { max_zoom, vertices, indices, rings }
+    }
 }
 
 /// Basemap geometry prepared once (triangulated provinces, label points).
@@ -47,30 +85,18 @@ impl BaseGeometry {
     pub fn build(base: &BaseData) -> Self {
         let mut provinces = Vec::new();
         for r in &base.regions {
-            let mut vertices = Vec::new();
-            let mut indices = Vec::new();
-            let mut rings = Vec::new();
-            for poly in &r.area.0 {
-                let raw = poly.earcut_triangles_raw();
-                let offset = vertices.len() as u32;
-                vertices.extend(raw.vertices.iter().copied());
-                indices.extend(raw.triangle_indices.iter().map(|&i| offset + i as u32));
-                rings.push(poly.exterior().0.iter().map(|c| [c.x, c.y]).collect());
-                for hole in poly.interiors() {
-                    rings.push(hole.0.iter().map(|c| [c.x, c.y]).collect());
-                }
-            }
+            let mut levels: Vec<ProvinceLevel> = PROVINCE_LEVEL_ZOOMS
+                .iter()
+                .map(|&z| {
+                    // Half a pixel at zoom z, in degrees of longitude (256-px tiles).
+                    let tolerance_deg = 0.5 * 360.0 / (256.0 * 2f64.powf(z));
+                    ProvinceLevel::build(&r.area.simplify(tolerance_deg), z)
+                })
+                .collect();
+            levels.push(ProvinceLevel::build(&r.area, f64::INFINITY));
             let label_at = r.area.centroid().map(|c| [c.x(), c.y()]).unwrap_or([0.0, 0.0]);
             let bbox = r.area.bounding_rect().map(|b| [b.min().x, b.min().y, b.max().x, b.max().y]).unwrap_or_default();
-            provinces.push(ProvinceShape {
-                name: r.name.clone(),
-                side: r.side,
-                vertices,
-                indices,
-                rings,
-                label_at,
-                bbox,
-            });
+            provinces.push(ProvinceShape { name: r.name.clone(), side: r.side, levels, label_at, bbox });
         }
         // Country names sit at the centre of the border provinces on each side, where the planner looks.
         let border_names = ["Khatlon", "Gorno-Badakhshan", "Balkh", "Kunduz", "Takhar", "Badakhshan"];
@@ -154,15 +180,16 @@ impl Plugin for BasemapPlugin<'_> {
             for p in self.geometry.provinces.iter().filter(|p| overlaps(p.bbox, view)) {
                 let fill = if p.side == Side::Tajikistan { style.tajik_fill() } else { style.afghan_fill() };
                 let fill = fill.gamma_multiply(self.fill_opacity);
+                let level = p.level(zoom);
                 let mut mesh = Mesh::default();
-                for v in &p.vertices {
+                for v in &level.vertices {
                     mesh.colored_vertex(screen(projector, v[0], v[1]), fill);
                 }
-                mesh.indices.extend_from_slice(&p.indices);
+                mesh.indices.extend_from_slice(&level.indices);
                 painter.add(Shape::mesh(mesh));
             }
             for p in self.geometry.provinces.iter().filter(|p| overlaps(p.bbox, view)) {
-                for ring in &p.rings {
+                for ring in &p.level(zoom).rings {
                     let pts: Vec<Pos2> = ring.iter().map(|c| screen(projector, c[0], c[1])).collect();
                     painter.add(Shape::Path(PathShape::line(pts, PathStroke::new(0.8, style.province_outline()))));
                 }
@@ -397,5 +424,21 @@ mod tests {
         assert_eq!(spots.len(), 1, "{spots:?}");
         assert!((spots[0] - Pos2::new(50.0, 50.0)).length() < 1e-3, "{spots:?}");
         assert!(clip_segment(Pos2::new(-10.0, -10.0), Pos2::new(-5.0, 200.0), clip).is_none());
+    }
+
+    #[test]
+    fn whole_border_views_draw_simplified_provinces_and_zoom_12_draws_them_in_full() {
+        let base = crate::io::bundled::base_data().expect("bundled data");
+        let geometry = BaseGeometry::build(&base);
+        let count = |zoom: f64| -> usize { geometry.provinces.iter().map(|p| p.level(zoom).vertices.len()).sum() };
+        let full: usize =
+            base.regions.iter().map(|r| r.area.0.iter().map(|p| p.exterior().0.len()).sum::<usize>()).sum();
+        assert!(count(7.0) * 4 < count(12.0), "zoom 7: {} vertices, zoom 12: {}", count(7.0), count(12.0));
+        assert!(count(9.0) < count(12.0) && count(5.0) <= count(7.0));
+        // Above the last level the full outline is drawn (earcut keeps every vertex but the rings' closing ones).
+        assert!(count(12.0) * 100 >= full * 99 && count(12.0) > count(10.0), "{} of {full}", count(12.0));
+        for p in &geometry.provinces {
+            assert!(p.levels.iter().all(|l| !l.indices.is_empty()), "{} has an empty level", p.name);
+        }
     }
 }
