@@ -1,6 +1,11 @@
 //! CSV export: one row per assignment (RFC 4180, UTF-8, CRLF line ends as the RFC says). Geometry is given twice:
 //! `lon`/`lat` (the outpost, or a segment's midpoint on the border) for spreadsheets and point layers, and `wkt`
 //! for GIS (QGIS "Delimited text" or GDAL's `GEOM_POSSIBLE_NAMES=wkt`).
+//!
+//! Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` (and some also after a leading tab or carriage
+//! return) as a formula, so a note like `=HYPERLINK(…)` from another agency's plan would run on opening. Every
+//! text cell that starts with one of those characters is written with a leading `'` (the OWASP rule for CSV
+//! injection); numeric cells are written as numbers and never changed.
 
 use super::{ExportError, TargetGeometry, fmt_trim, fmt6, target_geometry};
 use crate::model::{Plan, Target};
@@ -38,6 +43,14 @@ fn wkt(g: &TargetGeometry) -> String {
     }
 }
 
+/// Characters that make a spreadsheet read a cell as a formula when they come first.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A text cell made safe to open in a spreadsheet: prefixed with `'` when it would start a formula.
+pub fn neutralise_text_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(FORMULA_STARTS) { format!("'{text}").into() } else { text.into() }
+}
+
 /// The export as CSV text.
 pub fn to_string(plan: &Plan) -> Result<String, ExportError> {
     let err = |e: ::csv::Error| ExportError::Csv(e.to_string());
@@ -59,26 +72,27 @@ pub fn to_string(plan: &Plan) -> Result<String, ExportError> {
             (Target::Segment(_), None) => (None, None),
         };
         let eq = plan.catalog.get(&a.equipment_id);
+        let text = |s: &str| neutralise_text_cell(s).into_owned();
         let record = [
-            a.id.clone(),
-            a.target.id().to_owned(),
-            plan.target_name(&a.target).unwrap_or("").to_owned(),
+            text(&a.id),
+            text(a.target.id()),
+            text(plan.target_name(&a.target).unwrap_or("")),
             a.target.kind().to_owned(),
             from_km,
             to_km,
             lon.map(fmt6).unwrap_or_default(),
             lat.map(fmt6).unwrap_or_default(),
             geometry.as_ref().map(wkt).unwrap_or_default(),
-            a.equipment_id.clone(),
-            eq.map(|t| t.name.clone()).unwrap_or_default(),
+            text(&a.equipment_id),
+            eq.map(|t| text(&t.name)).unwrap_or_default(),
             eq.map(|t| t.category.label().to_owned()).unwrap_or_default(),
             if a.quantity.is_finite() { a.quantity.to_string() } else { String::new() },
-            eq.map(|t| t.unit.clone()).unwrap_or_default(),
+            eq.map(|t| text(&t.unit)).unwrap_or_default(),
             a.stage.number().to_string(),
-            a.supplier.clone(),
+            text(&a.supplier),
             a.quarter.to_string(),
             a.status.label().to_owned(),
-            a.note.clone(),
+            text(&a.note),
         ];
         w.write_record(&record).map_err(err)?;
     }
