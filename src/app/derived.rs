@@ -5,7 +5,40 @@ use crate::map::picking::PickIndex;
 use crate::model::{
     Coverage, Finding, Plan, Quarter, Stage, Summary, coverage_by_quarter, rules, stage_coverage, summarize,
 };
+use crate::model::{Assignment, Target};
 use geo::LineString;
+use std::collections::HashMap;
+
+/// One bar of the march chart: every assignment on the same target, quarter and stage draws the same rectangle,
+/// so the chart draws each once (a 50,000-row plan has a few thousand distinct bars).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarchBar {
+    pub target: Target,
+    pub from_km: f64,
+    pub to_km: f64,
+    pub quarter: Quarter,
+    pub stage: Stage,
+    /// The last assignment (plan order) drawn as this bar: the one a hover or click shows.
+    pub last: usize,
+}
+
+/// The march chart's bars in order of their first assignment.
+pub fn march_bars(plan: &Plan) -> Vec<MarchBar> {
+    let mut bars: Vec<MarchBar> = Vec::new();
+    let mut index: HashMap<(&Target, Quarter, Stage), usize> = HashMap::new();
+    for (i, a) in plan.assignments.iter().enumerate() {
+        let Assignment { target, quarter, stage, .. } = a;
+        match index.get(&(target, *quarter, *stage)) {
+            Some(&b) => bars[b].last = i,
+            None => {
+                let Some((from_km, to_km)) = plan.target_extent_km(target) else { continue };
+                index.insert((target, *quarter, *stage), bars.len());
+                bars.push(MarchBar { target: target.clone(), from_km, to_km, quarter: *quarter, stage: *stage, last: i });
+            }
+        }
+    }
+    bars
+}
 
 pub struct Derived {
     /// The plan generation these values belong to.
@@ -18,6 +51,8 @@ pub struct Derived {
     /// Totals and coverage per stage, supplier and category (the Summary tab).
     pub summary: Summary,
     pub pick: PickIndex,
+    /// The march chart's distinct bars.
+    pub march_bars: Vec<MarchBar>,
     /// Coverage by the timeline quarter, when the timeline is active.
     pub timeline: Option<(Quarter, Coverage)>,
 }
@@ -38,6 +73,7 @@ impl Derived {
             findings: rules::check(plan),
             summary: summarize(plan),
             pick: PickIndex::build(plan),
+            march_bars: march_bars(plan),
             timeline: None,
         }
     }
