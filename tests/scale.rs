@@ -92,8 +92,7 @@ fn a_split_of_a_large_plan_is_one_undo_step_and_the_budget_drops_old_steps_not_t
     assert!(history.estimated_bytes() >= plan_bytes(&original) / 2, "a split keeps the plan before it");
     // More whole-plan steps than the budget holds: the oldest go, the newest stays undoable.
     let mut before_last = plan.clone();
-    for k in 1..8 {
-        let km = mids[k];
+    for &km in &mids[1..8] {
         before_last = plan.clone();
         history.apply(&mut plan, Edit::SplitSegment { km }).unwrap();
     }

@@ -2,10 +2,11 @@
 //! rebuilt only when the plan (or, for the timeline's coverage, the timeline quarter) changes.
 
 use crate::map::picking::PickIndex;
-use crate::model::{
-    Coverage, Finding, Plan, Quarter, Stage, Summary, coverage_by_quarter, rules, stage_coverage, summarize,
-};
 use crate::model::{Assignment, Target};
+use crate::model::{
+    Coverage, Finding, Plan, Quarter, Stage, Summary, coverage_by_quarter, rules, stage_coverage,
+    summary::summarize_with_coverage,
+};
 use geo::LineString;
 use std::collections::HashMap;
 
@@ -33,7 +34,14 @@ pub fn march_bars(plan: &Plan) -> Vec<MarchBar> {
             None => {
                 let Some((from_km, to_km)) = plan.target_extent_km(target) else { continue };
                 index.insert((target, *quarter, *stage), bars.len());
-                bars.push(MarchBar { target: target.clone(), from_km, to_km, quarter: *quarter, stage: *stage, last: i });
+                bars.push(MarchBar {
+                    target: target.clone(),
+                    from_km,
+                    to_km,
+                    quarter: *quarter,
+                    stage: *stage,
+                    last: i,
+                });
             }
         }
     }
@@ -65,13 +73,18 @@ impl Derived {
             .iter()
             .map(|s| (s.id.clone(), plan.border.substring(s.from_km, s.to_km)))
             .collect();
+        // Each coverage is computed once and shared by the rules and the summary.
+        let coverage_stage2 = stage_coverage(plan, Stage::Two);
+        let coverage_stage3 = stage_coverage(plan, Stage::Three);
+        let findings = rules::check_with_coverage(plan, &coverage_stage3);
+        let summary = summarize_with_coverage(plan, &[coverage_stage2.clone(), coverage_stage3.clone()]);
         Self {
             generation,
             segment_lines,
-            coverage_stage2: stage_coverage(plan, Stage::Two),
-            coverage_stage3: stage_coverage(plan, Stage::Three),
-            findings: rules::check(plan),
-            summary: summarize(plan),
+            coverage_stage2,
+            coverage_stage3,
+            findings,
+            summary,
             pick: PickIndex::build(plan),
             march_bars: march_bars(plan),
             timeline: None,

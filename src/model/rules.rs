@@ -75,6 +75,11 @@ pub struct Finding {
 
 /// Runs every rule over the plan. Findings come sorted: errors first, then by km.
 pub fn check(plan: &Plan) -> Vec<Finding> {
+    check_with_coverage(plan, &stage_coverage(plan, Stage::Three))
+}
+
+/// As [`check`], with the plan's stage-3 coverage already computed (the app computes it once per change).
+pub fn check_with_coverage(plan: &Plan, stage3: &super::coverage::Coverage) -> Vec<Finding> {
     let mut out = Vec::new();
     for a in &plan.assignments {
         let extent = plan.target_extent_km(&a.target);
@@ -154,8 +159,7 @@ pub fn check(plan: &Plan) -> Vec<Finding> {
             );
         }
     }
-    let cov = stage_coverage(plan, Stage::Three);
-    for &(a, b) in &cov.gaps {
+    for &(a, b) in &stage3.gaps {
         out.push(Finding {
             severity: Severity::Warning,
             rule: Rule::Stage3CoverageGap,

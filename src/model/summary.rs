@@ -48,6 +48,13 @@ pub struct Summary {
 }
 
 pub fn summarize(plan: &Plan) -> Summary {
+    let coverage: Vec<Coverage> = Stage::DEPLOYMENT.iter().map(|&s| stage_coverage(plan, s)).collect();
+    summarize_with_coverage(plan, &coverage)
+}
+
+/// As [`summarize`], with the coverage at the end of each of [`Stage::DEPLOYMENT`] already computed (in that
+/// order; the app computes them once per change).
+pub fn summarize_with_coverage(plan: &Plan, coverage: &[Coverage]) -> Summary {
     let mut total = Totals::default();
     let mut by_stage: BTreeMap<u8, Totals> = BTreeMap::new();
     let mut by_supplier: BTreeMap<String, Totals> = BTreeMap::new();
@@ -71,8 +78,16 @@ pub fn summarize(plan: &Plan) -> Summary {
     }
     let stages = Stage::DEPLOYMENT
         .iter()
-        .map(|&s| {
-            let cov: Coverage = stage_coverage(plan, s);
+        .enumerate()
+        .map(|(i, &s)| {
+            let computed;
+            let cov: &Coverage = match coverage.get(i) {
+                Some(c) => c,
+                None => {
+                    computed = stage_coverage(plan, s);
+                    &computed
+                }
+            };
             (
                 s.number().to_string(),
                 StageSummary {

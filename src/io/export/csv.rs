@@ -56,13 +56,17 @@ pub fn to_string(plan: &Plan) -> Result<String, ExportError> {
     let err = |e: ::csv::Error| ExportError::Csv(e.to_string());
     let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(Vec::new());
     w.write_record(HEADER).map_err(err)?;
+    // Each target's WKT is written once per target, then reused for its other rows.
+    let mut wkts: std::collections::HashMap<&Target, String> = std::collections::HashMap::new();
     for a in &plan.assignments {
         let extent = plan.target_extent_km(&a.target);
         let (from_km, to_km) = match extent {
             Some((f, t)) => (fmt_trim(f, 3), fmt_trim(t, 3)),
             None => (String::new(), String::new()),
         };
-        let geometry = target_geometry(plan, &a.target);
+        let geometry = wkts
+            .entry(&a.target)
+            .or_insert_with(|| target_geometry(plan, &a.target).as_ref().map(wkt).unwrap_or_default());
         let (lon, lat) = match (&a.target, extent) {
             (Target::Outpost(id), _) => plan.outpost(id).map(|o| (o.position.x(), o.position.y())).unzip(),
             (Target::Segment(_), Some((f, t))) => {
@@ -82,7 +86,7 @@ pub fn to_string(plan: &Plan) -> Result<String, ExportError> {
             to_km,
             lon.map(fmt6).unwrap_or_default(),
             lat.map(fmt6).unwrap_or_default(),
-            geometry.as_ref().map(wkt).unwrap_or_default(),
+            geometry.clone(),
             text(&a.equipment_id),
             eq.map(|t| text(&t.name)).unwrap_or_default(),
             eq.map(|t| t.category.label().to_owned()).unwrap_or_default(),
