@@ -119,10 +119,15 @@ pub fn visible_rows(app: &App, t: &TableState) -> Vec<usize> {
         .map(|(i, _)| i)
         .collect();
     // Sort keys that need a lookup are computed once per row, not once per comparison.
-    let km = |a: &Assignment| plan.target_extent_km(&a.target).map(|e| e.0).unwrap_or(f64::MAX);
+    // Each target's start km, looked up once per target rather than once per row.
+    let mut km_of: std::collections::HashMap<&Target, f64> = std::collections::HashMap::new();
+    let mut km = |i: usize| -> f64 {
+        let target = &plan.assignments[i].target;
+        *km_of.entry(target).or_insert_with(|| plan.target_extent_km(target).map(|e| e.0).unwrap_or(f64::MAX))
+    };
     let eq = |a: &Assignment| plan.catalog.get(&a.equipment_id).map(|e| e.name.as_str()).unwrap_or_default();
     let lookup_key: Vec<(f64, Option<&str>)> = match t.sort {
-        SortKey::Km => rows.iter().map(|&i| (km(&plan.assignments[i]), None)).collect(),
+        SortKey::Km => rows.iter().map(|&i| (km(i), None)).collect(),
         SortKey::Target => rows.iter().map(|&i| (0.0, plan.target_name(&plan.assignments[i].target))).collect(),
         SortKey::Equipment => rows.iter().map(|&i| (0.0, Some(eq(&plan.assignments[i])))).collect(),
         _ => Vec::new(),
