@@ -98,6 +98,20 @@ fn bench_scale(c: &mut Criterion) {
             b.iter(|| black_box(app.open_plan(&path)))
         });
         group.bench_function("validate", |b| b.iter(|| black_box(rules::check(&plan).len())));
+        // What `borderplan validate|summary|export` do after starting: read the file, then work on it.
+        let load = || match plan_file::load(&path) {
+            Ok(p) => p,
+            Err(e) => panic!("load: {e}"),
+        };
+        group.bench_function("load_and_validate", |b| b.iter(|| black_box(rules::check(&load()).len())));
+        group.bench_function("load_and_summary", |b| {
+            b.iter(|| black_box(borderplan::cli::summary_json(&load()).to_string().len()))
+        });
+        for format in ExportFormat::ALL {
+            group.bench_function(format!("load_and_export_{}", format.extension()), |b| {
+                b.iter(|| black_box(export_to_string(&load(), format).map(|s| s.len()).unwrap_or(0)))
+            });
+        }
         group.bench_function("summary", |b| b.iter(|| black_box(summarize(&plan).total.assignments)));
         for format in ExportFormat::ALL {
             group.bench_function(format!("export_{}", format.extension()), |b| {
