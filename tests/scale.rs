@@ -24,14 +24,16 @@ fn shortest_load(text: &str) -> Duration {
 }
 
 #[test]
-fn loading_four_times_the_assignments_takes_about_four_times_as_long() {
+fn loading_eight_times_the_assignments_takes_about_eight_times_as_long() {
     let small = plan_file::to_string(&plan_with_assignments(5_000).unwrap()).unwrap();
-    let large = plan_file::to_string(&plan_with_assignments(20_000).unwrap()).unwrap();
+    let large = plan_file::to_string(&plan_with_assignments(40_000).unwrap()).unwrap();
     let _warm_up = shortest_load(&small);
     let (t_small, t_large) = (shortest_load(&small), shortest_load(&large));
     let ratio = t_large.as_secs_f64() / t_small.as_secs_f64();
-    // Linear is 4; a quadratic load (the old duplicate-id scan) gives 16. Generous slack for a busy machine.
-    assert!(ratio < 9.0, "5k loads in {t_small:?}, 20k in {t_large:?}: ratio {ratio:.1}");
+    eprintln!("5k loads in {t_small:?}, 40k in {t_large:?}: ratio {ratio:.1}");
+    // Linear is 8 (6.3 measured in a debug build); with the old duplicate-id scan over all earlier rows put back
+    // the same test measured 32.7. Generous slack for a busy machine.
+    assert!(ratio < 14.0, "5k loads in {t_small:?}, 40k in {t_large:?}: ratio {ratio:.1}");
 }
 
 #[test]
