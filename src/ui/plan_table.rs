@@ -146,7 +146,7 @@ pub fn visible_rows(app: &App, t: &TableState) -> Vec<usize> {
             SortKey::Quarter => a.quarter.cmp(&b.quarter),
             SortKey::Status => a.status.cmp(&b.status),
         }
-        .then(a.id.cmp(&b.id));
+        .then_with(|| a.id.cmp(&b.id));
         if t.descending { o.reverse() } else { o }
     });
     order.into_iter().map(|x| rows[x]).collect()
