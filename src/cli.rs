@@ -146,6 +146,35 @@ pub enum CliCommand {
         #[arg(short, long = "output", value_name = "OUT")]
         output: PathBuf,
     },
+    /// Write a synthetic programme-scale plan for trials and benchmarks.
+    ///
+    /// The example plan's assignments are copied across its segments and outposts until there are COUNT of them
+    /// (deterministic: the same COUNT gives the same file). Written atomically to OUT.
+    Synth {
+        /// How many assignments (e.g. 1000, 10000, 50000).
+        #[arg(value_name = "COUNT")]
+        count: usize,
+        /// The plan file to write.
+        #[arg(short, long = "output", value_name = "OUT")]
+        output: PathBuf,
+    },
+}
+
+fn synth(count: usize, output: &Path) -> u8 {
+    let plan = match crate::synth::plan_with_assignments(count) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("borderplan: {e}");
+            return 2;
+        }
+    };
+    match crate::io::plan_file::save(&plan, output) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("{}", with_path(output, &e.to_string()));
+            1
+        }
+    }
 }
 
 /// Runs a subcommand and returns its exit code.
@@ -156,6 +185,7 @@ pub fn run(command: CliCommand) -> ExitCode {
         CliCommand::Summary { plan, json } => summary(&plan, json),
         CliCommand::Export { plan, format, output } => export(&plan, format.map(ExportFormat::from), &output),
         CliCommand::Rebase { plan, output } => rebase(&plan, &output),
+        CliCommand::Synth { count, output } => synth(count, &output),
     };
     ExitCode::from(code)
 }

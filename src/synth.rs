@@ -131,3 +131,34 @@ pub fn polygons_geojson(count: usize, shell: usize, hole: usize) -> Vec<u8> {
     }
     close_collection(text)
 }
+
+/// A programme-scale plan: the example plan's assignments copied across its segments and outposts until there
+/// are `count` of them (ids `A-0001` …, deterministic). Every copy keeps a valid stage, quarter and supplier, so
+/// the rules see a realistic plan; quantities and notes vary a little.
+pub fn plan_with_assignments(count: usize) -> Result<crate::model::Plan, crate::io::bundled::BundledDataError> {
+    use crate::model::{Assignment, Target};
+    let mut plan = crate::io::bundled::example_plan()?;
+    let templates: Vec<Assignment> = plan.assignments.iter().cloned().collect();
+    let segments: Vec<String> = plan.segments.segments().iter().map(|s| s.id.clone()).collect();
+    let outposts: Vec<String> = plan.outposts.iter().map(|o| o.id.clone()).collect();
+    let mut rng = SplitMix64(17);
+    let mut list = Vec::with_capacity(count);
+    for i in 0..count {
+        let Some(template) = templates.get(i % templates.len().max(1)) else { break };
+        let mut a = template.clone();
+        a.id = format!("A-{:04}", i + 1);
+        a.target = match &template.target {
+            Target::Segment(_) if !segments.is_empty() => Target::Segment(segments[rng.below(segments.len())].clone()),
+            Target::Outpost(_) if !outposts.is_empty() => Target::Outpost(outposts[rng.below(outposts.len())].clone()),
+            t => t.clone(),
+        };
+        a.quantity = (template.quantity * rng.range(0.5, 1.5)).round().max(1.0);
+        if rng.below(4) == 0 {
+            a.note = format!("revision {} of line item {}", rng.below(9) + 1, i % 30 + 1);
+        }
+        list.push(a);
+    }
+    plan.assignments = list.into();
+    plan.meta.title = format!("Synthetic plan with {count} assignments");
+    Ok(plan)
+}

@@ -98,7 +98,7 @@ fn validate_accepts_the_example_plan() {
 #[test]
 fn validate_fails_a_plan_with_a_suspended_supplier() {
     let mut plan = borderplan::io::bundled::example_plan().unwrap();
-    plan.assignments[0].supplier = "Armenia".to_owned();
+    plan.assignments.modify_one(0, |a| a.supplier = "Armenia".to_owned());
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("armenia.geojson");
     borderplan::io::plan_file::save(&plan, &path).unwrap();

@@ -24,7 +24,7 @@ fn stage3_gap_count(plan: &Plan) -> usize {
 /// The example plan with a hostile note on its first assignment.
 fn plan_with_nasty_note() -> Plan {
     let mut p = plan();
-    p.assignments[0].note = NASTY_NOTE.to_owned();
+    p.assignments.modify_one(0, |a| a.note = NASTY_NOTE.to_owned());
     p.meta.title = "Plan <b>&</b> \"title\"".to_owned();
     p
 }

@@ -41,21 +41,58 @@ fn base_plan() -> Plan {
         assignment("A-0003", Target::Segment("SEG-002".into()), "optical-camera", 4.0),
         assignment("A-0004", Target::Outpost("OP-01".into()), "thermal-tower", 1.0),
         assignment("A-0005", Target::Segment("SEG-010".into()), "perimeter-lighting", 7.5),
-    ];
+    ]
+    .into();
     plan
 }
 
 /// An edit described by numbers, turned into a concrete [`Edit`] against the current plan.
 #[derive(Debug, Clone)]
 enum Op {
-    Add { n: usize, target: usize, equipment: usize, quantity: f64, duplicate: bool },
-    Remove { index: usize, unknown: bool },
-    UpdateQuantity { index: usize, quantity: f64 },
-    Split { fraction: f64 },
-    Merge { index: usize },
-    Rename { index: usize, name: String },
-    UpsertEquipment { existing: Option<usize>, range: f64 },
-    RemoveEquipment { index: usize },
+    Add {
+        n: usize,
+        target: usize,
+        equipment: usize,
+        quantity: f64,
+        duplicate: bool,
+    },
+    Remove {
+        index: usize,
+        unknown: bool,
+    },
+    UpdateQuantity {
+        index: usize,
+        quantity: f64,
+    },
+    Split {
+        fraction: f64,
+    },
+    Merge {
+        index: usize,
+    },
+    Rename {
+        index: usize,
+        name: String,
+    },
+    UpsertEquipment {
+        existing: Option<usize>,
+        range: f64,
+    },
+    RemoveEquipment {
+        index: usize,
+    },
+    /// Several rows at once (repeats allowed), undone as one step.
+    RemoveMany {
+        picks: Vec<usize>,
+    },
+    /// Moves a row to another target (the target index must follow, and follow back on undo).
+    Retarget {
+        index: usize,
+        target: usize,
+    },
+    SetTitle {
+        title: String,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -69,6 +106,9 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (any::<usize>(), "[A-Za-z ]{0,12}").prop_map(|(index, name)| Op::Rename { index, name }),
         1 => (prop::option::of(any::<usize>()), -5.0..30.0f64).prop_map(|(existing, range)| Op::UpsertEquipment { existing, range }),
         1 => any::<usize>().prop_map(|index| Op::RemoveEquipment { index }),
+        1 => prop::collection::vec(any::<usize>(), 1..5).prop_map(|picks| Op::RemoveMany { picks }),
+        2 => (any::<usize>(), any::<usize>()).prop_map(|(index, target)| Op::Retarget { index, target }),
+        1 => "[A-Za-z ]{0,12}".prop_map(|title| Op::SetTitle { title }),
     ]
 }
 
@@ -141,7 +181,41 @@ fn edit_for(plan: &Plan, op: &Op) -> Edit {
         Op::RemoveEquipment { index } => {
             Edit::RemoveEquipment { id: plan.catalog.types[index % plan.catalog.types.len()].id.clone() }
         }
+        Op::RemoveMany { picks } => match plan.assignments.len() {
+            0 => Edit::RemoveAssignments(vec!["A-9999-missing".into()]),
+            len => Edit::RemoveAssignments(picks.iter().map(|i| plan.assignments[i % len].id.clone()).collect()),
+        },
+        Op::Retarget { index, target } => match plan.assignments.len() {
+            0 => Edit::RemoveAssignments(vec!["A-9999-missing".into()]),
+            len => {
+                let mut a = plan.assignments[index % len].clone();
+                let t = target % (segs.len() + plan.outposts.len());
+                a.target = if t < segs.len() {
+                    Target::Segment(segs[t].id.clone())
+                } else {
+                    Target::Outpost(plan.outposts[t - segs.len()].id.clone())
+                };
+                Edit::UpdateAssignment(a)
+            }
+        },
+        Op::SetTitle { title } => {
+            let mut meta = plan.meta.clone();
+            meta.title = title.clone();
+            Edit::SetMeta(meta)
+        }
     }
+}
+
+/// The id and target indexes agree with a plain scan of the rows.
+fn assert_indexes_agree(plan: &Plan) {
+    for a in plan.assignments.iter() {
+        let first = plan.assignments.iter().find(|b| b.id == a.id);
+        assert_eq!(plan.assignment(&a.id), first, "id index of {}", a.id);
+        let by_index: Vec<&Assignment> = plan.assignments_for(&a.target).collect();
+        let by_scan: Vec<&Assignment> = plan.assignments.iter().filter(|b| b.target == a.target).collect();
+        assert_eq!(by_index, by_scan, "target index of {:?}", a.target);
+    }
+    assert!(plan.assignment("A-9999-missing").is_none());
 }
 
 /// Applies the ops through `history`, checking failures change nothing; returns the snapshot after every
@@ -165,6 +239,7 @@ fn apply_all(plan: &mut Plan, history: &mut History, ops: &[Op]) -> Vec<Plan> {
             }
         }
         plan.segments.check_partition(plan.border.length_km()).unwrap_or_else(|e| panic!("{e}"));
+        assert_indexes_agree(plan);
     }
     snapshots
 }
@@ -197,6 +272,7 @@ proptest! {
         for i in (0..last).rev() {
             prop_assert!(history.undo(&mut plan).is_some());
             prop_assert_eq!(&plan, &snapshots[i]);
+            assert_indexes_agree(&plan);
         }
         prop_assert!(history.undo(&mut plan).is_none());
         prop_assert!(plan == original);
@@ -204,6 +280,7 @@ proptest! {
         for snapshot in &snapshots[1..] {
             prop_assert!(history.redo(&mut plan).is_some());
             prop_assert_eq!(&plan, snapshot);
+            assert_indexes_agree(&plan);
         }
         prop_assert!(history.redo(&mut plan).is_none());
         prop_assert_eq!(&plan, &snapshots[last]);
@@ -245,6 +322,7 @@ proptest! {
                 }
             }
             prop_assert_eq!(&plan, &snapshots[cursor]);
+            assert_indexes_agree(&plan);
             prop_assert_eq!(history.can_undo(), cursor > 0);
             prop_assert_eq!(history.can_redo(), cursor + 1 < snapshots.len());
         }

@@ -2,10 +2,51 @@
 //! rebuilt only when the plan (or, for the timeline's coverage, the timeline quarter) changes.
 
 use crate::map::picking::PickIndex;
+use crate::model::{Assignment, Target};
 use crate::model::{
-    Coverage, Finding, Plan, Quarter, Stage, Summary, coverage_by_quarter, rules, stage_coverage, summarize,
+    Coverage, Finding, Plan, Quarter, Stage, Summary, coverage_by_quarter, rules, stage_coverage,
+    summary::summarize_with_coverage,
 };
 use geo::LineString;
+use std::collections::HashMap;
+
+/// One bar of the march chart: every assignment on the same target, quarter and stage draws the same rectangle,
+/// so the chart draws each once (a 50,000-row plan has a few thousand distinct bars).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarchBar {
+    pub target: Target,
+    pub from_km: f64,
+    pub to_km: f64,
+    pub quarter: Quarter,
+    pub stage: Stage,
+    /// The last assignment (plan order) drawn as this bar: the one a hover or click shows.
+    pub last: usize,
+}
+
+/// The march chart's bars in order of their first assignment.
+pub fn march_bars(plan: &Plan) -> Vec<MarchBar> {
+    let mut bars: Vec<MarchBar> = Vec::new();
+    let mut index: HashMap<(&Target, Quarter, Stage), usize> = HashMap::new();
+    for (i, a) in plan.assignments.iter().enumerate() {
+        let Assignment { target, quarter, stage, .. } = a;
+        match index.get(&(target, *quarter, *stage)) {
+            Some(&b) => bars[b].last = i,
+            None => {
+                let Some((from_km, to_km)) = plan.target_extent_km(target) else { continue };
+                index.insert((target, *quarter, *stage), bars.len());
+                bars.push(MarchBar {
+                    target: target.clone(),
+                    from_km,
+                    to_km,
+                    quarter: *quarter,
+                    stage: *stage,
+                    last: i,
+                });
+            }
+        }
+    }
+    bars
+}
 
 pub struct Derived {
     /// The plan generation these values belong to.
@@ -18,6 +59,8 @@ pub struct Derived {
     /// Totals and coverage per stage, supplier and category (the Summary tab).
     pub summary: Summary,
     pub pick: PickIndex,
+    /// The march chart's distinct bars.
+    pub march_bars: Vec<MarchBar>,
     /// Coverage by the timeline quarter, when the timeline is active.
     pub timeline: Option<(Quarter, Coverage)>,
 }
@@ -30,14 +73,20 @@ impl Derived {
             .iter()
             .map(|s| (s.id.clone(), plan.border.substring(s.from_km, s.to_km)))
             .collect();
+        // Each coverage is computed once and shared by the rules and the summary.
+        let coverage_stage2 = stage_coverage(plan, Stage::Two);
+        let coverage_stage3 = stage_coverage(plan, Stage::Three);
+        let findings = rules::check_with_coverage(plan, &coverage_stage3);
+        let summary = summarize_with_coverage(plan, &[coverage_stage2.clone(), coverage_stage3.clone()]);
         Self {
             generation,
             segment_lines,
-            coverage_stage2: stage_coverage(plan, Stage::Two),
-            coverage_stage3: stage_coverage(plan, Stage::Three),
-            findings: rules::check(plan),
-            summary: summarize(plan),
+            coverage_stage2,
+            coverage_stage3,
+            findings,
+            summary,
             pick: PickIndex::build(plan),
+            march_bars: march_bars(plan),
             timeline: None,
         }
     }

@@ -175,7 +175,7 @@ impl App {
             if let Some(dir) = p.parent() {
                 let _ = std::fs::create_dir_all(dir);
             }
-            if let Err(e) = plan_file::save(&self.plan, &p) {
+            if let Err(e) = plan_file::save_private(&self.plan, &p) {
                 self.error(format!("Autosave failed: {e}"));
             }
         }

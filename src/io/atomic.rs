@@ -14,11 +14,54 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     write_atomic_with_hook(path, bytes, |_| Ok(()))
 }
 
+/// As [`write_atomic`], but the file is readable and writable by its owner only (mode 0600 on Unix) from the
+/// moment it exists: the temp file is created with that mode, so no other user can open it even before the
+/// rename. For copies of unsaved work (the recovery file, autosaves).
+pub fn write_atomic_private(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+    write_atomic_inner(path, bytes, Access::OwnerOnly, |_| Ok(()))
+}
+
+/// Who may read the written file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// The platform default (the umask on Unix).
+    Default,
+    /// The owner only (0600 on Unix).
+    OwnerOnly,
+}
+
+fn create_file(path: &Path, access: Access) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    if access == Access::OwnerOnly {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let f = options.open(path)?;
+        // The mode given at creation is reduced by the umask but never widened; a leftover temp file of the
+        // same name keeps its mode, so set it explicitly.
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        return Ok(f);
+    }
+    #[cfg(not(unix))]
+    let _ = access;
+    options.open(path)
+}
+
 /// As [`write_atomic`], calling `before_rename` with the temp file's path once it is written and synced.
 /// Tests use the hook to inject a failure between the write and the rename.
 pub fn write_atomic_with_hook(
     path: &Path,
     bytes: &[u8],
+    before_rename: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> Result<(), FileError> {
+    write_atomic_inner(path, bytes, Access::Default, before_rename)
+}
+
+fn write_atomic_inner(
+    path: &Path,
+    bytes: &[u8],
+    access: Access,
     before_rename: impl FnOnce(&Path) -> std::io::Result<()>,
 ) -> Result<(), FileError> {
     let err = |source| FileError::Write { path: path.to_owned(), source };
@@ -28,7 +71,7 @@ pub fn write_atomic_with_hook(
     let tmp = temp_path(path);
     remove_stale_temp_files(path);
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
+        let mut f = create_file(&tmp, access)?;
         f.write_all(bytes)?;
         f.sync_all()?;
         drop(f);

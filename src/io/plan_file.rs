@@ -9,7 +9,7 @@
 //! distances) are written for QGIS users and recomputed on load. Unknown members and properties at every level are
 //! kept and written back.
 
-use super::atomic::write_atomic_with_hook;
+use super::atomic::{write_atomic_private, write_atomic_with_hook};
 use super::error::{FileError, describe_json_error, read_file};
 use super::format::{line_coords, line_coords_exact, round6};
 use crate::model::{Assignment, Border, Catalog, Outpost, Plan, PlanMeta, Segment, Segmentation, Target};
@@ -178,6 +178,14 @@ pub fn to_string(plan: &Plan) -> Result<String, PlanFileError> {
 /// Saves atomically: the old file stays intact if anything fails.
 pub fn save(plan: &Plan, path: &Path) -> Result<(), PlanFileError> {
     save_with_hook(plan, path, |_| Ok(()))
+}
+
+/// As [`save`], readable by the owner only (0600 on Unix): for the recovery file and autosaves, which hold
+/// unsaved work.
+pub fn save_private(plan: &Plan, path: &Path) -> Result<(), PlanFileError> {
+    let text = to_string(plan)?;
+    write_atomic_private(path, text.as_bytes())?;
+    Ok(())
 }
 
 /// As [`save`], with a hook between writing the temp file and renaming it (for failure-injection tests).
@@ -360,17 +368,15 @@ pub fn load_bytes(bytes: &[u8]) -> Result<Plan, PlanFileError> {
     }
     let border =
         border.ok_or_else(|| PlanFileError::invalid("there is no border feature (properties.kind = “border”)"))?;
-    for (i, o) in outposts.iter().enumerate() {
-        if outposts[..i].iter().any(|p| p.id == o.id) {
-            return Err(PlanFileError::invalid(format!("outpost id {} is used twice", o.id)));
-        }
+    let mut outpost_ids = std::collections::HashSet::with_capacity(outposts.len());
+    if let Some(o) = outposts.iter().find(|o| !outpost_ids.insert(o.id.as_str())) {
+        return Err(PlanFileError::invalid(format!("outpost id {} is used twice", o.id)));
     }
     let segmentation =
         Segmentation::from_segments(segments, border.length_km()).map_err(|e| PlanFileError::invalid(e.to_string()))?;
-    for (i, a) in assignments.iter().enumerate() {
-        if assignments[..i].iter().any(|b| b.id == a.id) {
-            return Err(PlanFileError::invalid(format!("assignment id {} is used twice", a.id)));
-        }
+    let assignments = crate::model::Assignments::from(assignments);
+    if let Some(id) = assignments.first_duplicate_id() {
+        return Err(PlanFileError::invalid(format!("assignment id {id} is used twice")));
     }
     let mut plan = Plan {
         meta,

@@ -74,31 +74,43 @@ pub fn union_intervals(mut intervals: Vec<(f64, f64)>, length_km: f64) -> Vec<(f
 
 /// The chainage intervals one assignment covers (empty for non-surveillance equipment or unknown targets).
 pub fn sensor_intervals(plan: &Plan, a: &Assignment) -> Vec<(f64, f64)> {
+    let mut out = Vec::new();
+    push_sensor_intervals(plan, a, &mut out);
+    out
+}
+
+/// As [`sensor_intervals`], appending to `out` (no list per assignment).
+fn push_sensor_intervals(plan: &Plan, a: &Assignment, out: &mut Vec<(f64, f64)>) {
     let Some(range) = plan.catalog.get(&a.equipment_id).and_then(|t| t.coverage_range_km()) else {
-        return Vec::new();
+        return;
     };
     if !(a.quantity.is_finite() && a.quantity > 0.0) {
-        return Vec::new();
+        return;
     }
     match &a.target {
-        Target::Outpost(id) => plan.outpost(id).map(|o| vec![(o.km - range, o.km + range)]).unwrap_or_default(),
+        Target::Outpost(id) => {
+            if let Some(o) = plan.outpost(id) {
+                out.push((o.km - range, o.km + range));
+            }
+        }
         Target::Segment(id) => {
-            let Some(s) = plan.segments.get(id) else { return Vec::new() };
+            let Some(s) = plan.segments.get(id) else { return };
             let n = a.quantity.floor().clamp(1.0, 10_000.0) as usize;
             let spacing = s.length_km() / n as f64;
-            (0..n)
-                .map(|i| {
-                    let c = s.from_km + (i as f64 + 0.5) * spacing;
-                    (c - range, c + range)
-                })
-                .collect()
+            out.extend((0..n).map(|i| {
+                let c = s.from_km + (i as f64 + 0.5) * spacing;
+                (c - range, c + range)
+            }));
         }
     }
 }
 
 /// Coverage of the assignments `keep` accepts.
 pub fn coverage_where(plan: &Plan, keep: impl Fn(&Assignment) -> bool) -> Coverage {
-    let intervals = plan.assignments.iter().filter(|a| keep(a)).flat_map(|a| sensor_intervals(plan, a)).collect();
+    let mut intervals = Vec::new();
+    for a in plan.assignments.iter().filter(|a| keep(a)) {
+        push_sensor_intervals(plan, a, &mut intervals);
+    }
     Coverage::from_intervals(plan.border.length_km(), intervals)
 }
 

@@ -2,6 +2,7 @@
 //!
 //! Geometry and serde only: nothing here may depend on a UI crate (a test in tests/ checks this).
 
+pub mod assignment_list;
 pub mod border;
 pub mod coverage;
 pub mod equipment;
@@ -18,10 +19,11 @@ pub mod segments;
 pub mod stages;
 pub mod summary;
 
+pub use assignment_list::Assignments;
 pub use border::{Border, BorderError, Location};
 pub use coverage::{Coverage, coverage_by_quarter, stage_coverage};
 pub use equipment::{Catalog, Category, EquipmentType};
-pub use history::History;
+pub use history::{History, Inverse};
 pub use outposts::Outpost;
 pub use plan::{Assignment, Edit, EditError, Plan, PlanMeta, Status, Target};
 pub use rebase::{RebaseReport, rebase_edit, same_line};

@@ -1,5 +1,6 @@
 //! The rollout plan and the edits that change it.
 
+use super::assignment_list::Assignments;
 use super::border::{Border, BorderError};
 use super::equipment::{Catalog, CatalogError, EquipmentType};
 use super::outposts::Outpost;
@@ -8,6 +9,7 @@ use super::stages::{Quarter, Stage};
 use geo::LineString;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
@@ -102,7 +104,8 @@ pub struct Plan {
     pub segments: Segmentation,
     pub outposts: Vec<Outpost>,
     pub catalog: Catalog,
-    pub assignments: Vec<Assignment>,
+    /// In plan order, indexed by id and by target.
+    pub assignments: Assignments,
     /// Unknown top-level members of the plan file, kept for the round trip.
     pub extra: Map<String, Value>,
     /// Unknown feature-collection members, kept for the round trip.
@@ -184,7 +187,7 @@ impl Plan {
             segments,
             outposts,
             catalog,
-            assignments: Vec::new(),
+            assignments: Assignments::new(),
             extra: Map::new(),
             collection_extra: Map::new(),
         };
@@ -203,7 +206,7 @@ impl Plan {
     }
 
     pub fn assignment(&self, id: &str) -> Option<&Assignment> {
-        self.assignments.iter().find(|a| a.id == id)
+        self.assignments.by_id(id)
     }
 
     /// Chainage extent of a target in km (an outpost is a point: from == to).
@@ -225,8 +228,9 @@ impl Plan {
         self.target_extent_km(t).is_some()
     }
 
+    /// A target's assignments in plan order (through the target index: proportional to their number).
     pub fn assignments_for<'a>(&'a self, t: &'a Target) -> impl Iterator<Item = &'a Assignment> + 'a {
-        self.assignments.iter().filter(move |a| &a.target == t)
+        self.assignments.for_target(t)
     }
 
     /// A fresh assignment id ("A-0001"), unique in this plan.
@@ -235,13 +239,17 @@ impl Plan {
     }
 
     pub fn fresh_assignment_ids(&self, n: usize) -> Vec<String> {
-        let max = self
-            .assignments
+        let max = self.max_assignment_number();
+        (1..=n as u64).map(|k| format!("A-{:04}", max + k)).collect()
+    }
+
+    /// The highest number of an `A-NNNN` id in use (0 when there is none).
+    fn max_assignment_number(&self) -> u64 {
+        self.assignments
             .iter()
             .filter_map(|a| a.id.strip_prefix("A-").and_then(|n| n.parse::<u64>().ok()))
             .max()
-            .unwrap_or(0);
-        (1..=n as u64).map(|k| format!("A-{:04}", max + k)).collect()
+            .unwrap_or(0)
     }
 
     /// Applies an edit; on error the plan is unchanged.
@@ -251,35 +259,33 @@ impl Plan {
                 if list.is_empty() {
                     return Err(EditError::Empty("no assignments to add"));
                 }
-                for (i, a) in list.iter().enumerate() {
-                    if self.assignment(&a.id).is_some() || list[..i].iter().any(|b| b.id == a.id) {
+                let mut seen = HashSet::with_capacity(list.len());
+                for a in &list {
+                    if self.assignments.contains_id(&a.id) || !seen.insert(a.id.as_str()) {
                         return Err(EditError::DuplicateAssignment(a.id.clone()));
                     }
                 }
                 self.assignments.extend(list);
             }
             Edit::RemoveAssignments(ids) => {
-                if let Some(missing) = ids.iter().find(|id| self.assignment(id).is_none()) {
+                if let Some(missing) = ids.iter().find(|id| !self.assignments.contains_id(id)) {
                     return Err(EditError::UnknownAssignment(missing.clone()));
                 }
-                self.assignments.retain(|a| !ids.contains(&a.id));
+                let ids: HashSet<&str> = ids.iter().map(String::as_str).collect();
+                self.assignments.retain(|a| !ids.contains(a.id.as_str()));
             }
             Edit::UpdateAssignment(new) => {
-                let slot = self
-                    .assignments
-                    .iter_mut()
-                    .find(|a| a.id == new.id)
-                    .ok_or_else(|| EditError::UnknownAssignment(new.id.clone()))?;
-                *slot = new;
+                let i =
+                    self.assignments.position(&new.id).ok_or_else(|| EditError::UnknownAssignment(new.id.clone()))?;
+                self.assignments.replace(i, new);
             }
             Edit::SplitSegment { km } => self.split_segment(km)?,
             Edit::MergeSegmentWithNext { id } => {
                 let removed = self.segments.merge_with_next(&id)?;
                 // Assignments and outposts of the eastern segment now belong to the merged one.
-                for a in &mut self.assignments {
-                    if a.target == Target::Segment(removed.clone()) {
-                        a.target = Target::Segment(id.clone());
-                    }
+                let (east, merged) = (Target::Segment(removed), Target::Segment(id.clone()));
+                for i in self.assignments.positions_for(&east).to_vec() {
+                    self.assignments.modify_one(i, |a| a.target = merged.clone());
                 }
                 // Identical items from both parts become one (a split followed by a merge restores the totals).
                 self.combine_duplicates(&Target::Segment(id.clone()));
@@ -307,7 +313,7 @@ impl Plan {
                 if outposts.is_empty() {
                     return Err(EditError::Empty("no outposts in the replacement"));
                 }
-                let kept: Vec<String> = outposts.iter().map(|o| o.id.clone()).collect();
+                let kept: HashSet<String> = outposts.iter().map(|o| o.id.clone()).collect();
                 self.outposts = outposts;
                 self.resnap_outposts();
                 // Assignments to outposts that no longer exist would dangle: drop them (undo brings them back).
@@ -344,28 +350,37 @@ impl Plan {
         let (west, east) = self.segments.split_at(km, length)?;
         let Some(old) = old else { return Ok(()) };
         let west_share = (km - old.from_km) / old.length_km();
-        let mut ids = self.fresh_assignment_ids(self.assignments.len()).into_iter();
+        let mut next_number = self.max_assignment_number();
         let mut copies = Vec::new();
-        for a in &mut self.assignments {
-            if a.target != Target::Segment(west.clone()) {
-                continue;
-            }
-            let per_km = self.catalog.get(&a.equipment_id).is_some_and(|t| t.unit.eq_ignore_ascii_case("km"));
+        let west_target = Target::Segment(west.clone());
+        let positions = self.assignments.positions_for(&west_target).to_vec();
+        let catalog = &self.catalog;
+        let mut changed = Vec::with_capacity(positions.len());
+        for i in positions {
+            let Some(a) = self.assignments.get(i) else { continue };
+            let mut a = a.clone();
+            let per_km = catalog.get(&a.equipment_id).is_some_and(|t| t.unit.eq_ignore_ascii_case("km"));
             let total = a.quantity;
             let west_q = if per_km { round3(total * west_share) } else { (total * west_share).round() };
             let east_q = if per_km { round3(total - west_q) } else { total - west_q };
             if west_q <= 0.0 {
                 a.target = Target::Segment(east.clone());
+                changed.push((i, a));
                 continue;
             }
             a.quantity = west_q;
             if east_q > 0.0 {
                 let mut copy = a.clone();
-                copy.id = ids.next().unwrap_or_default();
+                next_number += 1;
+                copy.id = format!("A-{next_number:04}");
                 copy.target = Target::Segment(east.clone());
                 copy.quantity = east_q;
                 copies.push(copy);
             }
+            changed.push((i, a));
+        }
+        for (i, a) in changed {
+            self.assignments.replace(i, a);
         }
         self.assignments.extend(copies);
         self.resnap_outposts();
@@ -373,16 +388,23 @@ impl Plan {
     }
 
     /// Folds assignments on `target` that differ only in id and quantity into one (the first keeps its id).
+    /// Works on the target's own rows only (through the target index), so it costs the target, not the plan.
     fn combine_duplicates(&mut self, target: &Target) {
-        let mut i = 0;
-        while i < self.assignments.len() {
-            if &self.assignments[i].target != target {
-                i += 1;
+        let positions = self.assignments.positions_for(target).to_vec();
+        let mut merged_into: Vec<(usize, f64)> = Vec::new();
+        let mut gone: HashSet<usize> = HashSet::new();
+        for (k, &i) in positions.iter().enumerate() {
+            if gone.contains(&i) {
                 continue;
             }
-            let mut j = i + 1;
-            while j < self.assignments.len() {
-                let (a, b) = (&self.assignments[i], &self.assignments[j]);
+            let a = &self.assignments[i];
+            let mut quantity = a.quantity;
+            let mut any = false;
+            for &j in &positions[k + 1..] {
+                if gone.contains(&j) {
+                    continue;
+                }
+                let b = &self.assignments[j];
                 let same = b.target == a.target
                     && b.equipment_id == a.equipment_id
                     && b.stage == a.stage
@@ -392,14 +414,25 @@ impl Plan {
                     && b.note == a.note
                     && b.extra == a.extra;
                 if same {
-                    let q = self.assignments[j].quantity;
-                    self.assignments[i].quantity = round3(self.assignments[i].quantity + q);
-                    self.assignments.remove(j);
-                } else {
-                    j += 1;
+                    quantity = round3(quantity + b.quantity);
+                    gone.insert(j);
+                    any = true;
                 }
             }
-            i += 1;
+            if any {
+                merged_into.push((i, quantity));
+            }
+        }
+        for (i, quantity) in merged_into {
+            self.assignments.modify_one(i, |a| a.quantity = quantity);
+        }
+        if !gone.is_empty() {
+            let mut index = 0;
+            self.assignments.retain(|_| {
+                let keep = !gone.contains(&index);
+                index += 1;
+                keep
+            });
         }
     }
 }
@@ -412,10 +445,6 @@ impl Plan {
     /// The earliest stage of the assignments on a target (optionally only those delivered by `until`),
     /// or `None` when nothing is planned there. Drives the stage colours on the map.
     pub fn target_stage(&self, t: &Target, until: Option<Quarter>) -> Option<Stage> {
-        self.assignments
-            .iter()
-            .filter(|a| &a.target == t && until.is_none_or(|q| a.quarter <= q))
-            .map(|a| a.stage)
-            .min()
+        self.assignments.for_target(t).filter(|a| until.is_none_or(|q| a.quarter <= q)).map(|a| a.stage).min()
     }
 }

@@ -75,12 +75,18 @@ pub struct Finding {
 
 /// Runs every rule over the plan. Findings come sorted: errors first, then by km.
 pub fn check(plan: &Plan) -> Vec<Finding> {
+    check_with_coverage(plan, &stage_coverage(plan, Stage::Three))
+}
+
+/// As [`check`], with the plan's stage-3 coverage already computed (the app computes it once per change).
+pub fn check_with_coverage(plan: &Plan, stage3: &super::coverage::Coverage) -> Vec<Finding> {
     let mut out = Vec::new();
     for a in &plan.assignments {
         let extent = plan.target_extent_km(&a.target);
-        let name = plan.target_name(&a.target).unwrap_or(a.target.id()).to_owned();
-        let eq_name =
-            plan.catalog.get(&a.equipment_id).map(|t| t.name.clone()).unwrap_or_else(|| a.equipment_id.clone());
+        let equipment = plan.catalog.get(&a.equipment_id);
+        // Names go into messages only: built when a rule fires, not for every row.
+        let name = || plan.target_name(&a.target).unwrap_or(a.target.id()).to_owned();
+        let eq_name = || equipment.map(|t| t.name.clone()).unwrap_or_else(|| a.equipment_id.clone());
         let mut push = |severity, rule, message: String| {
             out.push(Finding {
                 severity,
@@ -98,7 +104,7 @@ pub fn check(plan: &Plan) -> Vec<Finding> {
                 format!("{}: {} “{}” does not exist in this plan", a.id, a.target.kind(), a.target.id()),
             );
         }
-        if plan.catalog.get(&a.equipment_id).is_none() {
+        if equipment.is_none() {
             push(
                 Severity::Error,
                 Rule::UnknownEquipment,
@@ -110,8 +116,10 @@ pub fn check(plan: &Plan) -> Vec<Finding> {
                 Severity::Error,
                 Rule::Stage1Delivery,
                 format!(
-                    "{}: {eq_name} at {name} is assigned to stage 1, which covers assessment and contracts only; use stage 2 or 3",
-                    a.id
+                    "{}: {} at {} is assigned to stage 1, which covers assessment and contracts only; use stage 2 or 3",
+                    a.id,
+                    eq_name(),
+                    name()
                 ),
             );
         }
@@ -120,8 +128,10 @@ pub fn check(plan: &Plan) -> Vec<Finding> {
                 Severity::Error,
                 Rule::Stage2NotAtOutpost,
                 format!(
-                    "{}: stage-2 {eq_name} is assigned to segment {name}; stage 2 deploys at selected outposts only",
-                    a.id
+                    "{}: stage-2 {} is assigned to segment {}; stage 2 deploys at selected outposts only",
+                    a.id,
+                    eq_name(),
+                    name()
                 ),
             );
         }
@@ -137,7 +147,7 @@ pub fn check(plan: &Plan) -> Vec<Finding> {
             Some(m) if m.participation == Participation::Suspended => push(
                 Severity::Error,
                 Rule::SupplierSuspended,
-                format!("{}: {} has suspended its participation and cannot supply {eq_name}", a.id, m.name),
+                format!("{}: {} has suspended its participation and cannot supply {}", a.id, m.name, eq_name()),
             ),
             Some(_) => {}
             None => push(
@@ -150,12 +160,11 @@ pub fn check(plan: &Plan) -> Vec<Finding> {
             push(
                 Severity::Error,
                 Rule::QuantityNotPositive,
-                format!("{}: quantity {} of {eq_name} must be more than zero", a.id, a.quantity),
+                format!("{}: quantity {} of {} must be more than zero", a.id, a.quantity, eq_name()),
             );
         }
     }
-    let cov = stage_coverage(plan, Stage::Three);
-    for &(a, b) in &cov.gaps {
+    for &(a, b) in &stage3.gaps {
         out.push(Finding {
             severity: Severity::Warning,
             rule: Rule::Stage3CoverageGap,

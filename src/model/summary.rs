@@ -48,22 +48,35 @@ pub struct Summary {
 }
 
 pub fn summarize(plan: &Plan) -> Summary {
+    let coverage: Vec<Coverage> = Stage::DEPLOYMENT.iter().map(|&s| stage_coverage(plan, s)).collect();
+    summarize_with_coverage(plan, &coverage)
+}
+
+/// As [`summarize`], with the coverage at the end of each of [`Stage::DEPLOYMENT`] already computed (in that
+/// order; the app computes them once per change).
+pub fn summarize_with_coverage(plan: &Plan, coverage: &[Coverage]) -> Summary {
     let mut total = Totals::default();
     let mut by_stage: BTreeMap<u8, Totals> = BTreeMap::new();
-    let mut by_supplier: BTreeMap<String, Totals> = BTreeMap::new();
-    let mut by_category: BTreeMap<String, Totals> = BTreeMap::new();
-    let mut by_segment: BTreeMap<String, Totals> = BTreeMap::new();
+    // Keyed by borrowed names while adding up (no string copy per row), owned once at the end.
+    let mut by_supplier: BTreeMap<&str, Totals> = BTreeMap::new();
+    let mut by_category: BTreeMap<&str, Totals> = BTreeMap::new();
+    let mut by_segment: BTreeMap<&str, Totals> = BTreeMap::new();
+    // The first outpost of an id, as `Plan::outpost` finds it.
+    let mut outposts: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for o in &plan.outposts {
+        outposts.entry(o.id.as_str()).or_insert(o.segment_id.as_str());
+    }
     for a in &plan.assignments {
         let eq = plan.catalog.get(&a.equipment_id);
         let cost = eq.and_then(|t| t.unit_cost_usd).map(|c| c * a.quantity).unwrap_or(0.0);
         total.add(a.quantity, cost);
         by_stage.entry(a.stage.number()).or_default().add(a.quantity, cost);
-        by_supplier.entry(a.supplier.clone()).or_default().add(a.quantity, cost);
-        let cat = eq.map(|t| t.category.label().to_owned()).unwrap_or_else(|| "Unknown equipment".into());
+        by_supplier.entry(a.supplier.as_str()).or_default().add(a.quantity, cost);
+        let cat = eq.map(|t| t.category.label()).unwrap_or("Unknown equipment");
         by_category.entry(cat).or_default().add(a.quantity, cost);
         let seg = match &a.target {
-            Target::Segment(id) => Some(id.clone()),
-            Target::Outpost(id) => plan.outpost(id).map(|o| o.segment_id.clone()),
+            Target::Segment(id) => Some(id.as_str()),
+            Target::Outpost(id) => outposts.get(id.as_str()).copied(),
         };
         if let Some(seg) = seg {
             by_segment.entry(seg).or_default().add(a.quantity, cost);
@@ -71,8 +84,16 @@ pub fn summarize(plan: &Plan) -> Summary {
     }
     let stages = Stage::DEPLOYMENT
         .iter()
-        .map(|&s| {
-            let cov: Coverage = stage_coverage(plan, s);
+        .enumerate()
+        .map(|(i, &s)| {
+            let computed;
+            let cov: &Coverage = match coverage.get(i) {
+                Some(c) => c,
+                None => {
+                    computed = stage_coverage(plan, s);
+                    &computed
+                }
+            };
             (
                 s.number().to_string(),
                 StageSummary {
@@ -91,8 +112,12 @@ pub fn summarize(plan: &Plan) -> Summary {
         length_note: super::border::length_note(border_length_km),
         total,
         stages,
-        by_supplier,
-        by_category,
-        by_segment,
+        by_supplier: owned_keys(by_supplier),
+        by_category: owned_keys(by_category),
+        by_segment: owned_keys(by_segment),
     }
+}
+
+fn owned_keys(m: BTreeMap<&str, Totals>) -> BTreeMap<String, Totals> {
+    m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }

@@ -151,20 +151,21 @@ pub fn march_chart_ui(app: &App, ui: &mut Ui) -> Vec<Command> {
     // Bars.
     let pointer = response.hover_pos();
     let mut hovered: Option<usize> = None;
-    for (i, a) in app.plan.assignments.iter().enumerate() {
-        let Some((k0, k1)) = app.plan.target_extent_km(&a.target) else { continue };
-        let y = y_of(a.quarter);
-        if a.quarter < first || a.quarter > last {
+    // One rectangle per distinct (target, quarter, stage), computed once per change (see `Derived::march_bars`).
+    for bar in &app.derived.march_bars {
+        let (k0, k1, i) = (bar.from_km, bar.to_km, bar.last);
+        let y = y_of(bar.quarter);
+        if bar.quarter < first || bar.quarter > last {
             continue;
         }
         let (x0, x1) = (x_of(k0), x_of(k1));
-        let r = if matches!(a.target, Target::Outpost(_)) {
+        let r = if matches!(bar.target, Target::Outpost(_)) {
             Rect::from_center_size(Pos2::new(x0, y + row_h / 2.0), Vec2::new(6.0, (row_h - 2.0).max(3.0)))
         } else {
             Rect::from_min_max(Pos2::new(x0, y + 1.5), Pos2::new(x1.max(x0 + 2.0), y + row_h - 1.5))
         };
-        let selected = app.selection.contains(&a.target);
-        let c = stage_color(Some(a.stage));
+        let selected = app.selection.contains(&bar.target);
+        let c = stage_color(Some(bar.stage));
         painter.rect_filled(r, 1.0, if selected { c } else { c.gamma_multiply(0.8) });
         if selected {
             painter.rect_stroke(

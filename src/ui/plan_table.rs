@@ -23,11 +23,83 @@ pub enum SortKey {
     Status,
 }
 
+/// What the table's rows depend on besides the plan: filters, sort, and the map selection when the table shows
+/// only selected targets.
+#[derive(Debug, Clone, PartialEq)]
+struct RowKey {
+    generation: u64,
+    stage: Option<Stage>,
+    supplier: Option<String>,
+    category: Option<Category>,
+    status: Option<Status>,
+    text: String,
+    only_selected: bool,
+    selection: Vec<Target>,
+    sort: SortKey,
+    descending: bool,
+}
+
+impl RowKey {
+    fn of(app: &App, t: &TableState) -> Self {
+        Self {
+            generation: app.generation,
+            stage: t.stage,
+            supplier: t.supplier.clone(),
+            category: t.category,
+            status: t.status,
+            text: t.text.clone(),
+            only_selected: t.only_selected,
+            selection: if t.only_selected { app.selection.iter().cloned().collect() } else { Vec::new() },
+            sort: t.sort,
+            descending: t.descending,
+        }
+    }
+}
+
+/// The table's rows, filtered and sorted once per change of the plan, the filters or the sort (a 50,000-row
+/// plan is not filtered and sorted again every frame).
+#[derive(Debug, Clone, Default)]
+pub struct RowCache {
+    key: Option<RowKey>,
+    rows: std::sync::Arc<Vec<usize>>,
+    /// The plan's suppliers, for the filter (same key).
+    suppliers: std::sync::Arc<Vec<String>>,
+}
+
+/// A cache is not part of what the table shows: two states with the same filters are equal whatever they cached.
+impl PartialEq for RowCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl RowCache {
+    /// The rows for the current plan and filters, recomputed only when something they depend on changed.
+    pub fn rows(&mut self, app: &App, t: &TableState) -> std::sync::Arc<Vec<usize>> {
+        self.refresh(app, t);
+        self.rows.clone()
+    }
+
+    fn refresh(&mut self, app: &App, t: &TableState) {
+        let key = RowKey::of(app, t);
+        if self.key.as_ref() == Some(&key) {
+            return;
+        }
+        if self.key.as_ref().is_none_or(|k| k.generation != key.generation) {
+            let set: std::collections::BTreeSet<&str> =
+                app.plan.assignments.iter().map(|a| a.supplier.as_str()).collect();
+            self.suppliers = std::sync::Arc::new(set.into_iter().map(str::to_owned).collect());
+        }
+        self.rows = std::sync::Arc::new(visible_rows(app, t));
+        self.key = Some(key);
+    }
+}
+
 /// Rows that pass the filters, sorted.
 pub fn visible_rows(app: &App, t: &TableState) -> Vec<usize> {
     let plan = &app.plan;
     let q = t.text.to_lowercase();
-    let mut rows: Vec<usize> = plan
+    let rows: Vec<usize> = plan
         .assignments
         .iter()
         .enumerate()
@@ -46,25 +118,38 @@ pub fn visible_rows(app: &App, t: &TableState) -> Vec<usize> {
         })
         .map(|(i, _)| i)
         .collect();
-    let km = |a: &Assignment| plan.target_extent_km(&a.target).map(|e| e.0).unwrap_or(f64::MAX);
-    let eq = |a: &Assignment| plan.catalog.get(&a.equipment_id).map(|e| e.name.clone()).unwrap_or_default();
-    rows.sort_by(|&i, &j| {
+    // Sort keys that need a lookup are computed once per row, not once per comparison.
+    // Each target's start km, looked up once per target rather than once per row.
+    let mut km_of: std::collections::HashMap<&Target, f64> = std::collections::HashMap::new();
+    let mut km = |i: usize| -> f64 {
+        let target = &plan.assignments[i].target;
+        *km_of.entry(target).or_insert_with(|| plan.target_extent_km(target).map(|e| e.0).unwrap_or(f64::MAX))
+    };
+    let eq = |a: &Assignment| plan.catalog.get(&a.equipment_id).map(|e| e.name.as_str()).unwrap_or_default();
+    let lookup_key: Vec<(f64, Option<&str>)> = match t.sort {
+        SortKey::Km => rows.iter().map(|&i| (km(i), None)).collect(),
+        SortKey::Target => rows.iter().map(|&i| (0.0, plan.target_name(&plan.assignments[i].target))).collect(),
+        SortKey::Equipment => rows.iter().map(|&i| (0.0, Some(eq(&plan.assignments[i])))).collect(),
+        _ => Vec::new(),
+    };
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&x, &y| {
+        let (i, j) = (rows[x], rows[y]);
         let (a, b) = (&plan.assignments[i], &plan.assignments[j]);
         let o = match t.sort {
-            SortKey::Km => km(a).total_cmp(&km(b)),
+            SortKey::Km => lookup_key[x].0.total_cmp(&lookup_key[y].0),
             SortKey::Id => a.id.cmp(&b.id),
-            SortKey::Target => plan.target_name(&a.target).cmp(&plan.target_name(&b.target)),
-            SortKey::Equipment => eq(a).cmp(&eq(b)),
+            SortKey::Target | SortKey::Equipment => lookup_key[x].1.cmp(&lookup_key[y].1),
             SortKey::Quantity => a.quantity.total_cmp(&b.quantity),
             SortKey::Stage => a.stage.cmp(&b.stage),
             SortKey::Supplier => a.supplier.cmp(&b.supplier),
             SortKey::Quarter => a.quarter.cmp(&b.quarter),
             SortKey::Status => a.status.cmp(&b.status),
         }
-        .then(a.id.cmp(&b.id));
+        .then_with(|| a.id.cmp(&b.id));
         if t.descending { o.reverse() } else { o }
     });
-    rows
+    order.into_iter().map(|x| rows[x]).collect()
 }
 
 fn segment_of<'a>(app: &'a App, a: &'a Assignment) -> Option<&'a str> {
@@ -76,8 +161,11 @@ fn segment_of<'a>(app: &'a App, a: &'a Assignment) -> Option<&'a str> {
 
 pub fn plan_table_ui(app: &App, table: &mut TableState, ui: &mut Ui) -> Vec<Command> {
     let mut out: Vec<Command> = Vec::new();
-    filters_ui(app, table, ui);
-    let rows = visible_rows(app, table);
+    let mut cache = std::mem::take(&mut table.rows_cache);
+    cache.refresh(app, table);
+    filters_ui(table, &cache.suppliers, ui);
+    let rows = cache.rows(app, table);
+    table.rows_cache = cache;
     ui.horizontal(|ui| {
         ui.label(format!("{} of {} assignments", rows.len(), app.plan.assignments.len()));
         let sel: Vec<String> = table.selected_rows.iter().cloned().collect();
@@ -229,7 +317,7 @@ pub fn plan_table_ui(app: &App, table: &mut TableState, ui: &mut Ui) -> Vec<Comm
     out
 }
 
-fn filters_ui(app: &App, t: &mut TableState, ui: &mut Ui) {
+fn filters_ui(t: &mut TableState, suppliers: &[String], ui: &mut Ui) {
     ui.horizontal_wrapped(|ui| {
         ui.label("Filter:");
         egui::ComboBox::from_id_salt("f_stage")
@@ -242,8 +330,6 @@ fn filters_ui(app: &App, t: &mut TableState, ui: &mut Ui) {
             })
             .response
             .on_hover_text("Filter by stage");
-        let suppliers: std::collections::BTreeSet<String> =
-            app.plan.assignments.iter().map(|a| a.supplier.clone()).collect();
         egui::ComboBox::from_id_salt("f_supplier")
             .selected_text(t.supplier.clone().unwrap_or_else(|| "All suppliers".into()))
             .show_ui(ui, |ui| {

@@ -16,7 +16,9 @@ pub fn rules_ui(app: &App, ui: &mut Ui) -> Vec<Command> {
     if f.is_empty() {
         ui.label(RichText::new("The plan follows every rule.").color(Color32::from_rgb(0x00, 0x9e, 0x73)));
     }
-    for finding in f.iter() {
+    // A plan with tens of thousands of findings would lay out every one each frame: list the first ones (errors
+    // come first) and say how many more there are.
+    for finding in f.iter().take(MAX_LISTED_FINDINGS) {
         let (icon, color) = match finding.severity {
             Severity::Error => ("Error:", Color32::from_rgb(0xd5, 0x5e, 0x00)),
             Severity::Warning => ("Warning:", Color32::from_rgb(0xe6, 0x9f, 0x00)),
@@ -36,8 +38,17 @@ pub fn rules_ui(app: &App, ui: &mut Ui) -> Vec<Command> {
             }
         }
     }
+    if f.len() > MAX_LISTED_FINDINGS {
+        ui.weak(format!(
+            "… and {} more; `borderplan validate PLAN` lists every finding",
+            f.len() - MAX_LISTED_FINDINGS
+        ));
+    }
     out
 }
+
+/// Findings listed in the Rules tab.
+const MAX_LISTED_FINDINGS: usize = 500;
 
 pub fn summary_ui(app: &App, ui: &mut Ui) {
     let s = &app.derived.summary;

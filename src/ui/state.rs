@@ -44,6 +44,8 @@ pub struct TableState {
     pub descending: bool,
     /// Assignment ids highlighted in the table (row selection).
     pub selected_rows: std::collections::BTreeSet<String>,
+    /// The filtered, sorted rows of the last change (not recomputed every frame).
+    pub rows_cache: plan_table::RowCache,
 }
 
 /// The panels' state, owned by the window (not persisted).

@@ -1,6 +1,11 @@
 //! CSV export: one row per assignment (RFC 4180, UTF-8, CRLF line ends as the RFC says). Geometry is given twice:
 //! `lon`/`lat` (the outpost, or a segment's midpoint on the border) for spreadsheets and point layers, and `wkt`
 //! for GIS (QGIS "Delimited text" or GDAL's `GEOM_POSSIBLE_NAMES=wkt`).
+//!
+//! Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` (and some also after a leading tab or carriage
+//! return) as a formula, so a note like `=HYPERLINK(…)` from another agency's plan would run on opening. Every
+//! text cell that starts with one of those characters is written with a leading `'` (the OWASP rule for CSV
+//! injection); numeric cells are written as numbers and never changed.
 
 use super::{ExportError, TargetGeometry, fmt_trim, fmt6, target_geometry};
 use crate::model::{Plan, Target};
@@ -38,18 +43,30 @@ fn wkt(g: &TargetGeometry) -> String {
     }
 }
 
+/// Characters that make a spreadsheet read a cell as a formula when they come first.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A text cell made safe to open in a spreadsheet: prefixed with `'` when it would start a formula.
+pub fn neutralise_text_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(FORMULA_STARTS) { format!("'{text}").into() } else { text.into() }
+}
+
 /// The export as CSV text.
 pub fn to_string(plan: &Plan) -> Result<String, ExportError> {
     let err = |e: ::csv::Error| ExportError::Csv(e.to_string());
     let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(Vec::new());
     w.write_record(HEADER).map_err(err)?;
+    // Each target's WKT is written once per target, then reused for its other rows.
+    let mut wkts: std::collections::HashMap<&Target, String> = std::collections::HashMap::new();
     for a in &plan.assignments {
         let extent = plan.target_extent_km(&a.target);
         let (from_km, to_km) = match extent {
             Some((f, t)) => (fmt_trim(f, 3), fmt_trim(t, 3)),
             None => (String::new(), String::new()),
         };
-        let geometry = target_geometry(plan, &a.target);
+        let geometry = wkts
+            .entry(&a.target)
+            .or_insert_with(|| target_geometry(plan, &a.target).as_ref().map(wkt).unwrap_or_default());
         let (lon, lat) = match (&a.target, extent) {
             (Target::Outpost(id), _) => plan.outpost(id).map(|o| (o.position.x(), o.position.y())).unzip(),
             (Target::Segment(_), Some((f, t))) => {
@@ -59,26 +76,27 @@ pub fn to_string(plan: &Plan) -> Result<String, ExportError> {
             (Target::Segment(_), None) => (None, None),
         };
         let eq = plan.catalog.get(&a.equipment_id);
+        let text = |s: &str| neutralise_text_cell(s).into_owned();
         let record = [
-            a.id.clone(),
-            a.target.id().to_owned(),
-            plan.target_name(&a.target).unwrap_or("").to_owned(),
+            text(&a.id),
+            text(a.target.id()),
+            text(plan.target_name(&a.target).unwrap_or("")),
             a.target.kind().to_owned(),
             from_km,
             to_km,
             lon.map(fmt6).unwrap_or_default(),
             lat.map(fmt6).unwrap_or_default(),
-            geometry.as_ref().map(wkt).unwrap_or_default(),
-            a.equipment_id.clone(),
-            eq.map(|t| t.name.clone()).unwrap_or_default(),
+            geometry.clone(),
+            text(&a.equipment_id),
+            eq.map(|t| text(&t.name)).unwrap_or_default(),
             eq.map(|t| t.category.label().to_owned()).unwrap_or_default(),
             if a.quantity.is_finite() { a.quantity.to_string() } else { String::new() },
-            eq.map(|t| t.unit.clone()).unwrap_or_default(),
+            eq.map(|t| text(&t.unit)).unwrap_or_default(),
             a.stage.number().to_string(),
-            a.supplier.clone(),
+            text(&a.supplier),
             a.quarter.to_string(),
             a.status.label().to_owned(),
-            a.note.clone(),
+            text(&a.note),
         ];
         w.write_record(&record).map_err(err)?;
     }

@@ -54,8 +54,19 @@ fn data(out: &mut String, name: &str, value: &str) {
     let _ = writeln!(out, "          <Data name=\"{}\"><value>{}</value></Data>", escape_xml(name), escape_xml(value));
 }
 
-fn placemark(out: &mut String, plan: &Plan, a: &Assignment) {
-    let Some(geometry) = target_geometry(plan, &a.target) else { return };
+/// Each target's geometry element, written once per target (a target has many assignments, a segment's line
+/// has dozens of vertices).
+type GeometryCache<'a> = std::collections::HashMap<&'a crate::model::Target, Option<String>>;
+
+fn placemark<'a>(out: &mut String, plan: &Plan, a: &'a Assignment, geometries: &mut GeometryCache<'a>) {
+    let geometry = geometries.entry(&a.target).or_insert_with(|| {
+        target_geometry(plan, &a.target).map(|g| {
+            let mut xml = String::new();
+            geometry_xml(&mut xml, &g);
+            xml
+        })
+    });
+    let Some(geometry) = geometry.as_deref() else { return };
     let eq = plan.catalog.get(&a.equipment_id);
     let target_name = plan.target_name(&a.target).unwrap_or(a.target.id());
     let name = format!("{} × {} — {target_name}", equipment_name(plan, a), fmt_qty(a.quantity));
@@ -116,7 +127,7 @@ fn placemark(out: &mut String, plan: &Plan, a: &Assignment) {
     data(out, "status", a.status.label());
     data(out, "note", &a.note);
     out.push_str("        </ExtendedData>\n");
-    geometry_xml(out, &geometry);
+    out.push_str(geometry);
     out.push_str("      </Placemark>\n");
 }
 
@@ -151,6 +162,7 @@ pub fn to_string(plan: &Plan) -> String {
     }
     style(&mut out, "gap", GAP, 4.0);
     style(&mut out, "unplanned", UNPLANNED, 2.0);
+    let mut geometries = GeometryCache::new();
     for stage in Stage::ALL {
         let list: Vec<&Assignment> = plan.assignments.iter().filter(|a| a.stage == stage).collect();
         if list.is_empty() && stage == Stage::One {
@@ -163,7 +175,7 @@ pub fn to_string(plan: &Plan) -> String {
             escape_xml(&format!("{} ({}): {} assignment(s)", stage.description(), stage.years(), list.len()))
         );
         for a in list {
-            placemark(&mut out, plan, a);
+            placemark(&mut out, plan, a, &mut geometries);
         }
         out.push_str("    </Folder>\n");
     }
