@@ -349,10 +349,20 @@ fn every_export_that_draws_the_bundled_border_credits_openstreetmap() {
         assert!(text.contains("Border: © OpenStreetMap contributors, ODbL 1.0"), "{f:?} lacks the credit");
     }
     assert!(plan_map_svg(&p, None, 800, 500).contains("Border: © OpenStreetMap contributors, ODbL 1.0"));
+    // CSV: every row whose geometry is a piece of the line says where it comes from; outpost rows do not.
+    let csv = export_to_string(&p, ExportFormat::Csv).unwrap();
+    let mut r = ::csv::Reader::from_reader(csv.as_bytes());
+    let col = r.headers().unwrap().iter().position(|h| h == "geometry_source").expect("a geometry_source column");
+    let kind = r.headers().unwrap().iter().position(|h| h == "kind").unwrap();
+    for row in r.records().map(Result::unwrap) {
+        let want = if &row[kind] == "segment" { format!("Border: {credit}") } else { String::new() };
+        assert_eq!(row[col], want, "{row:?}");
+    }
     // A line the planner brought is not credited to OpenStreetMap.
     let mut own = p.clone();
     let shifted: geo::LineString<f64> =
         p.border.line().0.iter().map(|c| geo::Coord { x: c.x, y: c.y + 0.01 }).collect::<Vec<_>>().into();
     own.apply(borderplan::model::Edit::ReplaceBorder(shifted)).unwrap();
     assert!(!export_to_string(&own, ExportFormat::Kml).unwrap().contains("OpenStreetMap"));
+    assert!(!export_to_string(&own, ExportFormat::Csv).unwrap().contains("OpenStreetMap"));
 }

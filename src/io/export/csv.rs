@@ -11,7 +11,7 @@ use super::{ExportError, TargetGeometry, fmt_trim, fmt6, target_geometry};
 use crate::model::{Plan, Target};
 
 /// The header row.
-pub const HEADER: [&str; 19] = [
+pub const HEADER: [&str; 20] = [
     "assignment_id",
     "target_id",
     "target_name",
@@ -31,6 +31,7 @@ pub const HEADER: [&str; 19] = [
     "quarter",
     "status",
     "note",
+    "geometry_source",
 ];
 
 fn wkt(g: &TargetGeometry) -> String {
@@ -58,6 +59,9 @@ pub fn to_string(plan: &Plan) -> Result<String, ExportError> {
     w.write_record(HEADER).map_err(err)?;
     // Each target's WKT is written once per target, then reused for its other rows.
     let mut wkts: std::collections::HashMap<&Target, String> = std::collections::HashMap::new();
+    // A segment's geometry is a piece of the border line: on the bundled line, its source is credited per row
+    // (a CSV has no other place for it that every reader keeps).
+    let line_credit = crate::io::bundled::border_attribution(plan).map(|c| format!("Border: {c}")).unwrap_or_default();
     for a in &plan.assignments {
         let extent = plan.target_extent_km(&a.target);
         let (from_km, to_km) = match extent {
@@ -97,6 +101,7 @@ pub fn to_string(plan: &Plan) -> Result<String, ExportError> {
             a.quarter.to_string(),
             a.status.label().to_owned(),
             text(&a.note),
+            if matches!(a.target, Target::Segment(_)) { line_credit.clone() } else { String::new() },
         ];
         w.write_record(&record).map_err(err)?;
     }
