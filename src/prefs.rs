@@ -4,6 +4,18 @@
 
 use std::path::{Path, PathBuf};
 
+/// Whether online tile basemaps may be used. A tile server learns which area is viewed (and from where), so the
+/// planner is told once, before the first tile is fetched, and can turn online tiles off for good.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum OnlineTiles {
+    /// Not asked yet: choosing OpenStreetMap shows the notice first.
+    #[default]
+    NotAsked,
+    Allowed,
+    /// Turned off: the OpenStreetMap basemap cannot be chosen until allowed again (View menu).
+    Disabled,
+}
+
 /// Which basemap is shown under the overlays.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub enum BasemapChoice {

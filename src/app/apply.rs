@@ -6,6 +6,7 @@ use super::selection::{SelectMode, Selection};
 use super::{App, Pending, Tool, imports};
 use crate::io::format::count;
 use crate::model::Edit;
+use crate::prefs::BasemapChoice;
 
 impl App {
     /// Carries out a command. Errors go to the status bar; nothing here panics.
@@ -185,6 +186,15 @@ impl App {
             SettingChange::BottomTab(t) => {
                 s.show_bottom = true;
                 s.bottom_tab = t;
+            }
+            SettingChange::OnlineTiles(o) => {
+                self.settings.online_tiles = o;
+                self.online_tiles_notice = false;
+                if o == crate::prefs::OnlineTiles::Disabled && self.settings.basemap == BasemapChoice::OpenStreetMap {
+                    self.raster = None;
+                    self.settings.basemap = BasemapChoice::Vector;
+                    self.info("Online tiles turned off: the built-in vector basemap is shown");
+                }
             }
         }
     }

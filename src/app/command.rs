@@ -105,6 +105,8 @@ pub enum SettingChange {
     Overlays(OverlayLayers),
     RightTab(RightTab),
     BottomTab(BottomTab),
+    /// The planner's answer to the online-tiles notice, or the View menu switch.
+    OnlineTiles(crate::prefs::OnlineTiles),
 }
 
 #[derive(Debug, Clone, PartialEq)]

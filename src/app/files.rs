@@ -11,7 +11,7 @@ use crate::io::format::count;
 use crate::io::layer::Layer;
 use crate::io::plan_file;
 use crate::map::tiles::RasterBasemap;
-use crate::prefs::BasemapChoice;
+use crate::prefs::{BasemapChoice, OnlineTiles};
 use std::path::{Path, PathBuf};
 
 impl App {
@@ -270,6 +270,20 @@ impl App {
     }
 
     pub(super) fn set_basemap(&mut self, ctx: &egui::Context, choice: BasemapChoice) {
+        if choice == BasemapChoice::OpenStreetMap {
+            match self.settings.online_tiles {
+                OnlineTiles::Allowed => {}
+                OnlineTiles::NotAsked => {
+                    // Nothing is fetched until the planner has read the notice and said yes.
+                    self.online_tiles_notice = true;
+                    return;
+                }
+                OnlineTiles::Disabled => {
+                    self.info("Online tiles are turned off (View › Allow online tile basemaps)");
+                    return;
+                }
+            }
+        }
         match RasterBasemap::open(&choice, ctx, self.config.tile_cache.clone()) {
             Ok(r) => {
                 self.raster = r;

@@ -91,6 +91,8 @@ pub struct App {
     pub pending: Option<Pending>,
     /// The plan's border differs from the bundled one: (plan's length km, bundled length km).
     pub rebase_offer: Option<(f64, f64)>,
+    /// OpenStreetMap was chosen but online tiles were never allowed: the window shows the privacy notice.
+    pub online_tiles_notice: bool,
     /// What the last rebase moved, one line each (shown until closed).
     pub rebase_report: Option<Vec<String>>,
     pub recovery_offer: Option<PathBuf>,
@@ -155,6 +157,7 @@ impl App {
             raster: None,
             pending: None,
             rebase_offer: None,
+            online_tiles_notice: false,
             rebase_report: None,
             recovery_offer,
             imports: Vec::new(),

@@ -1,8 +1,8 @@
 //! Settings persisted between runs through eframe's storage: view, layers, basemap, theme, recent files.
 
-use crate::prefs::BasemapChoice;
 use crate::prefs::BasemapLayers;
 use crate::prefs::OverlayLayers;
+use crate::prefs::{BasemapChoice, OnlineTiles};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -37,6 +37,7 @@ pub struct Settings {
     pub basemap_layers: BasemapLayers,
     pub overlays: OverlayLayers,
     pub basemap: BasemapChoice,
+    pub online_tiles: OnlineTiles,
     pub tile_opacity: f32,
     pub dark: bool,
     pub show_left: bool,
@@ -55,6 +56,7 @@ impl Default for Settings {
             basemap_layers: BasemapLayers::default(),
             overlays: OverlayLayers::default(),
             basemap: BasemapChoice::Vector,
+            online_tiles: OnlineTiles::NotAsked,
             tile_opacity: 1.0,
             dark: false,
             show_left: true,

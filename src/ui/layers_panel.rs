@@ -14,8 +14,13 @@ pub fn layers_panel_ui(app: &App, windows: &mut WindowsState, ui: &mut Ui) -> Ve
         ui.heading("Layers");
         egui::CollapsingHeader::new("Basemap").default_open(true).show(ui, |ui| {
             let current = app.settings.basemap.clone();
+            let online_off = app.settings.online_tiles == crate::prefs::OnlineTiles::Disabled;
             for choice in [BasemapChoice::Vector, BasemapChoice::OpenStreetMap] {
-                if ui.radio(current == choice, choice.label()).clicked() && current != choice {
+                let enabled = !(online_off && choice == BasemapChoice::OpenStreetMap);
+                let radio = ui
+                    .add_enabled(enabled, egui::RadioButton::new(current == choice, choice.label()))
+                    .on_disabled_hover_text("Online tiles are turned off (View › Allow online tile basemaps)");
+                if radio.clicked() && current != choice {
                     out.push(ViewCommand::SetBasemap(choice).into());
                 }
             }

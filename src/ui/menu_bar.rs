@@ -7,7 +7,7 @@ use crate::app::{
 };
 use crate::io::export::ExportFormat;
 use crate::model::Target;
-use crate::prefs::BasemapChoice;
+use crate::prefs::{BasemapChoice, OnlineTiles};
 use crate::ui::state::UiState;
 use egui::Ui;
 
@@ -112,10 +112,21 @@ pub fn menu_bar_ui(app: &App, state: &mut UiState, ui: &mut Ui) -> Vec<Command> 
             }
             ui.separator();
             ui.label("Basemap");
+            let online_off = app.settings.online_tiles == OnlineTiles::Disabled;
             for choice in [BasemapChoice::Vector, BasemapChoice::OpenStreetMap] {
-                if ui.radio(app.settings.basemap == choice, choice.label()).clicked() {
+                let enabled = !(online_off && choice == BasemapChoice::OpenStreetMap);
+                let radio = egui::RadioButton::new(app.settings.basemap == choice, choice.label());
+                if ui.add_enabled(enabled, radio).clicked() {
                     out.push(ViewCommand::SetBasemap(choice).into());
                 }
+            }
+            let mut allowed = app.settings.online_tiles == OnlineTiles::Allowed;
+            let switch = ui
+                .checkbox(&mut allowed, "Allow online tile basemaps")
+                .on_hover_text("The tile server learns which area you view. Off: nothing is fetched from the network.");
+            if switch.changed() {
+                let answer = if allowed { OnlineTiles::Allowed } else { OnlineTiles::Disabled };
+                out.push(ViewCommand::Setting(SettingChange::OnlineTiles(answer)).into());
             }
             if ui.button("Open MBTiles…").clicked() {
                 out.push(Ask::Tiles(TileKind::MbTiles).into());

@@ -1,7 +1,9 @@
 //! Floating windows and modals: unsaved-changes guard, crash recovery, km range, equipment catalog,
 //! attribute table, "use as outposts", plan details, shortcuts, about.
 
-use crate::app::{App, Command, FileCommand, GuardAnswer, Pending, PlanCommand, SelectCommand, ViewCommand};
+use crate::app::{
+    App, Command, FileCommand, GuardAnswer, Pending, PlanCommand, SelectCommand, SettingChange, ViewCommand,
+};
 use crate::io::format::count;
 use crate::model::{Category, Edit, EquipmentType};
 use crate::ui::state::WindowsState;
@@ -29,6 +31,7 @@ pub fn windows_ui(app: &App, state: &mut WindowsState, ctx: &Context) -> Vec<Com
         });
     }
     out.extend(rebase_ui(app, ctx));
+    out.extend(online_tiles_ui(app, ctx));
     if let Some((mut a, mut b)) = state.km_range {
         let mut open = true;
         let mut done = false;
@@ -151,10 +154,45 @@ pub fn windows_ui(app: &App, state: &mut WindowsState, ctx: &Context) -> Vec<Com
             ui.label(format!("Border: {} (the derived border file is ODbL, separate from the code's licence).", crate::io::bundled::BORDER_ATTRIBUTION));
             let s = &app.derived.summary;
             ui.label(format!("Border length {:.1} km in the data, {:.0} km official. {}", s.border_length_km, s.official_length_km, s.length_note));
-            ui.label("Provinces: Natural Earth (public domain). Rivers: CIA World Data Bank II. Lakes: GSHHG (LGPL). Towns and crossings: GeoNames, CC BY 4.0. Outposts are illustrative samples, not real positions.");
+            ui.label("Provinces: Natural Earth (public domain), fitted to the OpenStreetMap country outlines (ODbL). Rivers: CIA World Data Bank II. Lakes: GSHHG (LGPL). Towns and crossings: GeoNames, CC BY 4.0. Outposts are illustrative samples, not real positions.");
         });
         state.about_open = open;
     }
+    out
+}
+
+/// Before the first online tile is fetched: what the tile server learns, and the planner's choice.
+fn online_tiles_ui(app: &App, ctx: &Context) -> Vec<Command> {
+    use crate::prefs::{BasemapChoice, OnlineTiles};
+    let mut out: Vec<Command> = Vec::new();
+    if !app.online_tiles_notice {
+        return out;
+    }
+    egui::Window::new("Online basemap")
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_TOP, [0.0, 80.0])
+        .show(ctx, |ui| {
+            ui.set_max_width(460.0);
+            ui.label(
+                "The OpenStreetMap basemap downloads map tiles from tile.openstreetmap.org. The tile server \
+                 learns which area you view, at which zoom, and from which network address. Nothing of the plan \
+                 is sent. Everything else in borderplan works offline.",
+            );
+            ui.horizontal(|ui| {
+                if ui.button(RichText::new("Use OpenStreetMap tiles").strong()).clicked() {
+                    out.push(ViewCommand::Setting(SettingChange::OnlineTiles(OnlineTiles::Allowed)).into());
+                    out.push(ViewCommand::SetBasemap(BasemapChoice::OpenStreetMap).into());
+                }
+                if ui.button("Stay offline").clicked() {
+                    out.push(ViewCommand::Setting(SettingChange::OnlineTiles(OnlineTiles::NotAsked)).into());
+                }
+                if ui.button("Never use online tiles").on_hover_text("Can be allowed again in the View menu").clicked()
+                {
+                    out.push(ViewCommand::Setting(SettingChange::OnlineTiles(OnlineTiles::Disabled)).into());
+                }
+            });
+        });
     out
 }
 
