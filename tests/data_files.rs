@@ -3,22 +3,10 @@
 use borderplan::io::bundled;
 use borderplan::model::{Category, Side};
 use geo::{Contains, Point};
-use geojson::{FeatureCollection, GeoJson};
 use std::collections::HashSet;
-use std::path::Path;
 
-fn data_text(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data").join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-}
-
-fn collection(name: &str) -> FeatureCollection {
-    match data_text(name).parse::<GeoJson>() {
-        Ok(GeoJson::FeatureCollection(fc)) => fc,
-        Ok(other) => panic!("{name} is GeoJSON but not a FeatureCollection: {:?}", other.to_string().get(..80)),
-        Err(e) => panic!("{name} does not parse as GeoJSON: {e}"),
-    }
-}
+mod common;
+use common::{data_collection as collection, data_text};
 
 const BORDER_PROVINCES: [&str; 6] = ["Khatlon", "Gorno-Badakhshan", "Balkh", "Kunduz", "Takhar", "Badakhshan"];
 

@@ -4,24 +4,11 @@
 
 use borderplan::io::bundled;
 use geo::{Area, Contains, Distance, Geodesic, Length, LineString, Point, TriangulateEarcut};
-use geojson::{Feature, FeatureCollection, GeoJson};
+use geojson::Feature;
 use serde_json::Value;
-use std::path::Path;
 
-fn data_text(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data").join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-}
-
-fn collection(name: &str) -> FeatureCollection {
-    match data_text(name).parse::<GeoJson>() {
-        Ok(GeoJson::FeatureCollection(fc)) => fc,
-        other => panic!(
-            "{name} is not a FeatureCollection: {:?}",
-            other.map(|g| g.to_string().chars().take(80).collect::<String>())
-        ),
-    }
-}
+mod common;
+use common::{data_collection as collection, data_text};
 
 fn reference() -> Value {
     serde_json::from_str(&data_text("border_reference.json")).expect("border_reference.json is JSON")

@@ -38,3 +38,18 @@ pub fn raw_input(time: f64) -> egui::RawInput {
         ..Default::default()
     }
 }
+
+/// The text of a file in data/.
+pub fn data_text(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data").join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// A GeoJSON file in data/ as a FeatureCollection; anything else fails the test with the file's name.
+pub fn data_collection(name: &str) -> geojson::FeatureCollection {
+    match data_text(name).parse::<geojson::GeoJson>() {
+        Ok(geojson::GeoJson::FeatureCollection(fc)) => fc,
+        Ok(other) => panic!("{name} is GeoJSON but not a FeatureCollection: {:?}", other.to_string().get(..80)),
+        Err(e) => panic!("{name} does not parse as GeoJSON: {e}"),
+    }
+}
