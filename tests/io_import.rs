@@ -372,22 +372,96 @@ fn short_positions_lines_and_rings_are_skipped_with_reasons() {
 }
 
 #[test]
-fn unclosed_rings_are_skipped_and_closed_ones_load() {
+fn unclosed_rings_are_closed_with_a_counted_warning_as_gdal_does() {
     let layer = load("invalid/unclosed_ring.geojson");
-    assert_counts(&layer, 1, &[("Polygon", 1)], 2, 0);
-    assert_eq!(name_of(&layer, 0), "closed ring");
-    assert!(layer.stats.reasons[0].starts_with("feature 0: ring 0 of the Polygon is not closed"));
-    assert!(layer.stats.reasons[1].starts_with("feature 2: ring 1 of polygon 0 of the MultiPolygon is not closed"));
+    assert_counts(&layer, 3, &[("MultiPolygon", 1), ("Polygon", 2)], 0, 0);
+    assert_eq!(
+        layer.stats.warnings,
+        vec![
+            "2 polygon rings in 2 features were not closed (last position different from the first); closed by \
+             repeating the first position"
+        ]
+    );
+    let Geometry::Polygon(open) = &layer.features[0].geometry else { panic!("a polygon") };
+    assert_eq!(open.exterior().0.len(), 5, "the open ring gained its closing position");
+    assert_eq!(open.exterior().0.first(), open.exterior().0.last());
+    let Geometry::MultiPolygon(mp) = &layer.features[2].geometry else { panic!("a multipolygon") };
+    assert_eq!(mp.0[0].interiors()[0].0.len(), 5, "the open hole is closed too");
 }
 
 #[test]
-fn latitude_over_90_and_longitude_over_180_are_skipped_with_reasons() {
+fn a_ring_too_short_even_once_closed_is_still_skipped_with_its_reason() {
+    let text = r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[68,37],[69,37]]]}},
+        {"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[68,37],[69,37],[69,38]]]}}]}"#;
+    for layer in both_readers(text) {
+        assert_counts(&layer, 1, &[("Polygon", 1)], 1, 0);
+        assert_eq!(
+            layer.stats.reasons,
+            vec!["feature 0: ring 0 of the Polygon has 3 positions once closed, needs at least 4"]
+        );
+        assert_eq!(layer.stats.warnings.len(), 1, "the triangle was closed: {:?}", layer.stats.warnings);
+    }
+}
+
+#[test]
+fn latitude_over_90_is_skipped_and_longitude_over_180_is_wrapped_with_a_warning() {
     let layer = load("invalid/latitude_over_90.geojson");
-    assert_counts(&layer, 2, &[("Point", 2)], 2, 0);
+    assert_counts(&layer, 3, &[("LineString", 1), ("Point", 2)], 1, 0);
+    assert_eq!(layer.stats.reasons, vec!["feature 1: latitude 95.2 is outside −90…90"]);
     assert_eq!(
-        layer.stats.reasons,
-        vec!["feature 1: latitude 95.2 is outside −90…90", "feature 3: longitude 181.5 is outside −180…180"]
+        layer.stats.warnings,
+        vec![
+            "1 position in 1 feature had longitudes beyond ±180 by whole turns (the first: 181.5); they were wrapped \
+              into −180…180"
+        ]
     );
+    let Geometry::LineString(line) = &layer.features[2].geometry else { panic!("a line") };
+    approx::assert_abs_diff_eq!(line.0[1].x, -178.5, epsilon = 1e-12);
+}
+
+/// The layer read by the block reader (with small blocks) and by the one-pass reader.
+fn both_readers(text: &str) -> [Layer; 2] {
+    let opts = ImportOptions::default();
+    let blocks = borderplan::io::geojson_import::import_bytes_in_blocks("t", text.as_bytes(), 64, &opts);
+    let one_pass = borderplan::io::geojson_import::import_bytes_in_one_pass("t", text.as_bytes(), &opts);
+    match (blocks, one_pass) {
+        (Ok(a), Ok(b)) => [a, b],
+        (a, b) => panic!("both readers should read it: {:?} / {:?}", a.err(), b.err()),
+    }
+}
+
+#[test]
+fn longitudes_off_by_whole_turns_are_wrapped_in_both_readers_and_projected_numbers_are_not() {
+    // A web map panned two worlds east writes 722.5 for 2.5; 7656419.3 are metres, not degrees.
+    let text = r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"n":1},"geometry":{"type":"Point","coordinates":[722.5,37.0]}},
+        {"type":"Feature","properties":{"n":2},"geometry":{"type":"LineString","coordinates":[[-290.0,37.0],[-289.0,37.5],[69.0,37.5]]}},
+        {"type":"Feature","properties":{"n":3},"geometry":{"type":"Point","coordinates":[7656419.3,4500000.0]}},
+        {"type":"Feature","properties":{"n":4},"geometry":{"type":"Point","coordinates":[3780.0,37.0]}}]}"#;
+    for layer in both_readers(text) {
+        assert_counts(&layer, 3, &[("LineString", 1), ("Point", 2)], 1, 0);
+        let Geometry::Point(p) = &layer.features[0].geometry else { panic!("a point") };
+        approx::assert_abs_diff_eq!(p.x(), 2.5, epsilon = 1e-12);
+        let Geometry::LineString(l) = &layer.features[1].geometry else { panic!("a line") };
+        approx::assert_abs_diff_eq!(l.0[0].x, 70.0, epsilon = 1e-12);
+        approx::assert_abs_diff_eq!(l.0[1].x, 71.0, epsilon = 1e-12);
+        approx::assert_abs_diff_eq!(l.0[2].x, 69.0, epsilon = 1e-12);
+        // Exactly ten turns east of the antimeridian is the antimeridian, on the side the file used.
+        let Geometry::Point(p) = &layer.features[2].geometry else { panic!("a point") };
+        approx::assert_abs_diff_eq!(p.x(), 180.0, epsilon = 1e-9);
+        assert_eq!(
+            layer.stats.reasons,
+            vec!["feature 2: longitude 7656419.3 is outside −180…180 (by more than 10 whole turns)"]
+        );
+        assert_eq!(
+            layer.stats.warnings,
+            vec![
+                "4 positions in 3 features had longitudes beyond ±180 by whole turns (the first: 722.5); they were \
+                  wrapped into −180…180"
+            ]
+        );
+    }
 }
 
 #[test]
@@ -395,7 +469,10 @@ fn a_non_wgs84_crs_gives_a_warning_and_projected_coordinates_are_skipped() {
     let layer = load("invalid/crs_epsg3857.geojson");
     assert_counts(&layer, 1, &[("Point", 1)], 1, 0);
     assert_eq!(layer.stats.warnings, vec!["crs EPSG:3857 is not WGS84; coordinates are read as longitude/latitude"]);
-    assert_eq!(layer.stats.reasons, vec!["feature 0: longitude 7656419.3 is outside −180…180"]);
+    assert_eq!(
+        layer.stats.reasons,
+        vec!["feature 0: longitude 7656419.3 is outside −180…180 (by more than 10 whole turns)"]
+    );
 }
 
 #[test]
@@ -549,14 +626,15 @@ fn the_project_towns_file_gives_114_point_features() {
 fn inspect_json_reports_the_documented_keys() {
     let layer = load("invalid/latitude_over_90.geojson");
     let json = inspect_json(&layer);
-    assert_eq!(json["features"], 2);
-    assert_eq!(json["by_type"], serde_json::json!({"Point": 2}));
-    assert_eq!(json["bbox"], serde_json::json!([69.0, 37.0, 69.1, 37.1]));
-    assert_eq!(json["skipped"], 2);
+    assert_eq!(json["features"], 3);
+    assert_eq!(json["by_type"], serde_json::json!({"LineString": 1, "Point": 2}));
+    // The line from 179 to 181.5 (wrapped to −178.5) spans the map, as in GDAL.
+    assert_eq!(json["bbox"], serde_json::json!([-178.5, 10.0, 179.0, 37.1]));
+    assert_eq!(json["skipped"], 1);
     assert_eq!(json["null_geometries"], 0);
     assert_eq!(json["reasons"][0], "feature 1: latitude 95.2 is outside −90…90");
     assert_eq!(json["properties"], serde_json::json!(["name"]));
-    assert_eq!(json["warnings"], serde_json::json!([]));
+    assert_eq!(json["warnings"].as_array().map(Vec::len), Some(1));
     let empty = inspect_json(&load("valid/empty_feature_collection.geojson"));
     assert_eq!(empty["bbox"], serde_json::Value::Null);
 }

@@ -2,13 +2,14 @@
 //! rebuilt only when the plan (or, for the timeline's coverage, the timeline quarter) changes.
 
 use crate::map::picking::PickIndex;
-use crate::model::{Assignment, Target};
+use crate::model::Target;
+use crate::model::{Border, Segmentation};
 use crate::model::{
     Coverage, Finding, Plan, Quarter, Stage, Summary, coverage_by_quarter, rules, stage_coverage,
     summary::summarize_with_coverage,
 };
 use geo::LineString;
-use std::collections::HashMap;
+use std::sync::Arc;
 
 /// One bar of the march chart: every assignment on the same target, quarter and stage draws the same rectangle,
 /// so the chart draws each once (a 50,000-row plan has a few thousand distinct bars).
@@ -23,29 +24,48 @@ pub struct MarchBar {
     pub last: usize,
 }
 
-/// The march chart's bars in order of their first assignment.
+/// The march chart's bars in order of their first assignment. Built per target (through the target index), so
+/// the work per assignment is a comparison of quarter and stage with the few bars of its own target.
 pub fn march_bars(plan: &Plan) -> Vec<MarchBar> {
-    let mut bars: Vec<MarchBar> = Vec::new();
-    let mut index: HashMap<(&Target, Quarter, Stage), usize> = HashMap::new();
-    for (i, a) in plan.assignments.iter().enumerate() {
-        let Assignment { target, quarter, stage, .. } = a;
-        match index.get(&(target, *quarter, *stage)) {
-            Some(&b) => bars[b].last = i,
-            None => {
-                let Some((from_km, to_km)) = plan.target_extent_km(target) else { continue };
-                index.insert((target, *quarter, *stage), bars.len());
-                bars.push(MarchBar {
-                    target: target.clone(),
-                    from_km,
-                    to_km,
-                    quarter: *quarter,
-                    stage: *stage,
-                    last: i,
-                });
+    let mut bars: Vec<(usize, MarchBar)> = Vec::new();
+    for (target, positions) in plan.assignments.targets() {
+        let Some((from_km, to_km)) = plan.target_extent_km(target) else { continue };
+        let start = bars.len();
+        for &i in positions {
+            let Some(a) = plan.assignments.get(i) else { continue };
+            match bars[start..].iter_mut().find(|(_, b)| b.quarter == a.quarter && b.stage == a.stage) {
+                Some((_, b)) => b.last = b.last.max(i),
+                None => bars.push((
+                    i,
+                    MarchBar { target: target.clone(), from_km, to_km, quarter: a.quarter, stage: a.stage, last: i },
+                )),
             }
         }
     }
-    bars
+    bars.sort_by_key(|(first, _)| *first);
+    bars.into_iter().map(|(_, b)| b).collect()
+}
+
+/// Values kept from the previous build when their [`GeometryKey`] is unchanged.
+type Reusable = (Vec<(String, LineString<f64>)>, PickIndex, GeometryKey);
+
+/// What the segment lines and the picking index are built from: the border, the segments and where the
+/// outposts are. An edit of assignments leaves these alone, so their values are kept.
+#[derive(Clone, PartialEq)]
+struct GeometryKey {
+    border: Arc<Border>,
+    segments: Segmentation,
+    outposts: Vec<(String, f64, f64)>,
+}
+
+impl GeometryKey {
+    fn of(plan: &Plan) -> Self {
+        Self {
+            border: plan.border.clone(),
+            segments: plan.segments.clone(),
+            outposts: plan.outposts.iter().map(|o| (o.id.clone(), o.position.x(), o.position.y())).collect(),
+        }
+    }
 }
 
 pub struct Derived {
@@ -63,16 +83,39 @@ pub struct Derived {
     pub march_bars: Vec<MarchBar>,
     /// Coverage by the timeline quarter, when the timeline is active.
     pub timeline: Option<(Quarter, Coverage)>,
+    geometry_key: GeometryKey,
 }
 
 impl Derived {
     pub fn build(plan: &Plan, generation: u64) -> Self {
-        let segment_lines = plan
-            .segments
-            .segments()
-            .iter()
-            .map(|s| (s.id.clone(), plan.border.substring(s.from_km, s.to_km)))
-            .collect();
+        Self::build_reusing(plan, generation, None)
+    }
+
+    /// Rebuilds after a change, keeping the segment lines and the picking index when the change left the
+    /// border, the segments and the outposts alone (an assignment edit).
+    pub fn rebuild(&mut self, plan: &Plan, generation: u64) {
+        let previous = (
+            std::mem::take(&mut self.segment_lines),
+            std::mem::take(&mut self.pick),
+            std::mem::replace(&mut self.geometry_key, GeometryKey::of(plan)),
+        );
+        *self = Self::build_reusing(plan, generation, Some(previous));
+    }
+
+    fn build_reusing(plan: &Plan, generation: u64, previous: Option<Reusable>) -> Self {
+        let geometry_key = GeometryKey::of(plan);
+        let (segment_lines, pick) = match previous {
+            Some((lines, pick, key)) if key == geometry_key => (lines, pick),
+            _ => {
+                let lines = plan
+                    .segments
+                    .segments()
+                    .iter()
+                    .map(|s| (s.id.clone(), plan.border.substring(s.from_km, s.to_km)))
+                    .collect();
+                (lines, PickIndex::build(plan))
+            }
+        };
         // Each coverage is computed once and shared by the rules and the summary.
         let coverage_stage2 = stage_coverage(plan, Stage::Two);
         let coverage_stage3 = stage_coverage(plan, Stage::Three);
@@ -85,9 +128,10 @@ impl Derived {
             coverage_stage3,
             findings,
             summary,
-            pick: PickIndex::build(plan),
+            pick,
             march_bars: march_bars(plan),
             timeline: None,
+            geometry_key,
         }
     }
 

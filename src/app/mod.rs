@@ -198,7 +198,7 @@ impl App {
     /// Call after anything replaced or changed `plan`.
     pub fn plan_changed(&mut self) {
         self.generation += 1;
-        self.derived = Derived::build(&self.plan, self.generation);
+        self.derived.rebuild(&self.plan, self.generation);
         self.derived.set_timeline(&self.plan, self.timeline);
         self.selection.retain_existing(&self.plan);
         if self.hover.as_ref().is_some_and(|h| !self.plan.target_exists(h)) {

@@ -8,5 +8,6 @@ pub mod format;
 pub mod geojson_import;
 pub mod layer;
 pub mod plan_file;
+mod plan_stream;
 pub mod properties;
 pub mod spatial;

@@ -8,6 +8,7 @@ type PointEntry = GeomWithData<[f64; 2], usize>;
 type EdgeEntry = GeomWithData<Line<[f64; 2]>, usize>;
 
 /// A spatial index over the plan's outposts and border edges, in lon/lat.
+#[derive(Default)]
 pub struct PickIndex {
     outposts: RTree<PointEntry>,
     edges: RTree<EdgeEntry>,

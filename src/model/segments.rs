@@ -3,6 +3,7 @@
 use super::border::Border;
 use super::regions::{Region, Side, nearest_region};
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 /// Chainage tolerance when comparing segment ends, in km (1 mm).
 pub const KM_EPS: f64 = 1e-6;
@@ -52,30 +53,44 @@ pub enum SegmentError {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Segmentation {
     segments: Vec<Segment>,
+    /// Position of each id in `segments` (the first one, should an id occur twice): every assignment on a
+    /// segment looks its segment up, 50,000 times per change on a programme-scale plan.
+    by_id: HashMap<String, usize>,
 }
 
 impl Segmentation {
+    fn indexed(segments: Vec<Segment>) -> Self {
+        let mut s = Self { segments, by_id: HashMap::new() };
+        s.reindex();
+        s
+    }
+
+    fn reindex(&mut self) {
+        self.by_id.clear();
+        for (i, seg) in self.segments.iter().enumerate() {
+            self.by_id.entry(seg.id.clone()).or_insert(i);
+        }
+    }
+
     /// Builds a segmentation from segments that must already be a partition of [0, `length_km`].
     pub fn from_segments(mut segments: Vec<Segment>, length_km: f64) -> Result<Self, SegmentError> {
         segments.sort_by(|a, b| a.from_km.total_cmp(&b.from_km));
-        let s = Self { segments };
+        let s = Self::indexed(segments);
         s.check_partition(length_km)?;
         Ok(s)
     }
 
     /// One segment spanning the whole border.
     pub fn single(length_km: f64) -> Self {
-        Self {
-            segments: vec![Segment {
-                id: "SEG-001".into(),
-                name: "Whole border".into(),
-                from_km: 0.0,
-                to_km: length_km,
-                tajik_region: String::new(),
-                afghan_province: String::new(),
-                extra: Map::new(),
-            }],
-        }
+        Self::indexed(vec![Segment {
+            id: "SEG-001".into(),
+            name: "Whole border".into(),
+            from_km: 0.0,
+            to_km: length_km,
+            tajik_region: String::new(),
+            afghan_province: String::new(),
+            extra: Map::new(),
+        }])
     }
 
     /// The default segmentation: a boundary wherever the region on either side changes (sampled every 0.5 km),
@@ -143,7 +158,7 @@ impl Segmentation {
         if let Some(last) = segments.last_mut() {
             last.to_km = length;
         }
-        Self { segments }
+        Self::indexed(segments)
     }
 
     pub fn segments(&self) -> &[Segment] {
@@ -156,10 +171,10 @@ impl Segmentation {
         self.segments.is_empty()
     }
     pub fn get(&self, id: &str) -> Option<&Segment> {
-        self.segments.iter().find(|s| s.id == id)
+        self.index_of(id).map(|i| &self.segments[i])
     }
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.segments.iter().position(|s| s.id == id)
+        self.by_id.get(id).copied()
     }
     pub fn segment_at_km(&self, km: f64) -> Option<&Segment> {
         let i = self.segments.partition_point(|s| s.to_km < km);
@@ -197,6 +212,7 @@ impl Segmentation {
         let west = &mut self.segments[i];
         west.to_km = km;
         self.segments.insert(i + 1, east);
+        self.reindex();
         Ok((west_id, new_id))
     }
 
@@ -208,6 +224,7 @@ impl Segmentation {
         }
         let east = self.segments.remove(i + 1);
         self.segments[i].to_km = east.to_km;
+        self.reindex();
         Ok(east.id)
     }
 

@@ -181,6 +181,13 @@ pub(crate) fn equipment_summary(plan: &Plan, target: &Target) -> String {
 /// Escapes text for XML and HTML content and attribute values (`&<>"'`). Characters XML 1.0 forbids
 /// (C0 controls other than tab, newline and carriage return) are dropped.
 pub(crate) fn escape_xml(s: &str) -> String {
+    // Most plan strings need nothing: copy them whole (a KML export escapes ~30 strings per assignment).
+    let plain = |b: &u8| {
+        !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0xEF) && (*b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r'))
+    };
+    if s.as_bytes().iter().all(plain) {
+        return s.to_owned();
+    }
     let mut out = String::with_capacity(s.len() + s.len() / 8);
     for ch in s.chars() {
         match ch {

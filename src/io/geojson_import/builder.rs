@@ -8,7 +8,7 @@ use geo::{BoundingRect, Rect};
 use serde::de;
 
 use super::ImportOptions;
-use super::coords::CoordTree;
+use super::coords::{CoordTree, Repairs};
 use super::error::ImportError;
 use crate::io::layer::{ImportStats, Layer, LayerFeature, geometry_type_name};
 use crate::io::properties::PropertyStore;
@@ -114,6 +114,53 @@ pub(super) struct Builder {
     /// The first [`ImportStats::MAX_REASONS`] skip reasons with the index of their feature.
     reasons: Vec<(usize, String)>,
     bbox: Option<Rect<f64>>,
+    /// Repairs made to the stored features.
+    pub(super) repairs: RepairTally,
+}
+
+/// Repairs over the stored features, said once in the layer's warnings.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct RepairTally {
+    wrapped_features: usize,
+    closed_features: usize,
+    all: Repairs,
+}
+
+impl RepairTally {
+    pub(super) fn count(&mut self, r: Repairs) {
+        self.wrapped_features += usize::from(r.wrapped_positions > 0);
+        self.closed_features += usize::from(r.closed_rings > 0);
+        self.all.add(r);
+    }
+
+    fn merge(&mut self, other: RepairTally) {
+        self.wrapped_features += other.wrapped_features;
+        self.closed_features += other.closed_features;
+        self.all.add(other.all);
+    }
+
+    /// The warnings, one per kind of repair.
+    fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let plural = |n: usize, one: &str, many: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
+        if self.wrapped_features > 0 {
+            out.push(format!(
+                "{} in {} had longitudes beyond ±180 by whole turns (the first: {}); they were wrapped into −180…180",
+                plural(self.all.wrapped_positions, "position", "positions"),
+                plural(self.wrapped_features, "feature", "features"),
+                self.all.first_wrapped.unwrap_or_default(),
+            ));
+        }
+        if self.closed_features > 0 {
+            out.push(format!(
+                "{} in {} {} not closed (last position different from the first); closed by repeating the first position",
+                plural(self.all.closed_rings, "polygon ring", "polygon rings"),
+                plural(self.closed_features, "feature", "features"),
+                if self.all.closed_rings == 1 { "was" } else { "were" },
+            ));
+        }
+        out
+    }
 }
 
 impl Builder {
@@ -146,7 +193,8 @@ impl Builder {
     /// Appends the features and counts of `part`, read from the features that follow this builder's; its
     /// feature indices start at `index_offset`.
     pub(super) fn append(&mut self, part: Self, index_offset: usize) {
-        let Self { mut features, properties, stats, reasons, bbox } = part;
+        let Self { mut features, properties, stats, reasons, bbox, repairs } = part;
+        self.repairs.merge(repairs);
         self.features.append(&mut features);
         self.properties.append(properties);
         for (name, count) in stats.by_type {
@@ -164,7 +212,8 @@ impl Builder {
 
     /// The layer called `name` read from `bytes_read` bytes.
     pub(super) fn finish(self, name: &str, bytes_read: u64) -> Layer {
-        let Self { features, properties, mut stats, reasons, bbox } = self;
+        let Self { features, properties, mut stats, reasons, bbox, repairs } = self;
+        stats.warnings.extend(repairs.warnings());
         stats.features = features.len();
         stats.reasons = reasons.into_iter().map(|(i, reason)| format!("feature {i}: {reason}")).collect();
         let names: BTreeSet<&str> = properties.shapes().flatten().map(|k| &**k).collect();

@@ -14,6 +14,42 @@ use super::type_names::GeomKind;
 pub(super) struct ParsedGeom {
     pub(super) geometry: Geometry<f64>,
     pub(super) z: Option<Vec<f64>>,
+    /// What was repaired on the way in (counted into the layer's warnings).
+    pub(super) repairs: Repairs,
+}
+
+/// Repairs made while reading a geometry, as GDAL makes them (with a warning, instead of a skip).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(super) struct Repairs {
+    /// Positions whose longitude was beyond ±180 by whole turns and was wrapped into −180…180.
+    pub(super) wrapped_positions: usize,
+    /// The first such longitude as written in the file.
+    pub(super) first_wrapped: Option<f64>,
+    /// Polygon rings whose last position differed from the first and that were closed.
+    pub(super) closed_rings: usize,
+}
+
+impl Repairs {
+    pub(super) fn add(&mut self, other: Repairs) {
+        self.wrapped_positions += other.wrapped_positions;
+        self.first_wrapped = self.first_wrapped.or(other.first_wrapped);
+        self.closed_rings += other.closed_rings;
+    }
+}
+
+/// Longitudes are wrapped into −180…180 when they are off by at most this many whole turns (a file drawn on a
+/// web map panned across several copies of the world); beyond that the numbers are not degrees (metres of a
+/// projected CRS, say) and the feature is skipped rather than misplaced.
+const MAX_WRAP_TURNS: f64 = 10.0;
+
+/// `x` wrapped into −180…180 by whole turns, when it is within [`MAX_WRAP_TURNS`] of that range.
+fn wrap_longitude(x: f64) -> Option<f64> {
+    if !x.is_finite() || x.abs() > 180.0 + 360.0 * MAX_WRAP_TURNS {
+        return None;
+    }
+    let wrapped = (x + 180.0).rem_euclid(360.0) - 180.0;
+    // 180 and −180 are the same meridian: keep the sign the file used.
+    Some(if wrapped == -180.0 && x > 0.0 { 180.0 } else { wrapped })
 }
 
 /// A geometry value: `Ok(None)` for null or empty, `Err` with the reason it is invalid.
@@ -32,6 +68,9 @@ pub(super) struct CoordTree {
     leaf_depth: Option<usize>,
     /// First problem found.
     error: Option<String>,
+    /// Longitudes wrapped so far (see [`Repairs`]).
+    wrapped_positions: usize,
+    first_wrapped: Option<f64>,
 }
 
 impl CoordTree {
@@ -42,6 +81,8 @@ impl CoordTree {
         self.counts.iter_mut().for_each(Vec::clear);
         self.leaf_depth = None;
         self.error = None;
+        self.wrapped_positions = 0;
+        self.first_wrapped = None;
     }
 
     fn fail(&mut self, reason: impl FnOnce() -> String) {
@@ -75,11 +116,20 @@ impl CoordTree {
             }
             Some(_) => {}
         }
-        let [x, y, z] = numbers;
+        let [mut x, y, z] = numbers;
+        if count >= 2
+            && !(-180.0..=180.0).contains(&x)
+            && (-90.0..=90.0).contains(&y)
+            && let Some(w) = wrap_longitude(x)
+        {
+            self.wrapped_positions += 1;
+            self.first_wrapped.get_or_insert(x);
+            x = w;
+        }
         if count < 2 {
             self.fail(|| format!("a position has {count} number, needs at least 2 (longitude, latitude)"));
         } else if !(-180.0..=180.0).contains(&x) {
-            self.fail(|| format!("longitude {x} is outside −180…180"));
+            self.fail(|| format!("longitude {x} is outside −180…180 (by more than {MAX_WRAP_TURNS} whole turns)"));
         } else if !(-90.0..=90.0).contains(&y) {
             self.fail(|| format!("latitude {y} is outside −90…90"));
         } else {
@@ -118,6 +168,8 @@ impl CoordTree {
             return Err("a position is an empty array, needs at least 2 numbers".to_owned());
         }
         let coords = self.coords.as_slice();
+        let mut repairs =
+            Repairs { wrapped_positions: self.wrapped_positions, first_wrapped: self.first_wrapped, closed_rings: 0 };
         let slice = |start: usize, len: u32| -> Result<&[Coord<f64>], String> {
             coords.get(start..start + len as usize).ok_or_else(wrong_nesting)
         };
@@ -147,7 +199,7 @@ impl CoordTree {
             }
             GeomKind::Polygon => {
                 let mut start = 0;
-                Geometry::Polygon(polygon(self.counts_at(1), &mut start, &slice, "the Polygon")?)
+                Geometry::Polygon(polygon(self.counts_at(1), &mut start, &slice, "the Polygon", &mut repairs)?)
             }
             GeomKind::MultiPolygon => {
                 let ring_counts = self.counts_at(2);
@@ -160,35 +212,72 @@ impl CoordTree {
                     }
                     let these = ring_counts.get(next_ring..next_ring + rings as usize).ok_or_else(wrong_nesting)?;
                     next_ring += rings as usize;
-                    polygons.push(polygon(these, &mut start, &slice, &format!("polygon {p} of the MultiPolygon"))?);
+                    let what = format!("polygon {p} of the MultiPolygon");
+                    polygons.push(polygon(these, &mut start, &slice, &what, &mut repairs)?);
                 }
                 Geometry::MultiPolygon(MultiPolygon(polygons))
             }
             GeomKind::GeometryCollection => return Err(wrong_nesting()),
         };
-        let z = self.any_z.then(|| self.zs.clone());
-        Ok(Some(ParsedGeom { geometry, z }))
+        // A ring closed on the way in gained a position: repeat its first z too.
+        let z = self.any_z.then(|| if repairs.closed_rings == 0 { self.zs.clone() } else { closed_zs(self, kind) });
+        Ok(Some(ParsedGeom { geometry, z, repairs }))
     }
 }
 
-/// Builds one polygon from consecutive rings of `ring_sizes` positions, starting at coordinate `*start`.
+/// Whether a ring of `ring` positions is closed, or can be closed by repeating its first position: a ring
+/// needs 4 positions once closed (3 distinct corners).
+fn ring_is_closed(ring: &[Coord<f64>]) -> bool {
+    ring.first() == ring.last()
+}
+
+/// The z values with each ring that was closed on the way in given its first z again at its end.
+fn closed_zs(tree: &CoordTree, kind: GeomKind) -> Vec<f64> {
+    let ring_sizes: &[u32] = match kind {
+        GeomKind::Polygon => tree.counts_at(1),
+        GeomKind::MultiPolygon => tree.counts_at(2),
+        _ => return tree.zs.clone(),
+    };
+    let mut out = Vec::with_capacity(tree.zs.len() + ring_sizes.len());
+    let mut start = 0;
+    for &n in ring_sizes {
+        let end = start + n as usize;
+        let (Some(ring), Some(zs)) = (tree.coords.get(start..end), tree.zs.get(start..end)) else { break };
+        out.extend_from_slice(zs);
+        if !ring_is_closed(ring) {
+            out.push(zs.first().copied().unwrap_or(f64::NAN));
+        }
+        start = end;
+    }
+    out
+}
+
+/// Builds one polygon from consecutive rings of `ring_sizes` positions, starting at coordinate `*start`. A ring
+/// whose last position differs from its first is closed (counted in `repairs`), as GDAL does.
 fn polygon<'c>(
     ring_sizes: &[u32],
     start: &mut usize,
     slice: &dyn Fn(usize, u32) -> Result<&'c [Coord<f64>], String>,
     what: &str,
+    repairs: &mut Repairs,
 ) -> Result<Polygon<f64>, String> {
     let mut rings = Vec::with_capacity(ring_sizes.len());
     for (r, &n) in ring_sizes.iter().enumerate() {
         let ring = slice(*start, n)?;
         *start += n as usize;
-        if n < 4 {
-            return Err(format!("ring {r} of {what} has {n} positions, needs at least 4"));
+        let closed = ring_is_closed(ring);
+        let positions = if closed { n as usize } else { n as usize + 1 };
+        if positions < 4 {
+            let note = if closed { String::new() } else { " once closed".to_owned() };
+            return Err(format!("ring {r} of {what} has {positions} positions{note}, needs at least 4"));
         }
-        if ring.first() != ring.last() {
-            return Err(format!("ring {r} of {what} is not closed (its last position differs from the first)"));
+        let mut line = Vec::with_capacity(positions);
+        line.extend_from_slice(ring);
+        if !closed {
+            line.push(ring[0]);
+            repairs.closed_rings += 1;
         }
-        rings.push(LineString(ring.to_vec()));
+        rings.push(LineString(line));
     }
     let mut rings = rings.into_iter();
     let exterior = rings.next().ok_or_else(|| format!("{what} has no rings"))?;

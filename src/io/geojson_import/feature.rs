@@ -38,6 +38,7 @@ pub(super) fn make_feature(
     match outcome {
         Ok(Some(parsed)) => {
             store.commit(pending.unwrap_or_else(|| store.begin()));
+            ctx.out.repairs.count(parsed.repairs);
             let style = style.map(|map| FeatureStyle::from_properties(&map)).filter(|s| !s.is_empty()).map(Box::new);
             Ok(Some(LayerFeature { geometry: parsed.geometry, z: parsed.z, style }))
         }

@@ -107,8 +107,12 @@ fn collection(children: Vec<ParsedGeom>) -> Option<ParsedGeom> {
         }
         z
     });
+    let mut repairs = super::coords::Repairs::default();
+    for child in &children {
+        repairs.add(child.repairs);
+    }
     let geometry = Geometry::GeometryCollection(GeometryCollection(children.into_iter().map(|c| c.geometry).collect()));
-    Some(ParsedGeom { geometry, z })
+    Some(ParsedGeom { geometry, z, repairs })
 }
 
 /// A geometry value (object or null).
