@@ -160,3 +160,57 @@ fn a_file_is_read_in_blocks_with_the_same_result_as_its_bytes() {
     assert_eq!(from_file.name, "points");
     assert_eq!(from_file.stats.bytes_read, bytes.len() as u64);
 }
+
+/// A FeatureCollection of `features` LineStrings of `vertices` vertices each, with a few properties.
+fn huge_lines(features: usize, vertices: usize) -> Vec<u8> {
+    let mut out = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
+    for f in 0..features {
+        if f > 0 {
+            out.push_str(",\n");
+        }
+        out.push_str(&format!("{{\"type\":\"Feature\",\"properties\":{{\"name\":\"line {f}\",\"n\":{vertices}}},"));
+        out.push_str("\"geometry\":{\"type\":\"LineString\",\"coordinates\":[");
+        for v in 0..vertices {
+            if v > 0 {
+                out.push(',');
+            }
+            let t = v as f64 / vertices as f64;
+            out.push_str(&format!("[{:.6},{:.6}]", 67.5 + 7.0 * t, 37.0 + (t * 40.0).sin() * 0.5 + f as f64 * 0.01));
+        }
+        out.push_str("]}}");
+    }
+    out.push_str("\n]}\n");
+    out.into_bytes()
+}
+
+#[test]
+fn a_feature_spanning_many_blocks_is_parsed_once_so_twice_the_vertices_cost_twice_the_work() {
+    // 4 KB blocks: the 20,000-vertex line spans ~100 blocks, the 40,000-vertex one ~200. Reading each again from
+    // its start after every block (as this reader once did) parsed ~50× and ~100× the file.
+    let block = 4096;
+    let small = huge_lines(1, 20_000);
+    let large = huge_lines(1, 40_000);
+    let work_small = borderplan::io::geojson_import::block_reader_parsed_bytes(&small, block).expect("fast path");
+    let work_large = borderplan::io::geojson_import::block_reader_parsed_bytes(&large, block).expect("fast path");
+    assert!(work_small as f64 <= small.len() as f64 * 1.2, "parsed {work_small} bytes of a {}-byte file", small.len());
+    let ratio = work_large as f64 / work_small as f64;
+    assert!(ratio <= 2.2, "twice the vertices cost {ratio:.2}× the parsing");
+    // And the layer is the one the one-pass reader gives.
+    assert_same_for_every_block_size("one huge line", &large, &[block, 65_536]);
+}
+
+#[test]
+fn a_few_huge_features_cost_the_same_work_per_byte_as_many_small_ones() {
+    let block = 8192;
+    let few = huge_lines(3, 30_000);
+    let many = huge_lines(3_000, 30);
+    let per_byte = |bytes: &[u8]| {
+        borderplan::io::geojson_import::block_reader_parsed_bytes(bytes, block).expect("fast path") as f64
+            / bytes.len() as f64
+    };
+    let (few_work, many_work) = (per_byte(&few), per_byte(&many));
+    assert!(
+        few_work <= many_work * 1.5,
+        "few huge features: {few_work:.3} parsed bytes per byte, many small: {many_work:.3}"
+    );
+}

@@ -48,8 +48,9 @@ const DEPTH_FALLBACK: usize = JSON_NESTING_LIMIT - 8;
 
 /// How the fast path ended.
 pub(super) enum Fast {
-    /// The layer, read completely.
-    Done(Box<Layer>),
+    /// The layer, read completely, and how many bytes the parser went through to read it (the file once, plus
+    /// the part of a feature cut by a block end each time that happens).
+    Done(Box<Layer>, u64),
     /// Not a case for the fast path: read the whole document in one pass instead.
     Fallback,
     /// Reading failed (cancelled or an I/O error).
@@ -67,7 +68,7 @@ impl Fast {
     /// name `path`.
     pub(super) fn into_result(self, path: &Path) -> Result<Option<Layer>, ImportError> {
         match self {
-            Self::Done(layer) => Ok(Some(*layer)),
+            Self::Done(layer, _) => Ok(Some(*layer)),
             Self::Failed(Failure::Cancelled) => Err(ImportError::Cancelled),
             Self::Failed(Failure::Io(source)) => Err(ImportError::Io { path: path.to_path_buf(), source }),
             Self::Fallback => Ok(None),
@@ -313,6 +314,7 @@ fn run(
             Ok(outcome) => {
                 // The stream view of the deserializer tells how far it read (nothing more is parsed).
                 let end = pos + de.into_iter::<serde::de::IgnoredAny>().byte_offset();
+                ctx.out.parsed_bytes += (end - pos) as u64;
                 ctx.out.record(first_index + elements, outcome);
                 if let Some(slot) = first_two.iter_mut().find(|s| s.is_none()) {
                     *slot = Some((pos, end));
@@ -326,7 +328,9 @@ fn run(
                 ctx.out.properties.discard(mark);
                 // An error at the very end of the data (`1.` or `-` before the cut, not only an unexpected
                 // end) may vanish with more data.
-                let at_end = e.is_eof() || error_offset(slice, e.line(), e.column()) + 2 >= slice.len();
+                let reached = error_offset(slice, e.line(), e.column());
+                ctx.out.parsed_bytes += reached as u64;
+                let at_end = e.is_eof() || reached + 2 >= slice.len();
                 break if at_end && !last { Stop::NeedMore } else { Stop::Fallback };
             }
         }
@@ -352,6 +356,54 @@ fn learn_pattern(buf: &[u8], first: (usize, usize), second: (usize, usize)) -> O
     Some((pattern, separator.len()))
 }
 
+/// Finds the end of one element of the `features` array that a block end cut, scanning the bytes that arrive
+/// block by block once each (strings and nesting only, no parsing). The element is parsed when it is complete,
+/// so a feature spanning many blocks is parsed once, not again from its start after every block.
+#[derive(Debug, Default)]
+struct ElementEnd {
+    /// Bytes of the buffer (from the element's start at 0) scanned so far.
+    scanned: usize,
+    depth: usize,
+    started: bool,
+    strings: StringScanner,
+}
+
+impl ElementEnd {
+    /// Scans on through `buf`; `true` once the element (or whatever stands there instead, for the parser to
+    /// judge) is complete in `buf`.
+    fn complete(&mut self, buf: &[u8]) -> bool {
+        let Some(rest) = buf.get(self.scanned..) else { return true };
+        for (k, &b) in rest.iter().enumerate() {
+            if self.strings.in_string() || b == b'"' {
+                self.strings.step(b);
+                if !self.started {
+                    // A string element: the parser decides.
+                    return true;
+                }
+                continue;
+            }
+            match b {
+                b'{' | b'[' => {
+                    self.depth += 1;
+                    self.started = true;
+                }
+                b'}' | b']' => {
+                    if self.depth <= 1 {
+                        self.scanned += k + 1;
+                        return true;
+                    }
+                    self.depth -= 1;
+                }
+                b' ' | b'\n' | b'\r' | b'\t' | b',' if !self.started => {}
+                _ if !self.started => return true,
+                _ => {}
+            }
+        }
+        self.scanned = buf.len();
+        false
+    }
+}
+
 /// Reads a GeoJSON document from `reader` (`total_bytes` long, for progress and pre-sizing) the fast way,
 /// `block_bytes` at a time.
 pub(super) fn import_stream<R: Read>(
@@ -372,6 +424,8 @@ pub(super) fn import_stream<R: Read>(
     let mut reported = 0;
     let mut pattern: Option<(Vec<u8>, usize)> = None;
     let parallel_min_bytes = (block_bytes / 2).clamp(16, PARALLEL_MIN_BYTES);
+    // An element cut by the end of the data read so far, at the start of `buf`: read on until it is complete.
+    let mut cut: Option<ElementEnd> = None;
     loop {
         if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Fast::Failed(Failure::Cancelled);
@@ -387,75 +441,86 @@ pub(super) fn import_stream<R: Read>(
         }
         let last = read == 0;
         let mut pos = 0;
+        let waiting = !last && cut.as_mut().is_some_and(|element| !element.complete(&buf));
+        if !waiting {
+            cut = None;
+        }
         // Bytes before `keep` are done with.
-        let keep = loop {
-            if scanner.mode != Mode::Features {
-                if let Scan::Fallback = scanner.scan_outside_features(&buf, &mut pos) {
-                    return Fast::Fallback;
-                }
+        let keep = if waiting {
+            0
+        } else {
+            loop {
                 if scanner.mode != Mode::Features {
-                    break pos;
-                }
-                expect = Expect::FirstOrEnd;
-            }
-            // Guess a feature start near the middle of what is left, for the helper thread.
-            let guess = pattern.as_ref().and_then(|(pattern, separator)| {
-                let rest = buf.len().checked_sub(pos)?;
-                if rest < parallel_min_bytes {
-                    return None;
-                }
-                let middle = pos + rest / 2;
-                let found = memchr::memmem::find(buf.get(middle..)?, pattern)?;
-                Some(middle + found + separator)
-            });
-            let mut run_a = match guess {
-                None => run(&buf, pos, expect, usize::MAX, last, std::mem::take(&mut out), next_index, opts),
-                Some(start_b) => {
-                    let a_out = std::mem::take(&mut out);
-                    let (run_a, run_b) = std::thread::scope(|scope| {
-                        let helper = scope.spawn(|| {
-                            run(&buf, start_b, Expect::Element, usize::MAX, last, Builder::default(), 0, opts)
-                        });
-                        let run_a = run(&buf, pos, expect, start_b, last, a_out, next_index, opts);
-                        (run_a, helper.join())
-                    });
-                    match (run_a, run_b) {
-                        (mut a, Ok(b)) if a.stop == Stop::Reached && a.pos == start_b => {
-                            // The guess was a real feature start: the helper's features follow the caller's.
-                            a.out.append(b.out, next_index + a.elements);
-                            a.elements += b.elements;
-                            a.pos = b.pos;
-                            a.expect = b.expect;
-                            a.stop = b.stop;
-                            a
-                        }
-                        (a, _) if a.stop == Stop::Reached => {
-                            // Not a feature start after all: the caller's thread reads on by itself.
-                            next_index += a.elements;
-                            let again = run(&buf, a.pos, a.expect, usize::MAX, last, a.out, next_index, opts);
-                            Run { elements: again.elements, first_two: a.first_two, ..again }
-                        }
-                        (a, _) => a,
+                    if let Scan::Fallback = scanner.scan_outside_features(&buf, &mut pos) {
+                        return Fast::Fallback;
                     }
+                    if scanner.mode != Mode::Features {
+                        break pos;
+                    }
+                    expect = Expect::FirstOrEnd;
                 }
-            };
-            if pattern.is_none()
-                && let [Some(first), Some(second)] = run_a.first_two
-            {
-                pattern = learn_pattern(&buf, first, second);
-            }
-            out = std::mem::take(&mut run_a.out);
-            next_index += run_a.elements;
-            pos = run_a.pos;
-            expect = run_a.expect;
-            match run_a.stop {
-                Stop::NeedMore => break pos,
-                Stop::ArrayEnd => {
-                    scanner.mode = Mode::Top;
-                    scanner.depth = 1;
+                // Guess a feature start near the middle of what is left, for the helper thread.
+                let guess = pattern.as_ref().and_then(|(pattern, separator)| {
+                    let rest = buf.len().checked_sub(pos)?;
+                    if rest < parallel_min_bytes {
+                        return None;
+                    }
+                    let middle = pos + rest / 2;
+                    let found = memchr::memmem::find(buf.get(middle..)?, pattern)?;
+                    Some(middle + found + separator)
+                });
+                let mut run_a = match guess {
+                    None => run(&buf, pos, expect, usize::MAX, last, std::mem::take(&mut out), next_index, opts),
+                    Some(start_b) => {
+                        let a_out = std::mem::take(&mut out);
+                        let (run_a, run_b) = std::thread::scope(|scope| {
+                            let helper = scope.spawn(|| {
+                                run(&buf, start_b, Expect::Element, usize::MAX, last, Builder::default(), 0, opts)
+                            });
+                            let run_a = run(&buf, pos, expect, start_b, last, a_out, next_index, opts);
+                            (run_a, helper.join())
+                        });
+                        match (run_a, run_b) {
+                            (mut a, Ok(b)) if a.stop == Stop::Reached && a.pos == start_b => {
+                                // The guess was a real feature start: the helper's features follow the caller's.
+                                a.out.append(b.out, next_index + a.elements);
+                                a.elements += b.elements;
+                                a.pos = b.pos;
+                                a.expect = b.expect;
+                                a.stop = b.stop;
+                                a
+                            }
+                            (a, _) if a.stop == Stop::Reached => {
+                                // Not a feature start after all: the caller's thread reads on by itself.
+                                next_index += a.elements;
+                                let again = run(&buf, a.pos, a.expect, usize::MAX, last, a.out, next_index, opts);
+                                Run { elements: again.elements, first_two: a.first_two, ..again }
+                            }
+                            (a, _) => a,
+                        }
+                    }
+                };
+                if pattern.is_none()
+                    && let [Some(first), Some(second)] = run_a.first_two
+                {
+                    pattern = learn_pattern(&buf, first, second);
                 }
-                Stop::Fallback | Stop::Reached => return Fast::Fallback,
-                Stop::Cancelled => return Fast::Failed(Failure::Cancelled),
+                out = std::mem::take(&mut run_a.out);
+                next_index += run_a.elements;
+                pos = run_a.pos;
+                expect = run_a.expect;
+                match run_a.stop {
+                    Stop::NeedMore => {
+                        cut = Some(ElementEnd::default());
+                        break pos;
+                    }
+                    Stop::ArrayEnd => {
+                        scanner.mode = Mode::Top;
+                        scanner.depth = 1;
+                    }
+                    Stop::Fallback | Stop::Reached => return Fast::Fallback,
+                    Stop::Cancelled => return Fast::Failed(Failure::Cancelled),
+                }
             }
         };
         consumed += keep as u64;
@@ -490,6 +555,7 @@ pub(super) fn import_stream<R: Read>(
         return Fast::Fallback;
     }
     let top = ctx.out;
+    let parsed_bytes = out.parsed_bytes;
     if !top.features.is_empty() || top.stats.skipped != 0 || top.stats.null_geometries != 0 {
         return Fast::Fallback;
     }
@@ -497,7 +563,7 @@ pub(super) fn import_stream<R: Read>(
     if let Some(progress) = opts.progress {
         progress(total_bytes);
     }
-    Fast::Done(Box::new(out.finish(name, total_bytes)))
+    Fast::Done(Box::new(out.finish(name, total_bytes)), parsed_bytes)
 }
 
 #[cfg(test)]

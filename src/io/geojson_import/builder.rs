@@ -116,6 +116,8 @@ pub(super) struct Builder {
     bbox: Option<Rect<f64>>,
     /// Repairs made to the stored features.
     pub(super) repairs: RepairTally,
+    /// Bytes the parser went through (the block reader's measure of its own work).
+    pub(super) parsed_bytes: u64,
 }
 
 /// Repairs over the stored features, said once in the layer's warnings.
@@ -193,8 +195,9 @@ impl Builder {
     /// Appends the features and counts of `part`, read from the features that follow this builder's; its
     /// feature indices start at `index_offset`.
     pub(super) fn append(&mut self, part: Self, index_offset: usize) {
-        let Self { mut features, properties, stats, reasons, bbox, repairs } = part;
+        let Self { mut features, properties, stats, reasons, bbox, repairs, parsed_bytes } = part;
         self.repairs.merge(repairs);
+        self.parsed_bytes += parsed_bytes;
         self.features.append(&mut features);
         self.properties.append(properties);
         for (name, count) in stats.by_type {
@@ -212,7 +215,7 @@ impl Builder {
 
     /// The layer called `name` read from `bytes_read` bytes.
     pub(super) fn finish(self, name: &str, bytes_read: u64) -> Layer {
-        let Self { features, properties, mut stats, reasons, bbox, repairs } = self;
+        let Self { features, properties, mut stats, reasons, bbox, repairs, parsed_bytes: _ } = self;
         stats.warnings.extend(repairs.warnings());
         stats.features = features.len();
         stats.reasons = reasons.into_iter().map(|(i, reason)| format!("feature {i}: {reason}")).collect();

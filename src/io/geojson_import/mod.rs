@@ -131,7 +131,18 @@ pub fn import_bytes_in_blocks(
 #[must_use]
 pub fn block_reader_accepts(bytes: &[u8], block_bytes: usize) -> bool {
     let fast = blocks::import_stream("test", bytes, bytes.len() as u64, block_bytes, &ImportOptions::default());
-    matches!(fast, blocks::Fast::Done(_))
+    matches!(fast, blocks::Fast::Done(..))
+}
+
+/// How many bytes the block-wise reader's parser goes through to read `bytes` (`None` when it leaves them to the
+/// one-pass reader): the measure of its work for the linear-time tests, independent of the machine's speed.
+#[doc(hidden)]
+#[must_use]
+pub fn block_reader_parsed_bytes(bytes: &[u8], block_bytes: usize) -> Option<u64> {
+    match blocks::import_stream("test", bytes, bytes.len() as u64, block_bytes, &ImportOptions::default()) {
+        blocks::Fast::Done(_, parsed) => Some(parsed),
+        _ => None,
+    }
 }
 
 /// Reads GeoJSON from memory in one pass over the whole document on one thread: the reference reader (the
