@@ -166,6 +166,7 @@ impl App {
             ViewCommand::SetPlaying(on) => self.playing = on,
             ViewCommand::Setting(change) => self.change_setting(change),
             ViewCommand::CloseRebaseReport => self.rebase_report = None,
+            ViewCommand::CloseTerrainNotice => self.terrain.notice = None,
         }
     }
 
@@ -250,6 +251,10 @@ impl App {
                 Err(e) => self.error(format!("Export failed: {e}")),
             },
             FileCommand::ExportMapImage(p) => self.request_map_image(ctx, p),
+            FileCommand::LoadDem(p) => {
+                self.load_dem(&p);
+            }
+            FileCommand::CloseDem => self.unload_dem(),
             FileCommand::Recover => self.recover(),
             FileCommand::DiscardRecovery => self.discard_recovery(),
             FileCommand::Quit => self.guarded(Pending::Quit),

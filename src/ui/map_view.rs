@@ -430,6 +430,13 @@ fn legend_overlay_ui(app: &App, ui: &Ui, rect: Rect) {
     ];
     let bg = legend_box(rect);
     let origin = bg.min;
+    if let Some(label) = crate::ui::terrain_panel::map_label(app) {
+        let galley = painter.layout_no_wrap(label, FontId::proportional(11.5), style.text());
+        let r =
+            Rect::from_min_size(origin - Vec2::new(0.0, galley.size().y + 10.0), galley.size() + Vec2::new(12.0, 6.0));
+        painter.rect_filled(r, 4.0, style.label_bg());
+        painter.galley(r.min + Vec2::new(6.0, 3.0), galley, style.text());
+    }
     painter.rect_filled(bg, 4.0, style.label_bg());
     let title = match app.timeline {
         Some(q) => format!("Delivered by {q}"),

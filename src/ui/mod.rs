@@ -12,6 +12,7 @@ pub mod rules_panel;
 pub mod selection_panel;
 pub mod state;
 pub mod status_bar;
+pub mod terrain_panel;
 pub mod windows;
 
 pub use state::{AssignForm, TableState, UiState};

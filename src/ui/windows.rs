@@ -32,6 +32,7 @@ pub fn windows_ui(app: &App, state: &mut WindowsState, ctx: &Context) -> Vec<Com
     }
     out.extend(rebase_ui(app, ctx));
     out.extend(online_tiles_ui(app, ctx));
+    out.extend(crate::ui::terrain_panel::terrain_notice_ui(app, ctx));
     if let Some((mut a, mut b)) = state.km_range {
         let mut open = true;
         let mut done = false;

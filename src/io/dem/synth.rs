@@ -49,16 +49,49 @@ pub fn relief_m(lon: f64, lat: f64) -> f64 {
     base + ridges
 }
 
-/// Writes [`relief_m`] tiles covering `bounds` [w, s, e, n] (every whole degree touched) into `dir`.
-///
-/// # Errors
-/// When a file cannot be written.
-pub fn write_relief_tiles(dir: &Path, bounds: [f64; 4], size: usize) -> std::io::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for lat in (bounds[1].floor() as i32)..=(bounds[3].floor() as i32) {
-        for lon in (bounds[0].floor() as i32)..=(bounds[2].floor() as i32) {
-            out.push(write_hgt_tile(dir, lat, lon, size, |lo, la| Some(relief_m(lo, la)))?);
+/// The whole-degree tiles (lat, lon of the south-west corner) within `margin_deg` of any vertex of the line
+/// (every 0.05° along each edge, so long edges are not skipped).
+pub fn tiles_along(line: &geo::LineString<f64>, margin_deg: f64) -> Vec<(i32, i32)> {
+    let mut set = std::collections::BTreeSet::new();
+    for w in line.0.windows(2) {
+        let steps = ((w[1].x - w[0].x).abs().max((w[1].y - w[0].y).abs()) / 0.05).ceil().max(1.0) as usize;
+        for i in 0..=steps {
+            let t = i as f64 / steps as f64;
+            let (x, y) = (w[0].x + t * (w[1].x - w[0].x), w[0].y + t * (w[1].y - w[0].y));
+            for lat in ((y - margin_deg).floor() as i32)..=((y + margin_deg).floor() as i32) {
+                for lon in ((x - margin_deg).floor() as i32)..=((x + margin_deg).floor() as i32) {
+                    set.insert((lat, lon));
+                }
+            }
         }
     }
-    Ok(out)
+    set.into_iter().collect()
+}
+
+/// Writes [`relief_m`] tiles for every tile in `tiles` into `dir`, on up to `threads` threads.
+///
+/// # Errors
+/// The first file that cannot be written.
+pub fn write_relief(dir: &Path, tiles: &[(i32, i32)], size: usize, threads: usize) -> std::io::Result<Vec<PathBuf>> {
+    let threads = threads.clamp(1, tiles.len().max(1));
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                scope.spawn(move || {
+                    tiles
+                        .iter()
+                        .skip(t)
+                        .step_by(threads)
+                        .map(|&(lat, lon)| write_hgt_tile(dir, lat, lon, size, |lo, la| Some(relief_m(lo, la))))
+                        .collect::<std::io::Result<Vec<_>>>()
+                })
+            })
+            .collect();
+        let mut out = Vec::new();
+        for h in handles {
+            out.extend(h.join().map_err(|_| std::io::Error::other("a tile writer thread failed"))??);
+        }
+        out.sort();
+        Ok(out)
+    })
 }

@@ -164,9 +164,18 @@ impl TerrainFigures {
 
     /// What the sensors of assignment `index` see: (seen km, km within range), summed over its units.
     pub fn seen_by_assignment(&self, index: usize) -> Option<(f64, f64)> {
+        self.seen_where(|s| s.assignment == index)
+    }
+
+    /// As [`TerrainFigures::seen_by_assignment`], by assignment id.
+    pub fn seen_by_assignment_id(&self, id: &str) -> Option<(f64, f64)> {
+        self.seen_where(|s| s.assignment_id == id)
+    }
+
+    fn seen_where(&self, keep: impl Fn(&Sensor) -> bool) -> Option<(f64, f64)> {
         let mut found = None;
         for (s, v) in self.sensors.iter().zip(&self.views) {
-            if s.assignment != index {
+            if !keep(s) {
                 continue;
             }
             let v = v.as_ref()?;

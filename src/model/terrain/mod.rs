@@ -107,3 +107,13 @@ impl TerrainParams {
         })
     }
 }
+
+/// Says in each coverage-gap finding that the gap was found by line of sight over the named DEM.
+pub fn label_findings(mut findings: Vec<super::Finding>, figures: &TerrainFigures) -> Vec<super::Finding> {
+    for f in &mut findings {
+        if f.rule == super::Rule::Stage3CoverageGap {
+            f.message.push_str(&format!(" — line of sight over {}", figures.dem));
+        }
+    }
+    findings
+}

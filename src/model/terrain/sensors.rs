@@ -27,6 +27,7 @@ pub enum Sight {
 pub struct Sensor {
     /// Index of its assignment in plan order.
     pub assignment: usize,
+    pub assignment_id: String,
     pub stage: Stage,
     pub quarter: Quarter,
     pub position: Point<f64>,
@@ -72,7 +73,16 @@ pub fn plan_sensors(plan: &Plan) -> Vec<Sensor> {
         }
         let sight = sight_of(t, a);
         let mut push = |position: Point<f64>, km: f64| {
-            out.push(Sensor { assignment: i, stage: a.stage, quarter: a.quarter, position, km, range_km, sight })
+            out.push(Sensor {
+                assignment: i,
+                assignment_id: a.id.clone(),
+                stage: a.stage,
+                quarter: a.quarter,
+                position,
+                km,
+                range_km,
+                sight,
+            })
         };
         match &a.target {
             Target::Outpost(id) => {
