@@ -22,7 +22,7 @@ pub enum DemError {
     #[error("cannot read the elevation data {}: {source}", path.display())]
     Read { path: PathBuf, source: std::io::Error },
     #[error(
-        "{} is not an SRTM tile: it has {len} bytes, but a 1″ tile has 25,934,402 (3601 × 3601 × 2) and a 3″ tile 2,884,802 (1201 × 1201 × 2); is it truncated?",
+        "{} is not an SRTM tile: it has {len} bytes, but a 1-arc-second tile has 25,934,402 (3601 × 3601 × 2) and a 3-arc-second tile 2,884,802 (1201 × 1201 × 2); is it truncated?",
         path.display()
     )]
     HgtSize { path: PathBuf, len: u64 },
