@@ -69,15 +69,22 @@ pub fn map_ui(
     if box_mode {
         map = map.drag_pan_buttons(egui::DragPanButtons::empty());
     }
+    map = map.with_plugin(BasemapPlugin {
+        base: &app.base,
+        geometry: &app.base_geometry,
+        layers: app.settings.basemap_layers,
+        style,
+        fill_opacity: if has_tiles { 0.25 } else { 1.0 },
+        labels: &labels,
+    });
+    if let Some(dem) = app.terrain.dem.clone().filter(|_| app.settings.overlays.hillshade) {
+        map = map.with_plugin(crate::map::hillshade::HillshadePlugin {
+            dem,
+            cache: &mut state.hillshade,
+            opacity: app.settings.overlays.hillshade_opacity,
+        });
+    }
     map = map
-        .with_plugin(BasemapPlugin {
-            base: &app.base,
-            geometry: &app.base_geometry,
-            layers: app.settings.basemap_layers,
-            style,
-            fill_opacity: if has_tiles { 0.25 } else { 1.0 },
-            labels: &labels,
-        })
         .with_plugin(LayersPlugin {
             layers: &app.layers,
             rasters: &mut state.layer_rasters,
