@@ -173,6 +173,7 @@ impl Window {
                     match app.settings.bottom_tab {
                         BottomTab::Table => commands.extend(plan_table::plan_table_ui(app, &mut state.table, ui)),
                         BottomTab::MarchChart => commands.extend(march_chart::march_chart_ui(app, ui)),
+                        BottomTab::Profile => commands.extend(crate::ui::profile::profile_ui(app, ui)),
                     }
                 },
             );

@@ -167,6 +167,7 @@ impl App {
             ViewCommand::Setting(change) => self.change_setting(change),
             ViewCommand::CloseRebaseReport => self.rebase_report = None,
             ViewCommand::CloseTerrainNotice => self.terrain.notice = None,
+            ViewCommand::ProfileKm(km) => self.profile_km = km,
         }
     }
 

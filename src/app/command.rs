@@ -92,6 +92,8 @@ pub enum ViewCommand {
     Setting(SettingChange),
     CloseRebaseReport,
     CloseTerrainNotice,
+    /// The border km the pointer is over in the profile (shown on the map), or none.
+    ProfileKm(Option<f64>),
 }
 
 /// One view preference (persisted between runs).

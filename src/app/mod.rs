@@ -115,6 +115,8 @@ pub struct App {
     pub frames: u64,
     /// Elevation data and the line-of-sight coverage computed from it.
     pub terrain: terrain::TerrainState,
+    /// The border km hovered in the elevation profile: the map marks it.
+    pub profile_km: Option<f64>,
 }
 
 impl App {
@@ -176,6 +178,7 @@ impl App {
             quit_requested: false,
             frames: 0,
             terrain: terrain::TerrainState::default(),
+            profile_km: None,
         };
         app.saved_plan = Some(app.plan.clone());
         Ok(app)

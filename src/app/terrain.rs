@@ -203,6 +203,16 @@ impl App {
         );
         if done.generation == self.generation {
             self.terrain.computing = false;
+            if self.status.as_ref().is_some_and(|s| !s.error && s.text.ends_with("computing line of sight…")) {
+                let s3 = done.figures.stage_coverage(crate::model::Stage::Three).coverage;
+                self.info(format!(
+                    "Line of sight over {}: stage 3 covers {:.1} of {:.1} km ({:.1} %)",
+                    done.figures.dem,
+                    s3.covered_km,
+                    s3.length_km,
+                    s3.percent()
+                ));
+            }
         }
         let figures = Arc::new(done.figures);
         self.terrain.figures = Some(figures.clone());

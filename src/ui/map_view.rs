@@ -110,6 +110,7 @@ pub fn map_ui(
     let tool = app.tool;
     let layers = &app.layers;
     let measure = &app.measure;
+    let profile_point = app.profile_km.map(|km| plan.border.point_at_km(km));
     let ui_state = &mut state.interaction;
     let mut measure_click = None;
     let out = map.show(ui, |ui, response, projector, _memory| {
@@ -123,6 +124,11 @@ pub fn map_ui(
             if overlays.outposts || overlays.segments {
                 hover = derived.pick.pick(plan, &sm, pos.x, pos.y, PICK_TOLERANCE_PX).filter(|t| visible(t, overlays));
             }
+        }
+        // The km hovered in the border profile.
+        if let Some(p) = profile_point {
+            let at = projector.project(lon_lat(p.x(), p.y())).to_pos2();
+            painter.circle(at, 6.0, Color32::from_rgba_unmultiplied(255, 255, 255, 200), Stroke::new(2.5, Color32::BLACK));
         }
         // Box selection with Shift-drag.
         if box_mode && response.drag_started() {

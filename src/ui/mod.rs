@@ -8,6 +8,7 @@ pub mod march_chart;
 pub mod menu_bar;
 pub mod path_prompt;
 pub mod plan_table;
+pub mod profile;
 pub mod rules_panel;
 pub mod selection_panel;
 pub mod state;

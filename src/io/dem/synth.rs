@@ -39,13 +39,38 @@ pub fn write_hgt_tile(
     Ok(path)
 }
 
+/// A value in [0, 1) for a lattice point (SplitMix64 of its coordinates).
+fn lattice(i: i64, j: i64) -> f64 {
+    let mut z = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (j as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Smooth value noise in [0, 1] at (x, y) lattice units.
+fn value_noise(x: f64, y: f64) -> f64 {
+    let (xf, yf) = (x.floor(), y.floor());
+    let (i, j) = (xf as i64, yf as i64);
+    let (fx, fy) = (x - xf, y - yf);
+    let (sx, sy) = (fx * fx * (3.0 - 2.0 * fx), fy * fy * (3.0 - 2.0 * fy));
+    let top = lattice(i, j) + sx * (lattice(i + 1, j) - lattice(i, j));
+    let bottom = lattice(i, j + 1) + sx * (lattice(i + 1, j + 1) - lattice(i, j + 1));
+    top + sy * (bottom - top)
+}
+
 /// Deterministic mountain relief for trials: valleys near 1,200 m in the west rising to 4,000 m in the east,
-/// with ridges of a few hundred to 2,000 m on top (a stand-in for the Panj valley and the Pamir).
+/// with ridged fractal ranges up to about 1,900 m above them (a stand-in for the Panj valley and the Pamir).
 pub fn relief_m(lon: f64, lat: f64) -> f64 {
     let base = 1200.0 + 350.0 * (lon - 67.5).clamp(0.0, 8.0);
-    let ridges = 900.0 * ((lon * 9.0).sin() * (lat * 7.0).cos()).abs()
-        + 450.0 * (lon * 31.0 + lat * 23.0).sin().abs()
-        + 160.0 * (lon * 97.0 - lat * 83.0).sin();
+    let mut ridges = 0.0;
+    let (mut freq, mut amp) = (5.0, 1000.0);
+    for _ in 0..4 {
+        let n = value_noise(lon * freq, lat * freq);
+        ridges += amp * (1.0 - (2.0 * n - 1.0).abs());
+        freq *= 2.1;
+        amp *= 0.45;
+    }
     base + ridges
 }
 

@@ -99,6 +99,8 @@ pub struct TerrainFigures {
     pub samples: Arc<BorderSamples>,
     /// Cells where the DEM has no data.
     no_data: Arc<Vec<bool>>,
+    /// Ground elevation at each cell's centre, m (`None`: no data), for the border profile.
+    pub elevation_m: Arc<Vec<Option<f32>>>,
     pub sensors: Vec<Sensor>,
     /// One per sensor; `None` for range-only sensors.
     pub views: Vec<Option<Arc<SensorView>>>,
@@ -198,6 +200,7 @@ pub struct TerrainEngine {
     border: Option<Arc<Border>>,
     samples: Arc<BorderSamples>,
     no_data: Arc<Vec<bool>>,
+    elevation_m: Arc<Vec<Option<f32>>>,
     cache: HashMap<Key, Arc<SensorView>>,
     /// Views computed (not taken from the cache) by the last [`TerrainEngine::figures`].
     pub last_computed: usize,
@@ -212,6 +215,7 @@ impl TerrainEngine {
             border: None,
             samples: Arc::new(BorderSamples { length_km: 0.0, cell_km: 0.0, points: Vec::new() }),
             no_data: Arc::new(Vec::new()),
+            elevation_m: Arc::new(Vec::new()),
             cache: HashMap::new(),
             last_computed: 0,
             threads,
@@ -232,9 +236,11 @@ impl TerrainEngine {
             return;
         }
         let samples = BorderSamples::new(border);
-        let no_data = samples.points.iter().map(|p| self.dem.elevation_m(p.x(), p.y()).is_none()).collect();
+        let elevation: Vec<Option<f32>> =
+            samples.points.iter().map(|p| self.dem.elevation_m(p.x(), p.y()).map(|z| z as f32)).collect();
+        self.no_data = Arc::new(elevation.iter().map(Option::is_none).collect());
+        self.elevation_m = Arc::new(elevation);
         self.samples = Arc::new(samples);
-        self.no_data = Arc::new(no_data);
         self.border = Some(border.clone());
         self.cache.clear();
     }
@@ -292,6 +298,7 @@ impl TerrainEngine {
             params,
             samples: self.samples.clone(),
             no_data: self.no_data.clone(),
+            elevation_m: self.elevation_m.clone(),
             sensors,
             views,
         }
