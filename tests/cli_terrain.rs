@@ -25,7 +25,8 @@ fn summary_with_a_dem_keeps_the_keys_and_adds_the_terrain_object() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     let plain = run(&["summary".as_ref(), example().as_os_str(), "--json".as_ref()]);
     let plain: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
-    let o = run(&["summary".as_ref(), example().as_os_str(), "--dem".as_ref(), dir.path().as_os_str(), "--json".as_ref()]);
+    let o =
+        run(&["summary".as_ref(), example().as_os_str(), "--dem".as_ref(), dir.path().as_os_str(), "--json".as_ref()]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     for stage in ["2", "3"] {
@@ -56,7 +57,8 @@ fn a_dem_covering_part_of_the_border_warns_and_counts_the_rest_unknown() {
             borderplan::io::dem::synth::write_hgt_tile(dir.path(), lat, lon, 1201, |_, _| Some(400.0)).unwrap();
         }
     }
-    let o = run(&["summary".as_ref(), example().as_os_str(), "--dem".as_ref(), dir.path().as_os_str(), "--json".as_ref()]);
+    let o =
+        run(&["summary".as_ref(), example().as_os_str(), "--dem".as_ref(), dir.path().as_os_str(), "--json".as_ref()]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("warning") && text(&o.stderr).contains("unknown"), "{}", text(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -64,7 +66,11 @@ fn a_dem_covering_part_of_the_border_warns_and_counts_the_rest_unknown() {
     assert!(share > 0.0 && share < 0.5, "{share}");
     let length = v["border_length_km"].as_f64().unwrap();
     let unknown = v["terrain"]["unknown_km"]["3"].as_f64().unwrap();
-    assert!((unknown - (1.0 - share) * length).abs() < 1.0, "unknown {unknown} km, uncovered {}", (1.0 - share) * length);
+    assert!(
+        (unknown - (1.0 - share) * length).abs() < 1.0,
+        "unknown {unknown} km, uncovered {}",
+        (1.0 - share) * length
+    );
 }
 
 #[test]

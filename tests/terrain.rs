@@ -168,7 +168,7 @@ fn earth_curvature_hides_a_target_beyond_the_radio_horizon_of_a_low_mast() {
     }
     assert!(horizon_km(0.13) - horizon_km(0.0) > 0.8, "refraction should matter by more than the tolerance");
     // A 60 m mast sees the whole range.
-    p.apply(Edit::UpsertEquipment(camera("cam", 25.0, 60.0))).unwrap();
+    p.apply(Edit::UpsertEquipment(Box::new(camera("cam", 25.0, 60.0)))).unwrap();
     let c = engine(dir.path()).figures(&p).stage_coverage(Stage::Three).coverage;
     assert_abs_diff_eq!(c.covered_km, 50.0, epsilon = 0.3);
 }

@@ -99,7 +99,7 @@ pub(super) fn print_summary(plan: &Plan, run: &TerrainRun, as_json: bool) -> u8 
         let f = &run.figures;
         let mut t = super::summary_text_of(plan, &summary);
         t.push_str(&format!(
-            "\nCoverage by {} over {} ({:.0} m grid, {:.1} % of the border covered by the data)\n",
+            "\nCoverage by {} over the elevation data {} ({:.0} m grid, {:.1} % of the border covered by the data)\n",
             f.params.model_label(),
             f.dem,
             f.resolution_m,

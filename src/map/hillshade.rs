@@ -131,7 +131,8 @@ impl Plugin for HillshadePlugin<'_> {
             )
         };
         // The picture covers whole hillshade pixels: a little beyond the drawn view on the right and bottom.
-        let (iw, ih) = ((drawn.size[0].div_ceil(STEP_PX) * STEP_PX) as f64, (drawn.size[1].div_ceil(STEP_PX) * STEP_PX) as f64);
+        let (iw, ih) =
+            ((drawn.size[0].div_ceil(STEP_PX) * STEP_PX) as f64, (drawn.size[1].div_ceil(STEP_PX) * STEP_PX) as f64);
         let (hw, hh) = (drawn.size[0] as f64 / 2.0, drawn.size[1] as f64 / 2.0);
         let rect = Rect::from_min_max(corner(-hw, -hh), corner(iw - hw, ih - hh));
         let tint = Color32::WHITE.gamma_multiply(opacity.clamp(0.0, 1.0));

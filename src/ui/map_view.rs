@@ -128,7 +128,12 @@ pub fn map_ui(
         // The km hovered in the border profile.
         if let Some(p) = profile_point {
             let at = projector.project(lon_lat(p.x(), p.y())).to_pos2();
-            painter.circle(at, 6.0, Color32::from_rgba_unmultiplied(255, 255, 255, 200), Stroke::new(2.5, Color32::BLACK));
+            painter.circle(
+                at,
+                6.0,
+                Color32::from_rgba_unmultiplied(255, 255, 255, 200),
+                Stroke::new(2.5, Color32::BLACK),
+            );
         }
         // Box selection with Shift-drag.
         if box_mode && response.drag_started() {

@@ -31,10 +31,12 @@ pub fn profile_ui(app: &App, ui: &mut Ui) -> Vec<Command> {
     let text = ui.visuals().text_color();
     painter.rect_filled(plot, 2.0, ui.visuals().extreme_bg_color);
     // Seen (stage 3) and unseen stretches as a band under the plot.
-    let band = Rect::from_min_max(Pos2::new(plot.left(), plot.bottom() + 2.0), Pos2::new(plot.right(), plot.bottom() + 8.0));
+    let band =
+        Rect::from_min_max(Pos2::new(plot.left(), plot.bottom() + 2.0), Pos2::new(plot.right(), plot.bottom() + 8.0));
     painter.rect_filled(band, 0.0, rgb(palette::GAP));
     for &(a, b) in &app.derived.coverage_stage3.covered {
-        let r = Rect::from_min_max(Pos2::new(x_of(a), band.top()), Pos2::new(x_of(b).max(x_of(a) + 1.0), band.bottom()));
+        let r =
+            Rect::from_min_max(Pos2::new(x_of(a), band.top()), Pos2::new(x_of(b).max(x_of(a) + 1.0), band.bottom()));
         painter.rect_filled(r, 0.0, rgb(palette::STAGE3));
     }
     // The ground: per screen column the highest cell, so peaks are never lost.
@@ -44,7 +46,8 @@ pub fn profile_ui(app: &App, ui: &mut Ui) -> Vec<Command> {
     for c in 0..columns {
         let from = c * n / columns;
         let to = ((c + 1) * n / columns).max(from + 1).min(n);
-        let top = f.elevation_m[from..to].iter().flatten().fold(None, |m: Option<f32>, &z| Some(m.map_or(z, |m| m.max(z))));
+        let top =
+            f.elevation_m[from..to].iter().flatten().fold(None, |m: Option<f32>, &z| Some(m.map_or(z, |m| m.max(z))));
         match top {
             Some(z) => pts.push(Pos2::new(plot.left() + c as f32, y_of(f64::from(z)))),
             None if !pts.is_empty() => segments.push(std::mem::take(&mut pts)),
@@ -59,16 +62,31 @@ pub fn profile_ui(app: &App, ui: &mut Ui) -> Vec<Command> {
     // Sensors with a line of sight: a tick at their km.
     for s in f.sensors.iter().filter(|s| matches!(s.sight, Sight::FromHeight { .. })) {
         let x = x_of(s.km);
-        painter.line_segment([Pos2::new(x, plot.top()), Pos2::new(x, plot.top() + 6.0)], Stroke::new(2.0, rgb(palette::STAGE2)));
+        painter.line_segment(
+            [Pos2::new(x, plot.top()), Pos2::new(x, plot.top() + 6.0)],
+            Stroke::new(2.0, rgb(palette::STAGE2)),
+        );
     }
     // Axes.
     let font = FontId::proportional(10.5);
     painter.text(Pos2::new(plot.left() - 4.0, plot.top()), Align2::RIGHT_TOP, format!("{hi:.0} m"), font.clone(), text);
-    painter.text(Pos2::new(plot.left() - 4.0, plot.bottom()), Align2::RIGHT_BOTTOM, format!("{lo:.0} m"), font.clone(), text);
+    painter.text(
+        Pos2::new(plot.left() - 4.0, plot.bottom()),
+        Align2::RIGHT_BOTTOM,
+        format!("{lo:.0} m"),
+        font.clone(),
+        text,
+    );
     let step = [50.0, 100.0, 200.0, 500.0].into_iter().find(|s| length_km / s < 16.0).unwrap_or(1000.0);
     let mut km = 0.0;
     while km <= length_km {
-        painter.text(Pos2::new(x_of(km), band.bottom() + 2.0), Align2::CENTER_TOP, format!("{km:.0}"), font.clone(), text);
+        painter.text(
+            Pos2::new(x_of(km), band.bottom() + 2.0),
+            Align2::CENTER_TOP,
+            format!("{km:.0}"),
+            font.clone(),
+            text,
+        );
         km += step;
     }
     painter.text(
@@ -87,7 +105,13 @@ pub fn profile_ui(app: &App, ui: &mut Ui) -> Vec<Command> {
         painter.line_segment([Pos2::new(p.x, plot.top()), Pos2::new(p.x, plot.bottom())], Stroke::new(1.0, text));
         let cell = ((km / f.samples.cell_km) as usize).min(n - 1);
         let z = f.elevation_m[cell].map_or_else(|| "no data".to_owned(), |z| format!("{z:.0} m"));
-        painter.text(p + Vec2::new(8.0, -14.0), Align2::LEFT_BOTTOM, format!("km {km:.1} · {z}"), FontId::proportional(12.0), text);
+        painter.text(
+            p + Vec2::new(8.0, -14.0),
+            Align2::LEFT_BOTTOM,
+            format!("km {km:.1} · {z}"),
+            FontId::proportional(12.0),
+            text,
+        );
     }
     let km = hovered.map(|(_, km)| km);
     if km != app.profile_km {

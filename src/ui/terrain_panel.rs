@@ -9,7 +9,7 @@ pub fn basis_text(app: &App) -> String {
     let t = &app.terrain;
     match (&t.figures, t.computing) {
         (Some(f), computing) => format!(
-            "Coverage by {} over {} ({:.0} m grid, {:.1} % of the border has elevation data){}",
+            "Coverage by {} over the elevation data {} ({:.0} m grid, {:.1} % of the border has data){}",
             f.params.model_label(),
             f.dem,
             f.resolution_m,

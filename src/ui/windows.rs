@@ -354,7 +354,7 @@ fn catalog_ui(app: &App, catalog_edit: &mut Option<EquipmentType>, ui: &mut egui
         });
         ui.horizontal(|ui| {
             if ui.button("Save type").clicked() {
-                out.push(Command::from(Edit::UpsertEquipment(t.clone())));
+                out.push(Command::from(Edit::UpsertEquipment(Box::new(t.clone()))));
                 keep = false;
             }
             if ui.button("Cancel").clicked() {

@@ -31,6 +31,11 @@ impl SensorView {
     }
 }
 
+/// A sensor to trace: its cache key, itself, its height and its sector.
+type Todo<'a> = (Key, &'a Sensor, f64, Option<[f64; 2]>);
+/// A sensor's cache key, height and sector.
+type KeyedSight = (Key, f64, Option<[f64; 2]>);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Key {
     lon: u64,
@@ -254,7 +259,7 @@ impl TerrainEngine {
     /// As [`TerrainEngine::figures`], for sensors already placed.
     pub fn figures_for(&mut self, border: &Arc<Border>, sensors: Vec<Sensor>, params: TerrainParams) -> TerrainFigures {
         self.follow_border(border);
-        let keys: Vec<Option<(Key, f64, Option<[f64; 2]>)>> = sensors
+        let keys: Vec<Option<KeyedSight>> = sensors
             .iter()
             .map(|s| match s.sight {
                 Sight::Range => None,
@@ -263,7 +268,7 @@ impl TerrainEngine {
                 }
             })
             .collect();
-        let mut todo: Vec<(Key, &Sensor, f64, Option<[f64; 2]>)> = Vec::new();
+        let mut todo: Vec<Todo> = Vec::new();
         let mut queued = std::collections::HashSet::new();
         for (s, k) in sensors.iter().zip(&keys) {
             if let Some((key, h, sec)) = k
@@ -304,14 +309,10 @@ impl TerrainEngine {
         }
     }
 
-    fn compute_all(
-        &self,
-        todo: &[(Key, &Sensor, f64, Option<[f64; 2]>)],
-        params: &TerrainParams,
-    ) -> Vec<(Key, SensorView)> {
+    fn compute_all(&self, todo: &[Todo], params: &TerrainParams) -> Vec<(Key, SensorView)> {
         let dem = &*self.dem;
         let samples = &*self.samples;
-        let run = |part: &[(Key, &Sensor, f64, Option<[f64; 2]>)]| -> Vec<(Key, SensorView)> {
+        let run = |part: &[Todo]| -> Vec<(Key, SensorView)> {
             part.iter().map(|(k, s, h, sec)| (*k, compute_view(dem, samples, s, *h, *sec, params))).collect()
         };
         if self.threads <= 1 || todo.len() < 2 {
@@ -319,7 +320,7 @@ impl TerrainEngine {
         }
         // Interleaved shares: neighbouring sensors cost alike, so each thread gets a similar load.
         let threads = self.threads.min(todo.len());
-        let shares: Vec<Vec<(Key, &Sensor, f64, Option<[f64; 2]>)>> =
+        let shares: Vec<Vec<Todo>> =
             (0..threads).map(|t| todo.iter().skip(t).step_by(threads).cloned().collect()).collect();
         std::thread::scope(|scope| {
             let handles: Vec<_> = shares.iter().map(|share| scope.spawn(move || run(share))).collect();

@@ -91,10 +91,7 @@ impl TerrainParams {
 
     /// One line naming the model, e.g. for reports: "line of sight, k = 0.13, target 2 m".
     pub fn model_label(&self) -> String {
-        format!(
-            "line of sight over terrain, refraction k = {}, target height {} m",
-            self.refraction_k, self.target_height_m
-        )
+        format!("line of sight (refraction k = {}, target height {} m)", self.refraction_k, self.target_height_m)
     }
 
     /// The parameters as JSON (the CLI's `terrain` object adds the DEM and its resolution).
