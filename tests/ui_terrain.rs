@@ -98,3 +98,27 @@ fn a_corrupt_tile_is_reported_in_the_status_bar_and_the_range_model_stays() {
     assert!(status.error && status.text.contains("N37E071.hgt"), "{status:?}");
     assert!(h.state().app.terrain.dem.is_none() && !h.state().app.dirty);
 }
+
+#[test]
+fn exports_from_the_window_carry_the_line_of_sight_gaps_and_name_the_dem() {
+    let dir = tempfile::tempdir().unwrap();
+    write_dem(dir.path());
+    let mut app = App::for_tests().unwrap();
+    let ctx = egui::Context::default();
+    let range_gaps = app.derived.coverage_stage3.gaps.len();
+    assert!(app.load_dem(dir.path()));
+    assert!(app.wait_for_terrain(Duration::from_secs(120)));
+    let terrain_gaps = app.derived.coverage_stage3.gaps.clone();
+    assert_ne!(terrain_gaps.len(), range_gaps, "the relief changes the gaps");
+    let out = dir.path().join("plan-export.geojson");
+    app.apply(&ctx, FileCommand::Export(borderplan::io::export::ExportFormat::GeoJson, out.clone()).into());
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let gaps: Vec<&serde_json::Value> =
+        v["features"].as_array().unwrap().iter().filter(|f| f["properties"]["kind"] == "coverage_gap").collect();
+    assert_eq!(gaps.len(), terrain_gaps.len());
+    assert!(gaps[0]["properties"]["coverage_model"].as_str().unwrap().contains(&dir.path().display().to_string()));
+    let html = dir.path().join("report.html");
+    app.apply(&ctx, FileCommand::Export(borderplan::io::export::ExportFormat::Html, html.clone()).into());
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(text.contains("line of sight (refraction k = 0.13"), "the report names the model");
+}

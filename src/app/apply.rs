@@ -247,10 +247,12 @@ impl App {
                     job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
                 }
             }
-            FileCommand::Export(format, path) => match crate::io::export::export_to_file(&self.plan, format, &path) {
-                Ok(()) => self.info(format!("Exported {} to {}", format.label(), path.display())),
-                Err(e) => self.error(format!("Export failed: {e}")),
-            },
+            FileCommand::Export(format, path) => {
+                match crate::io::export::export_to_file_with(&self.plan, format, &path, self.export_basis().as_ref()) {
+                    Ok(()) => self.info(format!("Exported {} to {}", format.label(), path.display())),
+                    Err(e) => self.error(format!("Export failed: {e}")),
+                }
+            }
             FileCommand::ExportMapImage(p) => self.request_map_image(ctx, p),
             FileCommand::LoadDem(p) => {
                 self.load_dem(&p);

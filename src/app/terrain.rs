@@ -221,6 +221,23 @@ impl App {
         true
     }
 
+    /// The line-of-sight figures for exports (`None`: no terrain, the exports use the range model).
+    pub fn export_basis(&self) -> Option<crate::io::export::CoverageBasis> {
+        let f = self.derived.terrain.as_ref()?;
+        Some(crate::io::export::CoverageBasis {
+            stage2: self.derived.coverage_stage2.clone(),
+            stage3: self.derived.coverage_stage3.clone(),
+            findings: self.derived.findings.clone(),
+            label: format!(
+                "Coverage by {} over the elevation data {} ({:.0} m grid, {:.1} % of the border has data)",
+                f.params.model_label(),
+                f.dem,
+                f.resolution_m,
+                100.0 * f.border_share
+            ),
+        })
+    }
+
     /// Waits (up to `timeout`) for the terrain figures of the current plan; for tests and the CLI-like paths.
     pub fn wait_for_terrain(&mut self, timeout: std::time::Duration) -> bool {
         let t0 = std::time::Instant::now();
