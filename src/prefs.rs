@@ -80,6 +80,19 @@ pub struct OverlayLayers {
     pub outpost_labels: bool,
     pub gaps: bool,
     pub range_rings: bool,
+    /// Hillshade from the elevation data, when some is loaded.
+    #[serde(default = "yes")]
+    pub hillshade: bool,
+    #[serde(default = "hillshade_opacity")]
+    pub hillshade_opacity: f32,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn hillshade_opacity() -> f32 {
+    0.6
 }
 
 impl Default for OverlayLayers {
@@ -92,6 +105,8 @@ impl Default for OverlayLayers {
             outpost_labels: true,
             gaps: true,
             range_rings: false,
+            hillshade: true,
+            hillshade_opacity: hillshade_opacity(),
         }
     }
 }

@@ -94,6 +94,7 @@ impl Window {
         let ctx = ui.ctx().clone();
         self.apply_look(&ctx);
         self.app.poll_imports();
+        self.app.poll_terrain();
         let mut commands: Vec<Command> = shortcuts(&self.app, &ctx);
         // Files dropped on the window.
         let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_owned()).collect());
@@ -118,6 +119,9 @@ impl Window {
             log::info!("first frame built {ms:.0} ms after process start");
         }
         self.app.frames += 1;
+        if self.app.terrain.computing {
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+        }
         if !self.app.imports.is_empty() {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
@@ -169,6 +173,7 @@ impl Window {
                     match app.settings.bottom_tab {
                         BottomTab::Table => commands.extend(plan_table::plan_table_ui(app, &mut state.table, ui)),
                         BottomTab::MarchChart => commands.extend(march_chart::march_chart_ui(app, ui)),
+                        BottomTab::Profile => commands.extend(crate::ui::profile::profile_ui(app, ui)),
                     }
                 },
             );

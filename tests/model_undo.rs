@@ -176,7 +176,7 @@ fn edit_for(plan: &Plan, op: &Op) -> Edit {
             };
             // A non-positive range is invalid: the edit must fail.
             t.detection_range_km = Some(*range);
-            Edit::UpsertEquipment(t)
+            Edit::UpsertEquipment(Box::new(t))
         }
         Op::RemoveEquipment { index } => {
             Edit::RemoveEquipment { id: plan.catalog.types[index % plan.catalog.types.len()].id.clone() }
@@ -365,7 +365,7 @@ fn failed_edits_leave_the_plan_unchanged_and_push_no_history() {
             EditError::Catalog(CatalogError::InUse { id: "border-fence".into(), count: 1 }),
         ),
         (
-            Edit::UpsertEquipment(EquipmentType::new("", "Nameless", Category::Other, "set")),
+            Edit::UpsertEquipment(Box::new(EquipmentType::new("", "Nameless", Category::Other, "set"))),
             EditError::Catalog(CatalogError::Empty),
         ),
         (Edit::ReplaceOutposts(vec![]), EditError::Empty("no outposts in the replacement")),

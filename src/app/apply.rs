@@ -166,6 +166,8 @@ impl App {
             ViewCommand::SetPlaying(on) => self.playing = on,
             ViewCommand::Setting(change) => self.change_setting(change),
             ViewCommand::CloseRebaseReport => self.rebase_report = None,
+            ViewCommand::CloseTerrainNotice => self.terrain.notice = None,
+            ViewCommand::ProfileKm(km) => self.profile_km = km,
         }
     }
 
@@ -245,11 +247,17 @@ impl App {
                     job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
                 }
             }
-            FileCommand::Export(format, path) => match crate::io::export::export_to_file(&self.plan, format, &path) {
-                Ok(()) => self.info(format!("Exported {} to {}", format.label(), path.display())),
-                Err(e) => self.error(format!("Export failed: {e}")),
-            },
+            FileCommand::Export(format, path) => {
+                match crate::io::export::export_to_file_with(&self.plan, format, &path, self.export_basis().as_ref()) {
+                    Ok(()) => self.info(format!("Exported {} to {}", format.label(), path.display())),
+                    Err(e) => self.error(format!("Export failed: {e}")),
+                }
+            }
             FileCommand::ExportMapImage(p) => self.request_map_image(ctx, p),
+            FileCommand::LoadDem(p) => {
+                self.load_dem(&p);
+            }
+            FileCommand::CloseDem => self.unload_dem(),
             FileCommand::Recover => self.recover(),
             FileCommand::DiscardRecovery => self.discard_recovery(),
             FileCommand::Quit => self.guarded(Pending::Quit),

@@ -91,6 +91,9 @@ pub enum ViewCommand {
     SetPlaying(bool),
     Setting(SettingChange),
     CloseRebaseReport,
+    CloseTerrainNotice,
+    /// The border km the pointer is over in the profile (shown on the map), or none.
+    ProfileKm(Option<f64>),
 }
 
 /// One view preference (persisted between runs).
@@ -132,6 +135,10 @@ pub enum FileCommand {
     CancelImport(usize),
     Export(ExportFormat, PathBuf),
     ExportMapImage(PathBuf),
+    /// Load elevation data (a file or a folder) and compute coverage by line of sight.
+    LoadDem(PathBuf),
+    /// Drop the elevation data: coverage by range again.
+    CloseDem,
     Recover,
     DiscardRecovery,
     Quit,
@@ -148,6 +155,10 @@ pub enum Ask {
     Export(ExportFormat),
     MapImage,
     Tiles(TileKind),
+    /// Elevation data: a file (`.hgt`, GeoTIFF) or, with `folder`, a folder of them.
+    Elevation {
+        folder: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

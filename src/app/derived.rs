@@ -2,8 +2,8 @@
 //! rebuilt only when the plan (or, for the timeline's coverage, the timeline quarter) changes.
 
 use crate::map::picking::PickIndex;
-use crate::model::Target;
-use crate::model::{Border, Segmentation};
+use crate::model::terrain::{TerrainFigures, label_findings};
+use crate::model::{Border, Segmentation, Target};
 use crate::model::{
     Coverage, Finding, Plan, Quarter, Stage, Summary, coverage_by_quarter, rules, stage_coverage,
     summary::summarize_with_coverage,
@@ -83,6 +83,10 @@ pub struct Derived {
     pub march_bars: Vec<MarchBar>,
     /// Coverage by the timeline quarter, when the timeline is active.
     pub timeline: Option<(Quarter, Coverage)>,
+    /// The line-of-sight figures the coverage above comes from (`None`: the range model, no terrain).
+    pub terrain: Option<Arc<TerrainFigures>>,
+    /// Border km unknown at the end of stages 2 and 3 (no elevation data, or voids on every sight line).
+    pub unknown_km: [f64; 2],
     geometry_key: GeometryKey,
 }
 
@@ -131,8 +135,24 @@ impl Derived {
             pick,
             march_bars: march_bars(plan),
             timeline: None,
+            terrain: None,
+            unknown_km: [0.0; 2],
             geometry_key,
         }
+    }
+
+    /// Replaces coverage, findings and summary with the line-of-sight figures.
+    pub fn apply_terrain(&mut self, plan: &Plan, figures: Arc<TerrainFigures>) {
+        let s2 = figures.stage_coverage(Stage::Two);
+        let s3 = figures.stage_coverage(Stage::Three);
+        self.unknown_km = [s2.unknown_km, s3.unknown_km];
+        self.coverage_stage2 = s2.coverage;
+        self.coverage_stage3 = s3.coverage;
+        self.findings = label_findings(rules::check_with_coverage(plan, &self.coverage_stage3), &figures);
+        self.summary = summarize_with_coverage(plan, &[self.coverage_stage2.clone(), self.coverage_stage3.clone()]);
+        self.terrain = Some(figures);
+        let quarter = self.timeline.take().map(|(q, _)| q);
+        self.set_timeline(plan, quarter);
     }
 
     /// Follows the timeline quarter: computes its coverage when the quarter changes (`None`: timeline off).
@@ -140,7 +160,13 @@ impl Derived {
         match quarter {
             None => self.timeline = None,
             Some(q) if self.timeline.as_ref().is_some_and(|(tq, _)| *tq == q) => {}
-            Some(q) => self.timeline = Some((q, coverage_by_quarter(plan, q))),
+            Some(q) => {
+                let c = match &self.terrain {
+                    Some(f) => f.coverage_where(|s| s.quarter <= q).coverage,
+                    None => coverage_by_quarter(plan, q),
+                };
+                self.timeline = Some((q, c));
+            }
         }
     }
 

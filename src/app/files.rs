@@ -97,6 +97,7 @@ impl App {
                 self.needs_fit = true;
                 self.info(format!("Opened {}", path.display()));
                 self.check_border();
+                self.dem_from_plan();
                 true
             }
             Err(e) => {
@@ -124,6 +125,12 @@ impl App {
 
     /// Saves the plan atomically; on failure says why and keeps the plan dirty.
     pub fn save_to(&mut self, path: &Path) -> bool {
+        // The DEM path is stored relative to where the plan is saved now.
+        if let Some(dem) = &self.terrain.path {
+            let mut params = crate::model::terrain::TerrainParams::of_plan(&self.plan);
+            params.dem = Some(super::terrain::stored_path(dem, Some(path)));
+            params.store_in(&mut self.plan);
+        }
         self.plan.meta.modified = now_iso();
         if self.plan.meta.created.is_empty() {
             self.plan.meta.created = self.plan.meta.modified.clone();

@@ -8,6 +8,7 @@ mod files;
 pub mod imports;
 pub mod selection;
 pub mod settings;
+pub mod terrain;
 
 pub use command::{
     Ask, Command, FileCommand, GuardAnswer, LayerCommand, Pending, PlanCommand, SelectCommand, SettingChange, TileKind,
@@ -112,6 +113,10 @@ pub struct App {
     pub quit_requested: bool,
     /// Frames shown so far (the first one logs the start-up time).
     pub frames: u64,
+    /// Elevation data and the line-of-sight coverage computed from it.
+    pub terrain: terrain::TerrainState,
+    /// The border km hovered in the elevation profile: the map marks it.
+    pub profile_km: Option<f64>,
 }
 
 impl App {
@@ -172,6 +177,8 @@ impl App {
             allow_close: false,
             quit_requested: false,
             frames: 0,
+            terrain: terrain::TerrainState::default(),
+            profile_km: None,
         };
         app.saved_plan = Some(app.plan.clone());
         Ok(app)
@@ -199,7 +206,12 @@ impl App {
     pub fn plan_changed(&mut self) {
         self.generation += 1;
         self.derived.rebuild(&self.plan, self.generation);
+        // The last terrain figures stay on show (marked "computing…") until the new ones land.
+        if let Some(f) = self.terrain.figures.clone() {
+            self.derived.apply_terrain(&self.plan, f);
+        }
         self.derived.set_timeline(&self.plan, self.timeline);
+        self.request_terrain();
         self.selection.retain_existing(&self.plan);
         if self.hover.as_ref().is_some_and(|h| !self.plan.target_exists(h)) {
             self.hover = None;

@@ -20,6 +20,8 @@ pub enum BottomTab {
     #[default]
     Table,
     MarchChart,
+    /// Elevation along the border with the seen and unseen stretches (with elevation data loaded).
+    Profile,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

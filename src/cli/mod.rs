@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod summary;
-pub use summary::{summary_json, summary_text};
+mod terrain;
+pub use summary::{summary_json, summary_json_of, summary_text, summary_text_of};
+pub use terrain::{TerrainRun, terrain_json};
 
 const AFTER_HELP: &str = "\
 Without a subcommand, borderplan opens the window with the given FILEs (plan files or GeoJSON layers).
@@ -26,6 +28,7 @@ Examples:
   borderplan inspect layer.geojson                  what is in a GeoJSON file (one JSON object)
   borderplan validate plan.geojson                  check the programme rules
   borderplan summary plan.geojson --json            totals and coverage per stage as JSON
+  borderplan summary plan.geojson --dem srtm/       coverage by line of sight over SRTM tiles
   borderplan export plan.geojson -o report.html     self-contained HTML report
   borderplan export plan.geojson -f kml -o -        KML on stdout
   borderplan rebase old-plan.geojson -o plan.geojson  move a plan made on an older border onto the current one
@@ -34,7 +37,7 @@ Exit codes:
   0  success (validate: no error-level findings)
   1  validate: the plan has error-level findings; inspect: the file cannot be read as GeoJSON;
      export or rebase: the output cannot be written
-  2  the plan cannot be read, or the command line is wrong";
+  2  the plan or the elevation data cannot be read, or the command line is wrong";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -99,6 +102,9 @@ pub enum CliCommand {
         /// The plan file (.geojson written by borderplan).
         #[arg(value_name = "PLAN")]
         plan: PathBuf,
+        /// Elevation data (an SRTM .hgt tile, a GeoTIFF, or a folder of them): coverage by line of sight.
+        #[arg(long, value_name = "PATH")]
+        dem: Option<PathBuf>,
         /// Print the findings as a JSON array instead.
         #[arg(long)]
         json: bool,
@@ -107,11 +113,16 @@ pub enum CliCommand {
     ///
     /// With --json prints one object: {"title", "border_length_km", "official_length_km", "length_note", "total", "stages": {"2": {...}, "3": {...}},
     /// "by_supplier", "by_category", "by_segment"}; each stage has covered_km, coverage_pct, gaps_km
-    /// ([[from, to], ...]), assignments, quantity and cost_usd.
+    /// ([[from, to], ...]), assignments, quantity and cost_usd. With --dem the coverage is by line of sight over
+    /// the elevation data and a "terrain" object is added: {"dem", "resolution_m", "border_share", "unknown_km",
+    /// "model", "refraction_k", "target_height_m", "sample_spacing_m"}.
     Summary {
         /// The plan file.
         #[arg(value_name = "PLAN")]
         plan: PathBuf,
+        /// Elevation data (an SRTM .hgt tile, a GeoTIFF, or a folder of them): coverage by line of sight.
+        #[arg(long, value_name = "PATH")]
+        dem: Option<PathBuf>,
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
@@ -145,6 +156,18 @@ pub enum CliCommand {
         /// The rebased plan to write.
         #[arg(short, long = "output", value_name = "OUT")]
         output: PathBuf,
+    },
+    /// Write synthetic SRTM tiles (mountain relief) covering the bundled border, for trials and benchmarks.
+    ///
+    /// 3″ tiles (1201 × 1201, 2.9 MB each) by default, 1″ tiles (3601 × 3601, 26 MB each) with --fine. The
+    /// heights are made up (valleys of 1,200 m in the west, 4,000 m in the east, ridges up to 1,500 m above them), not a real DEM.
+    SynthDem {
+        /// The folder to write the .hgt tiles into (created if missing).
+        #[arg(value_name = "OUT_DIR")]
+        output: PathBuf,
+        /// 1″ tiles instead of 3″.
+        #[arg(long)]
+        fine: bool,
     },
     /// Write a synthetic programme-scale plan for trials and benchmarks.
     ///
@@ -181,8 +204,9 @@ fn synth(count: usize, output: &Path) -> u8 {
 pub fn run(command: CliCommand) -> ExitCode {
     let code = match command {
         CliCommand::Inspect { file } => inspect(&file),
-        CliCommand::Validate { plan, json } => validate(&plan, json),
-        CliCommand::Summary { plan, json } => summary(&plan, json),
+        CliCommand::Validate { plan, dem, json } => validate(&plan, dem.as_deref(), json),
+        CliCommand::Summary { plan, dem, json } => summary(&plan, dem.as_deref(), json),
+        CliCommand::SynthDem { output, fine } => terrain::synth_dem(&output, fine),
         CliCommand::Export { plan, format, output } => export(&plan, format.map(ExportFormat::from), &output),
         CliCommand::Rebase { plan, output } => rebase(&plan, &output),
         CliCommand::Synth { count, output } => synth(count, &output),
@@ -291,17 +315,27 @@ fn km_range(f: &Finding) -> String {
     }
 }
 
-fn validate(path: &Path, as_json: bool) -> u8 {
+fn validate(path: &Path, dem: Option<&Path>, as_json: bool) -> u8 {
     let plan = match load_plan(path) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let findings = check(&plan);
+    let findings = match dem {
+        None => check(&plan),
+        Some(dem) => match terrain::run(&plan, dem) {
+            Ok(run) => run.findings(&plan),
+            Err(code) => return code,
+        },
+    };
+    print_findings(path, &findings, as_json)
+}
+
+fn print_findings(path: &Path, findings: &[Finding], as_json: bool) -> u8 {
     let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
     let warnings = findings.iter().filter(|f| f.severity == Severity::Warning).count();
     let infos = findings.len() - errors - warnings;
     let text = if as_json {
-        match serde_json::to_string_pretty(&findings) {
+        match serde_json::to_string_pretty(findings) {
             Ok(t) => t + "\n",
             Err(e) => {
                 eprintln!("borderplan: cannot print the findings: {e}");
@@ -310,7 +344,7 @@ fn validate(path: &Path, as_json: bool) -> u8 {
         }
     } else {
         let mut t = String::new();
-        for f in &findings {
+        for f in findings {
             t.push_str(&format!("{}  {}  {}  {}\n", f.severity, f.rule.code(), km_range(f), f.message));
         }
         if findings.is_empty() {
@@ -331,11 +365,17 @@ fn validate(path: &Path, as_json: bool) -> u8 {
     u8::from(errors > 0)
 }
 
-fn summary(path: &Path, as_json: bool) -> u8 {
+fn summary(path: &Path, dem: Option<&Path>, as_json: bool) -> u8 {
     let plan = match load_plan(path) {
         Ok(p) => p,
         Err(code) => return code,
     };
+    if let Some(dem) = dem {
+        return match terrain::run(&plan, dem) {
+            Ok(run) => terrain::print_summary(&plan, &run, as_json),
+            Err(code) => code,
+        };
+    }
     let text = if as_json {
         match serde_json::to_string_pretty(&summary_json(&plan)) {
             Ok(t) => t + "\n",

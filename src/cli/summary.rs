@@ -2,7 +2,7 @@
 
 use crate::io::format::round6 as r6;
 use crate::model::summary::{StageSummary, Totals};
-use crate::model::{Plan, summarize};
+use crate::model::{Plan, Summary, summarize};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
@@ -27,7 +27,11 @@ fn totals_map(m: &BTreeMap<String, Totals>) -> Value {
 
 /// The summary as the JSON object `borderplan summary --json` prints.
 pub fn summary_json(plan: &Plan) -> Value {
-    let s = summarize(plan);
+    summary_json_of(plan, &summarize(plan))
+}
+
+/// As [`summary_json`], for a summary already made (with terrain-aware coverage, say).
+pub fn summary_json_of(plan: &Plan, s: &Summary) -> Value {
     json!({
         "title": plan.meta.title,
         "border_length_km": r6(s.border_length_km),
@@ -61,7 +65,11 @@ fn qty(x: f64) -> String {
 
 /// The summary as readable text.
 pub fn summary_text(plan: &Plan) -> String {
-    let s = summarize(plan);
+    summary_text_of(plan, &summarize(plan))
+}
+
+/// As [`summary_text`], for a summary already made.
+pub fn summary_text_of(plan: &Plan, s: &Summary) -> String {
     let mut t = String::new();
     let line = |t: &mut String, l: String| {
         t.push_str(&l);

@@ -3,6 +3,7 @@
 pub mod basemap;
 pub mod fill;
 pub mod fit;
+pub mod hillshade;
 pub mod labels;
 pub mod layer_style;
 pub mod layers;

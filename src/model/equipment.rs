@@ -44,6 +44,18 @@ pub struct EquipmentType {
     /// For surveillance: how far along the border one unit sees, each way, in km.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detection_range_km: Option<f64>,
+    /// For surveillance on a mast: the sensor's height above the ground, m (terrain coverage; 10 m if unset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mast_height_m: Option<f64>,
+    /// For airborne surveillance (UAV sets): the operating height above the ground, m.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operating_height_m: Option<f64>,
+    /// The sector a fixed sensor watches, azimuth from–to in degrees clockwise from north (all round if unset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sector_deg: Option<[f64; 2]>,
+    /// `false` for sensors that need no sight (seismic/magnetic ground sensor strings): they keep the range model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_of_sight: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_cost_usd: Option<f64>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -61,6 +73,10 @@ impl EquipmentType {
             category,
             unit: unit.to_owned(),
             detection_range_km: None,
+            mast_height_m: None,
+            operating_height_m: None,
+            sector_deg: None,
+            line_of_sight: None,
             unit_cost_usd: None,
             description: String::new(),
             extra: Map::new(),
@@ -92,6 +108,10 @@ pub enum CatalogError {
     Empty,
     #[error("detection range must be a positive number of km, not {0}")]
     BadRange(f64),
+    #[error("{what} must be a number of metres from 0 to 10,000, not {value}")]
+    BadHeight { what: &'static str, value: f64 },
+    #[error("a sector needs two azimuths from 0 to 360°, not {0} … {1}")]
+    BadSector(f64, f64),
 }
 
 impl Catalog {
@@ -119,6 +139,18 @@ impl Catalog {
             && !(r.is_finite() && r > 0.0)
         {
             return Err(CatalogError::BadRange(r));
+        }
+        for (what, h) in [("mast height", t.mast_height_m), ("operating height", t.operating_height_m)] {
+            if let Some(value) = h
+                && !(value.is_finite() && (0.0..=10_000.0).contains(&value))
+            {
+                return Err(CatalogError::BadHeight { what, value });
+            }
+        }
+        if let Some([a, b]) = t.sector_deg
+            && !(a.is_finite() && b.is_finite() && (0.0..=360.0).contains(&a) && (0.0..=360.0).contains(&b))
+        {
+            return Err(CatalogError::BadSector(a, b));
         }
         Ok(())
     }

@@ -18,6 +18,7 @@ pub mod rules;
 pub mod segments;
 pub mod stages;
 pub mod summary;
+pub mod terrain;
 
 pub use assignment_list::Assignments;
 pub use border::{Border, BorderError, Location};

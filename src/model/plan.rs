@@ -128,7 +128,8 @@ pub enum Edit {
         id: String,
         name: String,
     },
-    UpsertEquipment(EquipmentType),
+    /// Boxed: a catalog type is much larger than every other edit.
+    UpsertEquipment(Box<EquipmentType>),
     RemoveEquipment {
         id: String,
     },
@@ -293,6 +294,7 @@ impl Plan {
             }
             Edit::RenameSegment { id, name } => self.segments.rename(&id, &name)?,
             Edit::UpsertEquipment(t) => {
+                let t = *t;
                 Catalog::validate_type(&t)?;
                 match self.catalog.types.iter_mut().find(|e| e.id == t.id) {
                     Some(slot) => *slot = t,

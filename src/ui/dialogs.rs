@@ -78,6 +78,17 @@ pub fn tiles_path(kind: TileKind) -> Option<BasemapChoice> {
     }
 }
 
+pub fn elevation_path(folder: bool) -> Option<std::path::PathBuf> {
+    if folder {
+        rfd::FileDialog::new().set_title("Choose a folder of elevation tiles").pick_folder()
+    } else {
+        rfd::FileDialog::new()
+            .set_title("Load elevation data")
+            .add_filter("Elevation data (SRTM .hgt, GeoTIFF)", &["hgt", "tif", "tiff"])
+            .pick_file()
+    }
+}
+
 /// Runs the dialog for a question of the app and turns the planner's choice into a command (`None`: cancelled).
 pub fn answer(ask: Ask, app: &App) -> Option<Command> {
     let current = app.plan_path.as_deref();
@@ -94,6 +105,7 @@ pub fn answer(ask: Ask, app: &App) -> Option<Command> {
         Ask::Export(format) => FileCommand::Export(format, export_path(format, current)?),
         Ask::MapImage => FileCommand::ExportMapImage(png_path()?),
         Ask::Tiles(kind) => return tiles_path(kind).map(|c| ViewCommand::SetBasemap(c).into()),
+        Ask::Elevation { folder } => FileCommand::LoadDem(elevation_path(folder)?),
     };
     Some(command.into())
 }

@@ -67,6 +67,15 @@ pub fn layers_panel_ui(app: &App, windows: &mut WindowsState, ui: &mut Ui) -> Ve
             ui.add_enabled(o.outposts, egui::Checkbox::new(&mut o.outpost_labels, "Outpost labels"));
             ui.checkbox(&mut o.gaps, "Coverage gaps");
             ui.checkbox(&mut o.range_rings, "Sensor range rings");
+            if app.terrain.dem.is_some() {
+                ui.horizontal(|ui| {
+                    ui.checkbox(&mut o.hillshade, "Hillshade");
+                    ui.add_enabled(
+                        o.hillshade,
+                        egui::Slider::new(&mut o.hillshade_opacity, 0.1..=1.0).show_value(false).text("opacity"),
+                    );
+                });
+            }
             if o != app.settings.overlays {
                 out.push(ViewCommand::Setting(SettingChange::Overlays(o)).into());
             }

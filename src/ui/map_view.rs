@@ -69,15 +69,22 @@ pub fn map_ui(
     if box_mode {
         map = map.drag_pan_buttons(egui::DragPanButtons::empty());
     }
+    map = map.with_plugin(BasemapPlugin {
+        base: &app.base,
+        geometry: &app.base_geometry,
+        layers: app.settings.basemap_layers,
+        style,
+        fill_opacity: if has_tiles { 0.25 } else { 1.0 },
+        labels: &labels,
+    });
+    if let Some(dem) = app.terrain.dem.clone().filter(|_| app.settings.overlays.hillshade) {
+        map = map.with_plugin(crate::map::hillshade::HillshadePlugin {
+            dem,
+            cache: &mut state.hillshade,
+            opacity: app.settings.overlays.hillshade_opacity,
+        });
+    }
     map = map
-        .with_plugin(BasemapPlugin {
-            base: &app.base,
-            geometry: &app.base_geometry,
-            layers: app.settings.basemap_layers,
-            style,
-            fill_opacity: if has_tiles { 0.25 } else { 1.0 },
-            labels: &labels,
-        })
         .with_plugin(LayersPlugin {
             layers: &app.layers,
             rasters: &mut state.layer_rasters,
@@ -103,6 +110,7 @@ pub fn map_ui(
     let tool = app.tool;
     let layers = &app.layers;
     let measure = &app.measure;
+    let profile_point = app.profile_km.map(|km| plan.border.point_at_km(km));
     let ui_state = &mut state.interaction;
     let mut measure_click = None;
     let out = map.show(ui, |ui, response, projector, _memory| {
@@ -116,6 +124,16 @@ pub fn map_ui(
             if overlays.outposts || overlays.segments {
                 hover = derived.pick.pick(plan, &sm, pos.x, pos.y, PICK_TOLERANCE_PX).filter(|t| visible(t, overlays));
             }
+        }
+        // The km hovered in the border profile.
+        if let Some(p) = profile_point {
+            let at = projector.project(lon_lat(p.x(), p.y())).to_pos2();
+            painter.circle(
+                at,
+                6.0,
+                Color32::from_rgba_unmultiplied(255, 255, 255, 200),
+                Stroke::new(2.5, Color32::BLACK),
+            );
         }
         // Box selection with Shift-drag.
         if box_mode && response.drag_started() {
@@ -430,6 +448,13 @@ fn legend_overlay_ui(app: &App, ui: &Ui, rect: Rect) {
     ];
     let bg = legend_box(rect);
     let origin = bg.min;
+    if let Some(label) = crate::ui::terrain_panel::map_label(app) {
+        let galley = painter.layout_no_wrap(label, FontId::proportional(11.5), style.text());
+        let r =
+            Rect::from_min_size(origin - Vec2::new(0.0, galley.size().y + 10.0), galley.size() + Vec2::new(12.0, 6.0));
+        painter.rect_filled(r, 4.0, style.label_bg());
+        painter.galley(r.min + Vec2::new(6.0, 3.0), galley, style.text());
+    }
     painter.rect_filled(bg, 4.0, style.label_bg());
     let title = match app.timeline {
         Some(q) => format!("Delivered by {q}"),

@@ -17,6 +17,9 @@ pub fn timeline_ui(app: &App, ui: &mut Ui) -> Vec<Command> {
         let mut tab = app.settings.bottom_tab;
         ui.selectable_value(&mut tab, BottomTab::Table, "Plan table");
         ui.selectable_value(&mut tab, BottomTab::MarchChart, "March chart");
+        if app.derived.terrain.is_some() {
+            ui.selectable_value(&mut tab, BottomTab::Profile, "Border profile");
+        }
         if tab != app.settings.bottom_tab {
             out.push(ViewCommand::Setting(SettingChange::BottomTab(tab)).into());
         }

@@ -52,6 +52,21 @@ pub fn menu_bar_ui(app: &App, state: &mut UiState, ui: &mut Ui) -> Vec<Command> 
                 out.push(Ask::MapImage.into());
             }
             ui.separator();
+            if ui
+                .button("Load elevation data…")
+                .on_hover_text("An SRTM .hgt tile or a GeoTIFF DEM in lon/lat: coverage by line of sight")
+                .clicked()
+            {
+                out.push(Ask::Elevation { folder: false }.into());
+            }
+            if ui.button("Load elevation folder…").on_hover_text("A folder of SRTM .hgt tiles or GeoTIFFs").clicked()
+            {
+                out.push(Ask::Elevation { folder: true }.into());
+            }
+            if app.terrain.dem.is_some() && ui.button("Close elevation data").clicked() {
+                out.push(FileCommand::CloseDem.into());
+            }
+            ui.separator();
             if ui.button("Quit").clicked() {
                 out.push(FileCommand::Quit.into());
             }

@@ -8,10 +8,12 @@ pub mod march_chart;
 pub mod menu_bar;
 pub mod path_prompt;
 pub mod plan_table;
+pub mod profile;
 pub mod rules_panel;
 pub mod selection_panel;
 pub mod state;
 pub mod status_bar;
+pub mod terrain_panel;
 pub mod windows;
 
 pub use state::{AssignForm, TableState, UiState};

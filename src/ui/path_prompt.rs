@@ -28,7 +28,7 @@ impl PathPrompt {
         let stem =
             app.plan_path.as_deref().and_then(Path::file_stem).and_then(|s| s.to_str()).unwrap_or("rollout-plan");
         let name = match ask {
-            Ask::OpenPlan | Ask::Import | Ask::Tiles(_) => String::new(),
+            Ask::OpenPlan | Ask::Import | Ask::Tiles(_) | Ask::Elevation { .. } => String::new(),
             Ask::SavePlan => format!("{stem}.geojson"),
             Ask::Export(f) => format!("{stem}-export.{}", f.extension()),
             Ask::MapImage => "borderplan-map.png".to_owned(),
@@ -46,6 +46,8 @@ impl PathPrompt {
             Ask::Tiles(TileKind::MbTiles) => "Open MBTiles".into(),
             Ask::Tiles(TileKind::PmTiles) => "Open PMTiles".into(),
             Ask::Tiles(TileKind::Folder) => "Open a z/x/y tile folder".into(),
+            Ask::Elevation { folder: false } => "Load elevation data (.hgt or GeoTIFF)".into(),
+            Ask::Elevation { folder: true } => "Load a folder of elevation tiles".into(),
         }
     }
 
@@ -55,7 +57,7 @@ impl PathPrompt {
         if path.as_os_str().is_empty() {
             return Err("Type a path".into());
         }
-        let must_exist = matches!(self.ask, Ask::OpenPlan | Ask::Import | Ask::Tiles(_));
+        let must_exist = matches!(self.ask, Ask::OpenPlan | Ask::Import | Ask::Tiles(_) | Ask::Elevation { .. });
         if must_exist && !path.exists() {
             return Err(format!("{} does not exist", path.display()));
         }
@@ -71,6 +73,7 @@ impl PathPrompt {
             Ask::Tiles(TileKind::MbTiles) => ViewCommand::SetBasemap(BasemapChoice::MbTiles(path)).into(),
             Ask::Tiles(TileKind::PmTiles) => ViewCommand::SetBasemap(BasemapChoice::PmTiles(path)).into(),
             Ask::Tiles(TileKind::Folder) => ViewCommand::SetBasemap(BasemapChoice::Folder(path)).into(),
+            Ask::Elevation { .. } => FileCommand::LoadDem(path).into(),
         })
     }
 }

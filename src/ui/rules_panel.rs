@@ -64,6 +64,7 @@ pub fn summary_ui(app: &App, ui: &mut Ui) {
     ui.label(format!("{} assignments, est. cost ${:.1} M", s.total.assignments, s.total.cost_usd / 1e6));
     ui.separator();
     ui.label(RichText::new("Per stage (coverage is cumulative: stage 3 includes stage-2 equipment)").strong());
+    crate::ui::terrain_panel::summary_terrain_ui(app, ui);
     egui::Grid::new("sum_stage").striped(true).show(ui, |ui| {
         for h in ["Stage", "Assignments", "Cost $M", "Covered km", "%", "Gaps"] {
             ui.strong(h);

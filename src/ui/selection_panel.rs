@@ -112,6 +112,9 @@ fn selection_ui(app: &App, state: &mut UiState, ui: &mut Ui) -> Vec<Command> {
                 ui.end_row();
             }
         });
+        if let [t] = app.selection.iter().collect::<Vec<_>>().as_slice() {
+            crate::ui::terrain_panel::seen_ui(app, t, ui);
+        }
         // Segment tools for a single selected segment.
         let segs: Vec<String> = app.selection.segments().map(str::to_owned).collect();
         if let [id] = segs.as_slice()

@@ -83,6 +83,8 @@ pub struct MapViewState {
     pub interaction: MapInteraction,
     /// Pictures of big layers, reused while the view does not change.
     pub layer_rasters: Vec<crate::map::raster_layer::RasterCache>,
+    /// The hillshade's last picture.
+    pub hillshade: crate::map::hillshade::HillshadeCache,
 }
 
 /// What the pointer is in the middle of on the map.

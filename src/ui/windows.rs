@@ -32,6 +32,7 @@ pub fn windows_ui(app: &App, state: &mut WindowsState, ctx: &Context) -> Vec<Com
     }
     out.extend(rebase_ui(app, ctx));
     out.extend(online_tiles_ui(app, ctx));
+    out.extend(crate::ui::terrain_panel::terrain_notice_ui(app, ctx));
     if let Some((mut a, mut b)) = state.km_range {
         let mut open = true;
         let mut done = false;
@@ -353,7 +354,7 @@ fn catalog_ui(app: &App, catalog_edit: &mut Option<EquipmentType>, ui: &mut egui
         });
         ui.horizontal(|ui| {
             if ui.button("Save type").clicked() {
-                out.push(Command::from(Edit::UpsertEquipment(t.clone())));
+                out.push(Command::from(Edit::UpsertEquipment(Box::new(t.clone()))));
                 keep = false;
             }
             if ui.button("Cancel").clicked() {

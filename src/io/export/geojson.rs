@@ -5,7 +5,7 @@
 use super::{ExportError, assignment_cost, equipment_summary, fmt_trim, round3, round6, stage_label};
 use crate::io::format::line_coords;
 use crate::model::palette::{GAP, hex, stage_rgb};
-use crate::model::{Assignment, Plan, Stage, Target, stage_coverage};
+use crate::model::{Assignment, Plan, Target};
 use serde_json::{Map, Value, json};
 
 /// Width of segment lines, px.
@@ -47,6 +47,11 @@ fn planning_properties(plan: &Plan, target: &Target, props: &mut Map<String, Val
 
 /// The export as a `serde_json::Value` (a FeatureCollection).
 pub fn to_value(plan: &Plan) -> Value {
+    to_value_with(plan, None)
+}
+
+/// As [`to_value`], with the gaps of `basis` (line of sight) when given.
+pub fn to_value_with(plan: &Plan, basis: Option<&super::CoverageBasis>) -> Value {
     let mut features = Vec::new();
     for s in plan.segments.segments() {
         let t = Target::Segment(s.id.clone());
@@ -92,7 +97,8 @@ pub fn to_value(plan: &Plan) -> Value {
             "properties": p,
         }));
     }
-    let gaps = stage_coverage(plan, Stage::Three).gaps;
+    let gaps = super::stage3_gaps(plan, basis);
+    let model = super::basis_label(basis);
     for (i, &(a, b)) in gaps.iter().enumerate() {
         let id = format!("GAP-{:02}", i + 1);
         features.push(json!({
@@ -108,6 +114,7 @@ pub fn to_value(plan: &Plan) -> Value {
                 "length_km": round3(b - a),
                 "stage": "3",
                 "description": "No surveillance coverage planned here by the end of stage 3",
+                "coverage_model": model,
                 "stroke": hex(GAP),
                 "stroke-width": GAP_WIDTH,
                 "stroke-opacity": 1.0,

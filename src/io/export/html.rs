@@ -85,8 +85,23 @@ fn totals_cells(t: &Totals) -> String {
 
 /// The report. `generated` is shown as the generation date (callers pass [`now_utc_label`]).
 pub fn report(plan: &Plan, base: Option<&BaseData>, generated: &str) -> String {
-    let summary = summarize(plan);
-    let findings = check(plan);
+    report_with(plan, base, generated, None)
+}
+
+/// As [`report`], with coverage, gaps and findings from `basis` (line of sight) when given.
+pub fn report_with(
+    plan: &Plan,
+    base: Option<&BaseData>,
+    generated: &str,
+    basis: Option<&super::CoverageBasis>,
+) -> String {
+    let (summary, findings) = match basis {
+        Some(b) => (
+            crate::model::summary::summarize_with_coverage(plan, &[b.stage2.clone(), b.stage3.clone()]),
+            b.findings.clone(),
+        ),
+        None => (summarize(plan), check(plan)),
+    };
     let length = plan.border.length_km();
     let title = if plan.meta.title.trim().is_empty() { "Untitled plan" } else { plan.meta.title.as_str() };
     let mut h = String::with_capacity(512 * 1024);
@@ -112,6 +127,7 @@ pub fn report(plan: &Plan, base: Option<&BaseData>, generated: &str) -> String {
     }
     let _ = writeln!(h, "<p class=\"meta\">{}</p>", meta.join(" · "));
     let _ = writeln!(h, "<p class=\"meta\">{}</p>", esc(&summary.length_note));
+    let _ = writeln!(h, "<p class=\"meta\">{}</p>", esc(&super::basis_label(basis)));
     if let Some(Value::String(note)) =
         plan.meta.extra.get("note").filter(|v| v.as_str().is_some_and(|s| !s.trim().is_empty()))
     {
@@ -150,7 +166,8 @@ pub fn report(plan: &Plan, base: Option<&BaseData>, generated: &str) -> String {
 
     // Map.
     h.push_str("<section id=\"map\">\n<h2>Map</h2>\n<figure>\n");
-    h.push_str(&super::svg::plan_map_svg_inline(plan, base, MAP_W, MAP_H));
+    let gaps3 = summary.stages.get("3").map(|s| s.gaps_km.clone()).unwrap_or_default();
+    h.push_str(&super::svg::plan_map_svg_inline(plan, base, MAP_W, MAP_H, &gaps3));
     let _ = writeln!(
         h,
         "<figcaption>Segments and outposts coloured by their earliest planned stage; stage-3 coverage gaps are \

@@ -7,7 +7,7 @@ use super::{
     target_geometry,
 };
 use crate::model::palette::{GAP, Rgb, UNPLANNED, stage_rgb};
-use crate::model::{Assignment, Plan, Stage, stage_coverage};
+use crate::model::{Assignment, Plan, Stage};
 use std::fmt::Write as _;
 
 /// KML colours are aabbggrr.
@@ -140,6 +140,11 @@ fn xml_id(s: &str) -> String {
 
 /// The export as KML text.
 pub fn to_string(plan: &Plan) -> String {
+    to_string_with(plan, None)
+}
+
+/// As [`to_string`], with the gaps of `basis` (line of sight) when given.
+pub fn to_string_with(plan: &Plan, basis: Option<&super::CoverageBasis>) -> String {
     let mut out = String::with_capacity(64 * 1024);
     out.push_str(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kml xmlns=\"http://www.opengis.net/kml/2.2\">\n  <Document>\n",
@@ -179,11 +184,15 @@ pub fn to_string(plan: &Plan) -> String {
         }
         out.push_str("    </Folder>\n");
     }
-    let gaps = stage_coverage(plan, Stage::Three).gaps;
+    let gaps = super::stage3_gaps(plan, basis);
     let _ = write!(
         out,
         "    <Folder>\n      <name>Coverage gaps</name>\n      <description>{}</description>\n",
-        escape_xml(&format!("{} stretch(es) without surveillance by the end of stage 3", gaps.len()))
+        escape_xml(&format!(
+            "{} stretch(es) without surveillance by the end of stage 3. {}",
+            gaps.len(),
+            super::basis_label(basis)
+        ))
     );
     for (i, &(a, b)) in gaps.iter().enumerate() {
         let line = TargetGeometry::Line(plan.border.substring(a, b).0.iter().map(|c| (c.x, c.y)).collect());

@@ -117,21 +117,71 @@ pub enum ExportError {
     UnknownFormat(String),
 }
 
+/// Coverage figures to export instead of the range model's: line of sight over elevation data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoverageBasis {
+    /// Coverage at the end of stages 2 and 3.
+    pub stage2: crate::model::Coverage,
+    pub stage3: crate::model::Coverage,
+    /// The rule findings with these gaps.
+    pub findings: Vec<crate::model::Finding>,
+    /// Which DEM and model produced them, one line.
+    pub label: String,
+}
+
+/// What the coverage of an export is based on, one line.
+pub(crate) fn basis_label(basis: Option<&CoverageBasis>) -> String {
+    basis.map_or_else(|| "Coverage by range along the border (no terrain)".to_owned(), |b| b.label.clone())
+}
+
+/// The stage-3 gaps of an export.
+pub(crate) fn stage3_gaps(plan: &Plan, basis: Option<&CoverageBasis>) -> Vec<(f64, f64)> {
+    basis.map_or_else(|| crate::model::stage_coverage(plan, Stage::Three).gaps, |b| b.stage3.gaps.clone())
+}
+
 /// The plan in `format`, as text.
 ///
 /// # Errors
 /// [`ExportError::Csv`] / [`ExportError::Json`] when serialisation fails (not expected for valid plans).
 pub fn export_to_string(plan: &Plan, format: ExportFormat) -> Result<String, ExportError> {
+    export_to_string_with(plan, format, None)
+}
+
+/// As [`export_to_string`], with coverage from `basis` (line of sight) when given.
+///
+/// # Errors
+/// As [`export_to_string`].
+pub fn export_to_string_with(
+    plan: &Plan,
+    format: ExportFormat,
+    basis: Option<&CoverageBasis>,
+) -> Result<String, ExportError> {
     match format {
-        ExportFormat::GeoJson => self::geojson::to_string(plan),
+        ExportFormat::GeoJson => serde_json::to_string_pretty(&self::geojson::to_value_with(plan, basis))
+            .map_err(|e| ExportError::Json(e.to_string())),
         ExportFormat::Csv => self::csv::to_string(plan),
-        ExportFormat::Kml => Ok(self::kml::to_string(plan)),
+        ExportFormat::Kml => Ok(self::kml::to_string_with(plan, basis)),
         ExportFormat::Html => {
             // The reference layers are compiled in; without them the map just lacks provinces, rivers and towns.
             let base = super::bundled::base_data().ok();
-            Ok(self::html::report(plan, base.as_ref(), &self::html::now_utc_label()))
+            Ok(self::html::report_with(plan, base.as_ref(), &self::html::now_utc_label(), basis))
         }
     }
+}
+
+/// As [`export_to_file`], with coverage from `basis` when given.
+///
+/// # Errors
+/// As [`export_to_file`].
+pub fn export_to_file_with(
+    plan: &Plan,
+    format: ExportFormat,
+    path: &Path,
+    basis: Option<&CoverageBasis>,
+) -> Result<(), ExportError> {
+    let text = export_to_string_with(plan, format, basis)?;
+    write_atomic(path, text.as_bytes())?;
+    Ok(())
 }
 
 /// Writes the plan in `format` to `path` atomically (the previous file stays intact if anything fails).

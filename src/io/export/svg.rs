@@ -7,7 +7,7 @@
 use super::{escape_xml, fmt_trim};
 use crate::io::bundled::BaseData;
 use crate::model::palette::{BORDER, GAP, Rgb, STAGE2, STAGE3, hex, stage_rgb};
-use crate::model::{Plan, Stage, Target, stage_coverage};
+use crate::model::{Plan, Target};
 use geo::{BoundingRect, LineString};
 use std::fmt::Write as _;
 
@@ -92,15 +92,28 @@ fn line_d(proj: &Projection, l: &LineString<f64>) -> String {
 
 /// The map as a standalone SVG document (with the SVG namespace).
 pub fn plan_map_svg(plan: &Plan, base: Option<&BaseData>, width_px: u32, height_px: u32) -> String {
-    render(plan, base, width_px, height_px, true)
+    render(plan, base, width_px, height_px, true, &super::stage3_gaps(plan, None))
 }
 
 /// The map as an `<svg>` element for inlining in HTML (no namespace URL: HTML5 does not need it).
-pub(crate) fn plan_map_svg_inline(plan: &Plan, base: Option<&BaseData>, width_px: u32, height_px: u32) -> String {
-    render(plan, base, width_px, height_px, false)
+pub(crate) fn plan_map_svg_inline(
+    plan: &Plan,
+    base: Option<&BaseData>,
+    width_px: u32,
+    height_px: u32,
+    gaps: &[(f64, f64)],
+) -> String {
+    render(plan, base, width_px, height_px, false, gaps)
 }
 
-fn render(plan: &Plan, base: Option<&BaseData>, width_px: u32, height_px: u32, standalone: bool) -> String {
+fn render(
+    plan: &Plan,
+    base: Option<&BaseData>,
+    width_px: u32,
+    height_px: u32,
+    standalone: bool,
+    gaps: &[(f64, f64)],
+) -> String {
     let width = f64::from(width_px.max(200));
     let height = f64::from(height_px.max(150));
     let map_h = height - LEGEND_H;
@@ -193,13 +206,13 @@ fn render(plan: &Plan, base: Option<&BaseData>, width_px: u32, height_px: u32, s
     }
 
     // Stage-3 gaps as a wide halo under the segments.
-    let gaps = stage_coverage(plan, Stage::Three).gaps;
+
     let _ = writeln!(
         s,
         "<g class=\"gaps\" fill=\"none\" stroke=\"{}\" stroke-width=\"12\" stroke-opacity=\"0.6\" stroke-linecap=\"round\">",
         hex(GAP)
     );
-    for &(a, b) in &gaps {
+    for &(a, b) in gaps {
         let d = line_d(&proj, &plan.border.substring(a, b));
         if !d.is_empty() {
             let _ = writeln!(
