@@ -132,3 +132,77 @@ fn frames_keep_coming_while_a_150_mb_geojson_file_imports() {
     assert_eq!(layer.stats.bytes_read, size);
     assert!(window.app.imports.is_empty());
 }
+
+/// One LineString of `vertices` vertices wandering across the border area, as GeoJSON.
+fn one_huge_line(vertices: usize) -> Vec<u8> {
+    let mut rng = Rng(11);
+    let mut text = String::with_capacity(vertices * 22 + 200);
+    text.push_str(
+        "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"track\"},\
+         \"geometry\":{\"type\":\"LineString\",\"coordinates\":[",
+    );
+    let (mut lon, mut lat) = (70.5_f64, 37.8_f64);
+    for v in 0..vertices {
+        if v > 0 {
+            text.push(',');
+        }
+        lon = (lon + rng.range(-0.004, 0.004)).clamp(67.5, 74.5);
+        lat = (lat + rng.range(-0.004, 0.004)).clamp(36.5, 39.0);
+        let _ = write!(text, "[{lon:.6},{lat:.6}]");
+    }
+    text.push_str("]}}]}\n");
+    text.into_bytes()
+}
+
+#[test]
+fn frames_keep_coming_while_a_2m_vertex_line_is_drawn_at_first_display_and_after_each_pan_and_zoom() {
+    let bytes = one_huge_line(2_000_000);
+    let opts = borderplan::io::geojson_import::ImportOptions::default();
+    let layer = borderplan::io::geojson_import::import_bytes("track", &bytes, &opts).unwrap();
+    assert_eq!(layer.features.len(), 1);
+
+    let ctx = egui::Context::default();
+    let mut window = Window::new(App::for_tests().unwrap());
+    let started = Instant::now();
+    for _ in 0..3 {
+        frame(&ctx, &mut window, started.elapsed().as_secs_f64());
+    }
+    window.app.add_layer(layer);
+    // First display, then a pan, then a zoom: each time the picture is drawn again in the background.
+    let mut longest = Duration::ZERO;
+    let mut pictures = 0;
+    for step in 0..3 {
+        match step {
+            1 => window.app.map_memory.center_at(walkers::lon_lat(71.0, 37.6)),
+            2 => {
+                let zoom = window.app.map_memory.zoom();
+                window.app.map_memory.set_zoom(zoom + 1.0).unwrap();
+            }
+            _ => {}
+        }
+        let mut last = Instant::now();
+        let mut saw_drawing = false;
+        let step_started = Instant::now();
+        loop {
+            let frame_start = Instant::now();
+            longest = longest.max(frame_start - last);
+            last = frame_start;
+            frame(&ctx, &mut window, started.elapsed().as_secs_f64());
+            let cache = window.ui.map.layer_rasters.first().expect("the big layer has a raster cache");
+            saw_drawing |= cache.is_drawing();
+            if saw_drawing && !cache.is_drawing() && cache.has_picture() {
+                pictures += 1;
+                break;
+            }
+            assert!(step_started.elapsed() < Duration::from_secs(120), "step {step}: no picture in 2 minutes");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        // The view settles: a view change is only drawn again once the pan or zoom is over.
+        for _ in 0..2 {
+            frame(&ctx, &mut window, started.elapsed().as_secs_f64());
+        }
+    }
+    eprintln!("3 pictures of a 2,000,000-vertex line drawn in the background; longest frame gap {longest:?}");
+    assert_eq!(pictures, 3);
+    assert!(longest < MAX_GAP, "a frame gap of {longest:?} while the big line was drawn");
+}

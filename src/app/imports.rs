@@ -102,7 +102,7 @@ pub fn outposts_from_layer(layer: &Layer, name_property: &str) -> Result<Vec<Out
 /// The border from a line layer: its longest LineString, ordered west to east.
 pub fn border_from_layer(layer: &Layer) -> Result<LineString<f64>, String> {
     let mut best: Option<LineString<f64>> = None;
-    for f in &layer.features {
+    for f in layer.features.iter() {
         let lines: Vec<LineString<f64>> = match &f.geometry {
             Geometry::LineString(l) => vec![l.clone()],
             Geometry::MultiLineString(m) => m.0.clone(),

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use geo::{BoundingRect, CoordsIter, Geometry, Intersects, Point, Rect};
 
@@ -187,8 +188,9 @@ pub struct Layer {
     pub name: String,
     /// The file the layer was read from, if any.
     pub source_path: Option<PathBuf>,
-    /// The stored features (null-geometry and invalid features are not stored).
-    pub features: Vec<LayerFeature>,
+    /// The stored features (null-geometry and invalid features are not stored). Shared, so the map can draw
+    /// a big layer on a background thread without copying it.
+    pub features: Arc<Vec<LayerFeature>>,
     /// The `properties` of `features`, by feature index.
     pub properties: PropertyStore,
     /// What the import found.
@@ -212,8 +214,15 @@ impl Layer {
         stats: ImportStats,
     ) -> Self {
         let style = LayerStyle::for_properties(&stats.property_names);
-        let mut layer =
-            Self { name: name.into(), source_path, features, properties, stats, style, index: PackedRTree::default() };
+        let mut layer = Self {
+            name: name.into(),
+            source_path,
+            features: Arc::new(features),
+            properties,
+            stats,
+            style,
+            index: PackedRTree::default(),
+        };
         layer.rebuild_index();
         layer
     }

@@ -5,9 +5,11 @@
 //! the map and re-rendered once the view settles, as desktop GIS do.
 
 use super::fill::{FillMesh, mercator};
-use crate::io::layer::{Layer, MarkerSize};
+use crate::io::layer::{Layer, LayerFeature, MarkerSize};
 use egui::{Color32, ColorImage, Context, Painter, Pos2, Rect, TextureHandle, TextureOptions, Vec2};
 use geo::Geometry;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError};
 use walkers::{Projector, lon_lat};
 
 /// Layers with more features than this are rasterised.
@@ -49,9 +51,9 @@ pub struct ProjectedLayer {
 }
 
 impl ProjectedLayer {
-    pub fn build(layer: &Layer) -> Self {
+    pub fn build(features: &[LayerFeature]) -> Self {
         let mut out = Self { parts: Vec::new(), fills: Vec::new(), xy: Vec::new() };
-        for f in &layer.features {
+        for f in features {
             let st = f.style();
             let marker = st.marker_size.map(|m| match m {
                 MarkerSize::Small => 1.0,
@@ -328,8 +330,10 @@ pub struct RasterCache {
     pub key: usize,
     /// Its number of features: a cache whose layer changed size is rebuilt.
     features: usize,
-    projected: Option<ProjectedLayer>,
+    projected: Option<Arc<ProjectedLayer>>,
     texture: Option<(TextureHandle, View, Look)>,
+    /// The picture being drawn on a background thread, for this view and look.
+    job: Option<(View, Look, Receiver<Rendered>)>,
     fills: Option<FillMesh>,
     /// The fill of one feature (the picked one), for layers drawn as a picture.
     picked: Option<(usize, FillMesh)>,
@@ -337,7 +341,15 @@ pub struct RasterCache {
 
 impl RasterCache {
     pub fn new(key: usize, layer: &Layer) -> Self {
-        Self { key, features: layer.features.len(), projected: None, texture: None, fills: None, picked: None }
+        Self {
+            key,
+            features: layer.features.len(),
+            projected: None,
+            texture: None,
+            job: None,
+            fills: None,
+            picked: None,
+        }
     }
 
     /// Whether this cache belongs to `layer`.
@@ -361,8 +373,20 @@ impl RasterCache {
         }
     }
 
-    /// Draws the layer. `settling` is true while the view is being dragged or zoomed: the last picture is moved
-    /// instead of being redrawn.
+    /// Whether a picture of the layer is on show (it may be one for an earlier view, moved and scaled).
+    pub fn has_picture(&self) -> bool {
+        self.texture.is_some()
+    }
+
+    /// Whether a picture is being drawn in the background.
+    pub fn is_drawing(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Draws the layer. Pictures are drawn on a background thread: until the one for this view lands, the last
+    /// one is shown moved and scaled to the view (nothing on the very first display), so the UI thread never
+    /// waits for a big layer. `settling` is true while the view is being dragged or zoomed: no new picture is
+    /// started until the view settles.
     pub fn paint(
         &mut self,
         ctx: &Context,
@@ -373,23 +397,36 @@ impl RasterCache {
         settling: bool,
     ) {
         let view = View::of(projector);
-        let fresh = self.texture.as_ref().is_some_and(|(_, v, l)| *v == view && *l == look);
-        let reuse_moved = settling && self.texture.as_ref().is_some_and(|(_, _, l)| *l == look);
-        if !fresh && !reuse_moved {
-            let projected = self.projected.get_or_insert_with(|| ProjectedLayer::build(layer));
-            let img = rasterize(projected, view, look);
-            match &mut self.texture {
-                Some((tex, v, l)) => {
-                    tex.set(img, TextureOptions::NEAREST);
-                    *v = view;
-                    *l = look;
+        if let Some((job_view, job_look, rx)) = &self.job {
+            match rx.try_recv() {
+                Ok(Rendered { projected, image }) => {
+                    self.projected = Some(projected);
+                    let (v, l) = (*job_view, *job_look);
+                    match &mut self.texture {
+                        Some((tex, tv, tl)) => {
+                            tex.set(image, TextureOptions::NEAREST);
+                            *tv = v;
+                            *tl = l;
+                        }
+                        None => {
+                            self.texture =
+                                Some((ctx.load_texture("layer-raster", image, TextureOptions::NEAREST), v, l))
+                        }
+                    }
+                    self.job = None;
                 }
-                None => {
-                    self.texture = Some((ctx.load_texture("layer-raster", img, TextureOptions::NEAREST), view, look))
-                }
+                Err(TryRecvError::Empty) => {}
+                Err(TryRecvError::Disconnected) => self.job = None,
             }
-        } else if !fresh {
-            ctx.request_repaint_after(std::time::Duration::from_millis(120));
+        }
+        let fresh = self.texture.as_ref().is_some_and(|(_, v, l)| *v == view && *l == look);
+        if !fresh {
+            if !settling && self.job.is_none() {
+                self.job = Some((view, look, start_drawing(ctx, layer, self.projected.clone(), view, look)));
+            }
+            // The drawing thread asks for a frame when it is done; this one keeps the moved picture in step with
+            // a view that is still settling.
+            ctx.request_repaint_after(std::time::Duration::from_millis(if settling { 120 } else { 30 }));
         }
         let Some((tex, drawn, _)) = &self.texture else { return };
         // Where the picture's corners are in the current view.
@@ -406,6 +443,36 @@ impl RasterCache {
         let rect = Rect::from_min_max(corner(-hw, -hh), corner(hw, hh));
         painter.image(tex.id(), rect, Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)), Color32::WHITE);
     }
+}
+
+/// A picture drawn in the background, with the projected coordinates it was drawn from (kept for the next one).
+struct Rendered {
+    projected: Arc<ProjectedLayer>,
+    image: ColorImage,
+}
+
+/// Draws the layer for `view` on a new thread (projecting its coordinates first, the first time).
+fn start_drawing(
+    ctx: &Context,
+    layer: &Layer,
+    projected: Option<Arc<ProjectedLayer>>,
+    view: View,
+    look: Look,
+) -> Receiver<Rendered> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let features = Arc::clone(&layer.features);
+    let ctx = ctx.clone();
+    let spawned = std::thread::Builder::new().name("layer-raster".into()).spawn(move || {
+        let projected = projected.unwrap_or_else(|| Arc::new(ProjectedLayer::build(&features)));
+        let image = rasterize(&projected, view, look);
+        // The receiver is gone when the layer was removed meanwhile: nothing to do.
+        let _ = tx.send(Rendered { projected, image });
+        ctx.request_repaint();
+    });
+    if let Err(e) = spawned {
+        log::warn!("cannot start drawing a layer in the background: {e}");
+    }
+    rx
 }
 
 /// Screen position of a lon/lat, for tests.
@@ -468,7 +535,7 @@ mod tests {
             "geometry":{"type":"Polygon","coordinates":[[[71.0,37.0],[72.0,37.0],[72.0,37.2],[71.3,37.2],
             [71.3,37.8],[72.0,37.8],[72.0,38.0],[71.0,38.0],[71.0,37.0]]]}}]}"#;
         let layer = import_bytes("c", geojson, &ImportOptions::default()).expect("the layer imports");
-        let projected = ProjectedLayer::build(&layer);
+        let projected = ProjectedLayer::build(&layer.features);
         let world_px = 256.0 * 2f64.powi(9);
         let centre = mercator(71.5, 37.5);
         let view = View { world_px, center: [centre[0] * world_px, centre[1] * world_px], size: [800, 800] };
