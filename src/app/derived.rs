@@ -4,7 +4,7 @@
 use crate::map::picking::PickIndex;
 use crate::model::{Assignment, Target};
 use crate::model::{
-    Coverage, Finding, Plan, Quarter, Stage, Summary, coverage_by_quarter, rules, stage_coverage,
+    Coverage, Finding, Plan, Quarter, Severity, Stage, Summary, coverage_by_quarter, rules, stage_coverage,
     summary::summarize_with_coverage,
 };
 use geo::LineString;
@@ -63,6 +63,35 @@ pub struct Derived {
     pub march_bars: Vec<MarchBar>,
     /// Coverage by the timeline quarter, when the timeline is active.
     pub timeline: Option<(Quarter, Coverage)>,
+    /// Targets and assignments with an error finding: marked on the map and in the plan table.
+    pub violations: Violations,
+}
+
+/// What the rules found in error, by target and by assignment id (looked up per drawn row or feature).
+#[derive(Debug, Clone, Default)]
+pub struct Violations {
+    pub targets: std::collections::BTreeSet<Target>,
+    pub assignments: std::collections::HashMap<String, Vec<String>>,
+}
+
+impl Violations {
+    /// The error findings of `findings`, by target (the target of the finding, or of its assignment) and by
+    /// assignment id (with their messages).
+    pub fn of(plan: &Plan, findings: &[Finding]) -> Self {
+        let mut out = Self::default();
+        for f in findings.iter().filter(|f| f.severity == Severity::Error) {
+            if let Some(t) = &f.target {
+                out.targets.insert(t.clone());
+            }
+            if let Some(id) = &f.assignment_id {
+                if let Some(a) = plan.assignment(id) {
+                    out.targets.insert(a.target.clone());
+                }
+                out.assignments.entry(id.clone()).or_default().push(f.message.clone());
+            }
+        }
+        out
+    }
 }
 
 impl Derived {
@@ -78,6 +107,7 @@ impl Derived {
         let coverage_stage3 = stage_coverage(plan, Stage::Three);
         let findings = rules::check_with_coverage(plan, &coverage_stage3);
         let summary = summarize_with_coverage(plan, &[coverage_stage2.clone(), coverage_stage3.clone()]);
+        let violations = Violations::of(plan, &findings);
         Self {
             generation,
             segment_lines,
@@ -88,6 +118,7 @@ impl Derived {
             pick: PickIndex::build(plan),
             march_bars: march_bars(plan),
             timeline: None,
+            violations,
         }
     }
 
