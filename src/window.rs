@@ -12,6 +12,9 @@ use crate::ui::{
 use egui::{Key, Ui};
 use std::path::PathBuf;
 
+/// Default height of the plan panel: at least eight table rows in a 900-px window.
+pub const PLAN_PANEL_DEFAULT_PX: f32 = 290.0;
+
 /// Dialog rounds per frame: a dialog's answer may lead to one more question (Save as… then Open…).
 const MAX_ASK_ROUNDS: usize = 4;
 
@@ -165,9 +168,17 @@ impl Window {
                 .show(ui, |ui| commands.extend(selection_panel::right_panel_ui(app, state, ui)));
         }
         if app.settings.show_bottom {
-            egui::Panel::bottom("plan_panel").resizable(true).default_size(250.0).min_size(120.0).max_size(600.0).show(
-                ui,
-                |ui| {
+            // The panel's height is the planner's (egui keeps it, persisted with the window): its contents fit
+            // into it (the table scrolls) and never resize it, whatever the tab or the number of rows.
+            egui::Panel::bottom("plan_panel")
+                .resizable(true)
+                .default_size(PLAN_PANEL_DEFAULT_PX)
+                .min_size(120.0)
+                .max_size(600.0)
+                .show(ui, |ui| {
+                    // The contents fill the panel exactly: a panel sizes itself to what it holds, so contents
+                    // smaller than the planner's size would shrink it frame by frame, and larger ones grow it.
+                    ui.set_min_height(ui.available_height());
                     commands.extend(march_chart::timeline_ui(app, ui));
                     ui.separator();
                     match app.settings.bottom_tab {
@@ -175,8 +186,7 @@ impl Window {
                         BottomTab::MarchChart => commands.extend(march_chart::march_chart_ui(app, ui)),
                         BottomTab::Profile => commands.extend(crate::ui::profile::profile_ui(app, ui)),
                     }
-                },
-            );
+                });
         }
         // The map widget drives the view (walkers moves `MapMemory` while it draws): it gets the app's view
         // state for the length of the call, and everything else as commands.

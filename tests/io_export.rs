@@ -225,7 +225,7 @@ fn html_report_is_self_contained_and_complete() {
         assert!(html.contains(&format!("<td>{s}</td>")), "supplier {s} is missing");
     }
     for a in &p.assignments {
-        assert!(html.contains(&format!("<td>{}</td>", a.id)), "assignment {} is missing", a.id);
+        assert!(html.contains(&format!("<td class=\"nw\">{}</td>", a.id)), "assignment {} is missing", a.id);
     }
     assert!(html.contains("sample"), "the sample-outpost note is missing");
     for section in ["By supplier", "By category", "By segment", "Coverage gaps", "Rule findings", "All assignments"] {
@@ -365,4 +365,25 @@ fn every_export_that_draws_the_bundled_border_credits_openstreetmap() {
     own.apply(borderplan::model::Edit::ReplaceBorder(shifted)).unwrap();
     assert!(!export_to_string(&own, ExportFormat::Kml).unwrap().contains("OpenStreetMap"));
     assert!(!export_to_string(&own, ExportFormat::Csv).unwrap().contains("OpenStreetMap"));
+}
+
+#[test]
+fn html_report_keeps_ids_and_quarters_whole_and_names_outposts_and_countries_on_the_map() {
+    let mut p = plan();
+    p.meta.modified = "2026-11-30T14:05:09.123456789Z".into();
+    let html = export_to_string(&p, ExportFormat::Html).unwrap();
+    // Ids and quarters never break inside ("A-/0013", "2026-/Q2").
+    let a = &p.assignments[0];
+    assert!(html.contains(&format!("<td class=\"nw\">{}</td>", a.id)), "the id cell does not wrap");
+    assert!(html.contains(&format!("<td class=\"nw\">{}</td>", a.quarter)), "the quarter cell does not wrap");
+    assert!(html.contains("td.nw { white-space: nowrap; }"));
+    // The plan's timestamp is shown to the minute.
+    assert!(html.contains("Plan last modified 2026-11-30 14:05 UTC"), "readable timestamp");
+    assert!(!html.contains("123456789"));
+    // The gap band joins round (a miter join drew a spike at sharp bends).
+    assert!(html.contains("class=\"gaps\"") && html.contains("stroke-linecap=\"round\" stroke-linejoin=\"round\""));
+    // Country and outpost names on the map.
+    assert!(html.contains(">TAJIKISTAN</text>") && html.contains(">AFGHANISTAN</text>"));
+    let named = p.outposts.iter().filter(|o| html.contains(&format!(">{}</text>", o.name))).count();
+    assert!(named >= p.outposts.len() / 3, "{named} of {} outposts named on the map", p.outposts.len());
 }

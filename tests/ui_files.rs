@@ -176,7 +176,7 @@ fn the_attribute_table_shows_the_imported_properties_and_a_row_click_picks_the_f
     assert_eq!(h.state().app.layer_pick, None);
     h.get_by_label("ВМКБ").click();
     h.run_steps(2);
-    assert_eq!(h.state().app.layer_pick, Some((0, 1)), "the clicked row picks feature 1 of layer 0");
+    assert_eq!(h.state().app.layer_pick_index(), Some((0, 1)), "the clicked row picks feature 1 of layer 0");
 }
 
 /// Texts painted in the last frame.

@@ -96,18 +96,53 @@ impl App {
             SelectCommand::Clear => {
                 self.selection.clear();
                 self.layer_pick = None;
+                self.km_marker = None;
             }
             SelectCommand::KmRange { from_km, to_km } => {
                 let t = Selection::targets_in_km_range(&self.plan, from_km, to_km);
                 let n = t.len();
                 self.selection.apply(t, SelectMode::Replace);
+                self.layer_pick = None;
                 self.info(format!(
                     "Selected {} between km {from_km:.1} and km {to_km:.1}",
                     count(n, "segment or outpost", "segments and outposts")
                 ));
+                // The map shows what was selected.
+                if let Some(b) = self.selection_bounds() {
+                    self.frame_bounds(b);
+                }
             }
-            SelectCommand::LayerFeature(pick) => self.layer_pick = pick,
+            SelectCommand::LayerFeature(pick) => {
+                self.layer_pick = pick
+                    .and_then(|(li, fi)| self.layers.get(li).filter(|l| fi < l.features.len()).map(|l| (l.id(), fi)));
+                // The feature's properties are on the Selection tab: show it, whatever tab was open.
+                if self.layer_pick.is_some() {
+                    self.settings.show_right = true;
+                    self.settings.right_tab = crate::app::settings::RightTab::Selection;
+                }
+            }
+            SelectCommand::GoToKm(km) => self.go_to_km(km),
         }
+    }
+
+    /// A searched border km: pinned on the map, its segment selected, the map centred on it at zoom 11.
+    fn go_to_km(&mut self, km: f64) {
+        let length = self.plan.border.length_km();
+        if !(0.0..=length).contains(&km) {
+            return self.error(format!("km {km:.1} is not on the border (0–{length:.1} km)"));
+        }
+        self.km_marker = Some(km);
+        self.layer_pick = None;
+        match self.plan.segments.segment_at_km(km) {
+            Some(s) => {
+                let (id, name) = (s.id.clone(), s.name.clone());
+                self.selection.apply([crate::model::Target::Segment(id)], SelectMode::Replace);
+                self.info(format!("Border km {km:.1}: segment {name}"));
+            }
+            None => self.info(format!("Border km {km:.1}")),
+        }
+        let p = self.plan.border.point_at_km(km);
+        self.frame_bounds([p.x(), p.y(), p.x(), p.y()]);
     }
 
     fn apply_view(&mut self, ctx: &egui::Context, command: ViewCommand) {
@@ -206,7 +241,9 @@ impl App {
             LayerCommand::Remove(i) => {
                 if i < self.layers.len() {
                     let l = self.layers.remove(i);
-                    self.layer_pick = None;
+                    if self.layer_pick.is_some_and(|(id, _)| id == l.id()) {
+                        self.layer_pick = None;
+                    }
                     self.info(format!("Removed layer {}", l.name));
                 }
             }
@@ -214,7 +251,6 @@ impl App {
                 let j = if up { index.checked_sub(1) } else { Some(index + 1) };
                 if let Some(j) = j.filter(|j| *j < self.layers.len()) {
                     self.layers.swap(index, j);
-                    self.layer_pick = None;
                 }
             }
             LayerCommand::SetStyle { index, style } => {

@@ -56,6 +56,8 @@ pub enum SelectCommand {
     },
     /// A feature of an imported layer (layer index, feature index), or none.
     LayerFeature(Option<(usize, usize)>),
+    /// A border km: pin it, select its segment and centre the map on it.
+    GoToKm(f64),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -5,7 +5,7 @@ use crate::map::picking::PickIndex;
 use crate::model::terrain::{TerrainFigures, label_findings};
 use crate::model::{Border, Segmentation, Target};
 use crate::model::{
-    Coverage, Finding, Plan, Quarter, Stage, Summary, coverage_by_quarter, rules, stage_coverage,
+    Coverage, Finding, Plan, Quarter, Severity, Stage, Summary, coverage_by_quarter, rules, stage_coverage,
     summary::summarize_with_coverage,
 };
 use geo::LineString;
@@ -88,6 +88,35 @@ pub struct Derived {
     /// Border km unknown at the end of stages 2 and 3 (no elevation data, or voids on every sight line).
     pub unknown_km: [f64; 2],
     geometry_key: GeometryKey,
+    /// Targets and assignments with an error finding: marked on the map and in the plan table.
+    pub violations: Violations,
+}
+
+/// What the rules found in error, by target and by assignment id (looked up per drawn row or feature).
+#[derive(Debug, Clone, Default)]
+pub struct Violations {
+    pub targets: std::collections::BTreeSet<Target>,
+    pub assignments: std::collections::HashMap<String, Vec<String>>,
+}
+
+impl Violations {
+    /// The error findings of `findings`, by target (the target of the finding, or of its assignment) and by
+    /// assignment id (with their messages).
+    pub fn of(plan: &Plan, findings: &[Finding]) -> Self {
+        let mut out = Self::default();
+        for f in findings.iter().filter(|f| f.severity == Severity::Error) {
+            if let Some(t) = &f.target {
+                out.targets.insert(t.clone());
+            }
+            if let Some(id) = &f.assignment_id {
+                if let Some(a) = plan.assignment(id) {
+                    out.targets.insert(a.target.clone());
+                }
+                out.assignments.entry(id.clone()).or_default().push(f.message.clone());
+            }
+        }
+        out
+    }
 }
 
 impl Derived {
@@ -125,6 +154,7 @@ impl Derived {
         let coverage_stage3 = stage_coverage(plan, Stage::Three);
         let findings = rules::check_with_coverage(plan, &coverage_stage3);
         let summary = summarize_with_coverage(plan, &[coverage_stage2.clone(), coverage_stage3.clone()]);
+        let violations = Violations::of(plan, &findings);
         Self {
             generation,
             segment_lines,
@@ -138,6 +168,7 @@ impl Derived {
             terrain: None,
             unknown_km: [0.0; 2],
             geometry_key,
+            violations,
         }
     }
 
@@ -149,6 +180,7 @@ impl Derived {
         self.coverage_stage2 = s2.coverage;
         self.coverage_stage3 = s3.coverage;
         self.findings = label_findings(rules::check_with_coverage(plan, &self.coverage_stage3), &figures);
+        self.violations = Violations::of(plan, &self.findings);
         self.summary = summarize_with_coverage(plan, &[self.coverage_stage2.clone(), self.coverage_stage3.clone()]);
         self.terrain = Some(figures);
         let quarter = self.timeline.take().map(|(q, _)| q);

@@ -72,7 +72,11 @@ pub struct App {
     pub base_geometry: BaseGeometry,
     pub layers: Vec<Layer>,
     pub selection: Selection,
-    pub layer_pick: Option<(usize, usize)>,
+    /// The picked feature of an imported layer: (layer id, feature index). By id, so that importing, removing or
+    /// moving layers does not move the pick to another layer.
+    pub layer_pick: Option<(crate::io::layer::LayerId, usize)>,
+    /// A border km the planner searched for, pinned on the map until the selection is cleared.
+    pub km_marker: Option<f64>,
     pub settings: Settings,
     pub map_memory: MapMemory,
     pub plan_path: Option<PathBuf>,
@@ -146,6 +150,7 @@ impl App {
             layers: Vec::new(),
             selection: Selection::default(),
             layer_pick: None,
+            km_marker: None,
             settings,
             map_memory,
             plan_path: None,
@@ -221,6 +226,13 @@ impl App {
     fn edited(&mut self) {
         self.dirty = self.saved_plan.as_ref() != Some(&self.plan);
         self.plan_changed();
+    }
+
+    /// The picked feature as (position in `layers`, feature index), if its layer is still there.
+    pub fn layer_pick_index(&self) -> Option<(usize, usize)> {
+        let (id, fi) = self.layer_pick?;
+        let li = self.layers.iter().position(|l| l.id() == id)?;
+        (fi < self.layers[li].features.len()).then_some((li, fi))
     }
 
     pub fn title(&self) -> String {

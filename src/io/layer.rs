@@ -197,10 +197,18 @@ pub struct Layer {
     pub stats: ImportStats,
     /// How the layer is drawn.
     pub style: LayerStyle,
+    /// Unique in this process: a selection keeps pointing at its layer when layers are imported, removed or moved.
+    id: LayerId,
     /// Envelopes of the features in a packed R-tree. Not updated when `features` is modified afterwards: call
     /// [`Layer::rebuild_index`] then.
     index: PackedRTree,
 }
+
+/// A layer's identity, given by [`Layer::new`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LayerId(u64);
+
+static NEXT_LAYER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Layer {
     /// Builds a layer and its spatial index. `properties` holds the properties of `features`, by index. Features without a bounding box (empty geometries) are kept but
@@ -214,6 +222,7 @@ impl Layer {
         stats: ImportStats,
     ) -> Self {
         let style = LayerStyle::for_properties(&stats.property_names);
+        let id = LayerId(NEXT_LAYER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
         let mut layer = Self {
             name: name.into(),
             source_path,
@@ -221,10 +230,17 @@ impl Layer {
             properties,
             stats,
             style,
+            id,
             index: PackedRTree::default(),
         };
         layer.rebuild_index();
         layer
+    }
+
+    /// The layer's identity (kept by clones: a clone is the same layer).
+    #[must_use]
+    pub fn id(&self) -> LayerId {
+        self.id
     }
 
     /// Rebuilds the R-tree from `features` (after features were added, removed or edited).

@@ -1,5 +1,5 @@
 //! How an imported vector layer is drawn as a whole: its colour (each new layer takes the next colour of a
-//! 10-colour palette), line width, opacity, label property and visibility. Per-feature simplestyle values
+//! 7-colour palette that keeps clear of the stage, gap and selection colours), line width, opacity, label property and visibility. Per-feature simplestyle values
 //! ([`FeatureStyle`](crate::io::layer::FeatureStyle)) override it.
 //!
 //! Plain data without UI types, so that a [`Layer`](crate::io::layer::Layer) can carry its style from the
@@ -7,24 +7,23 @@
 
 use crate::model::palette::Rgb;
 
-/// Tableau 10 palette: distinct, readable on light and dark base maps.
-const LAYER_PALETTE: [Rgb; 10] = [
-    [0x4E, 0x79, 0xA7],
-    [0xF2, 0x8E, 0x2B],
-    [0xE1, 0x57, 0x59],
-    [0x76, 0xB7, 0xB2],
-    [0x59, 0xA1, 0x4F],
-    [0xED, 0xC9, 0x48],
-    [0xB0, 0x7A, 0xA1],
-    [0xFF, 0x9D, 0xA7],
-    [0x9C, 0x75, 0x5F],
-    [0xBA, 0xB0, 0xAC],
+/// Layer colours (Paul Tol's and Okabe–Ito's greens, olive, wine, indigo and brown): each is at least 30 ΔE from
+/// every stage colour, the gap vermillion, unplanned grey and the selection cyan, so an imported layer is never
+/// read as a stage (the Tableau blue and orange used before were 13 and 18 from stage 3 and stage 2).
+const LAYER_PALETTE: [Rgb; 7] = [
+    [0x00, 0x9E, 0x73],
+    [0x88, 0x22, 0x55],
+    [0x11, 0x77, 0x33],
+    [0x33, 0x22, 0x88],
+    [0x99, 0x99, 0x33],
+    [0x8C, 0x51, 0x0A],
+    [0x44, 0xAA, 0x99],
 ];
 
 /// Property names tried, in order, for the default label (compared case-insensitively).
 const LABEL_CANDIDATES: [&str; 5] = ["name", "title", "label", "name_en", "id"];
 
-/// Distinct colour number `index` (cycling through a 10-colour palette), for giving each new layer its own
+/// Distinct colour number `index` (cycling through the layer palette), for giving each new layer its own
 /// colour.
 #[must_use]
 pub fn layer_color(index: usize) -> Rgb {
@@ -67,6 +66,7 @@ impl LayerStyle {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::palette::{RESERVED, delta_e, hex};
 
     #[test]
     fn the_label_is_the_first_candidate_the_layer_has_in_its_own_spelling() {
@@ -77,10 +77,19 @@ mod tests {
     }
 
     #[test]
-    fn layer_colours_cycle_through_ten_distinct_colours() {
-        let first_ten: Vec<Rgb> = (0..10).map(layer_color).collect();
-        assert!(first_ten.iter().enumerate().all(|(i, c)| !first_ten[..i].contains(c)));
-        assert_eq!(layer_color(10), layer_color(0));
+    fn layer_colours_cycle_through_seven_distinct_colours() {
+        let first: Vec<Rgb> = (0..LAYER_PALETTE.len()).map(layer_color).collect();
+        assert!(first.iter().enumerate().all(|(i, c)| first[..i].iter().all(|d| delta_e(*c, *d) > 15.0)));
+        assert_eq!(layer_color(LAYER_PALETTE.len()), layer_color(0));
         assert_eq!(LayerStyle::default().color, layer_color(0));
+    }
+
+    #[test]
+    fn no_layer_colour_can_be_taken_for_a_stage_a_gap_or_the_selection() {
+        for c in LAYER_PALETTE {
+            for r in RESERVED {
+                assert!(delta_e(c, r) >= 30.0, "{} vs {}: {:.0}", hex(c), hex(r), delta_e(c, r));
+            }
+        }
     }
 }

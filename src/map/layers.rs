@@ -359,7 +359,7 @@ impl Drawer<'_> {
             && hl == li
             && let Some(f) = layer.features.get(hf)
         {
-            let halo = Look { color: [0xff, 0xe0, 0x3d], opacity: 1.0, width_px: layer.style.width_px };
+            let halo = Look { color: crate::model::palette::SELECTION, opacity: 1.0, width_px: layer.style.width_px };
             let look = Look::of(layer);
             let fill = cache.feature_fill(layer, hf);
             paint_fills(painter, projector, fill, std::iter::once((0, halo.fill(&FeatureStyle::default()))));

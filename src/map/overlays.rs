@@ -18,6 +18,10 @@ pub struct PlanOverlay<'a> {
     /// Segment id and its part of the border line, in plan order.
     pub segment_lines: &'a [(String, LineString<f64>)],
     pub selected: &'a BTreeSet<Target>,
+    /// Targets with a rule error: hatched (segments) or ringed (outposts) in [`MapStyle::violation`].
+    pub violations: &'a BTreeSet<Target>,
+    /// A border km the planner searched for: a pin with its number.
+    pub km_marker: Option<f64>,
     pub hover: Option<&'a Target>,
     /// Timeline: only what is delivered by this quarter counts.
     pub until: Option<Quarter>,
@@ -27,6 +31,45 @@ pub struct PlanOverlay<'a> {
     pub style: MapStyle,
     /// Where the outpost names and km-post numbers go (placed with all other map labels).
     pub labels: &'a RefCell<LabelCollector>,
+}
+
+/// Spacing (px) of the diagonal strokes that hatch a segment with a rule error, and their half length.
+const HATCH_STEP_PX: f32 = 9.0;
+const HATCH_HALF_PX: f32 = 9.0;
+
+/// Diagonal strokes across a screen polyline, every [`HATCH_STEP_PX`] along it: the mark of a rule error (the
+/// km-post ticks are perpendicular, one-sided and far apart, so the two do not look alike).
+pub fn hatch_shapes(pts: &[Pos2], color: Color32) -> Vec<Shape> {
+    let mut out = Vec::new();
+    let mut carry = 0.0_f32;
+    for w in pts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let len = a.distance(b);
+        if len < 1e-3 {
+            continue;
+        }
+        let dir = (b - a) / len;
+        // 45° to the line: the line's direction turned by 45°.
+        let slant = Vec2::new(dir.x - dir.y, dir.x + dir.y) * std::f32::consts::FRAC_1_SQRT_2;
+        let mut t = HATCH_STEP_PX - carry;
+        while t <= len {
+            let c = a + dir * t;
+            out.push(Shape::line_segment(
+                [c - slant * HATCH_HALF_PX, c + slant * HATCH_HALF_PX],
+                Stroke::new(2.0, color),
+            ));
+            t += HATCH_STEP_PX;
+        }
+        carry = (carry + len) % HATCH_STEP_PX;
+    }
+    out
+}
+
+/// The ring around an outpost with a rule error (a diamond, unlike the square marker and the round halo).
+pub fn violation_ring(p: Pos2, color: Color32) -> Shape {
+    let r = 12.5;
+    let pts = vec![p + Vec2::new(0.0, -r), p + Vec2::new(r, 0.0), p + Vec2::new(0.0, r), p + Vec2::new(-r, 0.0)];
+    Shape::Path(PathShape::closed_line(pts, PathStroke::new(2.0, color)))
 }
 
 fn project_line(projector: &Projector, line: &LineString<f64>) -> Vec<Pos2> {
@@ -112,6 +155,9 @@ impl Plugin for PlanOverlay<'_> {
                 }
                 if self.hover == Some(&t) {
                     painter.add(Shape::Path(PathShape::line(pts.clone(), PathStroke::new(11.0, style.hover()))));
+                }
+                if self.violations.contains(&t) {
+                    painter.extend(hatch_shapes(&pts, style.violation()));
                 }
                 let c = stage_color(plan.target_stage(&t, self.until));
                 painter.add(Shape::Path(PathShape::line(pts, PathStroke::new(5.0, c))));
@@ -204,6 +250,9 @@ impl Plugin for PlanOverlay<'_> {
                 if self.hover == Some(&t) {
                     painter.circle_filled(p, 10.0, style.hover());
                 }
+                if self.violations.contains(&t) {
+                    painter.add(violation_ring(p, style.violation()));
+                }
                 let c = stage_color(plan.target_stage(&t, self.until));
                 let r = 6.0;
                 // Outposts are squares (a "post"), segments are lines: shape tells them apart besides colour.
@@ -241,6 +290,23 @@ impl Plugin for PlanOverlay<'_> {
                     );
                 }
             }
+        }
+        if let Some(km) = self.km_marker {
+            let at = plan.border.point_at_km(km);
+            let p = screen(projector, at.x(), at.y());
+            // A pin standing on the border point, above the lines.
+            let head = p + Vec2::new(0.0, -22.0);
+            painter.line_segment([p, head], Stroke::new(2.5, style.border_casing()));
+            painter.circle(head, 7.0, rgb(palette::SELECTION), Stroke::new(2.0, style.border_casing()));
+            painter.circle_filled(p, 3.0, style.border_casing());
+            // The number beside the pin, drawn here and kept clear of the other labels (placed later).
+            let galley = painter.layout_no_wrap(format!("km {km:.1}"), FontId::proportional(12.5), style.text());
+            let r = Align2::LEFT_CENTER
+                .anchor_size(head + Vec2::new(11.0, 0.0), galley.size())
+                .expand2(Vec2::new(4.0, 2.0));
+            painter.rect_filled(r, 3.0, style.label_bg());
+            painter.galley(r.min + Vec2::new(4.0, 2.0), galley, style.text());
+            labels.reserve(r.union(egui::Rect::from_center_size(head, Vec2::splat(16.0))));
         }
     }
 }

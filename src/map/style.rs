@@ -49,7 +49,12 @@ impl MapStyle {
         if self.dark { Color32::from_rgb(0xf0, 0xf0, 0xf0) } else { rgb(palette::BORDER) }
     }
     pub fn halo(self) -> Color32 {
-        Color32::from_rgb(0xff, 0xe0, 0x3d)
+        rgb(palette::SELECTION)
+    }
+    /// The hatch over targets with a rule error: the text colour (black on the light map, white on the dark),
+    /// which is none of the stage colours.
+    pub fn violation(self) -> Color32 {
+        self.text()
     }
     pub fn hover(self) -> Color32 {
         if self.dark { Color32::from_white_alpha(120) } else { Color32::from_black_alpha(90) }

@@ -33,3 +33,10 @@ pub use rules::{Finding, Rule, Severity};
 pub use segments::{Segment, SegmentError, Segmentation};
 pub use stages::{Quarter, Stage};
 pub use summary::{Summary, Totals, summarize};
+
+/// "1 target", "2 targets": a count with the singular only for one (the model's own labels; writers use
+/// `io::format::count`).
+#[must_use]
+pub fn counted(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}

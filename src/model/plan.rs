@@ -148,8 +148,8 @@ impl Edit {
     /// Short description for the Edit menu ("Undo Split segment").
     pub fn label(&self) -> String {
         match self {
-            Edit::AddAssignments(a) => format!("Assign to {} target(s)", a.len()),
-            Edit::RemoveAssignments(a) => format!("Delete {} assignment(s)", a.len()),
+            Edit::AddAssignments(a) => format!("Assign to {}", super::counted(a.len(), "target", "targets")),
+            Edit::RemoveAssignments(a) => format!("Delete {}", super::counted(a.len(), "assignment", "assignments")),
             Edit::UpdateAssignment(a) => format!("Edit assignment {}", a.id),
             Edit::SplitSegment { km } => format!("Split segment at km {km:.1}"),
             Edit::MergeSegmentWithNext { .. } => "Merge segments".into(),

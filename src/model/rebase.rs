@@ -48,12 +48,12 @@ impl RebaseReport {
     /// The report as sentences, one per moved segment or outpost, after a summary line.
     pub fn lines(&self) -> Vec<String> {
         let mut out = vec![format!(
-            "Border {:.1} km, now {:.1} km; {} segment(s) and {} outpost(s) re-measured on the new line; \
+            "Border {:.1} km, now {:.1} km; {} and {} re-measured on the new line; \
              segment ends moved up to {:.0} m to reach it",
             self.old_length_km,
             self.new_length_km,
-            self.segments.len(),
-            self.outposts.len(),
+            super::counted(self.segments.len(), "segment", "segments"),
+            super::counted(self.outposts.len(), "outpost", "outposts"),
             self.max_boundary_shift_m
         )];
         for SegmentMove { id, old_km: (a0, b0), new_km: (a1, b1) } in &self.segments {

@@ -88,7 +88,7 @@ pub fn map_ui(
         .with_plugin(LayersPlugin {
             layers: &app.layers,
             rasters: &mut state.layer_rasters,
-            highlight: app.layer_pick,
+            highlight: app.layer_pick_index(),
             style,
             labels: &labels,
         })
@@ -96,6 +96,8 @@ pub fn map_ui(
             plan: &app.plan,
             segment_lines: &app.derived.segment_lines,
             selected: &selected,
+            violations: &app.derived.violations.targets,
+            km_marker: app.km_marker,
             hover: app.hover.as_ref(),
             until: app.timeline,
             gaps,
@@ -255,28 +257,32 @@ pub fn map_ui(
             if let Some(c) = cursor {
                 all.push(c);
             }
+            // Distances are drawn after every plugin (so above all map labels), on a halo box.
+            let red = Color32::from_rgb(0xd6, 0x27, 0x28);
             for (i, w) in all.windows(2).enumerate() {
                 let d = Geodesic.distance(w[0], w[1]);
                 total += d;
                 let mid = (pts[i].to_vec2() + pts[i + 1].to_vec2()) / 2.0;
-                painter.text(
+                halo_text(
+                    &painter,
                     mid.to_pos2() + Vec2::new(0.0, -8.0),
                     Align2::CENTER_BOTTOM,
                     format!("{:.2} km", d / 1000.0),
-                    FontId::proportional(12.0),
-                    Color32::from_rgb(0xd6, 0x27, 0x28),
+                    12.0,
+                    red,
                 );
             }
             for p in &pts[..measure.len()] {
                 painter.circle(*p, 4.0, Color32::WHITE, stroke);
             }
             if let Some(last) = pts.last() {
-                painter.text(
+                halo_text(
+                    &painter,
                     *last + Vec2::new(10.0, 10.0),
                     Align2::LEFT_TOP,
                     format!("total {:.2} km", total / 1000.0),
-                    FontId::proportional(13.0),
-                    Color32::from_rgb(0xd6, 0x27, 0x28),
+                    13.0,
+                    red,
                 );
             }
         }
@@ -300,6 +306,20 @@ pub fn map_ui(
     attribution_ui(app, ui, rect);
     legend_overlay_ui(app, ui, rect);
     commands
+}
+
+/// Text on a light box with a white outline, readable over any basemap, line or label.
+fn halo_text(painter: &egui::Painter, pos: Pos2, anchor: Align2, text: String, size: f32, color: Color32) {
+    let galley = painter.layout_no_wrap(text, FontId::proportional(size), color);
+    let rect = anchor.anchor_size(pos, galley.size());
+    painter.rect(
+        rect.expand2(Vec2::new(4.0, 2.0)),
+        3.0,
+        Color32::from_white_alpha(230),
+        Stroke::new(1.0, color),
+        egui::StrokeKind::Outside,
+    );
+    painter.galley(rect.min, galley, color);
 }
 
 /// Wheel travel (points; a wheel notch is 40) per zoom level: two notches double the scale.
@@ -376,27 +396,29 @@ fn visible(t: &Target, o: crate::prefs::OverlayLayers) -> bool {
 
 /// Name, km, distance to the border and equipment count.
 pub fn tooltip_text(plan: &crate::model::Plan, t: &Target) -> String {
-    let n = plan.assignments_for(t).count();
+    let n = crate::io::format::count(plan.assignments_for(t).count(), "assignment", "assignments");
     let stage = plan.target_stage(t, None).map(|s| s.to_string()).unwrap_or_else(|| "unplanned".into());
     match t {
         Target::Outpost(id) => match plan.outpost(id) {
             Some(o) => format!(
-                "{}{}\nkm {:.1} · {:.1} km from the border\n{stage} · {n} assignment(s)",
+                "{}{}\nkm {:.1} · {:.1} km from the border\n{stage} · {}",
                 o.name,
                 if o.sample { " (sample)" } else { "" },
                 o.km,
-                o.distance_to_border_m / 1000.0
+                o.distance_to_border_m / 1000.0,
+                n
             ),
             None => id.clone(),
         },
         Target::Segment(id) => match plan.segments.get(id) {
             Some(s) => format!(
-                "{} ({})\nkm {:.1} – {:.1} · {:.1} km\n{stage} · {n} assignment(s)",
+                "{} ({})\nkm {:.1} – {:.1} · {:.1} km\n{stage} · {}",
                 s.name,
                 s.id,
                 s.from_km,
                 s.to_km,
-                s.length_km()
+                s.length_km(),
+                n
             ),
             None => id.clone(),
         },
@@ -428,12 +450,12 @@ fn attribution_box(app: &App, painter: &egui::Painter, rect: Rect) -> (Rect, std
     (r, galley)
 }
 
-const LEGEND_ROWS: usize = 4;
+const LEGEND_ROWS: usize = 5;
 
 /// The stage legend's box in the map's lower left corner.
 fn legend_box(rect: Rect) -> Rect {
     let origin = rect.left_bottom() + Vec2::new(10.0, -10.0 - LEGEND_ROWS as f32 * 18.0 - 22.0);
-    Rect::from_min_size(origin, Vec2::new(150.0, LEGEND_ROWS as f32 * 18.0 + 26.0))
+    Rect::from_min_size(origin, Vec2::new(160.0, LEGEND_ROWS as f32 * 18.0 + 26.0))
 }
 
 /// A compact stage legend in the map's corner, so a screenshot explains itself.
@@ -445,6 +467,7 @@ fn legend_overlay_ui(app: &App, ui: &Ui, rect: Rect) {
         ("Stage 3 (2027–29)", rgb(palette::STAGE3)),
         ("Unplanned", rgb(palette::UNPLANNED)),
         ("Coverage gap", rgb(palette::GAP)),
+        ("Rule error (hatched)", style.violation()),
     ];
     let bg = legend_box(rect);
     let origin = bg.min;
@@ -463,10 +486,14 @@ fn legend_overlay_ui(app: &App, ui: &Ui, rect: Rect) {
     painter.text(origin + Vec2::new(8.0, 6.0), Align2::LEFT_TOP, title, FontId::proportional(12.0), style.text());
     for (i, (label, c)) in rows.iter().enumerate() {
         let y = origin.y + 26.0 + i as f32 * 18.0;
-        painter.line_segment(
-            [Pos2::new(origin.x + 8.0, y + 6.0), Pos2::new(origin.x + 30.0, y + 6.0)],
-            Stroke::new(5.0, *c),
-        );
+        let swatch = [Pos2::new(origin.x + 8.0, y + 6.0), Pos2::new(origin.x + 30.0, y + 6.0)];
+        if i == LEGEND_ROWS - 1 {
+            // The error mark as on the map: the hatch under a segment line (here unplanned grey).
+            painter.extend(crate::map::overlays::hatch_shapes(&swatch, *c));
+            painter.line_segment(swatch, Stroke::new(5.0, rgb(palette::UNPLANNED)));
+        } else {
+            painter.line_segment(swatch, Stroke::new(5.0, *c));
+        }
         painter.text(Pos2::new(origin.x + 36.0, y), Align2::LEFT_TOP, *label, FontId::proportional(11.5), style.text());
     }
 }

@@ -30,6 +30,7 @@ pub fn timeline_ui(app: &App, ui: &mut Ui) -> Vec<Command> {
             out.push(ViewCommand::SetTimeline(if on { Some(first) } else { None }).into());
             out.push(ViewCommand::SetPlaying(false).into());
         }
+        ui.spacing_mut().slider_width = 120.0;
         let mut idx = app.timeline.unwrap_or(last).index();
         let slider = egui::Slider::new(&mut idx, first.index()..=last.index())
             .custom_formatter(|v, _| Quarter::from_index(v as i32).to_string())
@@ -46,15 +47,16 @@ pub fn timeline_ui(app: &App, ui: &mut Ui) -> Vec<Command> {
             out.push(ViewCommand::SetPlaying(playing).into());
         }
         if let (Some(q), Some(cov)) = (app.timeline, app.derived.timeline_coverage()) {
-            ui.add(
-                egui::Label::new(format!(
-                    "{q}: {:.0} km covered ({:.1} %), {}",
-                    cov.covered_km,
-                    cov.percent(),
-                    count(cov.gaps.len(), "gap", "gaps")
-                ))
-                .truncate(),
-            );
+            // Short enough for the row between the side panels; the whole sentence on hover.
+            let text =
+                format!("{:.0} km ({:.1} %), {}", cov.covered_km, cov.percent(), count(cov.gaps.len(), "gap", "gaps"));
+            ui.add(egui::Label::new(text).extend()).on_hover_text(format!(
+                "By {q}: {:.0} km of {:.0} km covered ({:.1} %), {}",
+                cov.covered_km,
+                app.plan.border.length_km(),
+                cov.percent(),
+                count(cov.gaps.len(), "coverage gap", "coverage gaps")
+            ));
         }
     });
     out
@@ -66,7 +68,7 @@ pub fn march_chart_ui(app: &App, ui: &mut Ui) -> Vec<Command> {
     let quarters: Vec<Quarter> = first.range_to(last).collect();
     // The panel's own area (a wide row above must not stretch the chart past the panel's edge).
     let area = ui.available_rect_before_wrap().intersect(ui.clip_rect());
-    let size = area.size().max(Vec2::new(300.0, 140.0));
+    let size = area.size().max(Vec2::new(300.0, 60.0));
     let (response, painter) = ui.allocate_painter(size, Sense::click());
     let full = response.rect;
     let dark = app.settings.dark;
@@ -174,7 +176,7 @@ pub fn march_chart_ui(app: &App, ui: &mut Ui) -> Vec<Command> {
             painter.rect_stroke(
                 r.expand(1.0),
                 1.0,
-                Stroke::new(2.0, Color32::from_rgb(0xff, 0xe0, 0x3d)),
+                Stroke::new(2.0, crate::map::style::rgb(crate::model::palette::SELECTION)),
                 egui::StrokeKind::Outside,
             );
         }

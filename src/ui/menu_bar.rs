@@ -96,7 +96,11 @@ pub fn menu_bar_ui(app: &App, state: &mut UiState, ui: &mut Ui) -> Vec<Command> 
                     SelectMode::Replace,
                 )));
             }
-            if ui.button("Select km range…").clicked() {
+            if ui
+                .button("Select km range…")
+                .on_hover_text("Selects and zooms to the segments and outposts between two border kms")
+                .clicked()
+            {
                 state.windows.km_range = Some((0.0, 100.0));
             }
             ui.separator();
@@ -210,14 +214,8 @@ fn search_ui(app: &App, search: &mut String, ui: &mut Ui) -> Vec<Command> {
     let mut hits: Vec<(String, Command)> = Vec::new();
     let km = q.trim_start_matches("km").trim().parse::<f64>().ok();
     if let Some(km) = km.filter(|k| *k >= 0.0 && *k <= app.plan.border.length_km()) {
-        let p = app.plan.border.point_at_km(km);
-        hits.push((format!("Border km {km:.1}"), ViewCommand::ZoomToBounds([p.x(), p.y(), p.x(), p.y()]).into()));
-        if let Some(s) = app.plan.segments.segment_at_km(km) {
-            hits.push((
-                format!("Segment at km {km:.1}: {}", s.name),
-                SelectCommand::Targets(vec![Target::Segment(s.id.clone())], SelectMode::Replace).into(),
-            ));
-        }
+        let segment = app.plan.segments.segment_at_km(km).map(|s| format!(": segment {}", s.name)).unwrap_or_default();
+        hits.push((format!("Border km {km:.1}{segment}"), SelectCommand::GoToKm(km).into()));
     }
     for o in app
         .plan

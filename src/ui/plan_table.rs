@@ -161,18 +161,35 @@ fn segment_of<'a>(app: &'a App, a: &'a Assignment) -> Option<&'a str> {
     }
 }
 
+/// Height of a table row and of the header, points: eight rows and the controls fit the default plan panel.
+pub const ROW_HEIGHT_PX: f32 = 20.0;
+const HEADER_HEIGHT_PX: f32 = 20.0;
+/// Shown before the id of an assignment with a rule error.
+pub const VIOLATION_MARK: &str = "!";
+
 pub fn plan_table_ui(app: &App, table: &mut TableState, ui: &mut Ui) -> Vec<Command> {
     let mut out: Vec<Command> = Vec::new();
     let mut cache = std::mem::take(&mut table.rows_cache);
-    cache.refresh(app, table);
-    filters_ui(table, &cache.suppliers, ui);
     let rows = cache.rows(app, table);
+    let suppliers = cache.suppliers.clone();
     table.rows_cache = cache;
+    // Two lines of controls (filters; then the row count and Delete), so the rows keep the panel's height.
+    filters_ui(table, &suppliers, ui);
     ui.horizontal(|ui| {
-        ui.label(format!("{} of {} assignments", rows.len(), app.plan.assignments.len()));
+        ui.checkbox(&mut table.only_selected, "Only selected targets");
+        if ui.small_button("Reset").on_hover_text("Clear the filters (the sort stays)").clicked() {
+            let sort = (table.sort, table.descending);
+            *table = Default::default();
+            (table.sort, table.descending) = sort;
+        }
+        ui.separator();
+        ui.label(format!("{} of {}", rows.len(), count(app.plan.assignments.len(), "assignment", "assignments")));
         let sel: Vec<String> = table.selected_rows.iter().cloned().collect();
         if ui
-            .add_enabled(!sel.is_empty(), egui::Button::new(format!("Delete {}", count(sel.len(), "row", "rows"))))
+            .add_enabled(
+                !sel.is_empty(),
+                egui::Button::new(format!("Delete {}", count(sel.len(), "row", "rows"))).small(),
+            )
             .clicked()
         {
             out.push(Command::from(Edit::RemoveAssignments(sel)));
@@ -192,27 +209,41 @@ pub fn plan_table_ui(app: &App, table: &mut TableState, ui: &mut Ui) -> Vec<Comm
     };
     let mut updates: Vec<Assignment> = Vec::new();
     let mut clicked_row: Option<(usize, bool)> = None;
-    // Ten columns are wider than the space between the side panels: scroll sideways instead of running under
-    // the right panel.
+    let violations = &app.derived.violations.assignments;
+    let error_color = ui.visuals().error_fg_color;
+    // Initial widths share the space between the side panels, so every column is readable without scrolling
+    // sideways; the planner's own widths are kept (egui_extras stores them, persisted with the window).
+    let spacing = ui.spacing().item_spacing.x;
+    let width = (ui.available_width() - 10.0 * spacing - 12.0).max(560.0);
+    // Narrow columns get what their content needs ("2026-Q3", "delivered" with the combo arrow); the text
+    // columns share the rest.
+    let fixed = [50.0, 44.0, 40.0, 50.0, 66.0, 84.0, 92.0];
+    let rest = (width - fixed.iter().sum::<f32>()).max(240.0);
+    let share = |f: f32| (rest * f).round();
+    // Cells never wrap: one line per row, the full text on hover.
+    let clipped = |w: f32, min: f32| Column::initial(w).at_least(min).clip(true);
+    // The table takes the panel's height and no more: the planner's panel size holds whatever the rows are.
+    let body_height = (ui.available_height() - HEADER_HEIGHT_PX - 4.0).max(ROW_HEIGHT_PX);
+    ui.spacing_mut().item_spacing.y = 1.0;
     egui::ScrollArea::horizontal().id_salt("plan_table_sideways").auto_shrink([false, true]).show(ui, |ui| {
         TableBuilder::new(ui)
+            .id_salt("plan_table")
             .striped(true)
             .resizable(true)
             .sense(egui::Sense::click())
-            // The table scrolls inside whatever height the planner gives the panel (egui_extras would otherwise
-            // claim 200 px and push the panel past its default size, taking it from the map).
-            .min_scrolled_height(80.0)
-            .column(Column::auto().at_least(60.0))
-            .column(Column::auto().at_least(150.0))
-            .column(Column::auto().at_least(80.0))
-            .column(Column::auto().at_least(170.0))
-            .column(Column::auto().at_least(70.0))
-            .column(Column::auto().at_least(55.0))
-            .column(Column::auto().at_least(90.0))
-            .column(Column::auto().at_least(80.0))
-            .column(Column::auto().at_least(90.0))
-            .column(Column::remainder().at_least(100.0))
-            .header(22.0, |mut h| {
+            .min_scrolled_height(0.0)
+            .max_scroll_height(body_height)
+            .column(clipped(fixed[0], 44.0))
+            .column(clipped(share(0.32), 60.0))
+            .column(clipped(fixed[1], 36.0))
+            .column(clipped(share(0.36), 60.0))
+            .column(clipped(fixed[2], 36.0))
+            .column(clipped(fixed[3], 40.0))
+            .column(clipped(fixed[4], 50.0))
+            .column(clipped(fixed[5], 70.0))
+            .column(clipped(fixed[6], 80.0))
+            .column(Column::remainder().at_least(60.0).clip(true))
+            .header(HEADER_HEIGHT_PX, |mut h| {
                 h.col(|ui| header(ui, table, SortKey::Id, "Id"));
                 h.col(|ui| header(ui, table, SortKey::Target, "Target"));
                 h.col(|ui| header(ui, table, SortKey::Km, "km"));
@@ -227,7 +258,7 @@ pub fn plan_table_ui(app: &App, table: &mut TableState, ui: &mut Ui) -> Vec<Comm
                 });
             })
             .body(|body| {
-                body.rows(22.0, rows.len(), |mut row| {
+                body.rows(ROW_HEIGHT_PX, rows.len(), |mut row| {
                     let i = rows[row.index()];
                     let Some(a) = app.plan.assignments.get(i) else { return };
                     let mut edited = a.clone();
@@ -235,26 +266,38 @@ pub fn plan_table_ui(app: &App, table: &mut TableState, ui: &mut Ui) -> Vec<Comm
                     row.set_selected(selected);
                     let plan = &app.plan;
                     row.col(|ui| {
-                        ui.label(&a.id);
+                        // A rule error on the row: the same mark as the legend's, with the findings on hover.
+                        ui.horizontal(|ui| {
+                            ui.spacing_mut().item_spacing.x = 3.0;
+                            if let Some(messages) = violations.get(&a.id) {
+                                ui.label(RichText::new(VIOLATION_MARK).color(error_color).strong())
+                                    .on_hover_text(messages.join("\n"));
+                            }
+                            ui.add(egui::Label::new(&a.id).truncate());
+                        });
                     });
                     row.col(|ui| {
-                        ui.label(plan.target_name(&a.target).unwrap_or(a.target.id())).on_hover_text(format!(
-                            "{} {}",
-                            a.target.kind(),
-                            a.target.id()
-                        ));
+                        ui.add(egui::Label::new(plan.target_name(&a.target).unwrap_or(a.target.id())).truncate())
+                            .on_hover_text(format!("{} {}", a.target.kind(), a.target.id()));
                     });
                     row.col(|ui| {
                         let (f, t) = plan.target_extent_km(&a.target).unwrap_or((0.0, 0.0));
-                        ui.label(if (t - f).abs() < 1e-9 { format!("{f:.1}") } else { format!("{f:.0}–{t:.0}") });
+                        ui.add(
+                            egui::Label::new(if (t - f).abs() < 1e-9 {
+                                format!("{f:.1}")
+                            } else {
+                                format!("{f:.0}–{t:.0}")
+                            })
+                            .truncate(),
+                        );
                     });
                     row.col(|ui| {
-                        ui.label(
-                            plan.catalog
-                                .get(&a.equipment_id)
-                                .map(|e| e.name.as_str())
-                                .unwrap_or(a.equipment_id.as_str()),
-                        );
+                        let name = plan
+                            .catalog
+                            .get(&a.equipment_id)
+                            .map(|e| e.name.as_str())
+                            .unwrap_or(a.equipment_id.as_str());
+                        ui.add(egui::Label::new(name).truncate());
                     });
                     row.col(|ui| {
                         ui.add(egui::DragValue::new(&mut edited.quantity).range(0.0..=100_000.0).speed(0.2))
@@ -264,13 +307,14 @@ pub fn plan_table_ui(app: &App, table: &mut TableState, ui: &mut Ui) -> Vec<Comm
                         ui.colored_label(crate::map::style::stage_color(Some(a.stage)), a.stage.number().to_string());
                     });
                     row.col(|ui| {
-                        ui.label(&a.supplier);
+                        ui.add(egui::Label::new(&a.supplier).truncate());
                     });
                     row.col(|ui| {
                         let (q0, q1) = a.stage.window();
                         egui::ComboBox::from_id_salt(("q", &a.id))
                             .selected_text(a.quarter.to_string())
-                            .width(70.0)
+                            .width(ui.available_width().max(40.0))
+                            .truncate()
                             .show_ui(ui, |ui| {
                                 for q in q0.range_to(q1) {
                                     ui.selectable_value(&mut edited.quarter, q, q.to_string());
@@ -282,7 +326,8 @@ pub fn plan_table_ui(app: &App, table: &mut TableState, ui: &mut Ui) -> Vec<Comm
                     row.col(|ui| {
                         egui::ComboBox::from_id_salt(("s", &a.id))
                             .selected_text(a.status.label())
-                            .width(85.0)
+                            .width(ui.available_width().max(40.0))
+                            .truncate()
                             .show_ui(ui, |ui| {
                                 for s in Status::ALL {
                                     ui.selectable_value(&mut edited.status, s, s.label());
@@ -292,7 +337,11 @@ pub fn plan_table_ui(app: &App, table: &mut TableState, ui: &mut Ui) -> Vec<Comm
                             .on_hover_text(format!("Status of {}", a.id));
                     });
                     row.col(|ui| {
-                        ui.label(&a.note);
+                        // One line; the whole note on hover.
+                        let r = ui.add(egui::Label::new(&a.note).truncate());
+                        if !a.note.is_empty() {
+                            r.on_hover_text(&a.note);
+                        }
                     });
                     if &edited != a {
                         updates.push(edited);
@@ -320,7 +369,8 @@ pub fn plan_table_ui(app: &App, table: &mut TableState, ui: &mut Ui) -> Vec<Comm
 }
 
 fn filters_ui(t: &mut TableState, suppliers: &[String], ui: &mut Ui) {
-    ui.horizontal_wrapped(|ui| {
+    ui.horizontal(|ui| {
+        ui.spacing_mut().combo_width = 96.0;
         ui.label("Filter:");
         egui::ComboBox::from_id_salt("f_stage")
             .selected_text(t.stage.map(|s| s.to_string()).unwrap_or_else(|| "All stages".into()))
@@ -363,13 +413,7 @@ fn filters_ui(t: &mut TableState, suppliers: &[String], ui: &mut Ui) {
             .response
             .on_hover_text("Filter by status");
         ui.add(
-            egui::TextEdit::singleline(&mut t.text).hint_text("segment, target, equipment, note…").desired_width(180.0),
+            egui::TextEdit::singleline(&mut t.text).hint_text("segment, target, equipment, note…").desired_width(150.0),
         );
-        ui.checkbox(&mut t.only_selected, "Only selected targets");
-        if ui.small_button("Reset").clicked() {
-            let sort = (t.sort, t.descending);
-            *t = Default::default();
-            (t.sort, t.descending) = sort;
-        }
     });
 }

@@ -54,10 +54,10 @@ fn selection_ui(app: &App, state: &mut UiState, ui: &mut Ui) -> Vec<Command> {
     if app.selection.is_empty() {
         ui.weak("Click a segment or outpost on the map. Shift-click adds, Ctrl-click toggles, Shift-drag selects a box, Esc clears.");
     }
-    if let Some((li, fi)) = app.layer_pick
-        && let Some(layer) = app.layers.get(li).filter(|l| fi < l.features.len())
+    if let Some((li, fi)) = app.layer_pick_index()
+        && let Some(layer) = app.layers.get(li)
     {
-        ui.label(RichText::new(format!("Feature {fi} of layer {}", app.layers[li].name)).strong());
+        ui.label(RichText::new(format!("Feature {fi} of layer {}", layer.name)).strong());
         egui::Grid::new("feature_props").striped(true).show(ui, |ui| {
             for (k, v) in &layer.properties.map(fi) {
                 ui.label(k);
@@ -257,12 +257,17 @@ pub fn assign_form_ui(app: &App, form: &mut AssignForm, ui: &mut Ui) -> Vec<Comm
         ui.end_row();
     });
     let stage2_segments = form.stage == Stage::Two && app.selection.segments().next().is_some();
-    if stage2_segments {
-        ui.colored_label(
-            egui::Color32::from_rgb(0xd5, 0x5e, 0x00),
-            "Stage 2 deploys at selected outposts: segments in the selection will be flagged by the rules.",
-        );
-    }
+    // The warning's space is kept when it is not shown, so the Assign button below never moves under the pointer.
+    ui.add_visible(
+        stage2_segments,
+        egui::Label::new(
+            RichText::new(
+                "Stage 2 deploys at selected outposts: segments in the selection will be flagged by the rules.",
+            )
+            .color(egui::Color32::from_rgb(0xd5, 0x5e, 0x00)),
+        )
+        .wrap(),
+    );
     let label = format!("Assign to {n} selected");
     if ui.add_enabled(n > 0 && form.quantity > 0.0, egui::Button::new(RichText::new(label).strong())).clicked() {
         let targets: Vec<Target> = app.selection.iter().cloned().collect();

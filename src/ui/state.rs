@@ -75,6 +75,8 @@ pub struct WindowsState {
     pub use_as_outposts: Option<(usize, String)>,
     /// The attribute table of this layer index is open.
     pub attribute_table: Option<usize>,
+    /// The attribute table's sort column and cached order.
+    pub attribute_sort: super::windows::AttributeSort,
 }
 
 /// The map's interaction state and its drawing caches.

@@ -10,6 +10,38 @@ use crate::ui::state::WindowsState;
 use egui::{Context, RichText};
 use egui_extras::{Column, TableBuilder};
 
+/// A floating window that opens inside the map area (not over the menu bar or the panels) and stays inside it.
+fn map_window<'a>(app: &App, title: impl Into<egui::WidgetText>, offset: f32) -> egui::Window<'a> {
+    let area = app.map_rect;
+    egui::Window::new(title).default_pos(area.left_top() + egui::vec2(24.0 + offset, 24.0 + offset)).constrain_to(area)
+}
+
+/// Every shortcut of the window (src/window.rs) and of the map, as shown in Help › Keyboard shortcuts.
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("Click", "select segment or outpost; on an imported feature, show its properties"),
+    ("Shift+click", "add to selection"),
+    ("Ctrl+click", "toggle in selection"),
+    ("Shift+drag", "box select"),
+    ("Drag", "pan the map"),
+    ("Double-click", "zoom in there"),
+    ("Right-click border", "split segment here / merge / select"),
+    ("Esc", "clear selection / end measuring"),
+    ("F", "zoom to border"),
+    ("Z", "zoom to selection"),
+    ("+ / = / −", "zoom in / out"),
+    ("Mouse wheel", "zoom in / out about the cursor (two notches double the scale)"),
+    ("Ctrl+wheel / pinch", "zoom in / out (touchpad)"),
+    ("Arrow keys", "pan"),
+    ("M", "measure tool"),
+    ("Ctrl+Z", "undo"),
+    ("Ctrl+Shift+Z / Ctrl+Y", "redo"),
+    ("Ctrl+N / Ctrl+O / Ctrl+S", "new / open / save"),
+    ("Ctrl+Shift+S", "save as"),
+    ("Ctrl+I", "import layer"),
+    ("Shift+click / Ctrl+click row", "add a plan-table row to the selection"),
+    ("Enter in search", "go to the first hit (a km pins the border point)"),
+];
+
 pub fn windows_ui(app: &App, state: &mut WindowsState, ctx: &Context) -> Vec<Command> {
     let mut out: Vec<Command> = Vec::new();
     out.extend(guard_ui(app, ctx));
@@ -36,7 +68,7 @@ pub fn windows_ui(app: &App, state: &mut WindowsState, ctx: &Context) -> Vec<Com
     if let Some((mut a, mut b)) = state.km_range {
         let mut open = true;
         let mut done = false;
-        egui::Window::new("Select km range").open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
+        map_window(app, "Select km range", 0.0).open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
             let len = app.plan.border.length_km();
             ui.horizontal(|ui| {
                 ui.label("From km");
@@ -53,7 +85,7 @@ pub fn windows_ui(app: &App, state: &mut WindowsState, ctx: &Context) -> Vec<Com
     }
     if state.catalog_open {
         let mut open = true;
-        egui::Window::new("Equipment catalog")
+        map_window(app, "Equipment catalog", 10.0)
             .open(&mut open)
             .default_width(560.0)
             .show(ctx, |ui| out.extend(catalog_ui(app, &mut state.catalog_edit, ui)));
@@ -65,10 +97,10 @@ pub fn windows_ui(app: &App, state: &mut WindowsState, ctx: &Context) -> Vec<Com
         if app.layers.get(li).is_none() {
             state.attribute_table = None;
         } else {
-            egui::Window::new(title)
+            map_window(app, title, 20.0)
                 .open(&mut open)
                 .default_size([640.0, 360.0])
-                .show(ctx, |ui| out.extend(attribute_table_ui(app, li, ui)));
+                .show(ctx, |ui| out.extend(attribute_table_ui(app, li, &mut state.attribute_sort, ui)));
             if !open {
                 state.attribute_table = None;
             }
@@ -77,7 +109,7 @@ pub fn windows_ui(app: &App, state: &mut WindowsState, ctx: &Context) -> Vec<Com
     if let Some((li, mut prop)) = state.use_as_outposts.clone() {
         let mut open = true;
         let mut done = false;
-        egui::Window::new("Use layer as outposts").open(&mut open).collapsible(false).show(ctx, |ui| {
+        map_window(app, "Use layer as outposts", 0.0).open(&mut open).collapsible(false).show(ctx, |ui| {
             let Some(layer) = app.layers.get(li) else { return };
             ui.label(format!("Replace the {} outposts with the points of {}.", app.plan.outposts.len(), layer.name));
             egui::ComboBox::from_label("Name property").selected_text(prop.clone()).show_ui(ui, |ui| {
@@ -96,7 +128,7 @@ pub fn windows_ui(app: &App, state: &mut WindowsState, ctx: &Context) -> Vec<Com
     if state.meta_open {
         let mut open = true;
         let mut meta = app.plan.meta.clone();
-        egui::Window::new("Plan details").open(&mut open).show(ctx, |ui| {
+        map_window(app, "Plan details", 10.0).open(&mut open).show(ctx, |ui| {
             egui::Grid::new("meta").num_columns(2).show(ui, |ui| {
                 ui.label("Title");
                 ui.add(egui::TextEdit::singleline(&mut meta.title).hint_text("Title"));
@@ -119,37 +151,26 @@ pub fn windows_ui(app: &App, state: &mut WindowsState, ctx: &Context) -> Vec<Com
     }
     if state.shortcuts_open {
         let mut open = true;
-        egui::Window::new("Keyboard shortcuts").open(&mut open).collapsible(false).show(ctx, |ui| {
-            egui::Grid::new("keys").striped(true).show(ui, |ui| {
-                for (k, what) in [
-                    ("Click", "select segment or outpost"),
-                    ("Shift+click", "add to selection"),
-                    ("Ctrl+click", "toggle in selection"),
-                    ("Shift+drag", "box select"),
-                    ("Right-click border", "split segment here / merge"),
-                    ("Esc", "clear selection / end measuring"),
-                    ("F", "zoom to border"),
-                    ("Z", "zoom to selection"),
-                    ("+ / −", "zoom in / out"),
-                    ("Mouse wheel", "zoom in / out about the cursor"),
-                    ("Arrow keys", "pan"),
-                    ("M", "measure tool"),
-                    ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
-                    ("Ctrl+N / Ctrl+O / Ctrl+S", "new / open / save"),
-                    ("Ctrl+Shift+S", "save as"),
-                    ("Ctrl+I", "import layer"),
-                ] {
-                    ui.monospace(k);
-                    ui.label(what);
-                    ui.end_row();
-                }
+        let height = (app.map_rect.height() - 80.0).max(160.0);
+        map_window(app, "Keyboard shortcuts", 30.0)
+            .open(&mut open)
+            .collapsible(false)
+            .vscroll(true)
+            .max_height(height)
+            .show(ctx, |ui| {
+                egui::Grid::new("keys").striped(true).show(ui, |ui| {
+                    for (k, what) in SHORTCUTS {
+                        ui.monospace(*k);
+                        ui.label(*what);
+                        ui.end_row();
+                    }
+                });
             });
-        });
         state.shortcuts_open = open;
     }
     if state.about_open {
         let mut open = true;
-        egui::Window::new("About borderplan").open(&mut open).collapsible(false).show(ctx, |ui| {
+        map_window(app, "About borderplan", 30.0).open(&mut open).collapsible(false).show(ctx, |ui| {
             ui.heading(format!("borderplan {}", env!("CARGO_PKG_VERSION")));
             ui.label("Planning the rollout of equipment along the Tajikistan–Afghanistan border: stage 2 (2026–27) at selected outposts, stage 3 (2027–29) along the entire frontier.");
             ui.label(format!("Border: {} (the derived border file is ODbL, separate from the code's licence).", crate::io::bundled::BORDER_ATTRIBUTION));
@@ -227,7 +248,7 @@ fn rebase_ui(app: &App, ctx: &Context) -> Vec<Command> {
     }
     if let Some(lines) = &app.rebase_report {
         let mut open = true;
-        egui::Window::new("Rebase report").open(&mut open).default_size([460.0, 320.0]).show(ctx, |ui| {
+        map_window(app, "Rebase report", 0.0).open(&mut open).default_size([460.0, 320.0]).show(ctx, |ui| {
             if let Some((first, rest)) = lines.split_first() {
                 ui.label(RichText::new(first).strong());
                 egui::ScrollArea::vertical().show(ui, |ui| {
@@ -368,19 +389,79 @@ fn catalog_ui(app: &App, catalog_edit: &mut Option<EquipmentType>, ui: &mut egui
     out
 }
 
-/// A virtualised attribute table: only visible rows are laid out, so 100k features scroll smoothly.
-fn attribute_table_ui(app: &App, li: usize, ui: &mut egui::Ui) -> Vec<Command> {
+/// What a sorted order was computed for: layer, column, descending.
+type SortKey = (crate::io::layer::LayerId, String, bool);
+
+/// Which column the attribute table is sorted by, and its order for the layer it was computed for.
+#[derive(Debug, Clone, Default)]
+pub struct AttributeSort {
+    /// (column, descending).
+    pub by: Option<(String, bool)>,
+    /// The sorted feature order for (layer id, column, descending).
+    order: Option<(SortKey, std::sync::Arc<Vec<usize>>)>,
+}
+
+impl AttributeSort {
+    /// Feature indexes in display order: sorted by the chosen column (numbers by value, before text), computed
+    /// once per layer and column.
+    fn order(&mut self, layer: &crate::io::layer::Layer) -> Option<std::sync::Arc<Vec<usize>>> {
+        let (col, desc) = self.by.clone()?;
+        let key = (layer.id(), col.clone(), desc);
+        if let Some((k, order)) = &self.order
+            && *k == key
+        {
+            return Some(order.clone());
+        }
+        let values: Vec<serde_json::Value> = (0..layer.features.len())
+            .map(|i| layer.properties.map(i).get(&col).cloned().unwrap_or(serde_json::Value::Null))
+            .collect();
+        let mut order: Vec<usize> = (0..values.len()).collect();
+        order.sort_by(|&a, &b| {
+            let o = compare_values(&values[a], &values[b]);
+            if desc { o.reverse() } else { o }
+        });
+        let order = std::sync::Arc::new(order);
+        self.order = Some((key, order.clone()));
+        Some(order)
+    }
+}
+
+/// Property values in a sensible order: numbers by value, then text (case-insensitive), then the rest, then empty.
+fn compare_values(a: &serde_json::Value, b: &serde_json::Value) -> std::cmp::Ordering {
+    use serde_json::Value;
+    let rank = |v: &Value| match v {
+        Value::Number(_) => 0,
+        Value::String(_) => 1,
+        Value::Null => 3,
+        _ => 2,
+    };
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            x.as_f64().unwrap_or(f64::NAN).total_cmp(&y.as_f64().unwrap_or(f64::NAN))
+        }
+        (Value::String(x), Value::String(y)) => x.to_lowercase().cmp(&y.to_lowercase()),
+        _ => rank(a).cmp(&rank(b)).then_with(|| a.to_string().cmp(&b.to_string())),
+    }
+}
+
+/// A virtualised attribute table: only visible rows are laid out, so 100k features scroll smoothly. A click on a
+/// header sorts by that column (again: the other way); a header cut short shows its full name on hover.
+fn attribute_table_ui(app: &App, li: usize, sort: &mut AttributeSort, ui: &mut egui::Ui) -> Vec<Command> {
     let mut out: Vec<Command> = Vec::new();
     let Some(layer) = app.layers.get(li) else { return out };
     let cols: Vec<String> = layer.stats.property_names.iter().take(12).cloned().collect();
-    let selected = app.layer_pick.filter(|(l, _)| *l == li).map(|(_, f)| f);
+    let selected = app.layer_pick_index().filter(|(l, _)| *l == li).map(|(_, f)| f);
+    let order = sort.order(layer);
+    let row_of = |feature: usize| order.as_ref().map_or(Some(feature), |o| o.iter().position(|&f| f == feature));
     // A feature picked on the map is scrolled into view once (the planner may scroll away afterwards).
     let scroll_id = ui.scope_id().with(("attribute_table_scrolled_to", li));
     let scrolled_to: Option<usize> = ui.data(|d| d.get_temp(scroll_id)).flatten();
-    let scroll_to = selected.filter(|s| scrolled_to != Some(*s));
+    let scroll_to = selected.filter(|s| scrolled_to != Some(*s)).and_then(row_of);
     ui.data_mut(|d| d.insert_temp(scroll_id, selected));
     let mut clicked = None;
+    let mut sort_by: Option<String> = None;
     let mut table = TableBuilder::new(ui)
+        .id_salt(("attribute_table", li))
         .striped(true)
         .resizable(true)
         .sense(egui::Sense::click())
@@ -389,8 +470,18 @@ fn attribute_table_ui(app: &App, li: usize, ui: &mut egui::Ui) -> Vec<Command> {
         table = table.scroll_to_row(row, Some(egui::Align::Center));
     }
     for _ in &cols {
-        table = table.column(Column::auto().at_least(80.0).clip(true));
+        table = table.column(Column::auto().at_least(80.0).at_most(260.0).clip(true));
     }
+    let arrow = |c: &str| match &sort.by {
+        Some((s, desc)) if s == c => {
+            if *desc {
+                " v"
+            } else {
+                " ^"
+            }
+        }
+        _ => "",
+    };
     table
         .header(20.0, |mut h| {
             h.col(|ui| {
@@ -398,13 +489,17 @@ fn attribute_table_ui(app: &App, li: usize, ui: &mut egui::Ui) -> Vec<Command> {
             });
             for c in &cols {
                 h.col(|ui| {
-                    ui.strong(c);
+                    let text = RichText::new(format!("{c}{}", arrow(c))).strong();
+                    let r = ui.add(egui::Button::new(text).frame(false).truncate());
+                    if r.on_hover_text(format!("{c}: click to sort")).clicked() {
+                        sort_by = Some(c.clone());
+                    }
                 });
             }
         })
         .body(|body| {
             body.rows(20.0, layer.features.len(), |mut row| {
-                let i = row.index();
+                let i = order.as_ref().and_then(|o| o.get(row.index()).copied()).unwrap_or(row.index());
                 row.set_selected(selected == Some(i));
                 let properties = layer.properties.map(i);
                 // Cells are not selectable text, so a click anywhere on a row picks its feature.
@@ -417,7 +512,7 @@ fn attribute_table_ui(app: &App, li: usize, ui: &mut egui::Ui) -> Vec<Command> {
                             .get(c)
                             .map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))
                             .unwrap_or_default();
-                        ui.add(egui::Label::new(v).selectable(false));
+                        ui.add(egui::Label::new(v).selectable(false).truncate());
                     });
                 }
                 if row.response().clicked() {
@@ -425,6 +520,10 @@ fn attribute_table_ui(app: &App, li: usize, ui: &mut egui::Ui) -> Vec<Command> {
                 }
             });
         });
+    if let Some(c) = sort_by {
+        let desc = matches!(&sort.by, Some((s, d)) if *s == c && !*d);
+        sort.by = Some((c, desc));
+    }
     if let Some(i) = clicked {
         out.push(SelectCommand::LayerFeature(Some((li, i))).into());
         if let Some(b) = layer.features.get(i).and_then(|f| geo::BoundingRect::bounding_rect(&f.geometry)) {

@@ -35,6 +35,7 @@ table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 1
 th, td { border: 1px solid var(--rule); padding: 3px 6px; text-align: left; vertical-align: top; }
 th { background: var(--head); }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.nw { white-space: nowrap; }
 tfoot td { font-weight: 600; background: #fafafa; }
 .chip { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 5px; vertical-align: baseline; }
 .sev-error { color: #b00020; font-weight: 600; }
@@ -60,6 +61,22 @@ footer { color: var(--muted); font-size: 12px; margin-top: 24px; border-top: 1px
 pub fn now_utc_label() -> String {
     let now = time::OffsetDateTime::now_utc();
     format!("{} {:02}:{:02} UTC", now.date(), now.hour(), now.minute())
+}
+
+/// "2026-11-30T14:05:09.123456789Z" as "2026-11-30 14:05 UTC" (an offset other than UTC is kept as written);
+/// anything that is not an RFC 3339 timestamp is shown as it is.
+pub fn readable_timestamp(raw: &str) -> String {
+    let b = raw.as_bytes();
+    let looks_like = b.len() >= 16 && b[4] == b'-' && b[7] == b'-' && (b[10] == b'T' || b[10] == b' ') && b[13] == b':';
+    if !looks_like {
+        return raw.to_owned();
+    }
+    let zone = match raw.rfind(['+', 'Z']).filter(|&i| i > 16) {
+        Some(i) if matches!(&raw[i..], "Z" | "+00:00") => " UTC".to_owned(),
+        Some(i) => format!(" {}", &raw[i..]),
+        None => raw.rfind('-').filter(|&i| i > 16).map(|i| format!(" {}", &raw[i..])).unwrap_or_default(),
+    };
+    format!("{} {}{zone}", &raw[..10], &raw[11..16])
 }
 
 fn km1(x: f64) -> String {
@@ -123,7 +140,7 @@ pub fn report_with(
         meta.push(format!("Author {}", esc(&plan.meta.author)));
     }
     if !plan.meta.modified.trim().is_empty() {
-        meta.push(format!("Plan last modified {}", esc(&plan.meta.modified)));
+        meta.push(format!("Plan last modified {}", esc(&readable_timestamp(&plan.meta.modified))));
     }
     let _ = writeln!(h, "<p class=\"meta\">{}</p>", meta.join(" · "));
     let _ = writeln!(h, "<p class=\"meta\">{}</p>", esc(&summary.length_note));
@@ -229,7 +246,7 @@ pub fn report_with(
         let t = summary.by_segment.get(&s.id).cloned().unwrap_or_default();
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>{} / {}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}{}</td>{}</tr>",
+            "<tr><td class=\"nw\">{}</td><td>{}</td><td>{} / {}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}{}</td>{}</tr>",
             esc(&s.id),
             esc(&s.name),
             esc(&s.tajik_region),
@@ -328,8 +345,8 @@ pub fn report_with(
             format!("{} {}", a.target.id(), plan.target_name(&a.target).map(|n| format!("({n})")).unwrap_or_default());
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}{}</td>\
-             <td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            "<tr><td class=\"nw\">{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"nw\">{}{}</td>\
+             <td>{}</td><td class=\"nw\">{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
             esc(&a.id),
             esc(target.trim()),
             km,
@@ -362,4 +379,17 @@ pub fn report_with(
             .join(", ")
     );
     h
+}
+
+#[cfg(test)]
+mod timestamp_tests {
+    use super::readable_timestamp;
+
+    #[test]
+    fn timestamps_are_shown_to_the_minute_without_nanoseconds() {
+        assert_eq!(readable_timestamp("2026-11-30T14:05:09.123456789Z"), "2026-11-30 14:05 UTC");
+        assert_eq!(readable_timestamp("2026-11-30T14:05:09+05:00"), "2026-11-30 14:05 +05:00");
+        assert_eq!(readable_timestamp("2026-11-30T14:05:09.5-03:00"), "2026-11-30 14:05 -03:00");
+        assert_eq!(readable_timestamp("last week"), "last week");
+    }
 }

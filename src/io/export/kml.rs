@@ -177,7 +177,12 @@ pub fn to_string_with(plan: &Plan, basis: Option<&super::CoverageBasis>) -> Stri
             out,
             "    <Folder>\n      <name>Stage {}</name>\n      <description>{}</description>\n",
             stage.number(),
-            escape_xml(&format!("{} ({}): {} assignment(s)", stage.description(), stage.years(), list.len()))
+            escape_xml(&format!(
+                "{} ({}): {}",
+                stage.description(),
+                stage.years(),
+                crate::io::format::count(list.len(), "assignment", "assignments")
+            ))
         );
         for a in list {
             placemark(&mut out, plan, a, &mut geometries);

@@ -209,7 +209,7 @@ fn render(
 
     let _ = writeln!(
         s,
-        "<g class=\"gaps\" fill=\"none\" stroke=\"{}\" stroke-width=\"12\" stroke-opacity=\"0.6\" stroke-linecap=\"round\">",
+        "<g class=\"gaps\" fill=\"none\" stroke=\"{}\" stroke-width=\"12\" stroke-opacity=\"0.6\" stroke-linecap=\"round\" stroke-linejoin=\"round\">",
         hex(GAP)
     );
     for &(a, b) in gaps {
@@ -313,10 +313,42 @@ fn render(
     }
     s.push_str("</g>\n");
 
+    // Country names, then outpost names (skipping ones that would overlap), then towns around them.
+    let mut taken: Vec<(f64, f64, f64, f64)> = Vec::new();
+    s.push_str(
+        "<g class=\"countries\" font-size=\"15\" letter-spacing=\"4\" fill=\"#6a645a\" text-anchor=\"middle\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">\n",
+    );
+    for (name, lon, lat) in [("TAJIKISTAN", 69.6, 38.35), ("AFGHANISTAN", 70.2, 36.75)] {
+        let (x, y) = proj.xy(lon, lat);
+        let w = 11.0 * name.len() as f64;
+        if (w / 2.0..width - w / 2.0).contains(&x) && (16.0..map_h - 4.0).contains(&y) {
+            taken.push((x - w / 2.0, y - 15.0, x + w / 2.0, y + 3.0));
+            let _ = writeln!(s, "<text x=\"{}\" y=\"{}\">{name}</text>", fmt_trim(x, 1), fmt_trim(y, 1));
+        }
+    }
+    s.push_str("</g>\n<g class=\"outpost-names\" font-size=\"9.5\" fill=\"#222\" stroke=\"#fff\" stroke-width=\"2.5\" paint-order=\"stroke\">\n");
+    for o in &plan.outposts {
+        let (x, y) = proj.xy(o.position.x(), o.position.y());
+        let w = 5.4 * o.name.chars().count() as f64 + 4.0;
+        let rect = (x + 5.0, y - 14.0, x + 6.0 + w, y - 3.0);
+        let overlaps = taken.iter().any(|r| rect.0 < r.2 && rect.2 > r.0 && rect.1 < r.3 && rect.3 > r.1);
+        if overlaps || rect.2 > width - 2.0 || rect.1 < 2.0 {
+            continue;
+        }
+        taken.push(rect);
+        let _ = writeln!(
+            s,
+            "<text x=\"{}\" y=\"{}\">{}</text>",
+            fmt_trim(x + 6.0, 1),
+            fmt_trim(y - 5.0, 1),
+            escape_xml(&o.name)
+        );
+    }
+    s.push_str("</g>\n");
+
     // A few town labels, largest first, skipping ones that would overlap.
     if let Some(base) = base {
         s.push_str("<g class=\"towns\" font-size=\"11\" fill=\"#333\">\n");
-        let mut taken: Vec<(f64, f64, f64, f64)> = Vec::new();
         let mut shown = 0;
         for t in &base.towns {
             if shown >= 10 {
