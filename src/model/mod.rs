@@ -8,6 +8,7 @@ pub mod coverage;
 pub mod equipment;
 pub mod geometry;
 pub mod history;
+pub mod ids;
 pub mod members;
 pub mod outposts;
 pub mod palette;
