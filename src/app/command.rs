@@ -137,6 +137,27 @@ pub enum FileCommand {
     Quit,
     /// The planner's answer to the unsaved-changes question.
     Guard(GuardAnswer),
+    /// The planner's answer to "the file changed on disk since you opened it" (after a refused save).
+    Disk(DiskAnswer),
+    /// Merge the plan file as it is now into the window's plan (the banner's button).
+    MergeFromDisk,
+    /// Hide the changed-on-disk banner until the file changes again.
+    DismissDiskBanner,
+    /// Finish the merge under review with these answers.
+    FinishMerge(crate::model::Resolutions),
+    CancelMerge,
+}
+
+/// What to do when a save finds the file changed on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiskAnswer {
+    /// Three-way merge with the file as it is now, then save.
+    Merge,
+    /// Replace the file with the window's plan anyway.
+    Overwrite,
+    /// Save to another file.
+    SaveAs,
+    Cancel,
 }
 
 /// Paths the window asks the planner for (file dialogs).

@@ -33,6 +33,9 @@ impl App {
                     if self.save_to(&p) {
                         self.pending = None;
                         self.run_pending(pending);
+                    } else if self.save_conflict.is_some() {
+                        // The file changed on disk: that question comes first; the held-back action is dropped.
+                        self.pending = None;
                     }
                 }
                 None => {
@@ -60,6 +63,7 @@ impl App {
                 Ok(plan) => {
                     self.plan = plan;
                     self.plan_path = None;
+                    self.set_disk_stamp(None);
                     self.history.clear();
                     self.mark_saved();
                     self.selection.clear();
@@ -84,10 +88,11 @@ impl App {
 
     /// Loads a plan file; on failure the current plan stays.
     pub fn open_plan(&mut self, path: &Path) -> bool {
-        match plan_file::load(path) {
-            Ok(plan) => {
+        match plan_file::load_stamped(path) {
+            Ok((plan, stamp)) => {
                 self.plan = plan;
                 self.plan_path = Some(path.to_owned());
+                self.set_disk_stamp(Some(stamp));
                 self.history.clear();
                 self.mark_saved();
                 self.selection.clear();
@@ -122,15 +127,35 @@ impl App {
         };
     }
 
-    /// Saves the plan atomically; on failure says why and keeps the plan dirty.
+    /// A new stamp of the plan's file (or none); the changed-on-disk state starts afresh.
+    fn set_disk_stamp(&mut self, stamp: Option<crate::io::disk::FileStamp>) {
+        self.disk_stamp = stamp;
+        self.disk_changed = false;
+        self.ignored_stamp = None;
+        self.save_conflict = None;
+        self.merge_review = None;
+    }
+
+    /// Saves the plan atomically; on failure says why and keeps the plan dirty. The plan's own file is not
+    /// overwritten when it changed on disk since it was opened or saved: the window then asks what to do.
     pub fn save_to(&mut self, path: &Path) -> bool {
+        if self.refuse_changed_file(path) {
+            return false;
+        }
+        self.write_plan(path)
+    }
+
+    /// Writes the plan to `path` without the changed-on-disk check (Overwrite, or after a merge).
+    pub(super) fn write_plan(&mut self, path: &Path) -> bool {
+        let before = self.plan.meta.clone();
         self.plan.meta.modified = now_iso();
         if self.plan.meta.created.is_empty() {
             self.plan.meta.created = self.plan.meta.modified.clone();
         }
-        match plan_file::save(&self.plan, path) {
-            Ok(()) => {
+        match plan_file::save_stamped(&self.plan, path) {
+            Ok(stamp) => {
                 self.plan_path = Some(path.to_owned());
+                self.set_disk_stamp(Some(stamp));
                 self.mark_saved();
                 self.settings.add_recent(path);
                 self.remove_recovery();
@@ -138,6 +163,7 @@ impl App {
                 true
             }
             Err(e) => {
+                self.plan.meta = before;
                 self.error(format!("Save failed: {e}"));
                 false
             }

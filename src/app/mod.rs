@@ -2,6 +2,7 @@
 //! [`App::apply`] carries them out and records undo.
 
 mod apply;
+pub mod collab;
 pub mod command;
 pub mod derived;
 mod files;
@@ -10,7 +11,7 @@ pub mod selection;
 pub mod settings;
 
 pub use command::{
-    Ask, Command, FileCommand, GuardAnswer, LayerCommand, Pending, PlanCommand, SelectCommand, SettingChange, TileKind,
+    Ask, Command, DiskAnswer, FileCommand, GuardAnswer, LayerCommand, Pending, PlanCommand, SelectCommand, SettingChange, TileKind,
     Tool, ViewCommand,
 };
 pub use files::save_region_png;
@@ -76,8 +77,21 @@ pub struct App {
     pub map_memory: MapMemory,
     pub plan_path: Option<PathBuf>,
     pub dirty: bool,
-    /// The plan as last opened or saved: undoing back to it makes the plan clean again.
+    /// The plan as last opened or saved: undoing back to it makes the plan clean again, and it is the base of a
+    /// three-way merge with the file.
     saved_plan: Option<Plan>,
+    /// The plan file as last opened or saved (size, time, hash): a save checks it has not changed since.
+    pub disk_stamp: Option<crate::io::disk::FileStamp>,
+    /// The plan file changed on disk since (the window shows a banner).
+    pub disk_changed: bool,
+    /// The file as it was when the banner was dismissed (not shown again for that version).
+    ignored_stamp: Option<crate::io::disk::FileStamp>,
+    /// A save was refused because the file changed on disk: the window asks what to do.
+    pub save_conflict: Option<PathBuf>,
+    /// A merge waiting for the planner's answers to its conflicts.
+    pub merge_review: Option<collab::MergeReview>,
+    last_disk_check: f64,
+    was_focused: bool,
     pub status: Option<StatusMessage>,
     pub tool: Tool,
     pub measure: Vec<geo::Point<f64>>,
@@ -146,6 +160,13 @@ impl App {
             plan_path: None,
             dirty: false,
             saved_plan: None,
+            disk_stamp: None,
+            disk_changed: false,
+            ignored_stamp: None,
+            save_conflict: None,
+            merge_review: None,
+            last_disk_check: 0.0,
+            was_focused: true,
             status: None,
             tool: Tool::Select,
             measure: Vec::new(),

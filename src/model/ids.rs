@@ -5,7 +5,8 @@
 //! 2025-01-01 (so ids sort by creation time, and last until 2059) and five of a random start (25 bits) that each
 //! id of one batch counts up from. Two ids collide only if they are made in the same second *and* the random
 //! parts meet (about 3 in a million for two batches of 50 in the same second); within one plan a clash with an
-//! existing id is skipped. Ids already in a plan (`A-0001`, …) are kept as they are.
+//! existing id is skipped. Ids already in a plan (`A-0001`, …) are kept as they are. The eastern part of a split
+//! segment gets an id of the same kind (`SEG-…`), so splits made by two planners merge too.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasher, Hasher};
@@ -47,13 +48,18 @@ fn seconds_since_epoch() -> u64 {
 
 /// `n` new assignment ids, none of them in `taken` and all different.
 pub fn new_assignment_ids(n: usize, taken: impl Fn(&str) -> bool) -> Vec<String> {
+    new_ids("A-", n, taken)
+}
+
+/// `n` new ids `PREFIX` + time + random (as for assignments; segments made by a split use `SEG-`).
+pub fn new_ids(prefix: &str, n: usize, taken: impl Fn(&str) -> bool) -> Vec<String> {
     let time = base32(seconds_since_epoch() & ((1 << 30) - 1), 6);
     let mask = (1u64 << RANDOM_BITS) - 1;
     let mut next = random_u64() & mask;
     let mut out = Vec::with_capacity(n);
     let mut made = HashSet::with_capacity(n);
     while out.len() < n {
-        let id = format!("A-{time}-{}", base32(next, 5));
+        let id = format!("{prefix}{time}-{}", base32(next, 5));
         next = (next + 1) & mask;
         if !taken(&id) && made.insert(id.clone()) {
             out.push(id);

@@ -141,6 +141,8 @@ pub enum Edit {
         segments: Vec<Segment>,
     },
     SetMeta(PlanMeta),
+    /// Replaces the whole plan with the result of a three-way merge (see [`super::merge`]): one undo step.
+    Merge(Box<Plan>),
 }
 
 impl Edit {
@@ -159,6 +161,7 @@ impl Edit {
             Edit::ReplaceBorder(_) => "Replace border".into(),
             Edit::RebaseBorder { .. } => "Rebase on the current border".into(),
             Edit::SetMeta(_) => "Edit plan details".into(),
+            Edit::Merge(_) => "Merge changes made elsewhere".into(),
         }
     }
 }
@@ -328,6 +331,7 @@ impl Plan {
                 self.resnap_outposts();
             }
             Edit::SetMeta(meta) => self.meta = meta,
+            Edit::Merge(plan) => *self = *plan,
         }
         Ok(())
     }
