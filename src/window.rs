@@ -7,7 +7,7 @@ use crate::app::{App, AppConfig, Ask, Command, FileCommand, PlanCommand, SelectC
 use crate::ui::path_prompt::{PathPrompt, native_dialogs_available, path_prompt_ui};
 use crate::ui::state::UiState;
 use crate::ui::{
-    dialogs, layers_panel, map_view, march_chart, menu_bar, plan_table, selection_panel, status_bar, windows,
+    collab, dialogs, layers_panel, map_view, march_chart, menu_bar, plan_table, selection_panel, status_bar, windows,
 };
 use egui::{Key, Ui};
 use std::path::PathBuf;
@@ -102,6 +102,7 @@ impl Window {
         }
         self.panels(ui, &mut commands);
         commands.extend(windows::windows_ui(&self.app, &mut self.ui.windows, &ctx));
+        commands.extend(collab::collab_windows_ui(&self.app, &mut self.ui.windows.merge_picks, &ctx));
         commands.extend(path_prompt_ui(&mut self.path_prompt, &ctx, self.app.map_rect));
         self.apply_all(&ctx, commands);
         let now = ctx.input(|i| i.time);
@@ -110,6 +111,11 @@ impl Window {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
         self.app.autosave_if_due(now);
+        let focused = ctx.input(|i| i.focused);
+        self.app.watch_disk(now, focused);
+        if self.app.plan_path.is_some() {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(crate::app::collab::DISK_CHECK_SECS));
+        }
         self.app.finish_map_image(ctx.pixels_per_point());
         self.handle_close(&ctx);
         if self.app.frames == 0
@@ -143,6 +149,9 @@ impl Window {
         let app = &self.app;
         let state = &mut self.ui;
         egui::Panel::top("menu_bar").show(ui, |ui| commands.extend(menu_bar::menu_bar_ui(app, state, ui)));
+        if app.disk_banner().is_some() {
+            egui::Panel::top("disk_banner").show(ui, |ui| commands.extend(collab::disk_banner_ui(app, ui)));
+        }
         egui::Panel::bottom("status_bar").show(ui, |ui| commands.extend(status_bar::status_bar_ui(app, ui)));
         if app.settings.show_left {
             egui::Panel::left("layers")

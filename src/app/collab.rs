@@ -36,7 +36,7 @@ impl App {
             return false;
         }
         let Some(stamp) = &self.disk_stamp else { return false };
-        match stamp.check(path) {
+        match stamp.check_content(path) {
             Ok(DiskState::Unchanged | DiskState::Missing) => false,
             Ok(DiskState::Changed(_)) => {
                 self.disk_changed = true;

@@ -68,6 +68,16 @@ impl FileStamp {
         Ok(if now.sha256 == self.sha256 { DiskState::Unchanged } else { DiskState::Changed(now) })
     }
 
+    /// As [`FileStamp::check`], but always reads and hashes (before a save: a file system with coarse times could
+    /// keep size and time across a quick rewrite).
+    pub fn check_content(&self, path: &Path) -> Result<DiskState, FileError> {
+        if !path.exists() {
+            return Ok(DiskState::Missing);
+        }
+        let (now, _) = Self::read(path)?;
+        Ok(if now.sha256 == self.sha256 { DiskState::Unchanged } else { DiskState::Changed(now) })
+    }
+
     /// The same content with the file's size and time now (a touched file whose content did not change).
     pub fn restat(&self, path: &Path) -> Self {
         match std::fs::metadata(path) {

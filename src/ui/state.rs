@@ -75,6 +75,8 @@ pub struct WindowsState {
     pub use_as_outposts: Option<(usize, String)>,
     /// The attribute table of this layer index is open.
     pub attribute_table: Option<usize>,
+    /// Answers chosen so far in the merge conflicts dialog, by conflict key.
+    pub merge_picks: std::collections::HashMap<String, crate::model::Pick>,
 }
 
 /// The map's interaction state and its drawing caches.
