@@ -15,6 +15,9 @@ use std::path::PathBuf;
 /// Dialog rounds per frame: a dialog's answer may lead to one more question (Save as… then Open…).
 const MAX_ASK_ROUNDS: usize = 4;
 
+/// A native dialog that returns nothing sooner than this did not open (a planner cannot cancel that fast).
+const NATIVE_DIALOG_FAILED_WITHIN: std::time::Duration = std::time::Duration::from_millis(150);
+
 /// Answers a question of the app with a file dialog (`None`: the planner cancelled).
 pub type DialogRunner = Box<dyn FnMut(Ask, &App) -> Option<Command>>;
 
@@ -205,7 +208,18 @@ impl Window {
             }
             for ask in asks {
                 let answer = match &mut self.dialogs {
-                    Dialogs::Native => dialogs::answer(ask, &self.app),
+                    Dialogs::Native => {
+                        let started = std::time::Instant::now();
+                        let answer = dialogs::answer(ask, &self.app);
+                        if answer.is_none() && started.elapsed() < NATIVE_DIALOG_FAILED_WITHIN {
+                            // Nobody cancels a dialog that fast: it never opened (a D-Bus session without a
+                            // desktop portal). Ask in the window instead, and say why.
+                            self.path_prompt = Some(PathPrompt::new(ask, &self.app).with_reason(
+                                "The desktop's file dialog did not open (no XDG desktop portal answered): type the path.",
+                            ));
+                        }
+                        answer
+                    }
                     Dialogs::Scripted(run) => run(ask, &self.app),
                     Dialogs::Typed => {
                         self.path_prompt = Some(PathPrompt::new(ask, &self.app));

@@ -164,3 +164,49 @@ fn a_file_rewritten_with_the_same_content_raises_no_banner_and_a_changed_one_doe
     h.run_steps(35);
     assert!(h.state().app.disk_banner().is_none(), "dismissed until the file changes again");
 }
+
+#[test]
+fn recovery_relinks_to_its_plan_file_and_the_next_save_merges_with_what_was_saved_meanwhile() {
+    use borderplan::app::AppConfig;
+    use borderplan::app::settings::Settings;
+    let (dir, path) = shared_file();
+    let recovery = dir.path().join("state").join("recovery.borderplan.geojson");
+    let config = AppConfig { recovery_path: Some(recovery.clone()), tile_cache: None, load_example: true };
+    let ctx = egui::Context::default();
+    let mut app = App::with_settings(Settings::default(), config.clone()).unwrap();
+    assert!(app.open_plan(&path));
+    let mut a = app.plan.assignments[0].clone();
+    a.quantity = 66.0;
+    let ours_id = a.id.clone();
+    app.apply(&ctx, Command::from(Edit::UpdateAssignment(a)));
+    app.autosave_if_due(1e9);
+    std::mem::forget(app); // the crash
+
+    // Meanwhile another planner saves the same file.
+    let mut theirs = on_disk(&path);
+    let mut b = theirs.assignments[1].clone();
+    b.quantity = 77.0;
+    let theirs_id = b.id.clone();
+    theirs.apply(Edit::UpdateAssignment(b)).unwrap();
+    plan_file::save(&theirs, &path).unwrap();
+
+    let mut h = common::window_harness(App::with_settings(Settings::default(), config).unwrap(), 3);
+    let info = h.state().app.recovery_info.clone().expect("the recovery file says what it belongs to");
+    assert_eq!(info.plan_path.as_deref(), Some(path.as_path()));
+    assert!(!info.autosaved_at.is_empty());
+    let prompt = format!("unsaved changes to {}, last autosaved {}", path.display(), info.autosaved_at);
+    assert!(h.query_by_label_contains(&prompt).is_some(), "the prompt names the plan and the time: {prompt}");
+    h.get_by_label("Recover").click();
+    h.run_steps(2);
+    assert_eq!(h.state().app.plan_path.as_deref(), Some(path.as_path()), "relinked to its file");
+    assert!(h.state().app.dirty);
+    save(&mut h);
+    assert!(h.query_by_label("The file changed on disk").is_some(), "the save goes through the check");
+    h.get_by_label("Merge").click();
+    h.run_steps(3);
+    let saved = on_disk(&path);
+    assert_eq!(saved.assignment(&ours_id).unwrap().quantity, 66.0, "the recovered edit is saved");
+    assert_eq!(saved.assignment(&theirs_id).unwrap().quantity, 77.0, "the other planner's edit survives");
+    assert!(!recovery.exists(), "saved: the recovery file is gone");
+    assert!(!borderplan::io::recovery::base_path(&recovery).exists());
+}

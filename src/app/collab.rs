@@ -5,8 +5,8 @@
 //! [`App::save_conflict`] for the window, which asks *Merge* / *Overwrite* / *Save as…* / *Cancel*. A merge with
 //! conflicts waits in [`App::merge_review`] for one answer per conflict; its result is one undoable edit.
 
-use super::command::{Ask, DiskAnswer};
 use super::App;
+use super::command::{Ask, DiskAnswer};
 use crate::io::disk::{DiskState, FileStamp};
 use crate::io::plan_file;
 use crate::model::{Conflict, Edit, Plan, Resolutions, merge};
@@ -125,7 +125,10 @@ impl App {
                 self.finish_merge_with(theirs, stamp, path, m.plan, 0, save_after);
             }
             Ok(m) => {
-                self.info(format!("{} to decide before the merge", crate::io::format::count(m.conflicts.len(), "conflict", "conflicts")));
+                self.info(format!(
+                    "{} to decide before the merge",
+                    crate::io::format::count(m.conflicts.len(), "conflict", "conflicts")
+                ));
                 self.merge_review = Some(MergeReview { theirs, stamp, path, conflicts: m.conflicts, save_after });
             }
             Err(e) => self.error(format!("Cannot merge: {e}")),
@@ -141,7 +144,10 @@ impl App {
                 self.finish_merge_with(review.theirs, review.stamp, review.path, m.plan, m.resolved, review.save_after);
             }
             Ok(m) => {
-                self.error(format!("{} still open", crate::io::format::count(m.conflicts.len(), "conflict", "conflicts")));
+                self.error(format!(
+                    "{} still open",
+                    crate::io::format::count(m.conflicts.len(), "conflict", "conflicts")
+                ));
                 self.merge_review = Some(MergeReview { conflicts: m.conflicts, ..review });
             }
             Err(e) => self.error(format!("Cannot merge: {e}")),

@@ -10,6 +10,7 @@ use crate::io::bundled;
 use crate::io::format::count;
 use crate::io::layer::Layer;
 use crate::io::plan_file;
+use crate::io::recovery;
 use crate::map::tiles::RasterBasemap;
 use crate::prefs::{BasemapChoice, OnlineTiles};
 use std::path::{Path, PathBuf};
@@ -188,6 +189,7 @@ impl App {
         }
         if let Some(p) = &self.config.recovery_path {
             let _ = std::fs::remove_file(p);
+            let _ = std::fs::remove_file(recovery::base_path(p));
         }
     }
 
@@ -201,7 +203,26 @@ impl App {
             if let Some(dir) = p.parent() {
                 let _ = std::fs::create_dir_all(dir);
             }
-            if let Err(e) = plan_file::save_private(&self.plan, &p) {
+            let info = recovery::RecoveryInfo {
+                plan_path: self.plan_path.clone(),
+                autosaved_at: now_iso(),
+                base_stamp: self.disk_stamp.clone(),
+            };
+            // The base first: a recovery file never names a base that is not there yet.
+            let base = recovery::base_path(&p);
+            let base_written = match (&self.plan_path, &self.saved_plan) {
+                (Some(_), Some(saved)) => plan_file::save_private(saved, &base),
+                _ => {
+                    let _ = std::fs::remove_file(&base);
+                    Ok(())
+                }
+            };
+            // The record rides in the plan's header for the one write, and is taken out again at once.
+            let record = serde_json::to_value(&info).unwrap_or_default();
+            self.plan.extra.insert(recovery::MEMBER.into(), record);
+            let written = base_written.and_then(|()| plan_file::save_private(&self.plan, &p));
+            self.plan.extra.shift_remove(recovery::MEMBER);
+            if let Err(e) = written {
                 self.error(format!("Autosave failed: {e}"));
             }
         }
@@ -210,15 +231,39 @@ impl App {
     pub(super) fn recover(&mut self) {
         let Some(p) = self.recovery_offer.take() else { return };
         match plan_file::load(&p) {
-            Ok(plan) => {
+            Ok(mut plan) => {
+                let info: recovery::RecoveryInfo = plan
+                    .extra
+                    .shift_remove(recovery::MEMBER)
+                    .and_then(|v| serde_json::from_value(v).ok())
+                    .unwrap_or_default();
                 self.plan = plan;
-                // The recovered plan is unsaved work: Save asks where, it never overwrites a file.
-                self.plan_path = None;
                 self.history.clear();
-                self.saved_plan = None;
-                self.dirty = true;
+                self.recovery_info = None;
+                match info.plan_path {
+                    // Linked to its file again: the next save checks that file against the base it started from
+                    // (and merges when someone saved it since).
+                    Some(path) => {
+                        let base = plan_file::load(&recovery::base_path(&p)).ok();
+                        self.set_disk_stamp(info.base_stamp.filter(|_| base.is_some()));
+                        self.saved_plan = base;
+                        self.plan_path = Some(path.clone());
+                        self.info(format!(
+                            "Recovered the unsaved changes to {} (autosaved {}). Save checks the file first.",
+                            path.display(),
+                            info.autosaved_at
+                        ));
+                    }
+                    // A plan never saved: Save asks where, it never overwrites a file.
+                    None => {
+                        self.plan_path = None;
+                        self.set_disk_stamp(None);
+                        self.saved_plan = None;
+                        self.info("Recovered the unsaved plan. Save it to keep it.");
+                    }
+                }
+                self.dirty = self.saved_plan.as_ref() != Some(&self.plan) || self.plan_path.is_none();
                 self.plan_changed();
-                self.info("Recovered the unsaved plan. Save it to keep it.");
                 self.check_border();
             }
             Err(e) => {
@@ -229,7 +274,9 @@ impl App {
     }
 
     pub(super) fn discard_recovery(&mut self) {
+        self.recovery_info = None;
         if let Some(p) = self.recovery_offer.take() {
+            let _ = std::fs::remove_file(recovery::base_path(&p));
             let _ = std::fs::remove_file(p);
         }
     }

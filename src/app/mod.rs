@@ -11,8 +11,8 @@ pub mod selection;
 pub mod settings;
 
 pub use command::{
-    Ask, Command, DiskAnswer, FileCommand, GuardAnswer, LayerCommand, Pending, PlanCommand, SelectCommand, SettingChange, TileKind,
-    Tool, ViewCommand,
+    Ask, Command, DiskAnswer, FileCommand, GuardAnswer, LayerCommand, Pending, PlanCommand, SelectCommand,
+    SettingChange, TileKind, Tool, ViewCommand,
 };
 pub use files::save_region_png;
 
@@ -110,6 +110,8 @@ pub struct App {
     /// What the last rebase moved, one line each (shown until closed).
     pub rebase_report: Option<Vec<String>>,
     pub recovery_offer: Option<PathBuf>,
+    /// What the offered recovery file says about itself (its plan file, when it was written).
+    pub recovery_info: Option<crate::io::recovery::RecoveryInfo>,
     pub imports: Vec<ImportJob>,
     pub config: AppConfig,
     /// Paths to ask the planner for, left by commands for the window (see [`App::take_asks`]).
@@ -180,6 +182,7 @@ impl App {
             rebase_offer: None,
             online_tiles_notice: false,
             rebase_report: None,
+            recovery_info: recovery_offer.as_deref().and_then(crate::io::recovery::read_info),
             recovery_offer,
             imports: Vec::new(),
             config,

@@ -9,8 +9,8 @@
 //! distances) are written for QGIS users and recomputed on load. Unknown members and properties at every level are
 //! kept and written back.
 
-use super::disk::FileStamp;
 use super::atomic::{write_atomic_private, write_atomic_with_hook};
+use super::disk::FileStamp;
 use super::error::{FileError, describe_json_error, read_file};
 use super::format::{line_coords, line_coords_exact, round6};
 use crate::model::{Assignment, Border, Catalog, Outpost, Plan, PlanMeta, Segment, Segmentation, Target};

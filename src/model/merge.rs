@@ -139,12 +139,8 @@ impl Run<'_> {
             } else if o == b {
                 t
             } else {
-                let c = Conflict {
-                    item: item.to_owned(),
-                    field: Some(key.clone()),
-                    ours: o.cloned(),
-                    theirs: t.cloned(),
-                };
+                let c =
+                    Conflict { item: item.to_owned(), field: Some(key.clone()), ours: o.cloned(), theirs: t.cloned() };
                 match self.decide(c) {
                     Some(Pick::Theirs) => t,
                     Some(Pick::Ours) | None => o,
@@ -384,13 +380,23 @@ pub fn merge(base: &Plan, ours: &Plan, theirs: &Plan, answers: &Resolutions) -> 
     };
 
     let outposts = run
-        .items("outpost", &outpost_items(&base.outposts), &outpost_items(&ours.outposts), &outpost_items(&theirs.outposts))
+        .items(
+            "outpost",
+            &outpost_items(&base.outposts),
+            &outpost_items(&ours.outposts),
+            &outpost_items(&theirs.outposts),
+        )
         .iter()
         .map(|(id, f)| outpost_from(id, f))
         .collect::<Result<Vec<_>, _>>()?;
 
     let types = run
-        .items("equipment", &catalog_items(&base.catalog), &catalog_items(&ours.catalog), &catalog_items(&theirs.catalog))
+        .items(
+            "equipment",
+            &catalog_items(&base.catalog),
+            &catalog_items(&ours.catalog),
+            &catalog_items(&theirs.catalog),
+        )
         .iter()
         .map(|(id, f)| serde_json::from_value::<EquipmentType>(with_id(id, f)).map_err(|e| rebuild_err(id, e)))
         .collect::<Result<Vec<_>, _>>()?;
@@ -399,12 +405,15 @@ pub fn merge(base: &Plan, ours: &Plan, theirs: &Plan, answers: &Resolutions) -> 
         .items("assignment", &assignment_items(base), &assignment_items(ours), &assignment_items(theirs))
         .iter()
         .map(|(id, f)| {
-            serde_json::from_value::<Assignment>(with_id(id, f)).map_err(|e| rebuild_err(&format!("assignment {id}"), e))
+            serde_json::from_value::<Assignment>(with_id(id, f))
+                .map_err(|e| rebuild_err(&format!("assignment {id}"), e))
         })
         .collect::<Result<Vec<_>, _>>()?;
 
-    let meta_f = run.fields("plan details", &meta_fields(&base.meta), &meta_fields(&ours.meta), &meta_fields(&theirs.meta));
-    let mut meta: PlanMeta = serde_json::from_value(Value::Object(meta_f)).map_err(|e| rebuild_err("plan details", e))?;
+    let meta_f =
+        run.fields("plan details", &meta_fields(&base.meta), &meta_fields(&ours.meta), &meta_fields(&theirs.meta));
+    let mut meta: PlanMeta =
+        serde_json::from_value(Value::Object(meta_f)).map_err(|e| rebuild_err("plan details", e))?;
     meta.modified = ours.meta.modified.clone().max(theirs.meta.modified.clone());
 
     let members = run.items("file member", &members_items(base), &members_items(ours), &members_items(theirs));
