@@ -170,10 +170,10 @@ impl App {
         resolved: usize,
         save_after: bool,
     ) {
-        if merged != self.plan {
-            if let Err(e) = self.history.apply(&mut self.plan, Edit::Merge(Box::new(merged))) {
-                return self.error(format!("Cannot merge: {e}"));
-            }
+        if merged != self.plan
+            && let Err(e) = self.history.apply(&mut self.plan, Edit::Merge(Box::new(merged)))
+        {
+            return self.error(format!("Cannot merge: {e}"));
         }
         self.saved_plan = Some(theirs);
         self.disk_stamp = Some(stamp);

@@ -14,6 +14,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+pub mod db;
 mod merge;
 mod summary;
 pub use summary::{summary_json, summary_text};
@@ -184,6 +185,14 @@ pub enum CliCommand {
         #[arg(value_name = "B")]
         b: PathBuf,
     },
+    /// A shared plan in PostgreSQL/PostGIS: init, push, pull, list.
+    ///
+    /// Exit 0 success; 1 a push was refused because its changes overlap a newer version (conflicts on stdout,
+    /// one per line) or a file cannot be written; 2 the database or the plan cannot be read.
+    Db {
+        #[command(subcommand)]
+        command: db::DbCommand,
+    },
     /// Write a synthetic programme-scale plan for trials and benchmarks.
     ///
     /// The example plan's assignments are copied across its segments and outposts until there are COUNT of them
@@ -233,6 +242,7 @@ pub fn run(command: CliCommand) -> ExitCode {
             merge::merge(&base, &ours, &theirs, &output, pick)
         }
         CliCommand::Diff { a, b } => merge::diff(&a, &b),
+        CliCommand::Db { command } => db::run(command),
     };
     ExitCode::from(code)
 }

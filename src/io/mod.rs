@@ -2,6 +2,7 @@
 
 pub mod atomic;
 pub mod bundled;
+pub mod db;
 pub mod disk;
 pub mod error;
 pub mod export;
