@@ -106,6 +106,7 @@ impl Window {
         self.panels(ui, &mut commands);
         commands.extend(windows::windows_ui(&self.app, &mut self.ui.windows, &ctx));
         commands.extend(collab::collab_windows_ui(&self.app, &mut self.ui.windows.merge_picks, &ctx));
+        commands.extend(collab::database_ui(&mut self.ui.windows.database, &ctx));
         commands.extend(path_prompt_ui(&mut self.path_prompt, &ctx, self.app.map_rect));
         self.apply_all(&ctx, commands);
         let now = ctx.input(|i| i.time);

@@ -7,6 +7,8 @@ use borderplan::io::{bundled, plan_file};
 use borderplan::model::{Edit, Plan};
 use std::process::Command;
 
+mod common;
+
 fn test_db() -> Option<String> {
     match std::env::var("BORDERPLAN_TEST_DB") {
         Ok(url) if !url.is_empty() => {
@@ -261,4 +263,41 @@ fn a_killed_push_leaves_the_previous_version_whole() {
         "12 killed pushes: previous version kept {} times, new version complete {} times",
         outcomes[0], outcomes[1]
     );
+}
+
+#[test]
+fn the_window_saves_to_and_opens_from_the_database_and_shows_connection_errors() {
+    use egui_kittest::kittest::Queryable;
+    let Some(url) = test_db() else { return };
+    let name = unique_name("window");
+    let mut h = common::example_window(3);
+    let ctx = h.ctx.clone();
+    let mut a = h.state().app.plan.assignments[0].clone();
+    a.quantity = 123.0;
+    let id = a.id.clone();
+    h.state_mut().app.apply(&ctx, borderplan::app::Command::from(Edit::UpdateAssignment(a)));
+    h.state_mut().ui.windows.database = Some((url.clone(), name.clone(), true));
+    h.run_steps(3);
+    h.get_by_label("Save").click();
+    h.run_steps(3);
+    let status = h.state().app.status.clone().unwrap();
+    assert!(!status.error && status.text.contains("version 1"), "{}", status.text);
+    let mut c = db::connect(&url).unwrap();
+    assert_eq!(db::pull(&mut c, &url, &name).unwrap().assignment(&id).unwrap().quantity, 123.0);
+
+    // A connection that fails says why in the window and keeps the plan.
+    h.state_mut().ui.windows.database = Some(("host=/no/such/socket dbname=x".into(), name.clone(), true));
+    h.run_steps(3);
+    h.get_by_label("Save").click();
+    h.run_steps(3);
+    let status = h.state().app.status.clone().unwrap();
+    assert!(status.error && status.text.contains("Not saved to the database: cannot connect"), "{}", status.text);
+
+    let mut fresh = common::example_window(3);
+    fresh.state_mut().ui.windows.database = Some((url.clone(), name.clone(), false));
+    fresh.run_steps(3);
+    fresh.get_by_label("Open").click();
+    fresh.run_steps(3);
+    assert_eq!(fresh.state().app.plan.assignment(&id).unwrap().quantity, 123.0);
+    assert_eq!(Origin::of(&fresh.state().app.plan).unwrap().version, 1);
 }

@@ -259,6 +259,8 @@ impl App {
             FileCommand::DismissDiskBanner => self.dismiss_disk_banner(),
             FileCommand::FinishMerge(answers) => self.finish_merge(answers),
             FileCommand::CancelMerge => self.cancel_merge(),
+            FileCommand::OpenFromDatabase { url, name } => self.guarded(Pending::OpenDatabase(url, name)),
+            FileCommand::SaveToDatabase { url, name } => self.save_to_database(&url, &name),
         }
     }
 }

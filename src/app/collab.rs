@@ -186,3 +186,51 @@ impl App {
         }
     }
 }
+
+impl App {
+    /// Replaces the plan with the current version of a shared plan; a failure leaves the plan and says why.
+    pub(super) fn open_from_database(&mut self, url: &str, name: &str) {
+        let pulled = crate::io::db::connect(url).and_then(|mut c| crate::io::db::pull(&mut c, url, name));
+        match pulled {
+            Ok(plan) => {
+                let version = crate::io::db::Origin::of(&plan).map(|o| o.version).unwrap_or_default();
+                self.plan = plan;
+                self.plan_path = None;
+                self.set_disk_stamp(None);
+                self.history.clear();
+                self.mark_saved();
+                self.selection.clear();
+                self.plan_changed();
+                self.remove_recovery();
+                self.needs_fit = true;
+                self.info(format!("Opened “{name}” version {version} from the database"));
+            }
+            Err(e) => self.error(format!("Could not open “{name}” from the database: {e}")),
+        }
+    }
+
+    /// Pushes the plan as the next version of `name`; a merge with newer changes is one undo step, a refusal
+    /// lists the conflicts.
+    pub(super) fn save_to_database(&mut self, url: &str, name: &str) {
+        let pushed = crate::io::db::connect(url).and_then(|mut c| crate::io::db::push(&mut c, url, &self.plan, name));
+        match pushed {
+            Ok(p) if p.merged => {
+                if let Err(e) = self.history.apply(&mut self.plan, Edit::Merge(Box::new(p.plan))) {
+                    return self.error(format!("Saved to the database, but the merged plan cannot be shown: {e}"));
+                }
+                self.edited();
+                self.info(format!(
+                    "Saved as “{name}” version {}, merged with newer changes (Ctrl+Z to undo)",
+                    p.version
+                ));
+            }
+            Ok(p) => {
+                // Only the recorded origin (name and version) changes.
+                self.plan.extra = p.plan.extra;
+                self.edited();
+                self.info(format!("Saved as “{name}” version {} in the database", p.version));
+            }
+            Err(e) => self.error(format!("Not saved to the database: {e}")),
+        }
+    }
+}

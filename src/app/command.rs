@@ -146,6 +146,16 @@ pub enum FileCommand {
     /// Finish the merge under review with these answers.
     FinishMerge(crate::model::Resolutions),
     CancelMerge,
+    /// Open the current version of a shared plan (asks first when there are unsaved changes).
+    OpenFromDatabase {
+        url: String,
+        name: String,
+    },
+    /// Push the plan as the next version of a shared plan.
+    SaveToDatabase {
+        url: String,
+        name: String,
+    },
 }
 
 /// What to do when a save finds the file changed on disk.
@@ -191,6 +201,8 @@ pub enum Pending {
     New,
     /// Open this plan, or ask which one.
     Open(Option<PathBuf>),
+    /// Open a shared plan from a database: (URL, name).
+    OpenDatabase(String, String),
     Quit,
 }
 

@@ -79,6 +79,7 @@ impl App {
                 self.open_plan(&p);
             }
             Pending::Open(None) => self.asks.push(Ask::OpenPlan),
+            Pending::OpenDatabase(url, name) => self.open_from_database(&url, &name),
             Pending::Quit => {
                 self.remove_recovery();
                 self.allow_close = true;
@@ -113,7 +114,7 @@ impl App {
     }
 
     /// The plan as it is now is what the file holds (or what a new plan starts with).
-    fn mark_saved(&mut self) {
+    pub(super) fn mark_saved(&mut self) {
         self.saved_plan = Some(self.plan.clone());
         self.dirty = false;
     }
@@ -129,7 +130,7 @@ impl App {
     }
 
     /// A new stamp of the plan's file (or none); the changed-on-disk state starts afresh.
-    fn set_disk_stamp(&mut self, stamp: Option<crate::io::disk::FileStamp>) {
+    pub(super) fn set_disk_stamp(&mut self, stamp: Option<crate::io::disk::FileStamp>) {
         self.disk_stamp = stamp;
         self.disk_changed = false;
         self.ignored_stamp = None;
@@ -183,7 +184,7 @@ impl App {
     }
 
     /// Deletes the recovery file once the work it holds is safe; keeps it while recovery is still on offer.
-    fn remove_recovery(&mut self) {
+    pub(super) fn remove_recovery(&mut self) {
         if self.recovery_offer.is_some() {
             return;
         }

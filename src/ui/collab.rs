@@ -102,3 +102,33 @@ pub fn collab_windows_ui(app: &App, picks: &mut HashMap<String, Pick>, ctx: &Con
     });
     out
 }
+
+/// The small database dialog: a libpq URL and a plan name; Open or Save.
+pub fn database_ui(form: &mut Option<(String, String, bool)>, ctx: &Context) -> Vec<Command> {
+    let mut out: Vec<Command> = Vec::new();
+    let Some((url, name, save)) = form.as_mut() else { return out };
+    let mut open = true;
+    let mut done = false;
+    let title = if *save { "Save to database" } else { "Open from database" };
+    egui::Window::new(title).open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
+        ui.label("PostgreSQL/PostGIS connection (password in PGPASSWORD or ~/.pgpass):");
+        ui.add(egui::TextEdit::singleline(url).desired_width(420.0).hint_text("postgresql://user@host:5432/dbname"));
+        ui.label("Plan name");
+        ui.add(egui::TextEdit::singleline(name).desired_width(420.0).hint_text("Plan name"));
+        let ready = !url.trim().is_empty() && !name.trim().is_empty();
+        let verb = if *save { "Save" } else { "Open" };
+        if ui.add_enabled(ready, egui::Button::new(RichText::new(verb).strong())).clicked() {
+            let (url, name) = (url.trim().to_owned(), name.trim().to_owned());
+            out.push(if *save {
+                FileCommand::SaveToDatabase { url, name }.into()
+            } else {
+                FileCommand::OpenFromDatabase { url, name }.into()
+            });
+            done = true;
+        }
+    });
+    if !open || done {
+        *form = None;
+    }
+    out
+}

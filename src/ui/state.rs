@@ -75,6 +75,8 @@ pub struct WindowsState {
     pub use_as_outposts: Option<(usize, String)>,
     /// The attribute table of this layer index is open.
     pub attribute_table: Option<usize>,
+    /// The database dialog: URL, plan name, and whether it saves (else opens).
+    pub database: Option<(String, String, bool)>,
     /// Answers chosen so far in the merge conflicts dialog, by conflict key.
     pub merge_picks: std::collections::HashMap<String, crate::model::Pick>,
 }

@@ -258,7 +258,7 @@ fn guard_ui(app: &App, ctx: &Context) -> Option<Command> {
     let pending = app.pending.as_ref()?;
     let what = match pending {
         Pending::New => "starting a new plan",
-        Pending::Open(_) => "opening another plan",
+        Pending::Open(_) | Pending::OpenDatabase(..) => "opening another plan",
         Pending::Quit => "quitting",
     };
     let mut choice: Option<GuardAnswer> = None;
