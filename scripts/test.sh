@@ -6,8 +6,11 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v ogrinfo >/dev/null 2>&1 || need_apt+=(gdal-bin)
+# The shared-plan tests start a throwaway PostgreSQL/PostGIS cluster (scripts/test_db.sh).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || need_apt+=(postgresql-15-postgis-3)
 if ((${#need_apt[@]})); then
-  echo "Installing ${need_apt[*]} (needed by the export tests)…"
+  echo "Installing ${need_apt[*]} (needed by the export and database tests)…"
   if [[ $(id -u) -eq 0 ]]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
@@ -27,4 +30,7 @@ done
 cargo fmt --all --check || { echo "cargo fmt --check: run cargo fmt" >&2; exit 1; }
 cargo clippy --locked --all-targets -- -D warnings
 
+# A throwaway PostGIS cluster on a unix socket for tests/db_shared.rs; stopped by its EXIT trap.
+# shellcheck source=scripts/test_db.sh
+source scripts/test_db.sh
 cargo test --locked --all-targets "$@"

@@ -7,7 +7,7 @@ use crate::app::{App, AppConfig, Ask, Command, FileCommand, PlanCommand, SelectC
 use crate::ui::path_prompt::{PathPrompt, native_dialogs_available, path_prompt_ui};
 use crate::ui::state::UiState;
 use crate::ui::{
-    dialogs, layers_panel, map_view, march_chart, menu_bar, plan_table, selection_panel, status_bar, windows,
+    collab, dialogs, layers_panel, map_view, march_chart, menu_bar, plan_table, selection_panel, status_bar, windows,
 };
 use egui::{Key, Ui};
 use std::path::PathBuf;
@@ -17,6 +17,9 @@ pub const PLAN_PANEL_DEFAULT_PX: f32 = 290.0;
 
 /// Dialog rounds per frame: a dialog's answer may lead to one more question (Save as… then Open…).
 const MAX_ASK_ROUNDS: usize = 4;
+
+/// A native dialog that returns nothing sooner than this did not open (a planner cannot cancel that fast).
+const NATIVE_DIALOG_FAILED_WITHIN: std::time::Duration = std::time::Duration::from_millis(150);
 
 /// Answers a question of the app with a file dialog (`None`: the planner cancelled).
 pub type DialogRunner = Box<dyn FnMut(Ask, &App) -> Option<Command>>;
@@ -106,6 +109,8 @@ impl Window {
         }
         self.panels(ui, &mut commands);
         commands.extend(windows::windows_ui(&self.app, &mut self.ui.windows, &ctx));
+        commands.extend(collab::collab_windows_ui(&self.app, &mut self.ui.windows.merge_picks, &ctx));
+        commands.extend(collab::database_ui(&mut self.ui.windows.database, &ctx));
         commands.extend(path_prompt_ui(&mut self.path_prompt, &ctx, self.app.map_rect));
         self.apply_all(&ctx, commands);
         let now = ctx.input(|i| i.time);
@@ -114,6 +119,11 @@ impl Window {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
         self.app.autosave_if_due(now);
+        let focused = ctx.input(|i| i.focused);
+        self.app.watch_disk(now, focused);
+        if self.app.plan_path.is_some() {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(crate::app::collab::DISK_CHECK_SECS));
+        }
         self.app.finish_map_image(ctx.pixels_per_point());
         self.handle_close(&ctx);
         if self.app.frames == 0
@@ -150,6 +160,9 @@ impl Window {
         let app = &self.app;
         let state = &mut self.ui;
         egui::Panel::top("menu_bar").show(ui, |ui| commands.extend(menu_bar::menu_bar_ui(app, state, ui)));
+        if app.disk_banner().is_some() {
+            egui::Panel::top("disk_banner").show(ui, |ui| commands.extend(collab::disk_banner_ui(app, ui)));
+        }
         egui::Panel::bottom("status_bar").show(ui, |ui| commands.extend(status_bar::status_bar_ui(app, ui)));
         if app.settings.show_left {
             egui::Panel::left("layers")
@@ -211,7 +224,18 @@ impl Window {
             }
             for ask in asks {
                 let answer = match &mut self.dialogs {
-                    Dialogs::Native => dialogs::answer(ask, &self.app),
+                    Dialogs::Native => {
+                        let started = std::time::Instant::now();
+                        let answer = dialogs::answer(ask, &self.app);
+                        if answer.is_none() && started.elapsed() < NATIVE_DIALOG_FAILED_WITHIN {
+                            // Nobody cancels a dialog that fast: it never opened (a D-Bus session without a
+                            // desktop portal). Ask in the window instead, and say why.
+                            self.path_prompt = Some(PathPrompt::new(ask, &self.app).with_reason(
+                                "The desktop's file dialog did not open (no XDG desktop portal answered): type the path.",
+                            ));
+                        }
+                        answer
+                    }
                     Dialogs::Scripted(run) => run(ask, &self.app),
                     Dialogs::Typed => {
                         self.path_prompt = Some(PathPrompt::new(ask, &self.app));

@@ -298,6 +298,13 @@ impl App {
             FileCommand::DiscardRecovery => self.discard_recovery(),
             FileCommand::Quit => self.guarded(Pending::Quit),
             FileCommand::Guard(answer) => self.answer_guard(answer),
+            FileCommand::Disk(answer) => self.answer_disk(answer),
+            FileCommand::MergeFromDisk => self.start_merge(false),
+            FileCommand::DismissDiskBanner => self.dismiss_disk_banner(),
+            FileCommand::FinishMerge(answers) => self.finish_merge(answers),
+            FileCommand::CancelMerge => self.cancel_merge(),
+            FileCommand::OpenFromDatabase { url, name } => self.guarded(Pending::OpenDatabase(url, name)),
+            FileCommand::SaveToDatabase { url, name } => self.save_to_database(&url, &name),
         }
     }
 }

@@ -146,6 +146,37 @@ pub enum FileCommand {
     Quit,
     /// The planner's answer to the unsaved-changes question.
     Guard(GuardAnswer),
+    /// The planner's answer to "the file changed on disk since you opened it" (after a refused save).
+    Disk(DiskAnswer),
+    /// Merge the plan file as it is now into the window's plan (the banner's button).
+    MergeFromDisk,
+    /// Hide the changed-on-disk banner until the file changes again.
+    DismissDiskBanner,
+    /// Finish the merge under review with these answers.
+    FinishMerge(crate::model::Resolutions),
+    CancelMerge,
+    /// Open the current version of a shared plan (asks first when there are unsaved changes).
+    OpenFromDatabase {
+        url: String,
+        name: String,
+    },
+    /// Push the plan as the next version of a shared plan.
+    SaveToDatabase {
+        url: String,
+        name: String,
+    },
+}
+
+/// What to do when a save finds the file changed on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiskAnswer {
+    /// Three-way merge with the file as it is now, then save.
+    Merge,
+    /// Replace the file with the window's plan anyway.
+    Overwrite,
+    /// Save to another file.
+    SaveAs,
+    Cancel,
 }
 
 /// Paths the window asks the planner for (file dialogs).
@@ -183,6 +214,8 @@ pub enum Pending {
     New,
     /// Open this plan, or ask which one.
     Open(Option<PathBuf>),
+    /// Open a shared plan from a database: (URL, name).
+    OpenDatabase(String, String),
     Quit,
 }
 

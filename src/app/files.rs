@@ -10,6 +10,7 @@ use crate::io::bundled;
 use crate::io::format::count;
 use crate::io::layer::Layer;
 use crate::io::plan_file;
+use crate::io::recovery;
 use crate::map::tiles::RasterBasemap;
 use crate::prefs::{BasemapChoice, OnlineTiles};
 use std::path::{Path, PathBuf};
@@ -33,6 +34,9 @@ impl App {
                     if self.save_to(&p) {
                         self.pending = None;
                         self.run_pending(pending);
+                    } else if self.save_conflict.is_some() {
+                        // The file changed on disk: that question comes first; the held-back action is dropped.
+                        self.pending = None;
                     }
                 }
                 None => {
@@ -60,6 +64,7 @@ impl App {
                 Ok(plan) => {
                     self.plan = plan;
                     self.plan_path = None;
+                    self.set_disk_stamp(None);
                     self.history.clear();
                     self.mark_saved();
                     self.selection.clear();
@@ -74,6 +79,7 @@ impl App {
                 self.open_plan(&p);
             }
             Pending::Open(None) => self.asks.push(Ask::OpenPlan),
+            Pending::OpenDatabase(url, name) => self.open_from_database(&url, &name),
             Pending::Quit => {
                 self.remove_recovery();
                 self.allow_close = true;
@@ -84,10 +90,11 @@ impl App {
 
     /// Loads a plan file; on failure the current plan stays.
     pub fn open_plan(&mut self, path: &Path) -> bool {
-        match plan_file::load(path) {
-            Ok(plan) => {
+        match plan_file::load_stamped(path) {
+            Ok((plan, stamp)) => {
                 self.plan = plan;
                 self.plan_path = Some(path.to_owned());
+                self.set_disk_stamp(Some(stamp));
                 self.history.clear();
                 self.mark_saved();
                 self.selection.clear();
@@ -108,7 +115,7 @@ impl App {
     }
 
     /// The plan as it is now is what the file holds (or what a new plan starts with).
-    fn mark_saved(&mut self) {
+    pub(super) fn mark_saved(&mut self) {
         self.saved_plan = Some(self.plan.clone());
         self.dirty = false;
     }
@@ -123,8 +130,27 @@ impl App {
         };
     }
 
-    /// Saves the plan atomically; on failure says why and keeps the plan dirty.
+    /// A new stamp of the plan's file (or none); the changed-on-disk state starts afresh.
+    pub(super) fn set_disk_stamp(&mut self, stamp: Option<crate::io::disk::FileStamp>) {
+        self.disk_stamp = stamp;
+        self.disk_changed = false;
+        self.ignored_stamp = None;
+        self.save_conflict = None;
+        self.merge_review = None;
+    }
+
+    /// Saves the plan atomically; on failure says why and keeps the plan dirty. The plan's own file is not
+    /// overwritten when it changed on disk since it was opened or saved: the window then asks what to do.
     pub fn save_to(&mut self, path: &Path) -> bool {
+        if self.refuse_changed_file(path) {
+            return false;
+        }
+        self.write_plan(path)
+    }
+
+    /// Writes the plan to `path` without the changed-on-disk check (Overwrite, or after a merge).
+    pub(super) fn write_plan(&mut self, path: &Path) -> bool {
+        let before = self.plan.meta.clone();
         // The DEM path is stored relative to where the plan is saved now.
         if let Some(dem) = &self.terrain.path {
             let mut params = crate::model::terrain::TerrainParams::of_plan(&self.plan);
@@ -135,9 +161,10 @@ impl App {
         if self.plan.meta.created.is_empty() {
             self.plan.meta.created = self.plan.meta.modified.clone();
         }
-        match plan_file::save(&self.plan, path) {
-            Ok(()) => {
+        match plan_file::save_stamped(&self.plan, path) {
+            Ok(stamp) => {
                 self.plan_path = Some(path.to_owned());
+                self.set_disk_stamp(Some(stamp));
                 self.mark_saved();
                 self.settings.add_recent(path);
                 self.remove_recovery();
@@ -145,6 +172,7 @@ impl App {
                 true
             }
             Err(e) => {
+                self.plan.meta = before;
                 self.error(format!("Save failed: {e}"));
                 false
             }
@@ -163,12 +191,13 @@ impl App {
     }
 
     /// Deletes the recovery file once the work it holds is safe; keeps it while recovery is still on offer.
-    fn remove_recovery(&mut self) {
+    pub(super) fn remove_recovery(&mut self) {
         if self.recovery_offer.is_some() {
             return;
         }
         if let Some(p) = &self.config.recovery_path {
             let _ = std::fs::remove_file(p);
+            let _ = std::fs::remove_file(recovery::base_path(p));
         }
     }
 
@@ -182,7 +211,26 @@ impl App {
             if let Some(dir) = p.parent() {
                 let _ = std::fs::create_dir_all(dir);
             }
-            if let Err(e) = plan_file::save_private(&self.plan, &p) {
+            let info = recovery::RecoveryInfo {
+                plan_path: self.plan_path.clone(),
+                autosaved_at: now_iso(),
+                base_stamp: self.disk_stamp.clone(),
+            };
+            // The base first: a recovery file never names a base that is not there yet.
+            let base = recovery::base_path(&p);
+            let base_written = match (&self.plan_path, &self.saved_plan) {
+                (Some(_), Some(saved)) => plan_file::save_private(saved, &base),
+                _ => {
+                    let _ = std::fs::remove_file(&base);
+                    Ok(())
+                }
+            };
+            // The record rides in the plan's header for the one write, and is taken out again at once.
+            let record = serde_json::to_value(&info).unwrap_or_default();
+            self.plan.extra.insert(recovery::MEMBER.into(), record);
+            let written = base_written.and_then(|()| plan_file::save_private(&self.plan, &p));
+            self.plan.extra.shift_remove(recovery::MEMBER);
+            if let Err(e) = written {
                 self.error(format!("Autosave failed: {e}"));
             }
         }
@@ -191,15 +239,39 @@ impl App {
     pub(super) fn recover(&mut self) {
         let Some(p) = self.recovery_offer.take() else { return };
         match plan_file::load(&p) {
-            Ok(plan) => {
+            Ok(mut plan) => {
+                let info: recovery::RecoveryInfo = plan
+                    .extra
+                    .shift_remove(recovery::MEMBER)
+                    .and_then(|v| serde_json::from_value(v).ok())
+                    .unwrap_or_default();
                 self.plan = plan;
-                // The recovered plan is unsaved work: Save asks where, it never overwrites a file.
-                self.plan_path = None;
                 self.history.clear();
-                self.saved_plan = None;
-                self.dirty = true;
+                self.recovery_info = None;
+                match info.plan_path {
+                    // Linked to its file again: the next save checks that file against the base it started from
+                    // (and merges when someone saved it since).
+                    Some(path) => {
+                        let base = plan_file::load(&recovery::base_path(&p)).ok();
+                        self.set_disk_stamp(info.base_stamp.filter(|_| base.is_some()));
+                        self.saved_plan = base;
+                        self.plan_path = Some(path.clone());
+                        self.info(format!(
+                            "Recovered the unsaved changes to {} (autosaved {}). Save checks the file first.",
+                            path.display(),
+                            info.autosaved_at
+                        ));
+                    }
+                    // A plan never saved: Save asks where, it never overwrites a file.
+                    None => {
+                        self.plan_path = None;
+                        self.set_disk_stamp(None);
+                        self.saved_plan = None;
+                        self.info("Recovered the unsaved plan. Save it to keep it.");
+                    }
+                }
+                self.dirty = self.saved_plan.as_ref() != Some(&self.plan) || self.plan_path.is_none();
                 self.plan_changed();
-                self.info("Recovered the unsaved plan. Save it to keep it.");
                 self.check_border();
             }
             Err(e) => {
@@ -210,7 +282,9 @@ impl App {
     }
 
     pub(super) fn discard_recovery(&mut self) {
+        self.recovery_info = None;
         if let Some(p) = self.recovery_offer.take() {
+            let _ = std::fs::remove_file(recovery::base_path(&p));
             let _ = std::fs::remove_file(p);
         }
     }

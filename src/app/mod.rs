@@ -2,6 +2,7 @@
 //! [`App::apply`] carries them out and records undo.
 
 mod apply;
+pub mod collab;
 pub mod command;
 pub mod derived;
 mod files;
@@ -11,8 +12,8 @@ pub mod settings;
 pub mod terrain;
 
 pub use command::{
-    Ask, Command, FileCommand, GuardAnswer, LayerCommand, Pending, PlanCommand, SelectCommand, SettingChange, TileKind,
-    Tool, ViewCommand,
+    Ask, Command, DiskAnswer, FileCommand, GuardAnswer, LayerCommand, Pending, PlanCommand, SelectCommand,
+    SettingChange, TileKind, Tool, ViewCommand,
 };
 pub use files::save_region_png;
 
@@ -81,8 +82,21 @@ pub struct App {
     pub map_memory: MapMemory,
     pub plan_path: Option<PathBuf>,
     pub dirty: bool,
-    /// The plan as last opened or saved: undoing back to it makes the plan clean again.
+    /// The plan as last opened or saved: undoing back to it makes the plan clean again, and it is the base of a
+    /// three-way merge with the file.
     saved_plan: Option<Plan>,
+    /// The plan file as last opened or saved (size, time, hash): a save checks it has not changed since.
+    pub disk_stamp: Option<crate::io::disk::FileStamp>,
+    /// The plan file changed on disk since (the window shows a banner).
+    pub disk_changed: bool,
+    /// The file as it was when the banner was dismissed (not shown again for that version).
+    ignored_stamp: Option<crate::io::disk::FileStamp>,
+    /// A save was refused because the file changed on disk: the window asks what to do.
+    pub save_conflict: Option<PathBuf>,
+    /// A merge waiting for the planner's answers to its conflicts.
+    pub merge_review: Option<collab::MergeReview>,
+    last_disk_check: f64,
+    was_focused: bool,
     pub status: Option<StatusMessage>,
     pub tool: Tool,
     pub measure: Vec<geo::Point<f64>>,
@@ -101,6 +115,8 @@ pub struct App {
     /// What the last rebase moved, one line each (shown until closed).
     pub rebase_report: Option<Vec<String>>,
     pub recovery_offer: Option<PathBuf>,
+    /// What the offered recovery file says about itself (its plan file, when it was written).
+    pub recovery_info: Option<crate::io::recovery::RecoveryInfo>,
     pub imports: Vec<ImportJob>,
     pub config: AppConfig,
     /// Paths to ask the planner for, left by commands for the window (see [`App::take_asks`]).
@@ -156,6 +172,13 @@ impl App {
             plan_path: None,
             dirty: false,
             saved_plan: None,
+            disk_stamp: None,
+            disk_changed: false,
+            ignored_stamp: None,
+            save_conflict: None,
+            merge_review: None,
+            last_disk_check: 0.0,
+            was_focused: true,
             status: None,
             tool: Tool::Select,
             measure: Vec::new(),
@@ -169,6 +192,7 @@ impl App {
             rebase_offer: None,
             online_tiles_notice: false,
             rebase_report: None,
+            recovery_info: recovery_offer.as_deref().and_then(crate::io::recovery::read_info),
             recovery_offer,
             imports: Vec::new(),
             config,

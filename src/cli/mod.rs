@@ -14,6 +14,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+pub mod db;
+mod merge;
 mod summary;
 mod terrain;
 pub use summary::{summary_json, summary_json_of, summary_text, summary_text_of};
@@ -32,11 +34,13 @@ Examples:
   borderplan export plan.geojson -o report.html     self-contained HTML report
   borderplan export plan.geojson -f kml -o -        KML on stdout
   borderplan rebase old-plan.geojson -o plan.geojson  move a plan made on an older border onto the current one
+  borderplan merge base.geojson mine.geojson theirs.geojson -o merged.geojson   three-way merge
+  borderplan diff old.geojson new.geojson           what changed, one line each
 
 Exit codes:
   0  success (validate: no error-level findings)
   1  validate: the plan has error-level findings; inspect: the file cannot be read as GeoJSON;
-     export or rebase: the output cannot be written
+     export or rebase: the output cannot be written; merge: conflicts (listed, nothing written)
   2  the plan or the elevation data cannot be read, or the command line is wrong";
 
 #[derive(Debug, Parser)]
@@ -169,6 +173,49 @@ pub enum CliCommand {
         #[arg(long)]
         fine: bool,
     },
+    /// Three-way merge: OURS and THEIRS were both edited from BASE; write the combination to OUT.
+    ///
+    /// Field by field and by id over assignments, segments, outposts, the catalog and the plan details: what
+    /// only one side changed is taken from it. A field both changed differently is a conflict: they are listed on
+    /// stdout, one per line, and nothing is written (exit 1) unless --ours or --theirs picks a side for all of
+    /// them. Exit 0 when merged and written (atomically), 2 when a plan cannot be read.
+    Merge {
+        /// The plan both sides started from.
+        #[arg(value_name = "BASE")]
+        base: PathBuf,
+        /// Our edited copy.
+        #[arg(value_name = "OURS")]
+        ours: PathBuf,
+        /// Their edited copy.
+        #[arg(value_name = "THEIRS")]
+        theirs: PathBuf,
+        /// The merged plan to write.
+        #[arg(short, long = "output", value_name = "OUT")]
+        output: PathBuf,
+        /// Decide every conflict for OURS.
+        #[arg(long = "ours", conflicts_with = "theirs_wins")]
+        ours_wins: bool,
+        /// Decide every conflict for THEIRS.
+        #[arg(long = "theirs")]
+        theirs_wins: bool,
+    },
+    /// Print what changed from plan A to plan B, one line per change ("assignment A-0003 quantity: 2 → 3").
+    Diff {
+        /// The plan before.
+        #[arg(value_name = "A")]
+        a: PathBuf,
+        /// The plan after.
+        #[arg(value_name = "B")]
+        b: PathBuf,
+    },
+    /// A shared plan in PostgreSQL/PostGIS: init, push, pull, list.
+    ///
+    /// Exit 0 success; 1 a push was refused because its changes overlap a newer version (conflicts on stdout,
+    /// one per line) or a file cannot be written; 2 the database or the plan cannot be read.
+    Db {
+        #[command(subcommand)]
+        command: db::DbCommand,
+    },
     /// Write a synthetic programme-scale plan for trials and benchmarks.
     ///
     /// The example plan's assignments are copied across its segments and outposts until there are COUNT of them
@@ -210,6 +257,16 @@ pub fn run(command: CliCommand) -> ExitCode {
         CliCommand::Export { plan, format, output } => export(&plan, format.map(ExportFormat::from), &output),
         CliCommand::Rebase { plan, output } => rebase(&plan, &output),
         CliCommand::Synth { count, output } => synth(count, &output),
+        CliCommand::Merge { base, ours, theirs, output, ours_wins, theirs_wins } => {
+            let pick = match (ours_wins, theirs_wins) {
+                (true, _) => Some(crate::model::Pick::Ours),
+                (_, true) => Some(crate::model::Pick::Theirs),
+                _ => None,
+            };
+            merge::merge(&base, &ours, &theirs, &output, pick)
+        }
+        CliCommand::Diff { a, b } => merge::diff(&a, &b),
+        CliCommand::Db { command } => db::run(command),
     };
     ExitCode::from(code)
 }

@@ -2,7 +2,9 @@
 
 pub mod atomic;
 pub mod bundled;
+pub mod db;
 pub mod dem;
+pub mod disk;
 pub mod error;
 pub mod export;
 pub mod format;
@@ -11,4 +13,5 @@ pub mod layer;
 pub mod plan_file;
 mod plan_stream;
 pub mod properties;
+pub mod recovery;
 pub mod spatial;

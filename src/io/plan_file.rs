@@ -10,6 +10,7 @@
 //! kept and written back.
 
 use super::atomic::{write_atomic_private, write_atomic_with_hook};
+use super::disk::FileStamp;
 use super::error::{FileError, describe_json_error, read_file};
 use super::format::{line_coords, line_coords_exact, round6};
 use crate::model::{Assignment, Border, Catalog, Outpost, Plan, PlanMeta, Segment, Segmentation, Target};
@@ -201,9 +202,26 @@ pub fn save_with_hook(
 
 pub fn load(path: &Path) -> Result<Plan, PlanFileError> {
     let bytes = read_file(path)?;
+    load_read(path, &bytes)
+}
+
+/// As [`load`], with the stamp of what was read (for the changed-on-disk check).
+pub fn load_stamped(path: &Path) -> Result<(Plan, FileStamp), PlanFileError> {
+    let (stamp, bytes) = FileStamp::read(path)?;
+    Ok((load_read(path, &bytes)?, stamp))
+}
+
+/// As [`save`], returning the stamp of what was written.
+pub fn save_stamped(plan: &Plan, path: &Path) -> Result<FileStamp, PlanFileError> {
+    let text = to_string(plan)?;
+    write_atomic_with_hook(path, text.as_bytes(), |_| Ok(()))?;
+    Ok(FileStamp::of(path, text.as_bytes())?)
+}
+
+fn load_read(path: &Path, bytes: &[u8]) -> Result<Plan, PlanFileError> {
     // Keep the variant (callers tell a newer version from a damaged file); name the file in the message.
     let at = |m: String| format!("{}: {m}", path.display());
-    load_bytes(&bytes).map_err(|e| match e {
+    load_bytes(bytes).map_err(|e| match e {
         PlanFileError::Json(m) => PlanFileError::Json(at(m)),
         PlanFileError::NotAPlan(m) => PlanFileError::NotAPlan(at(m)),
         PlanFileError::Invalid(m) => PlanFileError::Invalid(at(m)),

@@ -128,7 +128,8 @@ impl Plan {
             | Edit::MergeSegmentWithNext { .. }
             | Edit::ReplaceOutposts(_)
             | Edit::ReplaceBorder(_)
-            | Edit::RebaseBorder { .. } => Inverse::Whole(Box::new(self.clone())),
+            | Edit::RebaseBorder { .. }
+            | Edit::Merge(_) => Inverse::Whole(Box::new(self.clone())),
         };
         self.apply(edit)?;
         Ok(inverse)

@@ -142,6 +142,8 @@ pub enum Edit {
         segments: Vec<Segment>,
     },
     SetMeta(PlanMeta),
+    /// Replaces the whole plan with the result of a three-way merge (see [`super::merge`]): one undo step.
+    Merge(Box<Plan>),
 }
 
 impl Edit {
@@ -160,6 +162,7 @@ impl Edit {
             Edit::ReplaceBorder(_) => "Replace border".into(),
             Edit::RebaseBorder { .. } => "Rebase on the current border".into(),
             Edit::SetMeta(_) => "Edit plan details".into(),
+            Edit::Merge(_) => "Merge changes made elsewhere".into(),
         }
     }
 }
@@ -234,23 +237,15 @@ impl Plan {
         self.assignments.for_target(t)
     }
 
-    /// A fresh assignment id ("A-0001"), unique in this plan.
+    /// A fresh assignment id, unique in this plan and (with near certainty) across copies of it edited by
+    /// other planners (see [`super::ids`]).
     pub fn fresh_assignment_id(&self) -> String {
         self.fresh_assignment_ids(1).pop().unwrap_or_default()
     }
 
+    /// `n` fresh assignment ids, all different and none in use in this plan.
     pub fn fresh_assignment_ids(&self, n: usize) -> Vec<String> {
-        let max = self.max_assignment_number();
-        (1..=n as u64).map(|k| format!("A-{:04}", max + k)).collect()
-    }
-
-    /// The highest number of an `A-NNNN` id in use (0 when there is none).
-    fn max_assignment_number(&self) -> u64 {
-        self.assignments
-            .iter()
-            .filter_map(|a| a.id.strip_prefix("A-").and_then(|n| n.parse::<u64>().ok()))
-            .max()
-            .unwrap_or(0)
+        super::ids::new_assignment_ids(n, |id| self.assignments.contains_id(id))
     }
 
     /// Applies an edit; on error the plan is unchanged.
@@ -338,6 +333,7 @@ impl Plan {
                 self.resnap_outposts();
             }
             Edit::SetMeta(meta) => self.meta = meta,
+            Edit::Merge(plan) => *self = *plan,
         }
         Ok(())
     }
@@ -352,7 +348,6 @@ impl Plan {
         let (west, east) = self.segments.split_at(km, length)?;
         let Some(old) = old else { return Ok(()) };
         let west_share = (km - old.from_km) / old.length_km();
-        let mut next_number = self.max_assignment_number();
         let mut copies = Vec::new();
         let west_target = Target::Segment(west.clone());
         let positions = self.assignments.positions_for(&west_target).to_vec();
@@ -373,8 +368,6 @@ impl Plan {
             a.quantity = west_q;
             if east_q > 0.0 {
                 let mut copy = a.clone();
-                next_number += 1;
-                copy.id = format!("A-{next_number:04}");
                 copy.target = Target::Segment(east.clone());
                 copy.quantity = east_q;
                 copies.push(copy);
@@ -383,6 +376,10 @@ impl Plan {
         }
         for (i, a) in changed {
             self.assignments.replace(i, a);
+        }
+        let ids = self.fresh_assignment_ids(copies.len());
+        for (copy, id) in copies.iter_mut().zip(ids) {
+            copy.id = id;
         }
         self.assignments.extend(copies);
         self.resnap_outposts();

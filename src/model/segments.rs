@@ -181,15 +181,9 @@ impl Segmentation {
         self.segments.get(i.min(self.segments.len().saturating_sub(1))).filter(|s| s.contains_km(km))
     }
 
-    /// A segment id not used yet.
+    /// A segment id not used yet, and not one another planner's split of a copy of this plan would make.
     fn fresh_id(&self) -> String {
-        let max = self
-            .segments
-            .iter()
-            .filter_map(|s| s.id.strip_prefix("SEG-").and_then(|n| n.parse::<u32>().ok()))
-            .max()
-            .unwrap_or(0);
-        (max + 1..).map(|n| format!("SEG-{n:03}")).find(|id| self.get(id).is_none()).unwrap_or_default()
+        super::ids::new_ids("SEG-", 1, |id| self.get(id).is_some()).pop().unwrap_or_default()
     }
 
     /// Splits the segment containing `km`. The western part keeps the id; returns (western id, new eastern id).

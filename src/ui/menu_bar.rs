@@ -38,6 +38,15 @@ pub fn menu_bar_ui(app: &App, state: &mut UiState, ui: &mut Ui) -> Vec<Command> 
                 out.push(Ask::SavePlan.into());
             }
             ui.separator();
+            for (label, save) in [("Open from database…", false), ("Save to database…", true)] {
+                if ui.button(label).clicked() {
+                    let origin = crate::io::db::Origin::of(&app.plan);
+                    let url = origin.as_ref().map(|o| o.database.clone()).unwrap_or_default();
+                    let name = origin.map(|o| o.name).unwrap_or_default();
+                    state.windows.database = Some((url, name, save));
+                }
+            }
+            ui.separator();
             if ui.add(egui::Button::new("Import layer…").shortcut_text("Ctrl+I")).clicked() {
                 out.push(Ask::Import.into());
             }

@@ -1,6 +1,7 @@
 //! Panels and windows. Each `…_ui` function reads the app (`&App`), keeps its own state in [`state::UiState`]
 //! and returns [`Command`](crate::app::Command)s; the window applies them at the end of the frame.
 
+pub mod collab;
 pub mod dialogs;
 pub mod layers_panel;
 pub mod map_view;

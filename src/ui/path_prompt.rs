@@ -13,7 +13,13 @@ pub struct PathPrompt {
     pub text: String,
     /// Why the last answer was refused (shown under the field).
     pub problem: Option<String>,
+    /// Why the path is typed here instead of picked in a file dialog (shown at the top).
+    pub reason: String,
 }
+
+/// Shown when no native dialog is expected at all.
+pub const NO_DIALOG_REASON: &str =
+    "No file dialog is available on this desktop (no XDG desktop portal and no zenity): type the path.";
 
 impl PathPrompt {
     /// A prompt with a sensible starting path (next to the plan's file, or in the working folder).
@@ -33,7 +39,13 @@ impl PathPrompt {
             Ask::Export(f) => format!("{stem}-export.{}", f.extension()),
             Ask::MapImage => "borderplan-map.png".to_owned(),
         };
-        Self { ask, text: dir.join(name).display().to_string(), problem: None }
+        Self { ask, text: dir.join(name).display().to_string(), problem: None, reason: NO_DIALOG_REASON.to_owned() }
+    }
+
+    /// The same prompt with another reason (the native dialog was expected but did not open).
+    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = reason.into();
+        self
     }
 
     pub fn title(&self) -> String {
@@ -99,7 +111,7 @@ pub fn path_prompt_ui(prompt: &mut Option<PathPrompt>, ctx: &Context, map_rect: 
         .resizable(false)
         .default_pos(map_rect.center_top() + egui::vec2(-260.0, 40.0))
         .show(ctx, |ui| {
-            ui.label("No file dialog is available on this desktop: type the path.");
+            ui.label(&p.reason);
             let field = ui.add(egui::TextEdit::singleline(&mut p.text).desired_width(520.0).hint_text("File path"));
             let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if let Some(problem) = &p.problem {

@@ -77,6 +77,10 @@ pub struct WindowsState {
     pub attribute_table: Option<usize>,
     /// The attribute table's sort column and cached order.
     pub attribute_sort: super::windows::AttributeSort,
+    /// The database dialog: URL, plan name, and whether it saves (else opens).
+    pub database: Option<(String, String, bool)>,
+    /// Answers chosen so far in the merge conflicts dialog, by conflict key.
+    pub merge_picks: std::collections::HashMap<String, crate::model::Pick>,
 }
 
 /// The map's interaction state and its drawing caches.

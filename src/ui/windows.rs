@@ -48,8 +48,19 @@ pub fn windows_ui(app: &App, state: &mut WindowsState, ctx: &Context) -> Vec<Com
     if let Some(p) = app.recovery_offer.clone() {
         egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
             ui.heading("Recover unsaved work?");
+            let info = app.recovery_info.clone().unwrap_or_default();
+            let plan = match &info.plan_path {
+                Some(path) => format!("to {}", path.display()),
+                None => "to a plan that was never saved".to_owned(),
+            };
+            let when = if info.autosaved_at.is_empty() {
+                String::new()
+            } else {
+                format!(", last autosaved {}", info.autosaved_at)
+            };
             ui.label(format!(
-                "borderplan found unsaved changes from an earlier session that did not end normally:\n{}",
+                "borderplan found unsaved changes {plan}{when}, from an earlier session that did not end \
+                 normally.\nRecovery file: {}",
                 p.display()
             ));
             ui.horizontal(|ui| {
@@ -269,7 +280,7 @@ fn guard_ui(app: &App, ctx: &Context) -> Option<Command> {
     let pending = app.pending.as_ref()?;
     let what = match pending {
         Pending::New => "starting a new plan",
-        Pending::Open(_) => "opening another plan",
+        Pending::Open(_) | Pending::OpenDatabase(..) => "opening another plan",
         Pending::Quit => "quitting",
     };
     let mut choice: Option<GuardAnswer> = None;

@@ -1,0 +1,236 @@
+//! Several planners, one file: the changed-on-disk check before a save, the banner while the window is open, and
+//! the three-way merge of the window's plan with the file as it is now (base = what was opened or last saved).
+//!
+//! A save never overwrites a file that changed since it was opened: [`App::save_to`] stops and leaves
+//! [`App::save_conflict`] for the window, which asks *Merge* / *Overwrite* / *Save as…* / *Cancel*. A merge with
+//! conflicts waits in [`App::merge_review`] for one answer per conflict; its result is one undoable edit.
+
+use super::App;
+use super::command::{Ask, DiskAnswer};
+use crate::io::disk::{DiskState, FileStamp};
+use crate::io::plan_file;
+use crate::model::{Conflict, Edit, Plan, Resolutions, merge};
+use std::path::{Path, PathBuf};
+
+/// Seconds between two looks at the plan file while the window is open (a `stat`; hashing only on a change).
+pub const DISK_CHECK_SECS: f64 = 3.0;
+
+/// A merge waiting for the planner's answers.
+#[derive(Debug, Clone)]
+pub struct MergeReview {
+    /// The file as it is now.
+    pub theirs: Plan,
+    pub stamp: FileStamp,
+    pub path: PathBuf,
+    /// One per conflict, in plan order.
+    pub conflicts: Vec<Conflict>,
+    /// Save the merged plan once it is done (the merge was the answer to a refused save).
+    pub save_after: bool,
+}
+
+impl App {
+    /// True (and the save refused, with the question left for the window) when `path` is the plan's own file and
+    /// it changed on disk since it was opened or saved.
+    pub(super) fn refuse_changed_file(&mut self, path: &Path) -> bool {
+        if self.plan_path.as_deref() != Some(path) {
+            return false;
+        }
+        let Some(stamp) = &self.disk_stamp else { return false };
+        match stamp.check_content(path) {
+            Ok(DiskState::Unchanged | DiskState::Missing) => false,
+            Ok(DiskState::Changed(_)) => {
+                self.disk_changed = true;
+                self.save_conflict = Some(path.to_owned());
+                self.error(format!(
+                    "{} was changed on disk since you opened it: not overwritten. Merge, overwrite, save as… or cancel",
+                    path.display()
+                ));
+                true
+            }
+            Err(e) => {
+                self.error(format!("Not saved: cannot check whether the file changed on disk: {e}"));
+                true
+            }
+        }
+    }
+
+    /// The planner's answer to "the file changed on disk".
+    pub(super) fn answer_disk(&mut self, answer: DiskAnswer) {
+        let Some(path) = self.save_conflict.take() else { return };
+        match answer {
+            DiskAnswer::Merge => self.start_merge(true),
+            DiskAnswer::Overwrite => {
+                self.write_plan(&path);
+            }
+            DiskAnswer::SaveAs => self.asks.push(Ask::SavePlan),
+            DiskAnswer::Cancel => self.info("Not saved"),
+        }
+    }
+
+    /// Looks at the plan file every few seconds and when the window gains focus.
+    pub fn watch_disk(&mut self, now_secs: f64, focused: bool) {
+        let gained = focused && !self.was_focused;
+        self.was_focused = focused;
+        if !gained && now_secs - self.last_disk_check < DISK_CHECK_SECS {
+            return;
+        }
+        self.last_disk_check = now_secs;
+        self.check_disk_now();
+    }
+
+    /// Compares the plan file with what was opened or saved; a change raises the banner.
+    pub fn check_disk_now(&mut self) {
+        let (Some(path), Some(stamp)) = (self.plan_path.clone(), self.disk_stamp.clone()) else { return };
+        if self.disk_changed || stamp.same_stat(&path) {
+            return;
+        }
+        match stamp.check(&path) {
+            Ok(DiskState::Changed(now)) => self.disk_changed = self.ignored_stamp.as_ref() != Some(&now),
+            Ok(DiskState::Unchanged) => self.disk_stamp = Some(stamp.restat(&path)),
+            Ok(DiskState::Missing) => {}
+            Err(e) => self.error(format!("Cannot check the plan file: {e}")),
+        }
+    }
+
+    /// The banner's text while the plan file has changed on disk.
+    pub fn disk_banner(&self) -> Option<String> {
+        let path = self.plan_path.as_ref().filter(|_| self.disk_changed)?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        Some(format!("{name} was changed on disk by someone else since you opened it."))
+    }
+
+    pub(super) fn dismiss_disk_banner(&mut self) {
+        self.disk_changed = false;
+        // Shown again only when the file changes once more.
+        if let (Some(path), Some(stamp)) = (&self.plan_path, &self.disk_stamp)
+            && let Ok(DiskState::Changed(now)) = stamp.check(path)
+        {
+            self.ignored_stamp = Some(now);
+        }
+    }
+
+    /// Merges the file as it is now into the window's plan: at once when nothing conflicts, else through the
+    /// conflicts dialog.
+    pub(super) fn start_merge(&mut self, save_after: bool) {
+        let Some(path) = self.plan_path.clone() else { return };
+        let (theirs, stamp) = match plan_file::load_stamped(&path) {
+            Ok(r) => r,
+            Err(e) => return self.error(format!("Cannot merge: {e}")),
+        };
+        let Some(base) = self.saved_plan.clone() else {
+            return self.error("Cannot merge: the plan as it was opened is not known; use Save as…");
+        };
+        match merge::merge(&base, &self.plan, &theirs, &Resolutions::default()) {
+            Ok(m) if m.conflicts.is_empty() => {
+                self.finish_merge_with(theirs, stamp, path, m.plan, 0, save_after);
+            }
+            Ok(m) => {
+                self.info(format!(
+                    "{} to decide before the merge",
+                    crate::io::format::count(m.conflicts.len(), "conflict", "conflicts")
+                ));
+                self.merge_review = Some(MergeReview { theirs, stamp, path, conflicts: m.conflicts, save_after });
+            }
+            Err(e) => self.error(format!("Cannot merge: {e}")),
+        }
+    }
+
+    /// The planner answered every conflict of the merge under review.
+    pub(super) fn finish_merge(&mut self, answers: Resolutions) {
+        let Some(review) = self.merge_review.take() else { return };
+        let Some(base) = self.saved_plan.clone() else { return };
+        match merge::merge(&base, &self.plan, &review.theirs, &answers) {
+            Ok(m) if m.conflicts.is_empty() => {
+                self.finish_merge_with(review.theirs, review.stamp, review.path, m.plan, m.resolved, review.save_after);
+            }
+            Ok(m) => {
+                self.error(format!(
+                    "{} still open",
+                    crate::io::format::count(m.conflicts.len(), "conflict", "conflicts")
+                ));
+                self.merge_review = Some(MergeReview { conflicts: m.conflicts, ..review });
+            }
+            Err(e) => self.error(format!("Cannot merge: {e}")),
+        }
+    }
+
+    pub(super) fn cancel_merge(&mut self) {
+        if self.merge_review.take().is_some() {
+            self.info("Merge cancelled; the file was not changed");
+        }
+    }
+
+    /// Applies a finished merge as one undo step; the file as it is now becomes the base.
+    fn finish_merge_with(
+        &mut self,
+        theirs: Plan,
+        stamp: FileStamp,
+        path: PathBuf,
+        merged: Plan,
+        resolved: usize,
+        save_after: bool,
+    ) {
+        if merged != self.plan
+            && let Err(e) = self.history.apply(&mut self.plan, Edit::Merge(Box::new(merged)))
+        {
+            return self.error(format!("Cannot merge: {e}"));
+        }
+        self.saved_plan = Some(theirs);
+        self.disk_stamp = Some(stamp);
+        self.disk_changed = false;
+        self.edited();
+        let decided = if resolved > 0 { format!(", {resolved} decided by you") } else { String::new() };
+        self.info(format!("Merged the changes in {}{decided} (Ctrl+Z to undo)", path.display()));
+        if save_after {
+            self.save_to(&path);
+        }
+    }
+}
+
+impl App {
+    /// Replaces the plan with the current version of a shared plan; a failure leaves the plan and says why.
+    pub(super) fn open_from_database(&mut self, url: &str, name: &str) {
+        let pulled = crate::io::db::connect(url).and_then(|mut c| crate::io::db::pull(&mut c, url, name));
+        match pulled {
+            Ok(plan) => {
+                let version = crate::io::db::Origin::of(&plan).map(|o| o.version).unwrap_or_default();
+                self.plan = plan;
+                self.plan_path = None;
+                self.set_disk_stamp(None);
+                self.history.clear();
+                self.mark_saved();
+                self.selection.clear();
+                self.plan_changed();
+                self.remove_recovery();
+                self.needs_fit = true;
+                self.info(format!("Opened “{name}” version {version} from the database"));
+            }
+            Err(e) => self.error(format!("Could not open “{name}” from the database: {e}")),
+        }
+    }
+
+    /// Pushes the plan as the next version of `name`; a merge with newer changes is one undo step, a refusal
+    /// lists the conflicts.
+    pub(super) fn save_to_database(&mut self, url: &str, name: &str) {
+        let pushed = crate::io::db::connect(url).and_then(|mut c| crate::io::db::push(&mut c, url, &self.plan, name));
+        match pushed {
+            Ok(p) if p.merged => {
+                if let Err(e) = self.history.apply(&mut self.plan, Edit::Merge(Box::new(p.plan))) {
+                    return self.error(format!("Saved to the database, but the merged plan cannot be shown: {e}"));
+                }
+                self.edited();
+                self.info(format!(
+                    "Saved as “{name}” version {}, merged with newer changes (Ctrl+Z to undo)",
+                    p.version
+                ));
+            }
+            Ok(p) => {
+                // Only the recorded origin (name and version) changes.
+                self.plan.extra = p.plan.extra;
+                self.edited();
+                self.info(format!("Saved as “{name}” version {} in the database", p.version));
+            }
+            Err(e) => self.error(format!("Not saved to the database: {e}")),
+        }
+    }
+}

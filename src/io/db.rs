@@ -1,0 +1,409 @@
+//! A shared plan in PostgreSQL/PostGIS, through the `postgres` client crate (no TLS: a URL that asks for
+//! `sslmode=require` or `verify-*` is refused with a clear message).
+//!
+//! Everything lives in the schema `borderplan`:
+//! - `schema_version` (one row) and the migrations in [`MIGRATIONS`];
+//! - `plans` (name, current version, pushed time) and `plan_versions` (every pushed version's plan file text:
+//!   the lossless copy that `pull` returns, and the bases of three-way merges);
+//! - for QGIS and other GIS tools, rewritten with each push: `segments` (LineString, 4326), `outposts` (Point,
+//!   4326), `assignments` (with their target's geometry) and `gaps` (stage-3 coverage gaps, LineString), each row
+//!   with `plan` and the `version` it was written in.
+//!
+//! A push names the version it is based on. When that is still the current version the plan becomes the next
+//! version; when someone pushed since, the pushed plan is merged three-way with the current one (base = the
+//! version it was pulled at): changes that do not overlap combine, overlapping ones refuse the push with the
+//! conflicts listed. One transaction per push, with the plan's row locked, so a killed push leaves the previous
+//! version and concurrent pushes queue.
+
+use super::format::round6;
+use super::plan_file;
+use crate::model::merge::{Conflict, merge};
+use crate::model::{Plan, Resolutions, Stage, Target, stage_coverage};
+use postgres::{Client, NoTls, Transaction};
+use serde::{Deserialize, Serialize};
+
+/// The plan header member a pulled plan keeps its origin in.
+pub const ORIGIN_MEMBER: &str = "database";
+
+/// Schema migrations, in order; `schema_version` holds how many have run.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the plan store and the GIS tables.
+    "CREATE TABLE borderplan.plans (
+        name text PRIMARY KEY,
+        version bigint NOT NULL,
+        pushed_at timestamptz NOT NULL DEFAULT now());
+     CREATE TABLE borderplan.plan_versions (
+        plan text NOT NULL REFERENCES borderplan.plans(name) ON DELETE CASCADE,
+        version bigint NOT NULL,
+        document text NOT NULL,
+        pushed_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (plan, version));
+     CREATE TABLE borderplan.segments (
+        fid bigserial PRIMARY KEY, plan text NOT NULL, id text NOT NULL, name text NOT NULL, from_km double precision NOT NULL,
+        to_km double precision NOT NULL, length_km double precision NOT NULL, tajik_region text NOT NULL,
+        afghan_province text NOT NULL, version bigint NOT NULL, geom geometry(LineString, 4326) NOT NULL,
+        UNIQUE (plan, id));
+     CREATE TABLE borderplan.outposts (
+        fid bigserial PRIMARY KEY, plan text NOT NULL, id text NOT NULL, name text NOT NULL, km double precision NOT NULL,
+        segment_id text NOT NULL, sample boolean NOT NULL, version bigint NOT NULL,
+        geom geometry(Point, 4326) NOT NULL, UNIQUE (plan, id));
+     CREATE TABLE borderplan.assignments (
+        fid bigserial PRIMARY KEY, plan text NOT NULL, id text NOT NULL, target_kind text NOT NULL, target_id text NOT NULL,
+        equipment_id text NOT NULL, quantity double precision NOT NULL, stage integer NOT NULL,
+        supplier text NOT NULL, quarter text NOT NULL, status text NOT NULL, note text NOT NULL,
+        version bigint NOT NULL, geom geometry(Geometry, 4326), UNIQUE (plan, id));
+     CREATE TABLE borderplan.gaps (
+        fid bigserial PRIMARY KEY, plan text NOT NULL, stage integer NOT NULL, from_km double precision NOT NULL,
+        to_km double precision NOT NULL, length_km double precision NOT NULL, version bigint NOT NULL,
+        geom geometry(LineString, 4326) NOT NULL, UNIQUE (plan, stage, from_km));
+     CREATE INDEX ON borderplan.segments USING gist (geom);
+     CREATE INDEX ON borderplan.outposts USING gist (geom);
+     CREATE INDEX ON borderplan.assignments USING gist (geom);",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error(
+        "TLS connections are not supported by this build (the URL asks for sslmode={0}); connect over a unix \
+         socket, an SSH tunnel or a trusted network with sslmode=disable or prefer"
+    )]
+    TlsNotSupported(String),
+    #[error("cannot connect to the database: {0}")]
+    Connect(String),
+    #[error("database error: {0}")]
+    Sql(#[from] postgres::Error),
+    #[error("the database has no borderplan schema yet: run `borderplan db init --db URL` first")]
+    NotInitialised,
+    #[error("the database schema is version {found}, newer than this borderplan knows ({known}): update borderplan")]
+    NewerSchema { found: i64, known: i64 },
+    #[error("there is no plan named “{0}” in the database")]
+    NoSuchPlan(String),
+    #[error("the stored plan “{name}” version {version} cannot be read: {message}")]
+    Damaged { name: String, version: i64, message: String },
+    #[error("the plan cannot be written: {0}")]
+    Plan(String),
+    #[error("the push conflicts with version {current} of “{name}”: {}", conflict_lines(.conflicts))]
+    Conflicts { name: String, current: i64, conflicts: Vec<Conflict> },
+}
+
+fn conflict_lines(c: &[Conflict]) -> String {
+    c.iter().map(Conflict::line).collect::<Vec<_>>().join("; ")
+}
+
+/// Where a pulled plan came from: kept in the plan header so that the next push names its base.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Origin {
+    /// The connection URL without a password (passwords belong in `PGPASSWORD` or `~/.pgpass`).
+    #[serde(default)]
+    pub database: String,
+    pub name: String,
+    pub version: i64,
+}
+
+/// The URL with any password taken out (`postgresql://user:secret@host/db` → `postgresql://user@host/db`;
+/// `password=…` dropped from a key-value string).
+pub fn without_password(url: &str) -> String {
+    if let Some(rest) = url.strip_prefix("postgresql://").or_else(|| url.strip_prefix("postgres://")) {
+        let scheme = &url[..url.len() - rest.len()];
+        if let Some(at) = rest.find('@') {
+            let (user, host) = rest.split_at(at);
+            let user = user.split(':').next().unwrap_or_default();
+            return format!("{scheme}{user}{host}");
+        }
+        return url.to_owned();
+    }
+    url.split_whitespace().filter(|kv| !kv.starts_with("password=")).collect::<Vec<_>>().join(" ")
+}
+
+impl Origin {
+    /// The origin recorded in a plan, if any.
+    pub fn of(plan: &Plan) -> Option<Self> {
+        plan.extra.get(ORIGIN_MEMBER).and_then(|v| serde_json::from_value(v.clone()).ok())
+    }
+}
+
+/// The plan without its origin member (what is stored and merged).
+fn without_origin(plan: &Plan) -> Plan {
+    let mut p = plan.clone();
+    p.extra.shift_remove(ORIGIN_MEMBER);
+    p
+}
+
+/// The plan with its origin set.
+pub fn with_origin(mut plan: Plan, origin: &Origin) -> Plan {
+    plan.extra.insert(ORIGIN_MEMBER.into(), serde_json::to_value(origin).unwrap_or_default());
+    plan
+}
+
+/// Connects; refuses TLS modes up front (this build has no TLS connector).
+pub fn connect(url: &str) -> Result<Client, DbError> {
+    let lower = url.to_ascii_lowercase();
+    for mode in ["require", "verify-ca", "verify-full"] {
+        if lower.contains(&format!("sslmode={mode}")) {
+            return Err(DbError::TlsNotSupported(mode.to_owned()));
+        }
+    }
+    Client::connect(url, NoTls).map_err(|e| DbError::Connect(describe(&e)))
+}
+
+/// The client's error with its cause (the top-level message alone is often just "error connecting to server").
+fn describe(e: &postgres::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let s_text = s.to_string();
+        if !text.contains(&s_text) {
+            text.push_str(": ");
+            text.push_str(&s_text);
+        }
+        source = s.source();
+    }
+    text
+}
+
+/// Creates the PostGIS extension, the schema and runs the migrations not yet run. Returns the schema version.
+pub fn init(client: &mut Client) -> Result<i64, DbError> {
+    let mut tx = client.transaction()?;
+    // Concurrent inits wait for each other.
+    tx.execute("SELECT pg_advisory_xact_lock(7193015)", &[])?;
+    tx.batch_execute(
+        "CREATE EXTENSION IF NOT EXISTS postgis;
+         CREATE SCHEMA IF NOT EXISTS borderplan;
+         CREATE TABLE IF NOT EXISTS borderplan.schema_version (version bigint NOT NULL);",
+    )?;
+    let current: Option<i64> = tx.query_opt("SELECT version FROM borderplan.schema_version", &[])?.map(|r| r.get(0));
+    let current = match current {
+        Some(v) => v,
+        None => {
+            tx.execute("INSERT INTO borderplan.schema_version (version) VALUES (0)", &[])?;
+            0
+        }
+    };
+    let known = MIGRATIONS.len() as i64;
+    if current > known {
+        return Err(DbError::NewerSchema { found: current, known });
+    }
+    for sql in &MIGRATIONS[current as usize..] {
+        tx.batch_execute(sql)?;
+    }
+    tx.execute("UPDATE borderplan.schema_version SET version = $1", &[&known])?;
+    tx.commit()?;
+    Ok(known)
+}
+
+fn check_schema(tx: &mut Transaction<'_>) -> Result<(), DbError> {
+    let exists: bool = tx.query_one("SELECT to_regclass('borderplan.schema_version') IS NOT NULL", &[])?.get(0);
+    if !exists {
+        return Err(DbError::NotInitialised);
+    }
+    let v: Option<i64> = tx.query_opt("SELECT version FROM borderplan.schema_version", &[])?.map(|r| r.get(0));
+    let known = MIGRATIONS.len() as i64;
+    match v {
+        Some(v) if v == known => Ok(()),
+        Some(v) if v > known => Err(DbError::NewerSchema { found: v, known }),
+        _ => Err(DbError::NotInitialised),
+    }
+}
+
+/// One stored plan: name, current version, when it was pushed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanEntry {
+    pub name: String,
+    pub version: i64,
+    pub pushed_at: String,
+}
+
+pub fn list(client: &mut Client) -> Result<Vec<PlanEntry>, DbError> {
+    let mut tx = client.transaction()?;
+    check_schema(&mut tx)?;
+    let rows = tx.query(
+        "SELECT name, version, to_char(pushed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')
+         FROM borderplan.plans ORDER BY name",
+        &[],
+    )?;
+    Ok(rows.iter().map(|r| PlanEntry { name: r.get(0), version: r.get(1), pushed_at: r.get(2) }).collect())
+}
+
+fn load_version(tx: &mut Transaction<'_>, name: &str, version: i64) -> Result<Plan, DbError> {
+    let row = tx
+        .query_opt(
+            "SELECT document FROM borderplan.plan_versions WHERE plan = $1 AND version = $2",
+            &[&name, &version],
+        )?
+        .ok_or_else(|| DbError::NoSuchPlan(format!("{name} (version {version})")))?;
+    let text: String = row.get(0);
+    plan_file::load_str(&text).map_err(|e| DbError::Damaged { name: name.to_owned(), version, message: e.to_string() })
+}
+
+/// The current version of a plan, with its origin recorded.
+pub fn pull(client: &mut Client, url: &str, name: &str) -> Result<Plan, DbError> {
+    let mut tx = client.transaction()?;
+    check_schema(&mut tx)?;
+    let version: i64 = tx
+        .query_opt("SELECT version FROM borderplan.plans WHERE name = $1", &[&name])?
+        .ok_or_else(|| DbError::NoSuchPlan(name.to_owned()))?
+        .get(0);
+    let plan = load_version(&mut tx, name, version)?;
+    Ok(with_origin(plan, &Origin { database: without_password(url), name: name.to_owned(), version }))
+}
+
+/// What a push did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pushed {
+    pub version: i64,
+    /// The pushed plan was merged with a newer version (non-overlapping changes).
+    pub merged: bool,
+    /// The plan as stored now, with its origin (a merge's result when `merged`).
+    pub plan: Plan,
+}
+
+/// Pushes `plan` as `name`. The base is the plan's origin when it came from `name`, else none (a new plan; a
+/// push without a base onto an existing plan is refused as a conflict of the whole plan).
+pub fn push(client: &mut Client, url: &str, plan: &Plan, name: &str) -> Result<Pushed, DbError> {
+    let base_version = Origin::of(plan).filter(|o| o.name == name).map(|o| o.version);
+    let ours = without_origin(plan);
+    let mut tx = client.transaction()?;
+    check_schema(&mut tx)?;
+    // Locks the plan's row: concurrent pushes of the same plan wait here, one at a time.
+    let current: Option<i64> =
+        tx.query_opt("SELECT version FROM borderplan.plans WHERE name = $1 FOR UPDATE", &[&name])?.map(|r| r.get(0));
+    let (to_store, merged, version) = match (current, base_version) {
+        (None, _) => {
+            tx.execute("INSERT INTO borderplan.plans (name, version) VALUES ($1, 1)", &[&name])?;
+            (ours, false, 1)
+        }
+        (Some(cur), Some(base)) if base == cur => (ours, false, cur + 1),
+        (Some(cur), Some(base)) => {
+            let base_plan = load_version(&mut tx, name, base)?;
+            let theirs = load_version(&mut tx, name, cur)?;
+            let m =
+                merge(&base_plan, &ours, &theirs, &Resolutions::default()).map_err(|e| DbError::Plan(e.to_string()))?;
+            if !m.conflicts.is_empty() {
+                return Err(DbError::Conflicts { name: name.to_owned(), current: cur, conflicts: m.conflicts });
+            }
+            (m.plan, true, cur + 1)
+        }
+        (Some(cur), None) => {
+            return Err(DbError::Conflicts {
+                name: name.to_owned(),
+                current: cur,
+                conflicts: vec![Conflict {
+                    item: format!("plan {name}"),
+                    field: Some("version".into()),
+                    ours: Some(serde_json::json!("a plan not pulled from the database")),
+                    theirs: Some(serde_json::json!(format!("version {cur}"))),
+                }],
+            });
+        }
+    };
+    let text = plan_file::to_string(&to_store).map_err(|e| DbError::Plan(e.to_string()))?;
+    tx.execute("UPDATE borderplan.plans SET version = $2, pushed_at = now() WHERE name = $1", &[&name, &version])?;
+    tx.execute(
+        "INSERT INTO borderplan.plan_versions (plan, version, document) VALUES ($1, $2, $3)",
+        &[&name, &version, &text],
+    )?;
+    write_gis_tables(&mut tx, &to_store, name, version)?;
+    tx.commit()?;
+    let origin = Origin { database: without_password(url), name: name.to_owned(), version };
+    Ok(Pushed { version, merged, plan: with_origin(to_store, &origin) })
+}
+
+fn wkt_line(line: &geo::LineString<f64>) -> String {
+    let pts: Vec<String> = line.0.iter().map(|c| format!("{} {}", round6(c.x), round6(c.y))).collect();
+    format!("LINESTRING({})", pts.join(","))
+}
+
+fn wkt_point(p: geo::Point<f64>) -> String {
+    format!("POINT({} {})", round6(p.x()), round6(p.y()))
+}
+
+/// Rewrites the plan's rows of the GIS tables (one statement per table, arrays unnested on the server).
+fn write_gis_tables(tx: &mut Transaction<'_>, plan: &Plan, name: &str, version: i64) -> Result<(), DbError> {
+    for table in ["segments", "outposts", "assignments", "gaps"] {
+        tx.execute(&format!("DELETE FROM borderplan.{table} WHERE plan = $1"), &[&name])?;
+    }
+    let segs = plan.segments.segments();
+    let seg_wkt: Vec<String> = segs.iter().map(|s| wkt_line(&plan.border.substring(s.from_km, s.to_km))).collect();
+    tx.execute(
+        "INSERT INTO borderplan.segments
+           (plan, id, name, from_km, to_km, length_km, tajik_region, afghan_province, version, geom)
+         SELECT $1, id, name, from_km, to_km, to_km - from_km, tj, af, $2, ST_GeomFromText(wkt, 4326)
+         FROM unnest($3::text[], $4::text[], $5::float8[], $6::float8[], $7::text[], $8::text[], $9::text[])
+           AS t(id, name, from_km, to_km, tj, af, wkt)",
+        &[
+            &name,
+            &version,
+            &segs.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
+            &segs.iter().map(|s| s.name.clone()).collect::<Vec<_>>(),
+            &segs.iter().map(|s| s.from_km).collect::<Vec<_>>(),
+            &segs.iter().map(|s| s.to_km).collect::<Vec<_>>(),
+            &segs.iter().map(|s| s.tajik_region.clone()).collect::<Vec<_>>(),
+            &segs.iter().map(|s| s.afghan_province.clone()).collect::<Vec<_>>(),
+            &seg_wkt,
+        ],
+    )?;
+    let ops = &plan.outposts;
+    tx.execute(
+        "INSERT INTO borderplan.outposts (plan, id, name, km, segment_id, sample, version, geom)
+         SELECT $1, id, name, km, seg, sample, $2, ST_GeomFromText(wkt, 4326)
+         FROM unnest($3::text[], $4::text[], $5::float8[], $6::text[], $7::bool[], $8::text[])
+           AS t(id, name, km, seg, sample, wkt)",
+        &[
+            &name,
+            &version,
+            &ops.iter().map(|o| o.id.clone()).collect::<Vec<_>>(),
+            &ops.iter().map(|o| o.name.clone()).collect::<Vec<_>>(),
+            &ops.iter().map(|o| o.km).collect::<Vec<_>>(),
+            &ops.iter().map(|o| o.segment_id.clone()).collect::<Vec<_>>(),
+            &ops.iter().map(|o| o.sample).collect::<Vec<_>>(),
+            &ops.iter().map(|o| wkt_point(o.position)).collect::<Vec<_>>(),
+        ],
+    )?;
+    let seg_geom: std::collections::HashMap<&str, &String> =
+        segs.iter().map(|s| s.id.as_str()).zip(seg_wkt.iter()).collect();
+    let target_wkt = |t: &Target| -> Option<String> {
+        match t {
+            Target::Segment(id) => seg_geom.get(id.as_str()).map(|w| (*w).clone()),
+            Target::Outpost(id) => plan.outpost(id).map(|o| wkt_point(o.position)),
+        }
+    };
+    let a = plan.assignments.as_slice();
+    tx.execute(
+        "INSERT INTO borderplan.assignments (plan, id, target_kind, target_id, equipment_id, quantity, stage,
+           supplier, quarter, status, note, version, geom)
+         SELECT $1, id, kind, target, equipment, quantity, stage, supplier, quarter, status, note, $2,
+                ST_GeomFromText(wkt, 4326)
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::int4[], $9::text[],
+                     $10::text[], $11::text[], $12::text[], $13::text[])
+           AS t(id, kind, target, equipment, quantity, stage, supplier, quarter, status, note, wkt)",
+        &[
+            &name,
+            &version,
+            &a.iter().map(|x| x.id.clone()).collect::<Vec<_>>(),
+            &a.iter().map(|x| x.target.kind().to_owned()).collect::<Vec<_>>(),
+            &a.iter().map(|x| x.target.id().to_owned()).collect::<Vec<_>>(),
+            &a.iter().map(|x| x.equipment_id.clone()).collect::<Vec<_>>(),
+            &a.iter().map(|x| x.quantity).collect::<Vec<_>>(),
+            &a.iter().map(|x| i32::from(x.stage.number())).collect::<Vec<_>>(),
+            &a.iter().map(|x| x.supplier.clone()).collect::<Vec<_>>(),
+            &a.iter().map(|x| x.quarter.to_string()).collect::<Vec<_>>(),
+            &a.iter().map(|x| x.status.label().to_owned()).collect::<Vec<_>>(),
+            &a.iter().map(|x| x.note.clone()).collect::<Vec<_>>(),
+            &a.iter().map(|x| target_wkt(&x.target)).collect::<Vec<_>>(),
+        ],
+    )?;
+    let gaps = stage_coverage(plan, Stage::Three).gaps;
+    tx.execute(
+        "INSERT INTO borderplan.gaps (plan, stage, from_km, to_km, length_km, version, geom)
+         SELECT $1, 3, from_km, to_km, to_km - from_km, $2, ST_GeomFromText(wkt, 4326)
+         FROM unnest($3::float8[], $4::float8[], $5::text[]) AS t(from_km, to_km, wkt)",
+        &[
+            &name,
+            &version,
+            &gaps.iter().map(|g| g.0).collect::<Vec<_>>(),
+            &gaps.iter().map(|g| g.1).collect::<Vec<_>>(),
+            &gaps.iter().map(|g| wkt_line(&plan.border.substring(g.0, g.1))).collect::<Vec<_>>(),
+        ],
+    )?;
+    Ok(())
+}

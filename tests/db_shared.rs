@@ -1,0 +1,303 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The shared plan in a real PostgreSQL/PostGIS cluster (started by scripts/test.sh, which exports its URL in
+//! BORDERPLAN_TEST_DB). Without that variable every test here prints why and returns.
+
+use borderplan::io::db::{self, DbError, Origin};
+use borderplan::io::{bundled, plan_file};
+use borderplan::model::{Edit, Plan};
+use std::process::Command;
+
+mod common;
+
+fn test_db() -> Option<String> {
+    match std::env::var("BORDERPLAN_TEST_DB") {
+        Ok(url) if !url.is_empty() => {
+            let mut c = db::connect(&url).expect("the test database accepts connections");
+            db::init(&mut c).expect("db init");
+            Some(url)
+        }
+        _ => {
+            println!("SKIPPED: BORDERPLAN_TEST_DB is not set (scripts/test.sh starts a throwaway PostGIS cluster)");
+            None
+        }
+    }
+}
+
+/// A plan name no other test uses.
+fn unique_name(what: &str) -> String {
+    format!("{what}-{}-{}", std::process::id(), borderplan::model::ids::new_ids("", 1, |_| false)[0])
+}
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_borderplan"));
+    c.env("RUST_LOG", "off");
+    c
+}
+
+fn set_quantity(plan: &mut Plan, index: usize, quantity: f64) -> String {
+    let mut a = plan.assignments[index].clone();
+    a.quantity = quantity;
+    let id = a.id.clone();
+    plan.apply(Edit::UpdateAssignment(a)).unwrap();
+    id
+}
+
+fn text_without_origin(p: &Plan) -> String {
+    let mut p = p.clone();
+    p.extra.shift_remove(db::ORIGIN_MEMBER);
+    plan_file::to_string(&p).unwrap()
+}
+
+#[test]
+fn a_pushed_plan_pulls_back_unchanged_and_remembers_name_and_version() {
+    let Some(url) = test_db() else { return };
+    let name = unique_name("roundtrip");
+    let plan = bundled::example_plan().unwrap();
+    let mut c = db::connect(&url).unwrap();
+    let pushed = db::push(&mut c, &url, &plan, &name).unwrap();
+    assert_eq!((pushed.version, pushed.merged), (1, false));
+    let pulled = db::pull(&mut c, &url, &name).unwrap();
+    let (got, want) = (text_without_origin(&pulled), plan_file::to_string(&plan).unwrap());
+    let first_difference = got.lines().zip(want.lines()).enumerate().find(|(_, (a, b))| a != b);
+    assert!(got == want, "pulled and pushed differ at line {first_difference:?}");
+    let origin = Origin::of(&pulled).unwrap();
+    assert_eq!((origin.name.as_str(), origin.version), (name.as_str(), 1));
+    let listed = db::list(&mut c).unwrap();
+    assert!(listed.iter().any(|p| p.name == name && p.version == 1));
+}
+
+#[test]
+fn a_push_based_on_an_old_version_merges_or_is_refused_with_the_conflicts_and_never_overwrites() {
+    let Some(url) = test_db() else { return };
+    let name = unique_name("optimistic");
+    let mut c = db::connect(&url).unwrap();
+    db::push(&mut c, &url, &bundled::example_plan().unwrap(), &name).unwrap();
+    let (mut a, mut b, mut late) = (
+        db::pull(&mut c, &url, &name).unwrap(),
+        db::pull(&mut c, &url, &name).unwrap(),
+        db::pull(&mut c, &url, &name).unwrap(),
+    );
+    let id0 = set_quantity(&mut a, 0, 11.0);
+    let id1 = set_quantity(&mut b, 1, 22.0);
+    assert_eq!(db::push(&mut c, &url, &a, &name).unwrap().version, 2);
+    let merged = db::push(&mut c, &url, &b, &name).unwrap();
+    assert!(merged.merged, "b was based on version 1");
+    let now = db::pull(&mut c, &url, &name).unwrap();
+    assert_eq!(now.assignment(&id0).unwrap().quantity, 11.0);
+    assert_eq!(now.assignment(&id1).unwrap().quantity, 22.0);
+
+    // The same field changed from version 1: refused, through the real binary, with the conflict listed.
+    set_quantity(&mut late, 0, 99.0);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("late.geojson");
+    plan_file::save(&late, &file).unwrap();
+    let out = bin().args(["db", "push"]).arg(&file).args(["--db", &url]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), format!("assignment {id0} quantity: ours 99.0, theirs 11.0\n"));
+    let after = db::pull(&mut c, &url, &name).unwrap();
+    assert_eq!(Origin::of(&after).unwrap().version, 3, "the refused push wrote nothing");
+    assert_eq!(after.assignment(&id0).unwrap().quantity, 11.0);
+    match db::push(&mut c, &url, &late, &name) {
+        Err(DbError::Conflicts { conflicts, current, .. }) => assert_eq!((conflicts.len(), current), (1, 3)),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn two_concurrent_pushers_with_200_interleaved_edits_lose_nothing() {
+    let Some(url) = test_db() else { return };
+    let name = unique_name("concurrent");
+    let mut c = db::connect(&url).unwrap();
+    let base = bundled::example_plan().unwrap();
+    db::push(&mut c, &url, &base, &name).unwrap();
+    let ids: Vec<String> = base.assignments.iter().map(|a| a.id.clone()).collect();
+    // Pusher k edits its own assignments (even / odd index) and, every 10th edit, the shared assignment 0.
+    let worker = |k: usize| {
+        let (url, name, ids) = (url.clone(), name.clone(), ids.clone());
+        std::thread::spawn(move || {
+            let mut c = db::connect(&url).unwrap();
+            let mut plan = db::pull(&mut c, &url, &name).unwrap();
+            let mut accepted: Vec<(i64, String, f64)> = Vec::new();
+            let mut refused = 0;
+            for i in 0..100usize {
+                let index = if i % 10 == 9 { 0 } else { 2 + 2 * (i % 60) + k };
+                let value = (1000 * (k + 1) + i) as f64;
+                let pos = plan.assignments.position(&ids[index]).unwrap();
+                set_quantity(&mut plan, pos, value);
+                match db::push(&mut c, &url, &plan, &name) {
+                    Ok(p) => {
+                        accepted.push((p.version, ids[index].clone(), value));
+                        plan = p.plan;
+                    }
+                    Err(DbError::Conflicts { .. }) => {
+                        refused += 1;
+                        plan = db::pull(&mut c, &url, &name).unwrap();
+                    }
+                    Err(e) => panic!("pusher {k}: {e}"),
+                }
+            }
+            (accepted, refused)
+        })
+    };
+    let (one, two) = (worker(0), worker(1));
+    let (a, ra) = one.join().unwrap();
+    let (b, rb) = two.join().unwrap();
+    assert_eq!(a.len() + ra + b.len() + rb, 200);
+    let last = db::pull(&mut c, &url, &name).unwrap();
+    // Every accepted edit is in the final plan, unless a later accepted edit of the same assignment replaced it.
+    let mut all: Vec<(i64, String, f64)> = a.iter().chain(&b).cloned().collect();
+    all.sort_by_key(|e| e.0);
+    let mut expected = std::collections::HashMap::new();
+    for (_, id, value) in &all {
+        expected.insert(id.clone(), *value);
+    }
+    for (id, value) in &expected {
+        assert_eq!(last.assignment(id).unwrap().quantity, *value, "assignment {id}");
+    }
+    let versions: std::collections::HashSet<i64> = all.iter().map(|e| e.0).collect();
+    assert_eq!(versions.len(), all.len(), "each accepted push made its own version");
+    assert_eq!(Origin::of(&last).unwrap().version, 1 + all.len() as i64);
+    eprintln!("200 edits: {} accepted, {} refused explicitly ({ra} + {rb})", all.len(), ra + rb);
+}
+
+fn ogr_count(url: &str, table: &str, name: &str) -> usize {
+    let out = Command::new("ogrinfo")
+        .args(["-ro", "-so", "-where", &format!("plan = '{name}'"), &format!("PG:{url}"), table])
+        .output()
+        .expect("ogrinfo runs (gdal-bin)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .find_map(|l| l.strip_prefix("Feature Count: "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no feature count for {table}: {text} {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+#[test]
+fn gdal_lists_the_tables_with_the_plan_s_feature_counts() {
+    let Some(url) = test_db() else { return };
+    let name = unique_name("ogr");
+    let plan = bundled::example_plan().unwrap();
+    let mut c = db::connect(&url).unwrap();
+    db::push(&mut c, &url, &plan, &name).unwrap();
+    let out = Command::new("ogrinfo").args(["-ro", &format!("PG:{url}")]).output().unwrap();
+    let listing = String::from_utf8_lossy(&out.stdout);
+    for layer in [
+        "borderplan.segments (Line String)",
+        "borderplan.outposts (Point)",
+        "borderplan.assignments",
+        "borderplan.gaps (Line String)",
+    ] {
+        assert!(listing.contains(layer), "{layer} in {listing}");
+    }
+    assert_eq!(ogr_count(&url, "borderplan.segments", &name), plan.segments.len());
+    assert_eq!(ogr_count(&url, "borderplan.outposts", &name), plan.outposts.len());
+    assert_eq!(ogr_count(&url, "borderplan.assignments", &name), plan.assignments.len());
+    let gaps = borderplan::model::stage_coverage(&plan, borderplan::model::Stage::Three).gaps.len();
+    assert!(gaps > 0);
+    assert_eq!(ogr_count(&url, "borderplan.gaps", &name), gaps);
+}
+
+#[test]
+fn a_killed_push_leaves_the_previous_version_whole() {
+    let Some(url) = test_db() else { return };
+    let name = unique_name("killed");
+    let mut c = db::connect(&url).unwrap();
+    let small = bundled::example_plan().unwrap();
+    db::push(&mut c, &url, &small, &name).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.geojson");
+    let mut big = db::pull(&mut c, &url, &name).unwrap();
+    let extra = borderplan::synth::plan_with_assignments(20_000).unwrap();
+    let rows: Vec<_> = extra
+        .assignments
+        .iter()
+        .map(|a| {
+            let mut a = a.clone();
+            a.id = format!("{}-big", a.id);
+            a
+        })
+        .collect();
+    big.apply(Edit::AddAssignments(rows)).unwrap();
+    plan_file::save(&big, &file).unwrap();
+    let started = std::time::Instant::now();
+    let copy = dir.path().join("timing.geojson");
+    std::fs::copy(&file, &copy).unwrap();
+    let timing_name = format!("{name}-timing");
+    let out = bin().args(["db", "push"]).arg(&copy).args(["--db", &url, "--name", &timing_name]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let window_us = (started.elapsed().as_micros() as u64).max(1_000);
+    let mut rng = borderplan::synth::SplitMix64(0xD8);
+    let mut outcomes = [0usize; 2];
+    for round in 0..12 {
+        let mut child = bin()
+            .args(["db", "push"])
+            .arg(&file)
+            .args(["--db", &url, "--name", &name])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_micros(rng.next_u64() % window_us));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = db::pull(&mut c, &url, &name).unwrap();
+        let rows: i64 =
+            c.query_one("SELECT count(*) FROM borderplan.assignments WHERE plan = $1", &[&name]).unwrap().get(0);
+        assert_eq!(rows as usize, now.assignments.len(), "round {round}: the GIS rows match the stored version");
+        let grown = now.assignments.len() == big.assignments.len();
+        assert!(grown || now.assignments.len() == small.assignments.len(), "round {round}: neither version");
+        outcomes[usize::from(grown)] += 1;
+        if grown {
+            // Back to the small plan for the next round (based on the current version).
+            let mut back = small.clone();
+            back.extra.insert(db::ORIGIN_MEMBER.into(), now.extra[db::ORIGIN_MEMBER].clone());
+            db::push(&mut c, &url, &back, &name).unwrap();
+            // The big file's recorded base is now old; give it the current one again.
+            let cur = db::pull(&mut c, &url, &name).unwrap();
+            let mut again = big.clone();
+            again.extra.insert(db::ORIGIN_MEMBER.into(), cur.extra[db::ORIGIN_MEMBER].clone());
+            plan_file::save(&again, &file).unwrap();
+        }
+    }
+    eprintln!(
+        "12 killed pushes: previous version kept {} times, new version complete {} times",
+        outcomes[0], outcomes[1]
+    );
+}
+
+#[test]
+fn the_window_saves_to_and_opens_from_the_database_and_shows_connection_errors() {
+    use egui_kittest::kittest::Queryable;
+    let Some(url) = test_db() else { return };
+    let name = unique_name("window");
+    let mut h = common::example_window(3);
+    let ctx = h.ctx.clone();
+    let mut a = h.state().app.plan.assignments[0].clone();
+    a.quantity = 123.0;
+    let id = a.id.clone();
+    h.state_mut().app.apply(&ctx, borderplan::app::Command::from(Edit::UpdateAssignment(a)));
+    h.state_mut().ui.windows.database = Some((url.clone(), name.clone(), true));
+    h.run_steps(3);
+    h.get_by_label("Save").click();
+    h.run_steps(3);
+    let status = h.state().app.status.clone().unwrap();
+    assert!(!status.error && status.text.contains("version 1"), "{}", status.text);
+    let mut c = db::connect(&url).unwrap();
+    assert_eq!(db::pull(&mut c, &url, &name).unwrap().assignment(&id).unwrap().quantity, 123.0);
+
+    // A connection that fails says why in the window and keeps the plan.
+    h.state_mut().ui.windows.database = Some(("host=/no/such/socket dbname=x".into(), name.clone(), true));
+    h.run_steps(3);
+    h.get_by_label("Save").click();
+    h.run_steps(3);
+    let status = h.state().app.status.clone().unwrap();
+    assert!(status.error && status.text.contains("Not saved to the database: cannot connect"), "{}", status.text);
+
+    let mut fresh = common::example_window(3);
+    fresh.state_mut().ui.windows.database = Some((url.clone(), name.clone(), false));
+    fresh.run_steps(3);
+    fresh.get_by_label("Open").click();
+    fresh.run_steps(3);
+    assert_eq!(fresh.state().app.plan.assignment(&id).unwrap().quantity, 123.0);
+    assert_eq!(Origin::of(&fresh.state().app.plan).unwrap().version, 1);
+}
