@@ -5,7 +5,7 @@
 
 use crate::io::export::{ExportFormat, export_to_file, export_to_string};
 use crate::io::format::count;
-use crate::io::geojson_import::{ImportError, ImportOptions, import_file, inspect_json};
+use crate::io::formats::{Format, ImportOptions, import_any, inspect_json};
 use crate::io::plan_file;
 use crate::model::rules::{Finding, check};
 use crate::model::{Plan, Severity};
@@ -260,9 +260,22 @@ fn rebase(path: &Path, output: &Path) -> u8 {
 }
 
 fn inspect(path: &Path) -> u8 {
-    match import_file(path, &ImportOptions { progress: None, cancel: None }) {
-        Ok(layer) => {
-            let value = inspect_json(&layer);
+    let format = Format::detect(path);
+    match import_any(path, &ImportOptions { progress: None, cancel: None }) {
+        Ok(layers) => {
+            let value = match layers.as_slice() {
+                [layer] => {
+                    let mut v = inspect_json(layer);
+                    if let Some(map) = v.as_object_mut() {
+                        map.insert("format".to_owned(), format.label().into());
+                    }
+                    v
+                }
+                _ => serde_json::json!({
+                    "format": format.label(),
+                    "layers": layers.iter().map(inspect_json).collect::<Vec<_>>(),
+                }),
+            };
             match serde_json::to_string_pretty(&value) {
                 Ok(text) => emit(&(text + "\n")).err().unwrap_or(0),
                 Err(e) => {
@@ -271,13 +284,17 @@ fn inspect(path: &Path) -> u8 {
                 }
             }
         }
-        Err(e @ (ImportError::Io { .. } | ImportError::IsDirectory { .. } | ImportError::NotAFile { .. })) => {
+        Err(e) if e.is_unreadable() => {
             eprintln!("borderplan: {}", with_path(path, &e.to_string()));
             1
         }
-        Err(e) => {
+        Err(crate::io::formats::FormatError::GeoJson(e)) => {
             let reason = e.to_string().replace(&format!(" (in {})", path.display()), "");
             eprintln!("borderplan: cannot read {} as GeoJSON: {reason}", path.display());
+            1
+        }
+        Err(e) => {
+            eprintln!("borderplan: {}", with_path(path, &e.to_string()));
             1
         }
     }

@@ -5,6 +5,7 @@ pub mod bundled;
 pub mod error;
 pub mod export;
 pub mod format;
+pub mod formats;
 pub mod geojson_import;
 pub mod layer;
 pub mod plan_file;
