@@ -66,6 +66,8 @@ pub enum FormatArg {
     Html,
     /// KML 2.2 for Google Earth, with time spans for the time slider.
     Kml,
+    /// GeoPackage for QGIS: segments, outposts, assignments (with their target's geometry) and gaps tables.
+    Gpkg,
 }
 
 impl From<FormatArg> for ExportFormat {
@@ -75,6 +77,7 @@ impl From<FormatArg> for ExportFormat {
             FormatArg::Csv => ExportFormat::Csv,
             FormatArg::Html => ExportFormat::Html,
             FormatArg::Kml => ExportFormat::Kml,
+            FormatArg::Gpkg => ExportFormat::GeoPackage,
         }
     }
 }
@@ -116,9 +119,9 @@ pub enum CliCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Export a plan as GeoJSON, CSV, an HTML report or KML.
+    /// Export a plan as GeoJSON, CSV, an HTML report, KML or a GeoPackage.
     ///
-    /// The format comes from --format or else from OUT's extension (.geojson/.json, .csv, .html/.htm, .kml).
+    /// The format comes from --format or else from OUT's extension (.geojson/.json, .csv, .html/.htm, .kml, .gpkg).
     /// The file is written atomically: an existing OUT stays intact if anything fails. OUT "-" writes to stdout
     /// (then --format is required).
     Export {
@@ -371,8 +374,8 @@ fn export(path: &Path, format: Option<ExportFormat>, output: &Path) -> u8 {
     let to_stdout = output.as_os_str() == "-";
     let Some(format) = format.or_else(|| ExportFormat::from_path(output)) else {
         eprintln!(
-            "borderplan: cannot tell the export format from {}; give --format geojson, csv, html or kml \
-             (or use the extension .geojson, .csv, .html or .kml)",
+            "borderplan: cannot tell the export format from {}; give --format geojson, csv, html, kml or \
+             gpkg (or use the extension .geojson, .csv, .html, .kml or .gpkg)",
             if to_stdout { "stdout (-)".to_owned() } else { output.display().to_string() }
         );
         return 2;

@@ -10,4 +10,5 @@ pub mod geojson_import;
 pub mod layer;
 pub mod plan_file;
 pub mod properties;
+pub mod reproject;
 pub mod spatial;

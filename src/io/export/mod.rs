@@ -6,6 +6,7 @@
 
 pub mod csv;
 pub mod geojson;
+pub mod gpkg;
 pub mod html;
 pub mod kml;
 pub mod svg;
@@ -28,11 +29,13 @@ pub enum ExportFormat {
     Html,
     /// KML 2.2 with a time span per assignment for Google Earth's time slider.
     Kml,
+    /// GeoPackage (binary): segments, outposts, assignments and gaps tables, for QGIS.
+    GeoPackage,
 }
 
 impl ExportFormat {
-    pub const ALL: [ExportFormat; 4] =
-        [ExportFormat::GeoJson, ExportFormat::Csv, ExportFormat::Html, ExportFormat::Kml];
+    pub const ALL: [ExportFormat; 5] =
+        [ExportFormat::GeoJson, ExportFormat::Csv, ExportFormat::Html, ExportFormat::Kml, ExportFormat::GeoPackage];
 
     /// The format for a file extension (without the dot, any case): geojson/json, csv, html/htm, kml.
     pub fn from_extension(ext: &str) -> Option<Self> {
@@ -41,6 +44,7 @@ impl ExportFormat {
             "csv" => Some(Self::Csv),
             "html" | "htm" => Some(Self::Html),
             "kml" => Some(Self::Kml),
+            "gpkg" | "geopackage" => Some(Self::GeoPackage),
             _ => None,
         }
     }
@@ -57,6 +61,7 @@ impl ExportFormat {
             Self::Csv => "csv",
             Self::Html => "html",
             Self::Kml => "kml",
+            Self::GeoPackage => "gpkg",
         }
     }
 
@@ -67,6 +72,7 @@ impl ExportFormat {
             Self::Csv => &["csv"],
             Self::Html => &["html", "htm"],
             Self::Kml => &["kml"],
+            Self::GeoPackage => &["gpkg"],
         }
     }
 
@@ -77,6 +83,7 @@ impl ExportFormat {
             Self::Csv => "CSV (one row per assignment)",
             Self::Html => "HTML report",
             Self::Kml => "KML (Google Earth)",
+            Self::GeoPackage => "GeoPackage (QGIS)",
         }
     }
 
@@ -87,6 +94,7 @@ impl ExportFormat {
             Self::Csv => "text/csv",
             Self::Html => "text/html",
             Self::Kml => "application/vnd.google-earth.kml+xml",
+            Self::GeoPackage => "application/geopackage+sqlite3",
         }
     }
 }
@@ -113,19 +121,25 @@ pub enum ExportError {
     Csv(String),
     #[error("cannot write the GeoJSON export: {0}")]
     Json(String),
-    #[error("unknown export format “{0}”: use geojson, csv, html or kml")]
+    #[error("cannot write the {0}")]
+    Binary(String),
+    #[error("{0} is a binary format: write it to a file, not to stdout")]
+    NotText(&'static str),
+    #[error("unknown export format “{0}”: use geojson, csv, html, kml or gpkg")]
     UnknownFormat(String),
 }
 
 /// The plan in `format`, as text.
 ///
 /// # Errors
-/// [`ExportError::Csv`] / [`ExportError::Json`] when serialisation fails (not expected for valid plans).
+/// [`ExportError::Csv`] / [`ExportError::Json`] when serialisation fails (not expected for valid plans),
+/// [`ExportError::NotText`] for a binary format (GeoPackage).
 pub fn export_to_string(plan: &Plan, format: ExportFormat) -> Result<String, ExportError> {
     match format {
         ExportFormat::GeoJson => self::geojson::to_string(plan),
         ExportFormat::Csv => self::csv::to_string(plan),
         ExportFormat::Kml => Ok(self::kml::to_string(plan)),
+        ExportFormat::GeoPackage => Err(ExportError::NotText(format.label())),
         ExportFormat::Html => {
             // The reference layers are compiled in; without them the map just lacks provinces, rivers and towns.
             let base = super::bundled::base_data().ok();
@@ -139,8 +153,11 @@ pub fn export_to_string(plan: &Plan, format: ExportFormat) -> Result<String, Exp
 /// # Errors
 /// [`ExportError::File`] (naming the path) when the file cannot be written, otherwise as [`export_to_string`].
 pub fn export_to_file(plan: &Plan, format: ExportFormat, path: &Path) -> Result<(), ExportError> {
-    let text = export_to_string(plan, format)?;
-    write_atomic(path, text.as_bytes())?;
+    let bytes = match format {
+        ExportFormat::GeoPackage => self::gpkg::to_bytes(plan)?,
+        _ => export_to_string(plan, format)?.into_bytes(),
+    };
+    write_atomic(path, &bytes)?;
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 
 pub mod builder;
 pub mod csv;
+pub mod gpkg;
 pub mod wkb;
 pub mod wkt;
 
@@ -51,6 +52,7 @@ impl FormatError {
 pub enum Format {
     GeoJson,
     Csv,
+    GeoPackage,
 }
 
 impl Format {
@@ -60,11 +62,12 @@ impl Format {
         match self {
             Self::GeoJson => "GeoJSON",
             Self::Csv => "CSV",
+            Self::GeoPackage => "GeoPackage",
         }
     }
 
     /// The extensions the import dialog offers (without the dot).
-    pub const IMPORT_EXTENSIONS: &'static [&'static str] = &["geojson", "json", "csv", "tsv", "txt"];
+    pub const IMPORT_EXTENSIONS: &'static [&'static str] = &["geojson", "json", "csv", "tsv", "txt", "gpkg"];
 
     /// The format of `path`, from its first bytes and then its extension; GeoJSON when nothing else fits.
     #[must_use]
@@ -80,6 +83,9 @@ impl Format {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
         let text = String::from_utf8_lossy(head);
         let text = text.trim_start_matches('\u{feff}').trim_start();
+        if head.starts_with(b"SQLite format 3\0") {
+            return Self::GeoPackage;
+        }
         if text.starts_with('{') || text.starts_with('[') {
             return Self::GeoJson;
         }
@@ -126,6 +132,7 @@ pub fn import_any(path: &Path, opts: &ImportOptions) -> Result<Vec<Layer>, Forma
     let layers = match format {
         Format::GeoJson => vec![crate::io::geojson_import::import_file(path, opts)?],
         Format::Csv => vec![csv::import(path, &read_whole(path)?)?],
+        Format::GeoPackage => gpkg::import(path)?,
     };
     if cancelled(opts) {
         return Err(FormatError::Cancelled);
