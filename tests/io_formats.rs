@@ -93,3 +93,111 @@ fn a_utm_geopackage_is_reprojected_to_within_a_metre_of_its_wgs84_original() {
         assert!(metres < 1.0, "{metres} m");
     }
 }
+
+#[test]
+fn shapefiles_written_by_gdal_in_utf8_and_windows_1251_read_as_gdal_reads_them() {
+    if !gdal::available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (source, encoding) in [
+        ("non_ascii_names.geojson", "UTF-8"),
+        ("non_ascii_names.geojson", "CP1251"),
+        ("polygon_with_hole.geojson", "UTF-8"),
+        ("multilinestring.geojson", "UTF-8"),
+    ] {
+        let shp = dir.path().join(format!("{}-{encoding}.shp", source.trim_end_matches(".geojson")));
+        ogr2ogr(&[
+            "-f",
+            "ESRI Shapefile",
+            path_str(&shp),
+            path_str(&fixture(source)),
+            "-lco",
+            &format!("ENCODING={encoding}"),
+        ]);
+        let layer = read_one(&shp);
+        assert_same_as_gdal(&layer, &gdal_features(&shp, &[]), &[]);
+        if source == "polygon_with_hole.geojson" {
+            let geo::Geometry::Polygon(p) = &layer.features[0].geometry else { panic!("{:?}", layer.features[0]) };
+            assert_eq!(p.interiors().len(), 1, "the hole stays a hole");
+        }
+    }
+}
+
+#[test]
+fn a_zipped_shapefile_reads_like_the_unzipped_one() {
+    if !gdal::available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let shp = dir.path().join("towns.shp");
+    ogr2ogr(&["-f", "ESRI Shapefile", path_str(&shp), path_str(&fixture("non_ascii_names.geojson"))]);
+    let zip_path = dir.path().join("towns.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    for ext in ["shp", "shx", "dbf", "prj", "cpg"] {
+        let part = shp.with_extension(ext);
+        if let Ok(bytes) = std::fs::read(&part) {
+            let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+            zip.start_file(format!("data/towns.{ext}"), options).unwrap();
+            std::io::Write::write_all(&mut zip, &bytes).unwrap();
+        }
+    }
+    zip.finish().unwrap();
+    let zipped = read_one(&zip_path);
+    let plain = read_one(&shp);
+    assert_eq!(zipped.features, plain.features);
+    assert_eq!(zipped.properties, plain.properties);
+    assert_eq!(zipped.name, "towns");
+}
+
+#[test]
+fn utm_and_pulkovo_gauss_kruger_shapefiles_land_within_a_metre_of_their_wgs84_originals() {
+    if !gdal::available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let source = fixture("non_ascii_names.geojson");
+    let original = read_one(&source);
+    for srs in ["EPSG:32642", "EPSG:28412", "EPSG:28472"] {
+        let shp = dir.path().join(format!("{}.shp", srs.replace(':', "_")));
+        ogr2ogr(&["-f", "ESRI Shapefile", path_str(&shp), path_str(&source), "-t_srs", srs]);
+        let layer = read_one(&shp);
+        assert_eq!(layer.stats.features, original.stats.features, "{srs}: {:?}", layer.stats);
+        assert!(layer.stats.notes.iter().any(|n| n.starts_with("reprojected from")), "{srs}: {:?}", layer.stats);
+        for (a, b) in layer.features.iter().zip(&original.features) {
+            let (geo::Geometry::Point(a), geo::Geometry::Point(b)) = (&a.geometry, &b.geometry) else { panic!() };
+            let metres = geo::Distance::distance(&geo::Haversine, *a, *b);
+            assert!(metres < 1.0, "{srs}: {metres} m off");
+        }
+    }
+}
+
+#[test]
+fn a_shapefile_in_an_unknown_crs_warns_and_skips_instead_of_misplacing() {
+    if !gdal::available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let shp = dir.path().join("lcc.shp");
+    ogr2ogr(&[
+        "-f",
+        "ESRI Shapefile",
+        path_str(&shp),
+        path_str(&fixture("non_ascii_names.geojson")),
+        "-t_srs",
+        "EPSG:3857",
+    ]);
+    let layer = read_one(&shp);
+    assert_eq!(layer.stats.features, 0);
+    assert_eq!(layer.stats.skipped, 4);
+    assert!(layer.stats.warnings.iter().any(|w| w.contains("cannot be reprojected")), "{:?}", layer.stats);
+}
+
+#[test]
+fn broken_shapefiles_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let shp = dir.path().join("bad.shp");
+    std::fs::write(&shp, b"not a shapefile at all").unwrap();
+    let e = import_any(&shp, &ImportOptions::default()).unwrap_err().to_string();
+    assert!(e.contains("bad.shp") && e.contains("Shapefile"), "{e}");
+}

@@ -8,8 +8,10 @@
 pub mod builder;
 pub mod csv;
 pub mod gpkg;
+pub mod shapefile;
 pub mod wkb;
 pub mod wkt;
+pub mod zipped;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -53,6 +55,9 @@ pub enum Format {
     GeoJson,
     Csv,
     GeoPackage,
+    Shapefile,
+    /// A zip holding shapefiles.
+    Zip,
 }
 
 impl Format {
@@ -63,11 +68,14 @@ impl Format {
             Self::GeoJson => "GeoJSON",
             Self::Csv => "CSV",
             Self::GeoPackage => "GeoPackage",
+            Self::Shapefile => "Shapefile",
+            Self::Zip => "zipped Shapefile",
         }
     }
 
     /// The extensions the import dialog offers (without the dot).
-    pub const IMPORT_EXTENSIONS: &'static [&'static str] = &["geojson", "json", "csv", "tsv", "txt", "gpkg"];
+    pub const IMPORT_EXTENSIONS: &'static [&'static str] =
+        &["geojson", "json", "csv", "tsv", "txt", "gpkg", "shp", "zip"];
 
     /// The format of `path`, from its first bytes and then its extension; GeoJSON when nothing else fits.
     #[must_use]
@@ -86,11 +94,18 @@ impl Format {
         if head.starts_with(b"SQLite format 3\0") {
             return Self::GeoPackage;
         }
+        if head.starts_with(&[0, 0, 0x27, 0x0A]) {
+            return Self::Shapefile;
+        }
+        if head.starts_with(b"PK\x03\x04") {
+            return Self::Zip;
+        }
         if text.starts_with('{') || text.starts_with('[') {
             return Self::GeoJson;
         }
         match ext.as_str() {
             "csv" | "tsv" | "txt" => Self::Csv,
+            "shp" => Self::Shapefile,
             _ => Self::GeoJson,
         }
     }
@@ -133,6 +148,8 @@ pub fn import_any(path: &Path, opts: &ImportOptions) -> Result<Vec<Layer>, Forma
         Format::GeoJson => vec![crate::io::geojson_import::import_file(path, opts)?],
         Format::Csv => vec![csv::import(path, &read_whole(path)?)?],
         Format::GeoPackage => gpkg::import(path)?,
+        Format::Shapefile => vec![shapefile::import(path)?],
+        Format::Zip => zipped::shapefiles(path)?,
     };
     if cancelled(opts) {
         return Err(FormatError::Cancelled);
