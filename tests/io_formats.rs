@@ -201,3 +201,129 @@ fn broken_shapefiles_are_clear_errors() {
     let e = import_any(&shp, &ImportOptions::default()).unwrap_err().to_string();
     assert!(e.contains("bad.shp") && e.contains("Shapefile"), "{e}");
 }
+
+/// The Name/Description columns of GDAL's KML reader are `name`/`description` in borderplan (checked apart);
+/// the others are LIBKML's display settings of a placemark, not data.
+const KML_GDAL_ONLY: [&str; 12] = [
+    "Name",
+    "Description",
+    "tessellate",
+    "extrude",
+    "visibility",
+    "drawOrder",
+    "icon",
+    "altitudeMode",
+    "begin",
+    "end",
+    "timestamp",
+    "snippet",
+];
+
+#[test]
+fn kml_and_kmz_written_by_gdal_read_as_gdal_reads_them() {
+    if !gdal::available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for source in
+        ["non_ascii_names.geojson", "all_geometry_types.geojson", "polygon_with_hole.geojson", "z_values.geojson"]
+    {
+        let kml = dir.path().join(source.replace(".geojson", ".kml"));
+        ogr2ogr(&["-f", "KML", path_str(&kml), path_str(&fixture(source))]);
+        let layer = read_one(&kml);
+        let gdal = gdal_features(&kml, &[]);
+        assert_same_as_gdal(&layer, &gdal, &KML_GDAL_ONLY);
+        for (i, f) in gdal.iter().filter(|f| gdal::has_position(&f["geometry"])).enumerate() {
+            if let Some(name) = f["properties"]["Name"].as_str().filter(|n| !n.is_empty()) {
+                assert_eq!(layer.properties.map(i).get("name").and_then(|v| v.as_str()), Some(name));
+            }
+        }
+        // The same document zipped as a KMZ.
+        let kmz = kml.with_extension("kmz");
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&kmz).unwrap());
+        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("doc.kml", options).unwrap();
+        std::io::Write::write_all(&mut zip, &std::fs::read(&kml).unwrap()).unwrap();
+        zip.finish().unwrap();
+        let zipped = read_one(&kmz);
+        assert_eq!(zipped.features, layer.features);
+    }
+}
+
+#[test]
+fn kml_folders_styles_and_extended_data_become_properties_and_simplestyle() {
+    let dir = tempfile::tempdir().unwrap();
+    let kml = dir.path().join("sites.kml");
+    std::fs::write(
+        &kml,
+        r##"<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document>
+  <Style id="red"><LineStyle><color>ff0000ff</color><width>3</width></LineStyle><IconStyle><color>8000ff00</color></IconStyle></Style>
+  <StyleMap id="redmap"><Pair><key>normal</key><styleUrl>#red</styleUrl></Pair></StyleMap>
+  <Folder><name>Sites</name><Folder><name>North</name>
+    <Placemark><name>Post &amp; tower</name><styleUrl>#redmap</styleUrl>
+      <ExtendedData><Data name="height_m"><value>12</value></Data></ExtendedData>
+      <Point><coordinates>69.5,37.5,800</coordinates></Point></Placemark>
+  </Folder></Folder>
+  <Placemark><name>Broken</name><Point><coordinates>east,north</coordinates></Point></Placemark>
+</Document></kml>"##,
+    )
+    .unwrap();
+    let layer = read_one(&kml);
+    let p = layer.properties.map(0);
+    assert_eq!(p.get("folder").and_then(|v| v.as_str()), Some("Sites / North"));
+    assert_eq!(p.get("name").and_then(|v| v.as_str()), Some("Post & tower"));
+    assert_eq!(p.get("height_m").and_then(|v| v.as_str()), Some("12"));
+    assert_eq!(p.get("stroke").and_then(|v| v.as_str()), Some("#ff0000"));
+    let style = layer.features[0].style();
+    assert_eq!(
+        (style.stroke, style.marker_color, style.stroke_width),
+        (Some([255, 0, 0]), Some([0, 255, 0]), Some(3.0))
+    );
+    assert_eq!(layer.features[0].z, Some(vec![800.0]));
+    assert_eq!(layer.stats.skipped, 1);
+    assert!(layer.stats.reasons[0].starts_with("placemark 2 “Broken”: coordinates"), "{:?}", layer.stats.reasons);
+}
+
+#[test]
+fn gpx_written_by_gdal_gives_waypoint_route_and_track_layers_as_gdal_reads_them() {
+    if !gdal::available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let gpx = dir.path().join("trip.gpx");
+    ogr2ogr(&["-f", "GPX", path_str(&gpx), path_str(&fixture("non_ascii_names.geojson")), "-nln", "waypoints"]);
+    let routes = dir.path().join("routes.gpx");
+    ogr2ogr(&["-f", "GPX", path_str(&routes), path_str(&fixture("linestring.geojson")), "-nln", "routes"]);
+    let tracks = dir.path().join("tracks.gpx");
+    ogr2ogr(&[
+        "-f",
+        "GPX",
+        path_str(&tracks),
+        path_str(&fixture("multilinestring.geojson")),
+        "-nln",
+        "tracks",
+        "-nlt",
+        "MULTILINESTRING",
+    ]);
+    for (file, kind) in [(&gpx, "waypoints"), (&routes, "routes"), (&tracks, "tracks")] {
+        let layer = read_one(file);
+        assert!(layer.name.ends_with(kind), "{}", layer.name);
+        assert_same_as_gdal(&layer, &gdal_features(file, &[kind]), &[]);
+    }
+}
+
+#[test]
+fn broken_xml_files_are_clear_errors_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text, words) in [
+        ("cut.kml", "<kml><Document><Placemark>", "truncated"),
+        ("wrong.gpx", "<gpx><wpt lat=\"1\" lon=\"2\"></trk></gpx>", "XML"),
+        ("other.kml", "<html></html>", "not <kml>"),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let e = import_any(&path, &ImportOptions::default()).unwrap_err().to_string();
+        assert!(e.contains(name) && e.contains(words), "{e}");
+    }
+}

@@ -8,9 +8,12 @@
 pub mod builder;
 pub mod csv;
 pub mod gpkg;
+pub mod gpx;
+pub mod kml;
 pub mod shapefile;
 pub mod wkb;
 pub mod wkt;
+pub mod xml;
 pub mod zipped;
 
 use std::io::Read;
@@ -58,6 +61,9 @@ pub enum Format {
     Shapefile,
     /// A zip holding shapefiles.
     Zip,
+    Kml,
+    Kmz,
+    Gpx,
 }
 
 impl Format {
@@ -70,12 +76,15 @@ impl Format {
             Self::GeoPackage => "GeoPackage",
             Self::Shapefile => "Shapefile",
             Self::Zip => "zipped Shapefile",
+            Self::Kml => "KML",
+            Self::Kmz => "KMZ",
+            Self::Gpx => "GPX",
         }
     }
 
     /// The extensions the import dialog offers (without the dot).
     pub const IMPORT_EXTENSIONS: &'static [&'static str] =
-        &["geojson", "json", "csv", "tsv", "txt", "gpkg", "shp", "zip"];
+        &["geojson", "json", "csv", "tsv", "txt", "gpkg", "shp", "zip", "kml", "kmz", "gpx"];
 
     /// The format of `path`, from its first bytes and then its extension; GeoJSON when nothing else fits.
     #[must_use]
@@ -98,7 +107,15 @@ impl Format {
             return Self::Shapefile;
         }
         if head.starts_with(b"PK\x03\x04") {
-            return Self::Zip;
+            return if ext == "kmz" { Self::Kmz } else { Self::Zip };
+        }
+        if text.starts_with('<') {
+            if text.contains("<kml") {
+                return Self::Kml;
+            }
+            if text.contains("<gpx") {
+                return Self::Gpx;
+            }
         }
         if text.starts_with('{') || text.starts_with('[') {
             return Self::GeoJson;
@@ -106,6 +123,9 @@ impl Format {
         match ext.as_str() {
             "csv" | "tsv" | "txt" => Self::Csv,
             "shp" => Self::Shapefile,
+            "kml" => Self::Kml,
+            "kmz" => Self::Kmz,
+            "gpx" => Self::Gpx,
             _ => Self::GeoJson,
         }
     }
@@ -150,6 +170,9 @@ pub fn import_any(path: &Path, opts: &ImportOptions) -> Result<Vec<Layer>, Forma
         Format::GeoPackage => gpkg::import(path)?,
         Format::Shapefile => vec![shapefile::import(path)?],
         Format::Zip => zipped::shapefiles(path)?,
+        Format::Kml => vec![kml::import(path, &read_whole(path)?)?],
+        Format::Kmz => vec![kml::import_kmz(path)?],
+        Format::Gpx => gpx::import(path, &read_whole(path)?)?,
     };
     if cancelled(opts) {
         return Err(FormatError::Cancelled);
