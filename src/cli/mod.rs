@@ -68,6 +68,8 @@ pub enum FormatArg {
     Kml,
     /// GeoPackage for QGIS: segments, outposts, assignments (with their target's geometry) and gaps tables.
     Gpkg,
+    /// TAK data package (zip) for ATAK / WinTAK: KML per stage and per outpost, MANIFEST/manifest.xml.
+    Takpkg,
 }
 
 impl From<FormatArg> for ExportFormat {
@@ -78,6 +80,7 @@ impl From<FormatArg> for ExportFormat {
             FormatArg::Html => ExportFormat::Html,
             FormatArg::Kml => ExportFormat::Kml,
             FormatArg::Gpkg => ExportFormat::GeoPackage,
+            FormatArg::Takpkg => ExportFormat::TakPackage,
         }
     }
 }
@@ -119,9 +122,9 @@ pub enum CliCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Export a plan as GeoJSON, CSV, an HTML report, KML or a GeoPackage.
+    /// Export a plan as GeoJSON, CSV, an HTML report, KML, a GeoPackage or a TAK data package.
     ///
-    /// The format comes from --format or else from OUT's extension (.geojson/.json, .csv, .html/.htm, .kml, .gpkg).
+    /// The format comes from --format or else from OUT's extension (.geojson/.json, .csv, .html/.htm, .kml, .gpkg, .zip).
     /// The file is written atomically: an existing OUT stays intact if anything fails. OUT "-" writes to stdout
     /// (then --format is required).
     Export {
@@ -374,8 +377,8 @@ fn export(path: &Path, format: Option<ExportFormat>, output: &Path) -> u8 {
     let to_stdout = output.as_os_str() == "-";
     let Some(format) = format.or_else(|| ExportFormat::from_path(output)) else {
         eprintln!(
-            "borderplan: cannot tell the export format from {}; give --format geojson, csv, html, kml or \
-             gpkg (or use the extension .geojson, .csv, .html, .kml or .gpkg)",
+            "borderplan: cannot tell the export format from {}; give --format geojson, csv, html, kml, \
+             gpkg or takpkg (or use the extension .geojson, .csv, .html, .kml, .gpkg or .zip)",
             if to_stdout { "stdout (-)".to_owned() } else { output.display().to_string() }
         );
         return 2;

@@ -10,6 +10,7 @@ pub mod gpkg;
 pub mod html;
 pub mod kml;
 pub mod svg;
+pub mod takpkg;
 
 use super::atomic::write_atomic;
 use super::error::FileError;
@@ -31,11 +32,19 @@ pub enum ExportFormat {
     Kml,
     /// GeoPackage (binary): segments, outposts, assignments and gaps tables, for QGIS.
     GeoPackage,
+    /// TAK data package (zip): KML per stage and per outpost with a manifest, for ATAK / WinTAK.
+    TakPackage,
 }
 
 impl ExportFormat {
-    pub const ALL: [ExportFormat; 5] =
-        [ExportFormat::GeoJson, ExportFormat::Csv, ExportFormat::Html, ExportFormat::Kml, ExportFormat::GeoPackage];
+    pub const ALL: [ExportFormat; 6] = [
+        ExportFormat::GeoJson,
+        ExportFormat::Csv,
+        ExportFormat::Html,
+        ExportFormat::Kml,
+        ExportFormat::GeoPackage,
+        ExportFormat::TakPackage,
+    ];
 
     /// The format for a file extension (without the dot, any case): geojson/json, csv, html/htm, kml.
     pub fn from_extension(ext: &str) -> Option<Self> {
@@ -45,6 +54,7 @@ impl ExportFormat {
             "html" | "htm" => Some(Self::Html),
             "kml" => Some(Self::Kml),
             "gpkg" | "geopackage" => Some(Self::GeoPackage),
+            "takpkg" | "zip" => Some(Self::TakPackage),
             _ => None,
         }
     }
@@ -62,6 +72,7 @@ impl ExportFormat {
             Self::Html => "html",
             Self::Kml => "kml",
             Self::GeoPackage => "gpkg",
+            Self::TakPackage => "zip",
         }
     }
 
@@ -73,6 +84,7 @@ impl ExportFormat {
             Self::Html => &["html", "htm"],
             Self::Kml => &["kml"],
             Self::GeoPackage => &["gpkg"],
+            Self::TakPackage => &["zip"],
         }
     }
 
@@ -84,6 +96,7 @@ impl ExportFormat {
             Self::Html => "HTML report",
             Self::Kml => "KML (Google Earth)",
             Self::GeoPackage => "GeoPackage (QGIS)",
+            Self::TakPackage => "TAK data package (ATAK, WinTAK)",
         }
     }
 
@@ -95,6 +108,7 @@ impl ExportFormat {
             Self::Html => "text/html",
             Self::Kml => "application/vnd.google-earth.kml+xml",
             Self::GeoPackage => "application/geopackage+sqlite3",
+            Self::TakPackage => "application/zip",
         }
     }
 }
@@ -125,7 +139,7 @@ pub enum ExportError {
     Binary(String),
     #[error("{0} is a binary format: write it to a file, not to stdout")]
     NotText(&'static str),
-    #[error("unknown export format “{0}”: use geojson, csv, html, kml or gpkg")]
+    #[error("unknown export format “{0}”: use geojson, csv, html, kml, gpkg or takpkg")]
     UnknownFormat(String),
 }
 
@@ -139,7 +153,7 @@ pub fn export_to_string(plan: &Plan, format: ExportFormat) -> Result<String, Exp
         ExportFormat::GeoJson => self::geojson::to_string(plan),
         ExportFormat::Csv => self::csv::to_string(plan),
         ExportFormat::Kml => Ok(self::kml::to_string(plan)),
-        ExportFormat::GeoPackage => Err(ExportError::NotText(format.label())),
+        ExportFormat::GeoPackage | ExportFormat::TakPackage => Err(ExportError::NotText(format.label())),
         ExportFormat::Html => {
             // The reference layers are compiled in; without them the map just lacks provinces, rivers and towns.
             let base = super::bundled::base_data().ok();
@@ -155,6 +169,7 @@ pub fn export_to_string(plan: &Plan, format: ExportFormat) -> Result<String, Exp
 pub fn export_to_file(plan: &Plan, format: ExportFormat, path: &Path) -> Result<(), ExportError> {
     let bytes = match format {
         ExportFormat::GeoPackage => self::gpkg::to_bytes(plan)?,
+        ExportFormat::TakPackage => self::takpkg::to_bytes(plan)?,
         _ => export_to_string(plan, format)?.into_bytes(),
     };
     write_atomic(path, &bytes)?;
