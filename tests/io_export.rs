@@ -171,7 +171,7 @@ fn csv_export_parses_back_with_one_row_per_assignment() {
             let d = row[col(c)].split_once('.').map_or(0, |(_, f)| f.len());
             assert!(d <= 6);
         }
-        let wkt = &row[col("wkt")];
+        let wkt = &row[col("target_wkt")];
         match a.target {
             Target::Outpost(_) => assert!(wkt.starts_with("POINT (")),
             Target::Segment(_) => assert!(wkt.starts_with("LINESTRING (")),
@@ -269,8 +269,8 @@ fn export_to_file_writes_every_format() {
     for f in ExportFormat::ALL {
         let path = dir.path().join(format!("plan.{}", f.extension()));
         export_to_file(&p, f, &path).unwrap();
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.len() > 1000, "{f} export is suspiciously small");
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.len() > 1000, "{f} export is suspiciously small");
         assert_eq!(ExportFormat::from_path(&path), Some(f));
     }
     // A folder in the way is an error, not a panic.
@@ -328,7 +328,7 @@ fn gdal_reads_the_geojson_and_csv_exports_with_the_right_feature_counts() {
         p.assignments.len()
     );
     assert_eq!(
-        ogr_feature_count(&["-oo", "GEOM_POSSIBLE_NAMES=wkt", "-oo", "KEEP_GEOM_COLUMNS=NO"], &csv),
+        ogr_feature_count(&["-oo", "GEOM_POSSIBLE_NAMES=target_wkt", "-oo", "KEEP_GEOM_COLUMNS=NO"], &csv),
         p.assignments.len()
     );
     let kml = dir.path().join("plan.kml");

@@ -299,12 +299,15 @@ impl App {
         }
     }
 
-    /// Imports a GeoJSON file on the calling thread (tests, and the CLI) through the same code as the dialog.
+    /// Imports a file on the calling thread (tests, and the CLI) through the same code as the dialog: every
+    /// feature table of a GeoPackage becomes its own layer.
     pub fn import_now(&mut self, path: &Path) -> bool {
-        let options = crate::io::geojson_import::ImportOptions { progress: None, cancel: None };
-        match crate::io::geojson_import::import_file(path, &options) {
-            Ok(layer) => {
-                self.add_layer(layer);
+        let options = crate::io::formats::ImportOptions { progress: None, cancel: None };
+        match crate::io::formats::import_any(path, &options) {
+            Ok(layers) => {
+                for layer in layers {
+                    self.add_layer(layer);
+                }
                 true
             }
             Err(e) => {
@@ -323,6 +326,9 @@ impl App {
         }
         if s.null_geometries > 0 {
             msg.push_str(&format!(", {} without geometry", s.null_geometries));
+        }
+        for note in &s.notes {
+            msg.push_str(&format!("; {note}"));
         }
         for w in &s.warnings {
             msg.push_str(&format!("; {w}"));
@@ -344,7 +350,11 @@ impl App {
         });
         for (path, r) in finished {
             match r {
-                Ok(layer) => self.add_layer(layer),
+                Ok(layers) => {
+                    for layer in layers {
+                        self.add_layer(layer);
+                    }
+                }
                 Err(e) => self.error(format!("Could not import {}: {e}", path.display())),
             }
         }

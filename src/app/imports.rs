@@ -1,6 +1,6 @@
-//! Background imports of GeoJSON layers (progress, cancel) and turning layers into outposts or a border.
+//! Background imports of layers (any format `io::formats` reads) (progress, cancel) and turning layers into outposts or a border.
 
-use crate::io::geojson_import::{ImportError, ImportOptions, import_file};
+use crate::io::formats::{FormatError, ImportOptions, import_any};
 use crate::io::layer::Layer;
 use crate::model::Outpost;
 use geo::{Geometry, LineString};
@@ -15,7 +15,7 @@ pub struct ImportJob {
     pub total_bytes: u64,
     pub done_bytes: Arc<AtomicU64>,
     pub cancel: Arc<AtomicBool>,
-    rx: Receiver<Result<Layer, ImportError>>,
+    rx: Receiver<Result<Vec<Layer>, FormatError>>,
 }
 
 impl ImportJob {
@@ -30,7 +30,7 @@ impl ImportJob {
                 done.store(n, Ordering::Relaxed);
                 ctx.request_repaint();
             };
-            let result = import_file(&p, &ImportOptions { progress: Some(&progress), cancel: Some(&stop) });
+            let result = import_any(&p, &ImportOptions { progress: Some(&progress), cancel: Some(&stop) });
             let _ = tx.send(result);
             ctx.request_repaint();
         });
@@ -38,11 +38,11 @@ impl ImportJob {
     }
 
     /// The result once the worker is done.
-    pub fn poll(&mut self) -> Option<Result<Layer, ImportError>> {
+    pub fn poll(&mut self) -> Option<Result<Vec<Layer>, FormatError>> {
         match self.rx.try_recv() {
             Ok(r) => Some(r),
             Err(TryRecvError::Empty) => None,
-            Err(TryRecvError::Disconnected) => Some(Err(ImportError::Cancelled)),
+            Err(TryRecvError::Disconnected) => Some(Err(FormatError::Cancelled)),
         }
     }
 

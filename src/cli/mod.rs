@@ -5,7 +5,7 @@
 
 use crate::io::export::{ExportFormat, export_to_file, export_to_string};
 use crate::io::format::count;
-use crate::io::geojson_import::{ImportError, ImportOptions, import_file, inspect_json};
+use crate::io::formats::{Format, ImportOptions, import_any, inspect_json};
 use crate::io::plan_file;
 use crate::model::rules::{Finding, check};
 use crate::model::{Plan, Severity};
@@ -73,6 +73,10 @@ pub enum FormatArg {
     Html,
     /// KML 2.2 for Google Earth, with time spans for the time slider.
     Kml,
+    /// GeoPackage for QGIS: segments, outposts, assignments (with their target's geometry) and gaps tables.
+    Gpkg,
+    /// TAK data package (zip) for ATAK / WinTAK: KML per stage and per outpost, MANIFEST/manifest.xml.
+    Takpkg,
 }
 
 impl From<FormatArg> for ExportFormat {
@@ -82,6 +86,8 @@ impl From<FormatArg> for ExportFormat {
             FormatArg::Csv => ExportFormat::Csv,
             FormatArg::Html => ExportFormat::Html,
             FormatArg::Kml => ExportFormat::Kml,
+            FormatArg::Gpkg => ExportFormat::GeoPackage,
+            FormatArg::Takpkg => ExportFormat::TakPackage,
         }
     }
 }
@@ -131,9 +137,9 @@ pub enum CliCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Export a plan as GeoJSON, CSV, an HTML report or KML.
+    /// Export a plan as GeoJSON, CSV, an HTML report, KML, a GeoPackage or a TAK data package.
     ///
-    /// The format comes from --format or else from OUT's extension (.geojson/.json, .csv, .html/.htm, .kml).
+    /// The format comes from --format or else from OUT's extension (.geojson/.json, .csv, .html/.htm, .kml, .gpkg, .zip).
     /// The file is written atomically: an existing OUT stays intact if anything fails. OUT "-" writes to stdout
     /// (then --format is required).
     Export {
@@ -341,9 +347,22 @@ fn rebase(path: &Path, output: &Path) -> u8 {
 }
 
 fn inspect(path: &Path) -> u8 {
-    match import_file(path, &ImportOptions { progress: None, cancel: None }) {
-        Ok(layer) => {
-            let value = inspect_json(&layer);
+    let format = Format::detect(path);
+    match import_any(path, &ImportOptions { progress: None, cancel: None }) {
+        Ok(layers) => {
+            let value = match layers.as_slice() {
+                [layer] => {
+                    let mut v = inspect_json(layer);
+                    if let Some(map) = v.as_object_mut() {
+                        map.insert("format".to_owned(), format.label().into());
+                    }
+                    v
+                }
+                _ => serde_json::json!({
+                    "format": format.label(),
+                    "layers": layers.iter().map(inspect_json).collect::<Vec<_>>(),
+                }),
+            };
             match serde_json::to_string_pretty(&value) {
                 Ok(text) => emit(&(text + "\n")).err().unwrap_or(0),
                 Err(e) => {
@@ -352,13 +371,17 @@ fn inspect(path: &Path) -> u8 {
                 }
             }
         }
-        Err(e @ (ImportError::Io { .. } | ImportError::IsDirectory { .. } | ImportError::NotAFile { .. })) => {
+        Err(e) if e.is_unreadable() => {
             eprintln!("borderplan: {}", with_path(path, &e.to_string()));
             1
         }
-        Err(e) => {
+        Err(crate::io::formats::FormatError::GeoJson(e)) => {
             let reason = e.to_string().replace(&format!(" (in {})", path.display()), "");
             eprintln!("borderplan: cannot read {} as GeoJSON: {reason}", path.display());
+            1
+        }
+        Err(e) => {
+            eprintln!("borderplan: {}", with_path(path, &e.to_string()));
             1
         }
     }
@@ -451,8 +474,8 @@ fn export(path: &Path, format: Option<ExportFormat>, output: &Path) -> u8 {
     let to_stdout = output.as_os_str() == "-";
     let Some(format) = format.or_else(|| ExportFormat::from_path(output)) else {
         eprintln!(
-            "borderplan: cannot tell the export format from {}; give --format geojson, csv, html or kml \
-             (or use the extension .geojson, .csv, .html or .kml)",
+            "borderplan: cannot tell the export format from {}; give --format geojson, csv, html, kml, \
+             gpkg or takpkg (or use the extension .geojson, .csv, .html, .kml, .gpkg or .zip)",
             if to_stdout { "stdout (-)".to_owned() } else { output.display().to_string() }
         );
         return 2;

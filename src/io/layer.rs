@@ -174,6 +174,9 @@ pub struct ImportStats {
     pub warnings: Vec<String>,
     /// Size of the input in bytes.
     pub bytes_read: u64,
+    /// What a reader decided that the planner should be told (e.g. which CSV columns gave the geometry, the CRS
+    /// the data was reprojected from).
+    pub notes: Vec<String>,
 }
 
 impl ImportStats {

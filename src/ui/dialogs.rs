@@ -33,8 +33,8 @@ pub fn save_plan_path(current: Option<&Path>) -> Option<PathBuf> {
 
 pub fn import_paths() -> Vec<PathBuf> {
     rfd::FileDialog::new()
-        .set_title("Import GeoJSON layers")
-        .add_filter("GeoJSON", &["geojson", "json"])
+        .set_title("Import layers")
+        .add_filter("Vector layers", crate::io::formats::Format::IMPORT_EXTENSIONS)
         .add_filter("All files", &["*"])
         .pick_files()
         .unwrap_or_default()

@@ -1,6 +1,9 @@
-//! CSV export: one row per assignment (RFC 4180, UTF-8, CRLF line ends as the RFC says). Geometry is given twice:
-//! `lon`/`lat` (the outpost, or a segment's midpoint on the border) for spreadsheets and point layers, and `wkt`
-//! for GIS (QGIS "Delimited text" or GDAL's `GEOM_POSSIBLE_NAMES=wkt`).
+//! CSV export: one row per assignment (RFC 4180, UTF-8, CRLF line ends as the RFC says). Every row has one point:
+//! `lon`/`lat` (the outpost, or a segment's midpoint on the border), which QGIS's "Delimited text" reader takes
+//! as the geometry by itself, and the same point as `wkt`, the column GDAL (and so QGIS on drag-and-drop) takes
+//! as the geometry: either way every row becomes a point feature. The target's own geometry (the POINT, or the
+//! segment's LINESTRING) is in `target_wkt`, a name neither takes: a geometry column of mixed POINT and
+//! LINESTRING rows is split by type and QGIS shows only the first type's rows.
 //!
 //! Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` (and some also after a leading tab or carriage
 //! return) as a formula, so a note like `=HYPERLINK(…)` from another agency's plan would run on opening. Every
@@ -11,7 +14,7 @@ use super::{ExportError, TargetGeometry, fmt_trim, fmt6, target_geometry};
 use crate::model::{Plan, Target};
 
 /// The header row.
-pub const HEADER: [&str; 20] = [
+pub const HEADER: [&str; 21] = [
     "assignment_id",
     "target_id",
     "target_name",
@@ -21,6 +24,7 @@ pub const HEADER: [&str; 20] = [
     "lon",
     "lat",
     "wkt",
+    "target_wkt",
     "equipment_id",
     "equipment_name",
     "category",
@@ -90,6 +94,7 @@ pub fn to_string(plan: &Plan) -> Result<String, ExportError> {
             to_km,
             lon.map(fmt6).unwrap_or_default(),
             lat.map(fmt6).unwrap_or_default(),
+            lon.zip(lat).map(|(x, y)| wkt(&TargetGeometry::Point(x, y))).unwrap_or_default(),
             geometry.clone(),
             text(&a.equipment_id),
             eq.map(|t| text(&t.name)).unwrap_or_default(),

@@ -145,11 +145,24 @@ pub fn to_string(plan: &Plan) -> String {
 
 /// As [`to_string`], with the gaps of `basis` (line of sight) when given.
 pub fn to_string_with(plan: &Plan, basis: Option<&super::CoverageBasis>) -> String {
+    document(plan, &plan.meta.title, |_| true, true, basis)
+}
+
+/// A KML document called `name` with the assignments that pass `keep` (in stage folders) and, with `gaps`, the
+/// stage-3 coverage gaps (of `basis` when given): the whole export, or one stage or one outpost of a TAK data
+/// package.
+pub fn document(
+    plan: &Plan,
+    name: &str,
+    keep: impl Fn(&Assignment) -> bool,
+    gaps: bool,
+    basis: Option<&super::CoverageBasis>,
+) -> String {
     let mut out = String::with_capacity(64 * 1024);
     out.push_str(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kml xmlns=\"http://www.opengis.net/kml/2.2\">\n  <Document>\n",
     );
-    let _ = writeln!(out, "    <name>{}</name>", escape_xml(&plan.meta.title));
+    let _ = writeln!(out, "    <name>{}</name>", escape_xml(name));
     let mut doc = format!(
         "Equipment rollout along the Tajikistan–Afghanistan border: {} assignments, border length {} km.",
         plan.assignments.len(),
@@ -169,8 +182,8 @@ pub fn to_string_with(plan: &Plan, basis: Option<&super::CoverageBasis>) -> Stri
     style(&mut out, "unplanned", UNPLANNED, 2.0);
     let mut geometries = GeometryCache::new();
     for stage in Stage::ALL {
-        let list: Vec<&Assignment> = plan.assignments.iter().filter(|a| a.stage == stage).collect();
-        if list.is_empty() && stage == Stage::One {
+        let list: Vec<&Assignment> = plan.assignments.iter().filter(|a| a.stage == stage && keep(a)).collect();
+        if list.is_empty() && (stage == Stage::One || !gaps) {
             continue;
         }
         let _ = write!(
@@ -188,6 +201,10 @@ pub fn to_string_with(plan: &Plan, basis: Option<&super::CoverageBasis>) -> Stri
             placemark(&mut out, plan, a, &mut geometries);
         }
         out.push_str("    </Folder>\n");
+    }
+    if !gaps {
+        out.push_str("  </Document>\n</kml>\n");
+        return out;
     }
     let gaps = super::stage3_gaps(plan, basis);
     let _ = write!(

@@ -6,9 +6,11 @@
 
 pub mod csv;
 pub mod geojson;
+pub mod gpkg;
 pub mod html;
 pub mod kml;
 pub mod svg;
+pub mod takpkg;
 
 use super::atomic::write_atomic;
 use super::error::FileError;
@@ -28,11 +30,21 @@ pub enum ExportFormat {
     Html,
     /// KML 2.2 with a time span per assignment for Google Earth's time slider.
     Kml,
+    /// GeoPackage (binary): segments, outposts, assignments and gaps tables, for QGIS.
+    GeoPackage,
+    /// TAK data package (zip): KML per stage and per outpost with a manifest, for ATAK / WinTAK.
+    TakPackage,
 }
 
 impl ExportFormat {
-    pub const ALL: [ExportFormat; 4] =
-        [ExportFormat::GeoJson, ExportFormat::Csv, ExportFormat::Html, ExportFormat::Kml];
+    pub const ALL: [ExportFormat; 6] = [
+        ExportFormat::GeoJson,
+        ExportFormat::Csv,
+        ExportFormat::Html,
+        ExportFormat::Kml,
+        ExportFormat::GeoPackage,
+        ExportFormat::TakPackage,
+    ];
 
     /// The format for a file extension (without the dot, any case): geojson/json, csv, html/htm, kml.
     pub fn from_extension(ext: &str) -> Option<Self> {
@@ -41,6 +53,8 @@ impl ExportFormat {
             "csv" => Some(Self::Csv),
             "html" | "htm" => Some(Self::Html),
             "kml" => Some(Self::Kml),
+            "gpkg" | "geopackage" => Some(Self::GeoPackage),
+            "takpkg" | "zip" => Some(Self::TakPackage),
             _ => None,
         }
     }
@@ -57,6 +71,8 @@ impl ExportFormat {
             Self::Csv => "csv",
             Self::Html => "html",
             Self::Kml => "kml",
+            Self::GeoPackage => "gpkg",
+            Self::TakPackage => "zip",
         }
     }
 
@@ -67,6 +83,8 @@ impl ExportFormat {
             Self::Csv => &["csv"],
             Self::Html => &["html", "htm"],
             Self::Kml => &["kml"],
+            Self::GeoPackage => &["gpkg"],
+            Self::TakPackage => &["zip"],
         }
     }
 
@@ -77,6 +95,8 @@ impl ExportFormat {
             Self::Csv => "CSV (one row per assignment)",
             Self::Html => "HTML report",
             Self::Kml => "KML (Google Earth)",
+            Self::GeoPackage => "GeoPackage (QGIS)",
+            Self::TakPackage => "TAK data package (ATAK, WinTAK)",
         }
     }
 
@@ -87,6 +107,8 @@ impl ExportFormat {
             Self::Csv => "text/csv",
             Self::Html => "text/html",
             Self::Kml => "application/vnd.google-earth.kml+xml",
+            Self::GeoPackage => "application/geopackage+sqlite3",
+            Self::TakPackage => "application/zip",
         }
     }
 }
@@ -113,7 +135,11 @@ pub enum ExportError {
     Csv(String),
     #[error("cannot write the GeoJSON export: {0}")]
     Json(String),
-    #[error("unknown export format “{0}”: use geojson, csv, html or kml")]
+    #[error("cannot write the {0}")]
+    Binary(String),
+    #[error("{0} is a binary format: write it to a file, not to stdout")]
+    NotText(&'static str),
+    #[error("unknown export format “{0}”: use geojson, csv, html, kml, gpkg or takpkg")]
     UnknownFormat(String),
 }
 
@@ -142,7 +168,8 @@ pub(crate) fn stage3_gaps(plan: &Plan, basis: Option<&CoverageBasis>) -> Vec<(f6
 /// The plan in `format`, as text.
 ///
 /// # Errors
-/// [`ExportError::Csv`] / [`ExportError::Json`] when serialisation fails (not expected for valid plans).
+/// [`ExportError::Csv`] / [`ExportError::Json`] when serialisation fails (not expected for valid plans),
+/// [`ExportError::NotText`] for a binary format (GeoPackage).
 pub fn export_to_string(plan: &Plan, format: ExportFormat) -> Result<String, ExportError> {
     export_to_string_with(plan, format, None)
 }
@@ -161,6 +188,7 @@ pub fn export_to_string_with(
             .map_err(|e| ExportError::Json(e.to_string())),
         ExportFormat::Csv => self::csv::to_string(plan),
         ExportFormat::Kml => Ok(self::kml::to_string_with(plan, basis)),
+        ExportFormat::GeoPackage | ExportFormat::TakPackage => Err(ExportError::NotText(format.label())),
         ExportFormat::Html => {
             // The reference layers are compiled in; without them the map just lacks provinces, rivers and towns.
             let base = super::bundled::base_data().ok();
@@ -189,8 +217,12 @@ pub fn export_to_file_with(
 /// # Errors
 /// [`ExportError::File`] (naming the path) when the file cannot be written, otherwise as [`export_to_string`].
 pub fn export_to_file(plan: &Plan, format: ExportFormat, path: &Path) -> Result<(), ExportError> {
-    let text = export_to_string(plan, format)?;
-    write_atomic(path, text.as_bytes())?;
+    let bytes = match format {
+        ExportFormat::GeoPackage => self::gpkg::to_bytes(plan)?,
+        ExportFormat::TakPackage => self::takpkg::to_bytes(plan)?,
+        _ => export_to_string(plan, format)?.into_bytes(),
+    };
+    write_atomic(path, &bytes)?;
     Ok(())
 }
 
