@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test command for a fresh machine: installs what the tests need (GDAL's ogrinfo for the export checks),
+# The test command for a fresh machine: installs what the tests need (GDAL's ogrinfo and QGIS for the export
+# checks, PostgreSQL/PostGIS for the shared-plan tests),
 # checks formatting and lints, then runs every test. Fails when formatting differs, clippy warns, or a test fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,8 +10,10 @@ command -v ogrinfo >/dev/null 2>&1 || need_apt+=(gdal-bin)
 # The shared-plan tests start a throwaway PostgreSQL/PostGIS cluster (scripts/test_db.sh).
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || need_apt+=(postgresql-15-postgis-3)
+# QGIS (PyQGIS, offscreen) judges the CSV export in tests/qgis_csv.rs.
+/usr/bin/python3 -c "import qgis.core" >/dev/null 2>&1 || need_apt+=(python3-qgis qgis-providers)
 if ((${#need_apt[@]})); then
-  echo "Installing ${need_apt[*]} (needed by the export and database tests)…"
+  echo "Installing ${need_apt[*]} (needed by the export, QGIS and database tests)…"
   if [[ $(id -u) -eq 0 ]]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
