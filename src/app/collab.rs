@@ -194,14 +194,7 @@ impl App {
         match pulled {
             Ok(plan) => {
                 let version = crate::io::db::Origin::of(&plan).map(|o| o.version).unwrap_or_default();
-                self.plan = plan;
-                self.plan_path = None;
-                self.set_disk_stamp(None);
-                self.history.clear();
-                self.mark_saved();
-                self.selection.clear();
-                self.plan_changed();
-                self.remove_recovery();
+                self.install_plan(plan, None, None);
                 self.needs_fit = true;
                 self.info(format!("Opened “{name}” version {version} from the database"));
             }

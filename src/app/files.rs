@@ -62,14 +62,7 @@ impl App {
         match action {
             Pending::New => match bundled::new_plan(&self.base.regions) {
                 Ok(plan) => {
-                    self.plan = plan;
-                    self.plan_path = None;
-                    self.set_disk_stamp(None);
-                    self.history.clear();
-                    self.mark_saved();
-                    self.selection.clear();
-                    self.plan_changed();
-                    self.remove_recovery();
+                    self.install_plan(plan, None, None);
                     self.rebase_offer = None;
                     self.info("New plan");
                 }
@@ -88,19 +81,30 @@ impl App {
         }
     }
 
+    /// Makes `plan` the window's plan, linked to `path` (as it is on disk: `stamp`) or to no file: a fresh
+    /// history and selection, nothing unsaved, no recovery file.
+    pub(super) fn install_plan(
+        &mut self,
+        plan: crate::model::Plan,
+        path: Option<std::path::PathBuf>,
+        stamp: Option<crate::io::disk::FileStamp>,
+    ) {
+        self.plan = plan;
+        self.plan_path = path;
+        self.set_disk_stamp(stamp);
+        self.history.clear();
+        self.mark_saved();
+        self.selection.clear();
+        self.plan_changed();
+        self.remove_recovery();
+    }
+
     /// Loads a plan file; on failure the current plan stays.
     pub fn open_plan(&mut self, path: &Path) -> bool {
         match plan_file::load_stamped(path) {
             Ok((plan, stamp)) => {
-                self.plan = plan;
-                self.plan_path = Some(path.to_owned());
-                self.set_disk_stamp(Some(stamp));
-                self.history.clear();
-                self.mark_saved();
-                self.selection.clear();
-                self.plan_changed();
+                self.install_plan(plan, Some(path.to_owned()), Some(stamp));
                 self.settings.add_recent(path);
-                self.remove_recovery();
                 self.needs_fit = true;
                 self.info(format!("Opened {}", path.display()));
                 self.check_border();

@@ -116,6 +116,18 @@ fn polyline_distance_2(p: Coord<f64>, coords: &[Coord<f64>], limit: f64, best: &
     }
 }
 
+/// The smallest rectangle holding `a` (if any) and `b`: a bounding box grown feature by feature.
+#[must_use]
+pub fn rect_union(a: Option<geo::Rect<f64>>, b: geo::Rect<f64>) -> geo::Rect<f64> {
+    match a {
+        None => b,
+        Some(a) => geo::Rect::new(
+            (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
+            (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use approx::assert_relative_eq;

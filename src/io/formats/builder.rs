@@ -2,6 +2,7 @@
 //! warnings as the GeoJSON importer: a feature with a geometry outside longitude/latitude is skipped with a
 //! reason naming it, a feature without a geometry is counted, not stored.
 
+use crate::model::geometry::rect_union;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -62,7 +63,7 @@ impl LayerBuilder {
         }
         *self.stats.by_type.entry(geometry_type_name(&geometry).to_owned()).or_default() += 1;
         if let Some(rect) = geometry.bounding_rect() {
-            self.bbox = Some(union(self.bbox, rect));
+            self.bbox = Some(rect_union(self.bbox, rect));
         }
         let style = FeatureStyle::from_properties(&properties);
         let style = (!style.is_empty()).then(|| Box::new(style));
@@ -133,16 +134,6 @@ pub fn out_of_range(geometry: &Geometry<f64>) -> Option<String> {
         "coordinate ({}, {}) is not a longitude/latitude in degrees (projected data without a known CRS?)",
         bad.x, bad.y
     ))
-}
-
-fn union(a: Option<Rect<f64>>, b: Rect<f64>) -> Rect<f64> {
-    match a {
-        None => b,
-        Some(a) => Rect::new(
-            (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
-            (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
-        ),
-    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The state of one parse ([`Ctx`]: progress, cancellation, the fatal error, scratch buffers) and the
 //! [`Builder`] that collects the features, their properties and the statistics into a [`Layer`].
 
+use crate::model::geometry::rect_union;
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -178,7 +179,7 @@ impl Builder {
                     }
                 }
                 if let Some(rect) = feature.geometry.bounding_rect() {
-                    self.bbox = Some(union(self.bbox, rect));
+                    self.bbox = Some(rect_union(self.bbox, rect));
                 }
                 self.features.push(feature);
             }
@@ -209,7 +210,7 @@ impl Builder {
         self.reasons.extend(reasons.into_iter().take(room).map(|(i, r)| (i + index_offset, r)));
         self.stats.warnings.extend(stats.warnings);
         if let Some(rect) = bbox {
-            self.bbox = Some(union(self.bbox, rect));
+            self.bbox = Some(rect_union(self.bbox, rect));
         }
     }
 
@@ -224,17 +225,6 @@ impl Builder {
         stats.bbox = bbox.map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);
         stats.bytes_read = bytes_read;
         Layer::new(name, None, features, properties, stats)
-    }
-}
-
-/// The smallest rectangle holding `a` (if any) and `b`.
-fn union(a: Option<Rect<f64>>, b: Rect<f64>) -> Rect<f64> {
-    match a {
-        None => b,
-        Some(a) => Rect::new(
-            (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
-            (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
-        ),
     }
 }
 
