@@ -12,10 +12,12 @@ use std::path::Path;
 
 use borderplan::App;
 use borderplan::app::Command;
+use borderplan::app::derived::march_bars;
 use borderplan::io::export::{ExportFormat, export_to_string};
 use borderplan::io::plan_file;
 use borderplan::model::history::plan_bytes;
-use borderplan::model::{Edit, rules, summarize};
+use borderplan::model::summary::summarize_with_coverage;
+use borderplan::model::{Edit, Stage, rules, stage_coverage, summarize};
 use borderplan::synth::plan_with_assignments;
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -118,7 +120,26 @@ fn bench_scale(c: &mut Criterion) {
                 b.iter(|| black_box(export_to_string(&plan, format).map(|s| s.len()).unwrap_or(0)))
             });
         }
+        // What one edit costs, part by part (the derived values an edit rebuilds, and the plan table's rows).
+        let s3 = stage_coverage(&plan, Stage::Three);
+        group.bench_function("part_coverage_both_stages", |b| {
+            b.iter(|| {
+                black_box(stage_coverage(&plan, Stage::Two).covered_km + stage_coverage(&plan, Stage::Three).covered_km)
+            })
+        });
+        group.bench_function("part_rules", |b| b.iter(|| black_box(rules::check_with_coverage(&plan, &s3).len())));
+        group.bench_function("part_summary", |b| {
+            b.iter(|| black_box(summarize_with_coverage(&plan, &[s3.clone(), s3.clone()]).total.assignments))
+        });
+        group.bench_function("part_march_bars", |b| b.iter(|| black_box(march_bars(&plan).len())));
+        group.bench_function("part_plan_clone", |b| b.iter(|| black_box(plan.clone().assignments.len())));
+        let copy = plan.clone();
+        group.bench_function("part_plan_compare", |b| b.iter(|| black_box(copy == plan)));
         let mut window = Headless::open(&path);
+        let table = borderplan::ui::state::TableState::default();
+        group.bench_function("part_table_rows", |b| {
+            b.iter(|| black_box(borderplan::ui::plan_table::visible_rows(&window.window.app, &table).len()))
+        });
         group.bench_function("steady_frame", |b| b.iter(|| black_box(window.frame())));
         let mut step = 0;
         group.bench_function("edit_and_frame", |b| {

@@ -205,3 +205,32 @@ fn the_example_plan_covers_99_km_in_stage2_and_1242_km_in_stage3() {
     assert_intervals_eq(&s3.gaps, &EXAMPLE_STAGE3_GAPS, 0.01);
     assert_abs_diff_eq!(s3.covered_km + s3.gap_km(), s3.length_km, epsilon = 1e-6);
 }
+
+/// Coverage as the union of every unit's own interval, the definition the faster paths must match.
+fn unit_by_unit(plan: &Plan, stage: Stage) -> Coverage {
+    let intervals = plan.assignments.iter().filter(|a| a.stage <= stage).flat_map(|a| sensor_intervals(plan, a));
+    Coverage::from_intervals(plan.border.length_km(), intervals.collect())
+}
+
+#[test]
+fn coverage_of_both_stages_in_one_pass_equals_the_union_of_every_unit() {
+    let mut plan = bundled::example_plan().unwrap();
+    // Every quantity from 1 to 40 units on each segment assignment: spacings both wider and narrower than a
+    // sensor's reach (units that overlap are merged into one interval before sorting).
+    let originals: Vec<Assignment> = plan.assignments.iter().cloned().collect();
+    for (k, a) in originals.iter().enumerate() {
+        if matches!(a.target, Target::Segment(_)) {
+            let mut b = a.clone();
+            b.quantity = (k % 40 + 1) as f64;
+            plan.apply(borderplan::model::Edit::UpdateAssignment(b)).unwrap();
+        }
+    }
+    let [s2, s3] = borderplan::model::coverage::stage2_and_stage3_coverage(&plan);
+    for (fast, stage) in [(s2, Stage::Two), (s3, Stage::Three)] {
+        let reference = unit_by_unit(&plan, stage);
+        assert_intervals_eq(&fast.covered, &reference.covered, 1e-9);
+        assert_intervals_eq(&fast.gaps, &reference.gaps, 1e-9);
+        assert_abs_diff_eq!(fast.covered_km, reference.covered_km, epsilon = 1e-9);
+        assert_eq!(fast, stage_coverage(&plan, stage));
+    }
+}

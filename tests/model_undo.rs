@@ -295,6 +295,10 @@ proptest! {
         // The linear history a user sees: snapshots[cursor] is the current plan.
         let mut snapshots = vec![plan.clone()];
         let mut cursor = 0usize;
+        // The history's state at each snapshot, and every state ever seen with its plan: the app takes "same
+        // state" for "same plan as saved", so a state must never come back with another plan.
+        let mut states = vec![history.state()];
+        let mut seen: Vec<(u64, Plan)> = vec![(history.state(), plan.clone())];
         for step in &steps {
             match step {
                 Step::Undo => {
@@ -314,6 +318,9 @@ proptest! {
                         // A new edit drops the redo branch.
                         snapshots.truncate(cursor + 1);
                         snapshots.push(plan.clone());
+                        states.truncate(cursor + 1);
+                        prop_assert!(seen.iter().all(|(s, _)| *s != history.state()), "a new edit reuses a state");
+                        states.push(history.state());
                         cursor += 1;
                         prop_assert!(!history.can_redo());
                     } else {
@@ -322,6 +329,13 @@ proptest! {
                 }
             }
             prop_assert_eq!(&plan, &snapshots[cursor]);
+            prop_assert_eq!(history.state(), states[cursor]);
+            for (state, then) in &seen {
+                if *state == history.state() {
+                    prop_assert_eq!(then, &plan);
+                }
+            }
+            seen.push((history.state(), plan.clone()));
             assert_indexes_agree(&plan);
             prop_assert_eq!(history.can_undo(), cursor > 0);
             prop_assert_eq!(history.can_redo(), cursor + 1 < snapshots.len());

@@ -40,3 +40,41 @@ fn the_table_rows_are_reused_until_the_plan_filters_or_sort_change() {
     assert_eq!(*after, visible_rows(&app, &table));
     assert!(after.iter().all(|&i| app.plan.assignments[i].id != gone));
 }
+
+#[test]
+fn after_single_row_edits_the_cached_rows_equal_a_fresh_filter_and_sort() {
+    let mut app = App::for_tests().unwrap();
+    let ctx = egui::Context::default();
+    let suppliers: Vec<String> = {
+        let set: std::collections::BTreeSet<&str> = app.plan.assignments.iter().map(|a| a.supplier.as_str()).collect();
+        set.into_iter().map(str::to_owned).collect()
+    };
+    for sort in [SortKey::Km, SortKey::Quantity, SortKey::Supplier, SortKey::Stage] {
+        let table = TableState { sort, supplier: Some(suppliers[0].clone()), ..TableState::default() };
+        let unfiltered = TableState { sort, ..TableState::default() };
+        let mut cache = RowCache::default();
+        let mut all = RowCache::default();
+        for step in 0..12 {
+            cache.rows(&app, &table);
+            let before = all.rows(&app, &unfiltered);
+            let i = (step * 37) % app.plan.assignments.len();
+            let mut a = app.plan.assignments[i].clone();
+            // Quantity edits (which keep the rows unless the table is sorted by quantity), then edits of what
+            // the filter and the sort look at.
+            match step % 4 {
+                0 | 1 => a.quantity += 3.0 + step as f64,
+                2 => a.supplier = suppliers[step % suppliers.len()].clone(),
+                _ => a.stage = if a.stage == Stage::Two { Stage::Three } else { Stage::Two },
+            }
+            app.apply(&ctx, Command::from(Edit::UpdateAssignment(a)));
+            assert_eq!(*cache.rows(&app, &table), visible_rows(&app, &table), "{sort:?} after step {step}");
+            let after = all.rows(&app, &unfiltered);
+            assert_eq!(*after, visible_rows(&app, &unfiltered), "{sort:?} after step {step}");
+            // A quantity edit with the table not sorted by quantity keeps the very same list (no new filter
+            // and sort of every row).
+            if step % 4 < 2 && sort != SortKey::Quantity {
+                assert!(Arc::ptr_eq(&before, &after), "{sort:?}: a quantity edit filtered and sorted again");
+            }
+        }
+    }
+}

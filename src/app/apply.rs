@@ -62,8 +62,15 @@ impl App {
 
     /// Applies an edit through the history (one undo step, merged with the previous one where it continues it).
     fn edit(&mut self, edit: Edit) {
+        let row_before = match &edit {
+            Edit::UpdateAssignment(a) => {
+                self.plan.assignments.position(&a.id).map(|i| (i, self.plan.assignments[i].clone()))
+            }
+            _ => None,
+        };
         match self.history.apply_coalescing(&mut self.plan, edit) {
             Ok(()) => {
+                self.pending_row_edit = row_before;
                 let label = self.history.undo_label().unwrap_or("edit").to_owned();
                 self.edited();
                 self.info(format!("{label} (Ctrl+Z to undo)"));

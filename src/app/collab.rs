@@ -176,6 +176,7 @@ impl App {
             return self.error(format!("Cannot merge: {e}"));
         }
         self.saved_plan = Some(theirs);
+        self.changed_outside_history();
         self.disk_stamp = Some(stamp);
         self.disk_changed = false;
         self.edited();
@@ -220,6 +221,7 @@ impl App {
             Ok(p) => {
                 // Only the recorded origin (name and version) changes.
                 self.plan.extra = p.plan.extra;
+                self.changed_outside_history();
                 self.edited();
                 self.info(format!("Saved as “{name}” version {} in the database", p.version));
             }

@@ -3,10 +3,10 @@
 
 use crate::map::picking::PickIndex;
 use crate::model::terrain::{TerrainFigures, label_findings};
-use crate::model::{Border, Segmentation, Target};
+use crate::model::{Assignment, Border, Segmentation, Target};
 use crate::model::{
-    Coverage, Finding, Plan, Quarter, Severity, Stage, Summary, coverage_by_quarter, rules, stage_coverage,
-    summary::summarize_with_coverage,
+    Coverage, Finding, Plan, Quarter, Severity, Stage, Summary, coverage::stage2_and_stage3_coverage,
+    coverage_by_quarter, rules, summary::summarize_with_coverage,
 };
 use geo::LineString;
 use std::sync::Arc;
@@ -44,6 +44,30 @@ pub fn march_bars(plan: &Plan) -> Vec<MarchBar> {
     }
     bars.sort_by_key(|(first, _)| *first);
     bars.into_iter().map(|(_, b)| b).collect()
+}
+
+/// The one assignment an edit changed in place (an `Edit::UpdateAssignment`): where it is and what it was.
+/// Derived values that depend on only some of an assignment's fields keep their result when those stayed.
+#[derive(Debug, Clone)]
+pub struct RowEdit {
+    /// The plan generation the edit produced.
+    pub generation: u64,
+    pub position: usize,
+    pub before: Assignment,
+}
+
+impl RowEdit {
+    /// The assignment after the edit, if it is still where it was.
+    pub fn after<'a>(&self, plan: &'a Plan) -> Option<&'a Assignment> {
+        plan.assignments.get(self.position).filter(|a| a.id == self.before.id)
+    }
+
+    /// The march chart draws targets, quarters and stages: an edit that left them alone leaves the bars.
+    pub fn keeps_march_bars(&self, plan: &Plan) -> bool {
+        self.after(plan).is_some_and(|a| {
+            a.target == self.before.target && a.quarter == self.before.quarter && a.stage == self.before.stage
+        })
+    }
 }
 
 /// Values kept from the previous build when their [`GeometryKey`] is unchanged.
@@ -121,21 +145,35 @@ impl Violations {
 
 impl Derived {
     pub fn build(plan: &Plan, generation: u64) -> Self {
-        Self::build_reusing(plan, generation, None)
+        Self::build_reusing(plan, generation, None, None, None)
     }
 
     /// Rebuilds after a change, keeping the segment lines and the picking index when the change left the
-    /// border, the segments and the outposts alone (an assignment edit).
-    pub fn rebuild(&mut self, plan: &Plan, generation: u64) {
+    /// border, the segments and the outposts alone (an assignment edit), and the march chart's bars when the
+    /// caller knows the change left them alone (`keep_march_bars`).
+    pub fn rebuild(&mut self, plan: &Plan, generation: u64, row_edit: Option<&RowEdit>) {
+        let row_edit = row_edit.filter(|e| e.generation == generation && e.after(plan).is_some());
+        let bars = row_edit.filter(|e| e.keeps_march_bars(plan)).map(|_| std::mem::take(&mut self.march_bars));
+        // Range-model findings of the last plan, to update for the one changed assignment (terrain findings
+        // are labelled with their figures, so they are found again in full).
+        let findings = row_edit
+            .filter(|_| self.terrain.is_none())
+            .map(|e| (std::mem::take(&mut self.findings), e.before.id.as_str()));
         let previous = (
             std::mem::take(&mut self.segment_lines),
             std::mem::take(&mut self.pick),
             std::mem::replace(&mut self.geometry_key, GeometryKey::of(plan)),
         );
-        *self = Self::build_reusing(plan, generation, Some(previous));
+        *self = Self::build_reusing(plan, generation, Some(previous), bars, findings);
     }
 
-    fn build_reusing(plan: &Plan, generation: u64, previous: Option<Reusable>) -> Self {
+    fn build_reusing(
+        plan: &Plan,
+        generation: u64,
+        previous: Option<Reusable>,
+        march_bars_kept: Option<Vec<MarchBar>>,
+        findings_before_row_edit: Option<(Vec<Finding>, &str)>,
+    ) -> Self {
         let geometry_key = GeometryKey::of(plan);
         let (segment_lines, pick) = match previous {
             Some((lines, pick, key)) if key == geometry_key => (lines, pick),
@@ -150,9 +188,11 @@ impl Derived {
             }
         };
         // Each coverage is computed once and shared by the rules and the summary.
-        let coverage_stage2 = stage_coverage(plan, Stage::Two);
-        let coverage_stage3 = stage_coverage(plan, Stage::Three);
-        let findings = rules::check_with_coverage(plan, &coverage_stage3);
+        let [coverage_stage2, coverage_stage3] = stage2_and_stage3_coverage(plan);
+        let findings = match findings_before_row_edit {
+            Some((previous, id)) => rules::recheck_assignment(plan, &coverage_stage3, previous, id),
+            None => rules::check_with_coverage(plan, &coverage_stage3),
+        };
         let summary = summarize_with_coverage(plan, &[coverage_stage2.clone(), coverage_stage3.clone()]);
         let violations = Violations::of(plan, &findings);
         Self {
@@ -163,7 +203,7 @@ impl Derived {
             findings,
             summary,
             pick,
-            march_bars: march_bars(plan),
+            march_bars: march_bars_kept.unwrap_or_else(|| march_bars(plan)),
             timeline: None,
             terrain: None,
             unknown_km: [0.0; 2],

@@ -121,6 +121,7 @@ impl App {
     /// The plan as it is now is what the file holds (or what a new plan starts with).
     pub(super) fn mark_saved(&mut self) {
         self.saved_plan = Some(self.plan.clone());
+        self.saved_state = Some(self.history.state());
         self.dirty = false;
     }
 
@@ -259,6 +260,7 @@ impl App {
                         let base = plan_file::load(&recovery::base_path(&p)).ok();
                         self.set_disk_stamp(info.base_stamp.filter(|_| base.is_some()));
                         self.saved_plan = base;
+                        self.changed_outside_history();
                         self.plan_path = Some(path.clone());
                         self.info(format!(
                             "Recovered the unsaved changes to {} (autosaved {}). Save checks the file first.",
@@ -271,6 +273,7 @@ impl App {
                         self.plan_path = None;
                         self.set_disk_stamp(None);
                         self.saved_plan = None;
+                        self.changed_outside_history();
                         self.info("Recovered the unsaved plan. Save it to keep it.");
                     }
                 }

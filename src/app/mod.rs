@@ -23,7 +23,7 @@ use crate::map::basemap::BaseGeometry;
 use crate::map::fit;
 use crate::map::tiles::RasterBasemap;
 use crate::model::{History, Plan, Quarter, Target};
-use derived::Derived;
+use derived::{Derived, RowEdit};
 use imports::ImportJob;
 use selection::Selection;
 use settings::Settings;
@@ -85,6 +85,13 @@ pub struct App {
     /// The plan as last opened or saved: undoing back to it makes the plan clean again, and it is the base of a
     /// three-way merge with the file.
     saved_plan: Option<Plan>,
+    /// The history state `saved_plan` was taken at, while nothing changed the plan outside the history since:
+    /// then "unsaved?" is one comparison, not a comparison of two 50,000-row plans after every edit.
+    saved_state: Option<u64>,
+    /// The one assignment the last edit changed in place (its position and its value before), for derived
+    /// values that can keep their result when an edit leaves what they depend on alone.
+    pub last_row_edit: Option<RowEdit>,
+    pending_row_edit: Option<(usize, crate::model::Assignment)>,
     /// The plan file as last opened or saved (size, time, hash): a save checks it has not changed since.
     pub disk_stamp: Option<crate::io::disk::FileStamp>,
     /// The plan file changed on disk since (the window shows a banner).
@@ -172,6 +179,9 @@ impl App {
             plan_path: None,
             dirty: false,
             saved_plan: None,
+            saved_state: None,
+            last_row_edit: None,
+            pending_row_edit: None,
             disk_stamp: None,
             disk_changed: false,
             ignored_stamp: None,
@@ -210,6 +220,7 @@ impl App {
             profile_km: None,
         };
         app.saved_plan = Some(app.plan.clone());
+        app.saved_state = Some(app.history.state());
         Ok(app)
     }
 
@@ -234,7 +245,13 @@ impl App {
     /// Call after anything replaced or changed `plan`.
     pub fn plan_changed(&mut self) {
         self.generation += 1;
-        self.derived.rebuild(&self.plan, self.generation);
+        let row_edit = self.pending_row_edit.take().map(|(position, before)| RowEdit {
+            generation: self.generation,
+            position,
+            before,
+        });
+        self.last_row_edit = row_edit;
+        self.derived.rebuild(&self.plan, self.generation, self.last_row_edit.as_ref());
         // The last terrain figures stay on show (marked "computing…") until the new ones land.
         if let Some(f) = self.terrain.figures.clone() {
             self.derived.apply_terrain(&self.plan, f);
@@ -248,8 +265,16 @@ impl App {
     }
 
     fn edited(&mut self) {
-        self.dirty = self.saved_plan.as_ref() != Some(&self.plan);
+        self.dirty = match self.saved_state {
+            Some(s) => s != self.history.state(),
+            None => self.saved_plan.as_ref() != Some(&self.plan),
+        };
         self.plan_changed();
+    }
+
+    /// After a change to the plan that did not go through the history: "unsaved?" compares plans again.
+    fn changed_outside_history(&mut self) {
+        self.saved_state = None;
     }
 
     /// The picked feature as (position in `layers`, feature index), if its layer is still there.

@@ -139,6 +139,7 @@ impl App {
         if params.dem.as_deref() != Some(stored.as_str()) {
             params.dem = Some(stored);
             params.store_in(&mut self.plan);
+            self.changed_outside_history();
             self.dirty = true;
         }
         self.request_terrain();

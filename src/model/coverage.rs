@@ -6,6 +6,7 @@
 //!
 //! Intervals are clamped to the border and merged, so overlapping sensors are never counted twice.
 
+use super::lookup::Lookup;
 use super::plan::{Assignment, Plan, Target};
 use super::stages::{Quarter, Stage};
 use serde::Serialize;
@@ -87,31 +88,85 @@ fn push_sensor_intervals(plan: &Plan, a: &Assignment, out: &mut Vec<(f64, f64)>)
     if !(a.quantity.is_finite() && a.quantity > 0.0) {
         return;
     }
+    let outpost_km = |id: &str| plan.outpost(id).map(|o| o.km);
+    push_intervals_with(plan, a, range, &outpost_km, Units::OneByOne, out);
+}
+
+/// How the units of a segment assignment are listed.
+#[derive(Clone, Copy, PartialEq)]
+enum Units {
+    /// One interval per unit (what a sensor list shows).
+    OneByOne,
+    /// Overlapping units as their union (what coverage needs: fewer intervals to sort).
+    Merged,
+}
+
+/// As [`push_sensor_intervals`] with the detection range known and outposts looked up by `outpost_km`.
+fn push_intervals_with(
+    plan: &Plan,
+    a: &Assignment,
+    range: f64,
+    outpost_km: &dyn Fn(&str) -> Option<f64>,
+    units: Units,
+    out: &mut Vec<(f64, f64)>,
+) {
     match &a.target {
         Target::Outpost(id) => {
-            if let Some(o) = plan.outpost(id) {
-                out.push((o.km - range, o.km + range));
+            if let Some(km) = outpost_km(id) {
+                out.push((km - range, km + range));
             }
         }
         Target::Segment(id) => {
             let Some(s) = plan.segments.get(id) else { return };
             let n = a.quantity.floor().clamp(1.0, 10_000.0) as usize;
             let spacing = s.length_km() / n as f64;
-            out.extend((0..n).map(|i| {
-                let c = s.from_km + (i as f64 + 0.5) * spacing;
-                (c - range, c + range)
-            }));
+            let centre = |i: usize| s.from_km + (i as f64 + 0.5) * spacing;
+            if units == Units::Merged && spacing <= 2.0 * range {
+                // Neighbouring units overlap or touch, so their union is one interval from the first unit's
+                // start to the last one's end (the same numbers the units would give one by one).
+                out.push((centre(0) - range, centre(n - 1) + range));
+            } else {
+                out.extend((0..n).map(|i| (centre(i) - range, centre(i) + range)));
+            }
         }
     }
 }
 
+/// The covered intervals of every assignment, each put into the list `bucket` picks (`None`: left out), with
+/// outposts looked up through one index.
+fn collect_intervals<const N: usize>(
+    plan: &Plan,
+    bucket: impl Fn(&Assignment) -> Option<usize>,
+) -> [Vec<(f64, f64)>; N] {
+    let lookup = Lookup::new(plan);
+    let outpost_km = |id: &str| lookup.outpost(id).map(|o| o.km);
+    let mut out: [Vec<(f64, f64)>; N] = std::array::from_fn(|_| Vec::new());
+    for a in plan.assignments.iter() {
+        let Some(list) = bucket(a).and_then(|i| out.get_mut(i)) else { continue };
+        let range = lookup.equipment(&a.equipment_id).and_then(|t| t.coverage_range_km());
+        if let Some(range) = range.filter(|_| a.quantity.is_finite() && a.quantity > 0.0) {
+            push_intervals_with(plan, a, range, &outpost_km, Units::Merged, list);
+        }
+    }
+    out
+}
+
 /// Coverage of the assignments `keep` accepts.
 pub fn coverage_where(plan: &Plan, keep: impl Fn(&Assignment) -> bool) -> Coverage {
-    let mut intervals = Vec::new();
-    for a in plan.assignments.iter().filter(|a| keep(a)) {
-        push_sensor_intervals(plan, a, &mut intervals);
-    }
+    let [intervals] = collect_intervals::<1>(plan, |a| keep(a).then_some(0));
     Coverage::from_intervals(plan.border.length_km(), intervals)
+}
+
+/// Coverage at the end of stage 2 and at the end of stage 3 from one pass over the plan (what
+/// [`stage_coverage`] gives for each).
+pub fn stage2_and_stage3_coverage(plan: &Plan) -> [Coverage; 2] {
+    let length_km = plan.border.length_km();
+    let [by_stage2, stage3_only] = collect_intervals::<2>(plan, |a| {
+        if a.stage <= Stage::Two { Some(0) } else { (a.stage <= Stage::Three).then_some(1) }
+    });
+    let mut all = by_stage2.clone();
+    all.extend(stage3_only);
+    [Coverage::from_intervals(length_km, by_stage2), Coverage::from_intervals(length_km, all)]
 }
 
 /// Coverage at the end of a stage: equipment deployed in earlier stages stays in place, so stage 3 counts

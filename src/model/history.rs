@@ -139,8 +139,13 @@ impl Plan {
 /// Undo and redo lists with a step limit and a memory budget.
 #[derive(Debug, Clone, Default)]
 pub struct History {
-    undo: VecDeque<(String, Inverse)>,
-    redo: Vec<(String, Inverse)>,
+    /// Each step with the [`History::state`] its inverse leads back to.
+    undo: VecDeque<(String, Inverse, u64)>,
+    redo: Vec<(String, Inverse, u64)>,
+    /// Which plan state the history is at: a new edit gives a new value, undo and redo return to the value
+    /// the plan had then, so "is this the saved plan?" is one comparison instead of comparing two plans.
+    state: u64,
+    next_state: u64,
     limit: usize,
     /// The undo list drops its oldest steps (never the last one) once its steps keep more than this.
     budget_bytes: usize,
@@ -156,7 +161,15 @@ impl History {
     }
 
     pub fn with_budget(limit: usize, budget_bytes: usize) -> Self {
-        Self { undo: VecDeque::new(), redo: Vec::new(), limit: limit.max(1), budget_bytes, undo_bytes: 0 }
+        Self {
+            undo: VecDeque::new(),
+            redo: Vec::new(),
+            state: 0,
+            next_state: 0,
+            limit: limit.max(1),
+            budget_bytes,
+            undo_bytes: 0,
+        }
     }
 
     /// As [`History::apply`], but an edit of the same assignment as the last undo step joins that step
@@ -165,23 +178,43 @@ impl History {
         let coalesce = matches!(edit, Edit::UpdateAssignment(_))
             && self.redo.is_empty()
             && self.undo_label() == Some(edit.label().as_str());
-        if coalesce { plan.apply(edit) } else { self.apply(plan, edit) }
+        if coalesce {
+            plan.apply(edit)?;
+            self.state = self.fresh_state();
+            Ok(())
+        } else {
+            self.apply(plan, edit)
+        }
+    }
+
+    /// The plan state the history is at (see the field); equal values mean equal plans as far as the edits
+    /// recorded here go.
+    pub fn state(&self) -> u64 {
+        self.state
+    }
+
+    fn fresh_state(&mut self) -> u64 {
+        // Pre-increment: the first new state is 1, never the initial 0 (also for `History::default()`).
+        self.next_state += 1;
+        self.next_state
     }
 
     /// Applies `edit` to `plan` and records it; on error nothing changes.
     pub fn apply(&mut self, plan: &mut Plan, edit: Edit) -> Result<(), EditError> {
         let label = edit.label();
         let inverse = plan.apply_undoable(edit)?;
-        self.push_undo(label, inverse);
+        let before = self.state;
+        self.push_undo(label, inverse, before);
+        self.state = self.fresh_state();
         self.redo.clear();
         Ok(())
     }
 
-    fn push_undo(&mut self, label: String, inverse: Inverse) {
+    fn push_undo(&mut self, label: String, inverse: Inverse, back_to: u64) {
         self.undo_bytes += step_bytes(&label, &inverse);
-        self.undo.push_back((label, inverse));
+        self.undo.push_back((label, inverse, back_to));
         while self.undo.len() > self.limit || (self.undo.len() > 1 && self.undo_bytes > self.budget_bytes) {
-            if let Some((l, i)) = self.undo.pop_front() {
+            if let Some((l, i, _)) = self.undo.pop_front() {
                 self.undo_bytes = self.undo_bytes.saturating_sub(step_bytes(&l, &i));
             }
         }
@@ -189,26 +222,29 @@ impl History {
 
     /// Undoes the last edit; returns its label.
     pub fn undo(&mut self, plan: &mut Plan) -> Option<String> {
-        let (label, inverse) = self.undo.pop_back()?;
+        let (label, inverse, back_to) = self.undo.pop_back()?;
         self.undo_bytes = self.undo_bytes.saturating_sub(step_bytes(&label, &inverse));
         let redo = inverse.revert(plan);
-        self.redo.push((label.clone(), redo));
+        self.redo.push((label.clone(), redo, self.state));
+        self.state = back_to;
         Some(label)
     }
 
     /// Redoes the last undone edit; returns its label.
     pub fn redo(&mut self, plan: &mut Plan) -> Option<String> {
-        let (label, inverse) = self.redo.pop()?;
+        let (label, inverse, forward_to) = self.redo.pop()?;
         let undo = inverse.revert(plan);
-        self.push_undo(label.clone(), undo);
+        let before = self.state;
+        self.push_undo(label.clone(), undo, before);
+        self.state = forward_to;
         Some(label)
     }
 
     pub fn undo_label(&self) -> Option<&str> {
-        self.undo.back().map(|(l, _)| l.as_str())
+        self.undo.back().map(|(l, _, _)| l.as_str())
     }
     pub fn redo_label(&self) -> Option<&str> {
-        self.redo.last().map(|(l, _)| l.as_str())
+        self.redo.last().map(|(l, _, _)| l.as_str())
     }
     pub fn can_undo(&self) -> bool {
         !self.undo.is_empty()
@@ -223,14 +259,15 @@ impl History {
         self.undo.clear();
         self.redo.clear();
         self.undo_bytes = 0;
+        self.state = self.fresh_state();
     }
 
     /// Bytes kept by the undo and redo steps, roughly (not counting the plan itself).
     pub fn estimated_bytes(&self) -> usize {
-        self.undo_bytes + self.redo.iter().map(|(l, i)| step_bytes(l, i)).sum::<usize>()
+        self.undo_bytes + self.redo.iter().map(|(l, i, _)| step_bytes(l, i)).sum::<usize>()
     }
 }
 
 fn step_bytes(label: &str, inverse: &Inverse) -> usize {
-    std::mem::size_of::<(String, Inverse)>() + label.len() + inverse.estimated_bytes()
+    std::mem::size_of::<(String, Inverse, u64)>() + label.len() + inverse.estimated_bytes()
 }

@@ -9,6 +9,7 @@ pub mod equipment;
 pub mod geometry;
 pub mod history;
 pub mod ids;
+pub mod lookup;
 pub mod members;
 pub mod merge;
 pub mod outposts;

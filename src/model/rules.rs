@@ -1,8 +1,9 @@
 //! Programme rules: every finding says how bad it is, what it is about and where.
 
 use super::coverage::stage_coverage;
-use super::members::{self, Participation};
-use super::plan::{Plan, Target};
+use super::lookup::Lookup;
+use super::members::Participation;
+use super::plan::{Assignment, Plan, Target};
 use super::stages::Stage;
 use serde::Serialize;
 use std::fmt;
@@ -80,90 +81,137 @@ pub fn check(plan: &Plan) -> Vec<Finding> {
 
 /// As [`check`], with the plan's stage-3 coverage already computed (the app computes it once per change).
 pub fn check_with_coverage(plan: &Plan, stage3: &super::coverage::Coverage) -> Vec<Finding> {
+    let lookup = Lookup::new(plan);
     let mut out = Vec::new();
     for a in &plan.assignments {
-        let extent = plan.target_extent_km(&a.target);
-        let equipment = plan.catalog.get(&a.equipment_id);
-        // Names go into messages only: built when a rule fires, not for every row.
-        let name = || plan.target_name(&a.target).unwrap_or(a.target.id()).to_owned();
-        let eq_name = || equipment.map(|t| t.name.clone()).unwrap_or_else(|| a.equipment_id.clone());
-        let mut push = |severity, rule, message: String| {
-            out.push(Finding {
-                severity,
-                rule,
-                message,
-                assignment_id: Some(a.id.clone()),
-                target: Some(a.target.clone()),
-                km: extent,
-            })
-        };
-        if extent.is_none() {
-            push(
-                Severity::Error,
-                Rule::UnknownTarget,
-                format!("{}: {} “{}” does not exist in this plan", a.id, a.target.kind(), a.target.id()),
-            );
-        }
-        if equipment.is_none() {
-            push(
-                Severity::Error,
-                Rule::UnknownEquipment,
-                format!("{}: equipment “{}” is not in the catalog", a.id, a.equipment_id),
-            );
-        }
-        if a.stage == Stage::One {
-            push(
-                Severity::Error,
-                Rule::Stage1Delivery,
-                format!(
-                    "{}: {} at {} is assigned to stage 1, which covers assessment and contracts only; use stage 2 or 3",
-                    a.id,
-                    eq_name(),
-                    name()
-                ),
-            );
-        }
-        if a.stage == Stage::Two && matches!(a.target, Target::Segment(_)) {
-            push(
-                Severity::Error,
-                Rule::Stage2NotAtOutpost,
-                format!(
-                    "{}: stage-2 {} is assigned to segment {}; stage 2 deploys at selected outposts only",
-                    a.id,
-                    eq_name(),
-                    name()
-                ),
-            );
-        }
-        if !a.stage.contains(a.quarter) {
-            let (q0, q1) = a.stage.window();
-            push(
-                Severity::Error,
-                Rule::QuarterOutsideStage,
-                format!("{}: delivery in {} is outside the {} window {q0} … {q1}", a.id, a.quarter, a.stage),
-            );
-        }
-        match members::lookup(&a.supplier) {
-            Some(m) if m.participation == Participation::Suspended => push(
-                Severity::Error,
-                Rule::SupplierSuspended,
-                format!("{}: {} has suspended its participation and cannot supply {}", a.id, m.name, eq_name()),
-            ),
-            Some(_) => {}
-            None => push(
-                Severity::Error,
-                Rule::SupplierNotMember,
-                format!("{}: “{}” is not a member state of the programme", a.id, a.supplier),
-            ),
-        }
-        if !(a.quantity.is_finite() && a.quantity > 0.0) {
-            push(
-                Severity::Error,
-                Rule::QuantityNotPositive,
-                format!("{}: quantity {} of {} must be more than zero", a.id, a.quantity, eq_name()),
-            );
-        }
+        check_assignment(plan, &lookup, a, &mut out);
     }
+    push_gap_findings(stage3, &mut out);
+    sort_findings(plan, out)
+}
+
+/// The findings of `previous` (what [`check_with_coverage`] gave before one assignment changed in place) brought
+/// up to date: that assignment's findings and the coverage gaps are found again, the rest are kept. Equal to
+/// [`check_with_coverage`] on the changed plan, at the cost of one assignment instead of every one.
+pub fn recheck_assignment(
+    plan: &Plan,
+    stage3: &super::coverage::Coverage,
+    previous: Vec<Finding>,
+    assignment_id: &str,
+) -> Vec<Finding> {
+    let mut out: Vec<Finding> = previous
+        .into_iter()
+        .filter(|f| f.rule != Rule::Stage3CoverageGap && f.assignment_id.as_deref() != Some(assignment_id))
+        .collect();
+    if let Some(a) = plan.assignment(assignment_id) {
+        check_assignment(plan, &Lookup::new(plan), a, &mut out);
+    }
+    push_gap_findings(stage3, &mut out);
+    sort_findings(plan, out)
+}
+
+/// Orders findings by severity, then by where they are; findings at the same place keep plan order (the
+/// order of their assignments, in the order the rules ran), coverage gaps after assignments.
+fn sort_findings(plan: &Plan, findings: Vec<Finding>) -> Vec<Finding> {
+    let position =
+        |f: &Finding| f.assignment_id.as_deref().and_then(|id| plan.assignments.position(id)).unwrap_or(usize::MAX);
+    let mut keyed: Vec<(usize, Finding)> = findings.into_iter().map(|f| (position(&f), f)).collect();
+    keyed.sort_by(|(px, x), (py, y)| {
+        x.severity
+            .cmp(&y.severity)
+            .then(x.km.map(|k| k.0).unwrap_or(f64::MAX).total_cmp(&y.km.map(|k| k.0).unwrap_or(f64::MAX)))
+            .then(px.cmp(py))
+    });
+    keyed.into_iter().map(|(_, f)| f).collect()
+}
+
+/// The rules about one assignment.
+fn check_assignment<'a>(plan: &Plan, lookup: &Lookup<'a>, a: &'a Assignment, out: &mut Vec<Finding>) {
+    let extent = lookup.target_extent_km(&a.target);
+    let equipment = lookup.equipment(&a.equipment_id);
+    // Names go into messages only: built when a rule fires, not for every row.
+    let name = || plan.target_name(&a.target).unwrap_or(a.target.id()).to_owned();
+    let eq_name = || equipment.map(|t| t.name.clone()).unwrap_or_else(|| a.equipment_id.clone());
+    let mut push = |severity, rule, message: String| {
+        out.push(Finding {
+            severity,
+            rule,
+            message,
+            assignment_id: Some(a.id.clone()),
+            target: Some(a.target.clone()),
+            km: extent,
+        })
+    };
+    if extent.is_none() {
+        push(
+            Severity::Error,
+            Rule::UnknownTarget,
+            format!("{}: {} “{}” does not exist in this plan", a.id, a.target.kind(), a.target.id()),
+        );
+    }
+    if equipment.is_none() {
+        push(
+            Severity::Error,
+            Rule::UnknownEquipment,
+            format!("{}: equipment “{}” is not in the catalog", a.id, a.equipment_id),
+        );
+    }
+    if a.stage == Stage::One {
+        push(
+            Severity::Error,
+            Rule::Stage1Delivery,
+            format!(
+                "{}: {} at {} is assigned to stage 1, which covers assessment and contracts only; use stage 2 or 3",
+                a.id,
+                eq_name(),
+                name()
+            ),
+        );
+    }
+    if a.stage == Stage::Two && matches!(a.target, Target::Segment(_)) {
+        push(
+            Severity::Error,
+            Rule::Stage2NotAtOutpost,
+            format!(
+                "{}: stage-2 {} is assigned to segment {}; stage 2 deploys at selected outposts only",
+                a.id,
+                eq_name(),
+                name()
+            ),
+        );
+    }
+    if !a.stage.contains(a.quarter) {
+        let (q0, q1) = a.stage.window();
+        push(
+            Severity::Error,
+            Rule::QuarterOutsideStage,
+            format!("{}: delivery in {} is outside the {} window {q0} … {q1}", a.id, a.quarter, a.stage),
+        );
+    }
+    match lookup.member(&a.supplier) {
+        Some(m) if m.participation == Participation::Suspended => push(
+            Severity::Error,
+            Rule::SupplierSuspended,
+            format!("{}: {} has suspended its participation and cannot supply {}", a.id, m.name, eq_name()),
+        ),
+        Some(_) => {}
+        None => push(
+            Severity::Error,
+            Rule::SupplierNotMember,
+            format!("{}: “{}” is not a member state of the programme", a.id, a.supplier),
+        ),
+    }
+    if !(a.quantity.is_finite() && a.quantity > 0.0) {
+        push(
+            Severity::Error,
+            Rule::QuantityNotPositive,
+            format!("{}: quantity {} of {} must be more than zero", a.id, a.quantity, eq_name()),
+        );
+    }
+}
+
+/// A warning for each gap left in stage-3 coverage.
+fn push_gap_findings(stage3: &super::coverage::Coverage, out: &mut Vec<Finding>) {
     for &(a, b) in &stage3.gaps {
         out.push(Finding {
             severity: Severity::Warning,
@@ -174,10 +222,4 @@ pub fn check_with_coverage(plan: &Plan, stage3: &super::coverage::Coverage) -> V
             km: Some((a, b)),
         });
     }
-    out.sort_by(|x, y| {
-        x.severity
-            .cmp(&y.severity)
-            .then(x.km.map(|k| k.0).unwrap_or(f64::MAX).total_cmp(&y.km.map(|k| k.0).unwrap_or(f64::MAX)))
-    });
-    out
 }

@@ -1,7 +1,8 @@
 //! Totals per stage, supplier, category and segment.
 
 use super::coverage::{Coverage, stage_coverage};
-use super::plan::{Plan, Target};
+use super::lookup::Lookup;
+use super::plan::Plan;
 use super::stages::Stage;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -61,24 +62,16 @@ pub fn summarize_with_coverage(plan: &Plan, coverage: &[Coverage]) -> Summary {
     let mut by_supplier: BTreeMap<&str, Totals> = BTreeMap::new();
     let mut by_category: BTreeMap<&str, Totals> = BTreeMap::new();
     let mut by_segment: BTreeMap<&str, Totals> = BTreeMap::new();
-    // The first outpost of an id, as `Plan::outpost` finds it.
-    let mut outposts: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
-    for o in &plan.outposts {
-        outposts.entry(o.id.as_str()).or_insert(o.segment_id.as_str());
-    }
+    let lookup = Lookup::new(plan);
     for a in &plan.assignments {
-        let eq = plan.catalog.get(&a.equipment_id);
+        let eq = lookup.equipment(&a.equipment_id);
         let cost = eq.and_then(|t| t.unit_cost_usd).map(|c| c * a.quantity).unwrap_or(0.0);
         total.add(a.quantity, cost);
         by_stage.entry(a.stage.number()).or_default().add(a.quantity, cost);
         by_supplier.entry(a.supplier.as_str()).or_default().add(a.quantity, cost);
         let cat = eq.map(|t| t.category.label()).unwrap_or("Unknown equipment");
         by_category.entry(cat).or_default().add(a.quantity, cost);
-        let seg = match &a.target {
-            Target::Segment(id) => Some(id.as_str()),
-            Target::Outpost(id) => outposts.get(id.as_str()).copied(),
-        };
-        if let Some(seg) = seg {
+        if let Some(seg) = lookup.segment_id(&a.target) {
             by_segment.entry(seg).or_default().add(a.quantity, cost);
         }
     }

@@ -85,6 +85,12 @@ impl RowCache {
         if self.key.as_ref() == Some(&key) {
             return;
         }
+        if let Some(cached) = &self.key
+            && edit_keeps_rows(app, t, cached, &key)
+        {
+            self.key = Some(key);
+            return;
+        }
         if self.key.as_ref().is_none_or(|k| k.generation != key.generation) {
             let set: std::collections::BTreeSet<&str> =
                 app.plan.assignments.iter().map(|a| a.supplier.as_str()).collect();
@@ -93,6 +99,27 @@ impl RowCache {
         self.rows = std::sync::Arc::new(visible_rows(app, t));
         self.key = Some(key);
     }
+}
+
+/// Whether the change from `cached` to `key` is only the plan's last edit, and that edit changed an assignment in
+/// place without touching what the filters and the sort look at (a quantity edit with the table sorted by km):
+/// then the rows stay as they are, instead of filtering and sorting 50,000 rows again.
+fn edit_keeps_rows(app: &App, t: &TableState, cached: &RowKey, key: &RowKey) -> bool {
+    let Some(edit) = &app.last_row_edit else { return false };
+    let only_generation_moved = RowKey { generation: key.generation, ..cached.clone() } == *key;
+    if !only_generation_moved || edit.generation != key.generation || cached.generation + 1 != key.generation {
+        return false;
+    }
+    let (b, Some(a)) = (&edit.before, edit.after(&app.plan)) else { return false };
+    a.id == b.id
+        && a.target == b.target
+        && a.equipment_id == b.equipment_id
+        && a.stage == b.stage
+        && a.supplier == b.supplier
+        && a.quarter == b.quarter
+        && a.status == b.status
+        && a.note == b.note
+        && (t.sort != SortKey::Quantity || a.quantity.total_cmp(&b.quantity).is_eq())
 }
 
 /// Rows that pass the filters, sorted.
