@@ -14,8 +14,8 @@ use borderplan::App;
 use borderplan::app::ViewCommand;
 use borderplan::io::geojson_import::{ImportOptions, import_bytes};
 use borderplan::synth::{huge_line_geojson, lines_geojson, points_geojson, polygons_geojson};
-use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
+use std::time::{Duration, Instant};
 
 fn raw_input(time: f64) -> egui::RawInput {
     egui::RawInput {
