@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# GeoJSON reading speed: borderplan against GDAL's ogr2ogr, on three generated files (the same shapes as
+# GeoJSON reading speed: borderplan against GDAL's ogr2ogr, on four generated files (the shapes of
 # benches/import.rs): 200k points with 5 properties; 20k LineStrings of 50 vertices; 20k Polygons with a
-# 40-vertex shell and a 20-vertex hole.
+# 40-vertex shell and a 20-vertex hole; 4 Polygons of 400k vertices each (about 9 MB each: a file of a few huge
+# features).
 #
 # Both tools read the whole file into memory structures and exit:
 #   ogr2ogr -f Memory /dev/null FILE        (GDAL's GeoJSON driver into the in-memory driver)
@@ -12,6 +13,7 @@
 #
 # Usage: bench/vs_gdal.sh [RUNS]      (RUNS defaults to 5; the release build takes a few minutes the first time)
 # Env:   BENCH_DIR  where the generated files go (default: a temp folder, removed at the end)
+#        BORDERPLAN_BIN  a borderplan binary to measure instead of building one
 
 set -euo pipefail
 
@@ -33,9 +35,13 @@ if [ ! -x /usr/bin/time ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq time >/dev/null
 fi
 
-echo "building borderplan (release)…" >&2
-cargo build --release --bin borderplan >&2
-BIN="$ROOT/target/release/borderplan"
+if [ -n "${BORDERPLAN_BIN:-}" ]; then
+    BIN="$BORDERPLAN_BIN"
+else
+    echo "building borderplan (release)…" >&2
+    cargo build --release --bin borderplan >&2
+    BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/borderplan"
+fi
 
 if [ -n "${BENCH_DIR:-}" ]; then
     DATA="$BENCH_DIR"
@@ -102,9 +108,25 @@ def polygons(n, shell, hole):
         yield ('{"type":"Feature","properties":{"id":%d},"geometry":{"type":"Polygon","coordinates":[%s]}}'
                % (i, rings))
 
+def huge_polygons(n, vertices):
+    rng = random.Random(4)
+    for i in range(n):
+        lon, lat, radius = rng.uniform(68.0, 74.0), rng.uniform(36.8, 38.8), rng.uniform(0.3, 0.6)
+        # A coastline-like edge: a few lobes and a radius that wanders a little from vertex to vertex.
+        coords, wander, m = [], 0.0, vertices - 1
+        for k in range(m):
+            a = k / m * math.tau
+            wander = min(0.05, max(-0.05, wander + rng.uniform(-0.002, 0.002))) if k else 0.0
+            r = radius * (0.9 + 0.08 * math.sin(7 * a) + wander)
+            coords.append(pos(lon + r * math.cos(a), lat + r * math.sin(a)))
+        coords.append(coords[0])
+        yield ('{"type":"Feature","properties":{"id":%d},"geometry":{"type":"Polygon","coordinates":[[%s]]}}'
+               % (i, ",".join(coords)))
+
 collection(os.path.join(out, "points_200k.geojson"), points(200_000))
 collection(os.path.join(out, "lines_20k_x50.geojson"), lines(20_000, 50))
 collection(os.path.join(out, "polygons_20k_40_20.geojson"), polygons(20_000, 40, 20))
+collection(os.path.join(out, "polygons_4_x_400k.geojson"), huge_polygons(4, 400_000))
 PY
 
 now_ns() { date +%s%N; }
@@ -136,7 +158,7 @@ echo "GeoJSON import, $(date -u +%Y-%m-%d), $RUNS alternating runs each, median 
 echo
 echo "| file | size | features | ogr2ogr -f Memory | borderplan inspect | borderplan MB/s | GDAL ÷ borderplan | peak RSS GDAL | peak RSS borderplan | borderplan peak ÷ file |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-for name in points_200k lines_20k_x50 polygons_20k_40_20; do
+for name in points_200k lines_20k_x50 polygons_20k_40_20 polygons_4_x_400k; do
     file="$DATA/$name.geojson"
     bytes=$(stat -c %s "$file")
     features=$("$BIN" inspect "$file" | python3 -c 'import json,sys; print(json.load(sys.stdin)["features"])')

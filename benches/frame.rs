@@ -2,6 +2,10 @@
 //! vertices each), all visible at whole-border zoom, in a 1400×900 window. A frame is `App::show` inside
 //! `Context::run_ui` plus `Context::tessellate`, measured headless on the CPU (no GPU upload). Target: ≤ 8 ms.
 //!
+//! `frame/worst_frame_big_layers_first_display_pan_zoom`: the worst frame while a 2M-vertex line, a ~200 MB
+//! polygon layer and 1M points are first shown, panned and zoomed, the background pictures landing included.
+//! Target: ≤ 16 ms.
+//!
 //! `cargo bench --bench frame` (add `-- --quick` for a fast estimate).
 
 use std::hint::black_box;
@@ -9,8 +13,9 @@ use std::hint::black_box;
 use borderplan::App;
 use borderplan::app::ViewCommand;
 use borderplan::io::geojson_import::{ImportOptions, import_bytes};
-use borderplan::synth::{lines_geojson, points_geojson};
+use borderplan::synth::{huge_line_geojson, lines_geojson, points_geojson, polygons_geojson};
 use criterion::{Criterion, criterion_group, criterion_main};
+use std::time::{Duration, Instant};
 
 fn raw_input(time: f64) -> egui::RawInput {
     egui::RawInput {
@@ -88,5 +93,78 @@ fn bench_frame(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_frame);
+/// The worst frame while big layers are shown for the first time, panned and zoomed: a 2M-vertex line, a
+/// ~200 MB polygon layer (150k polygons, 40-vertex shell, 20-vertex hole) and 1M points. Every frame of the
+/// sequence counts, also those while the background pictures land (texture upload included as the app hands
+/// it over; tessellation included). One criterion "iteration" is the worst frame of one pan-and-zoom sequence.
+fn bench_worst_frame(c: &mut Criterion) {
+    let layers = [
+        ("line_2m_vertices", huge_line_geojson(2_000_000)),
+        ("polygons_150k_40_20", polygons_geojson(150_000, 40, 20)),
+        ("points_1m", points_geojson(1_000_000)),
+    ];
+    let bytes: usize = layers.iter().map(|(_, b)| b.len()).sum();
+    let mut window = Headless::new(false);
+    let ctx = window.ctx.clone();
+    // First display: the layers are added one frame apart, then frames run until every picture has landed.
+    let mut first_worst = Duration::ZERO;
+    for (name, bytes) in &layers {
+        match import_bytes(name, bytes, &ImportOptions::default()) {
+            Ok(layer) => window.window.app.add_layer(layer),
+            Err(e) => panic!("{name}: {e}"),
+        }
+        first_worst = first_worst.max(window.timed_frame());
+    }
+    first_worst = first_worst.max(window.frames_until_drawn());
+    eprintln!(
+        "worst frame bench: {} MB of layers; first display worst frame {:.2} ms",
+        bytes / 1_000_000,
+        first_worst.as_secs_f64() * 1000.0
+    );
+    let mut group = c.benchmark_group("frame");
+    group.sample_size(10);
+    group.bench_function("worst_frame_big_layers_first_display_pan_zoom", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let mut worst = Duration::ZERO;
+                for step in [
+                    ViewCommand::Pan { dx_px: 300.0, dy_px: 0.0 },
+                    ViewCommand::ZoomIn,
+                    ViewCommand::Pan { dx_px: -200.0, dy_px: 150.0 },
+                    ViewCommand::ZoomOut,
+                ] {
+                    window.window.app.apply(&ctx, step.into());
+                    worst = worst.max(window.frames_until_drawn());
+                }
+                total += worst;
+            }
+            total
+        })
+    });
+    group.finish();
+}
+
+impl Headless {
+    fn timed_frame(&mut self) -> Duration {
+        let start = Instant::now();
+        black_box(self.frame(true));
+        start.elapsed()
+    }
+
+    /// Frames (2 ms apart, as a window waiting for a repaint) until no layer picture is being drawn; returns the
+    /// longest frame.
+    fn frames_until_drawn(&mut self) -> Duration {
+        let mut worst = self.timed_frame();
+        let started = Instant::now();
+        while self.window.ui.map.layer_rasters.iter().any(|c| c.is_drawing()) && started.elapsed().as_secs() < 60 {
+            std::thread::sleep(Duration::from_millis(2));
+            worst = worst.max(self.timed_frame());
+        }
+        // One more: the frame after the last picture landed.
+        worst.max(self.timed_frame())
+    }
+}
+
+criterion_group!(benches, bench_frame, bench_worst_frame);
 criterion_main!(benches);

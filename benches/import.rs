@@ -1,6 +1,7 @@
-//! GeoJSON import throughput on three generated files (built in memory, deterministic, never committed):
-//! 200k points with 5 properties, 20k lines of 50 vertices, 20k polygons with a 40-vertex shell and a
-//! 20-vertex hole.
+//! GeoJSON import throughput on generated files (built in memory, deterministic, never committed): three of many
+//! small features (200k points with 5 properties, 20k lines of 50 vertices, 20k polygons with a 40-vertex shell
+//! and a 20-vertex hole) and two of a few huge ones (4 polygons of 200k vertices, about 4.4 MB each; one
+//! LineString of 2M vertices).
 //!
 //! `cargo bench --bench import` (add `-- --quick` for a fast estimate). A FeatureCollection is read block by
 //! block on two threads; `one_pass_reader_points` shows the one-thread reader on the same points.
@@ -8,7 +9,10 @@
 use std::hint::black_box;
 
 use borderplan::io::geojson_import::{ImportOptions, import_bytes, import_bytes_in_one_pass};
-use borderplan::synth::{lines_geojson as lines, points_geojson as points, polygons_geojson as polygons};
+use borderplan::synth::{
+    huge_line_geojson, huge_polygons_geojson, lines_geojson as lines, points_geojson as points,
+    polygons_geojson as polygons,
+};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn bench_import(c: &mut Criterion) {
@@ -16,6 +20,8 @@ fn bench_import(c: &mut Criterion) {
         ("points_200k_5_properties", points(200_000), 200_000),
         ("lines_20k_x_50_vertices", lines(20_000, 50), 20_000),
         ("polygons_20k_40_shell_20_hole", polygons(20_000, 40, 20), 20_000),
+        ("few_huge_polygons_4_x_200k_vertices", huge_polygons_geojson(4, 200_000), 4),
+        ("one_huge_line_2m_vertices", huge_line_geojson(2_000_000), 1),
     ];
     let mut group = c.benchmark_group("geojson_import");
     group.sample_size(10);

@@ -132,6 +132,56 @@ pub fn polygons_geojson(count: usize, shell: usize, hole: usize) -> Vec<u8> {
     close_collection(text)
 }
 
+/// One LineString of `vertices` vertices wandering across the border area (steps of up to 0.004°, so at the
+/// whole-border zoom several vertices share a pixel), as a FeatureCollection.
+pub fn huge_line_geojson(vertices: usize) -> Vec<u8> {
+    let mut rng = SplitMix64(11);
+    let mut text = open_collection();
+    text.reserve(vertices * 22);
+    open_feature(&mut text, 0, "LineString");
+    let (mut lon, mut lat) = (70.5_f64, 37.8_f64);
+    for v in 0..vertices {
+        if v > 0 {
+            text.push(',');
+        }
+        lon = (lon + rng.range(-0.004, 0.004)).clamp(67.5, 74.5);
+        lat = (lat + rng.range(-0.004, 0.004)).clamp(36.5, 39.0);
+        push_position(&mut text, lon, lat);
+    }
+    text.push_str("]}}");
+    close_collection(text)
+}
+
+/// `count` Polygons of `vertices` shell vertices each (a lobed ring of 0.3–0.6° radius with a wandering edge, closed, no hole), spread over
+/// the border area: a file of a few multi-megabyte features.
+pub fn huge_polygons_geojson(count: usize, vertices: usize) -> Vec<u8> {
+    let mut rng = SplitMix64(13);
+    let mut text = open_collection();
+    text.reserve(count * vertices * 22);
+    for i in 0..count {
+        open_feature(&mut text, i, "Polygon");
+        let (lon, lat) = (rng.range(68.0, 74.0), rng.range(36.8, 38.8));
+        let radius_deg = rng.range(0.3, 0.6);
+        let n = vertices.max(4) - 1;
+        // A coastline-like edge: a few lobes and a radius that wanders a little from vertex to vertex.
+        let mut wander = 0.0_f64;
+        text.push('[');
+        for v in 0..=n {
+            let angle = (v % n) as f64 / n as f64 * std::f64::consts::TAU;
+            if v > 0 && v < n {
+                wander = (wander + rng.range(-0.002, 0.002)).clamp(-0.05, 0.05);
+            }
+            let r = radius_deg * (0.9 + 0.08 * (7.0 * angle).sin() + if v < n { wander } else { 0.0 });
+            if v > 0 {
+                text.push(',');
+            }
+            push_position(&mut text, lon + r * angle.cos(), lat + r * angle.sin());
+        }
+        text.push_str("]]}}");
+    }
+    close_collection(text)
+}
+
 /// A programme-scale plan: the example plan's assignments copied across its segments and outposts until there
 /// are `count` of them (ids `A-0001` …, deterministic). Every copy keeps a valid stage, quarter and supplier, so
 /// the rules see a realistic plan; quantities and notes vary a little.

@@ -12,6 +12,11 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError};
 use walkers::{Projector, lon_lat};
 
+mod draw;
+#[cfg(test)]
+use draw::fill_rings;
+pub use draw::{Detail, RasterStats, rasterize, rasterize_with};
+
 /// Layers with more features than this are rasterised.
 pub const RASTER_FEATURES: usize = 5_000;
 /// …or with more coordinates than this.
@@ -32,6 +37,8 @@ struct Part {
     color: Option<[u8; 3]>,
     /// Marker half-size or line width in pixels from simplestyle, if any.
     size: Option<f32>,
+    /// The part's extent in normalised Web Mercator: west, north, east, south (x and y minimum, then maximum).
+    bbox: [f64; 4],
 }
 
 /// A polygon to fill: its rings are the parts `first_ring..ring_end`.
@@ -76,7 +83,11 @@ impl ProjectedLayer {
         let line = |this: &mut Self, coords: &mut dyn Iterator<Item = geo::Coord<f64>>, kind: Kind| {
             let start = this.xy.len() as u32;
             this.xy.extend(coords.map(|c| mercator(c.x, c.y)));
-            this.parts.push(Part { kind, start, end: this.xy.len() as u32, color, size });
+            let mut bbox = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+            for n in &this.xy[start as usize..] {
+                bbox = [bbox[0].min(n[0]), bbox[1].min(n[1]), bbox[2].max(n[0]), bbox[3].max(n[1])];
+            }
+            this.parts.push(Part { kind, start, end: this.xy.len() as u32, color, size, bbox });
         };
         match g {
             Geometry::Point(p) => line(self, &mut std::iter::once(p.0), Kind::Point),
@@ -161,166 +172,6 @@ pub struct Look {
     pub color: [u8; 3],
     pub opacity: f32,
     pub width_px: f32,
-}
-
-/// Rasterises the layer for a view into an image of `view.size` pixels.
-pub fn rasterize(p: &ProjectedLayer, view: View, look: Look) -> ColorImage {
-    let [w, h] = view.size;
-    let mut img = ColorImage::filled([w, h], Color32::TRANSPARENT);
-    let ox = view.center[0] - w as f64 / 2.0;
-    let oy = view.center[1] - h as f64 / 2.0;
-    let to_px = |n: [f64; 2]| ((n[0] * view.world_px - ox) as f32, (n[1] * view.world_px - oy) as f32);
-    let alpha = (look.opacity.clamp(0.0, 1.0) * 255.0) as u8;
-    let paint = |c: Option<[u8; 3]>| {
-        let c = c.unwrap_or(look.color);
-        Color32::from_rgba_unmultiplied(c[0], c[1], c[2], alpha)
-    };
-    // Fills first, blended, so that outlines and points stay crisp on top.
-    let mut rings: Vec<&[[f64; 2]]> = Vec::new();
-    for fill in &p.fills {
-        let opacity = (fill.opacity.unwrap_or(0.2) * look.opacity).clamp(0.0, 1.0);
-        if opacity <= 0.0 {
-            continue;
-        }
-        let c = fill.color.unwrap_or(look.color);
-        let color = Color32::from_rgba_unmultiplied(c[0], c[1], c[2], (opacity * 255.0) as u8);
-        rings.clear();
-        for part in p.parts.get(fill.first_ring as usize..fill.ring_end as usize).unwrap_or(&[]) {
-            rings.push(&p.xy[part.start as usize..part.end as usize]);
-        }
-        fill_rings(&mut img, &rings, |n| [n[0] * view.world_px - ox, n[1] * view.world_px - oy], color);
-    }
-    for part in &p.parts {
-        let pts = &p.xy[part.start as usize..part.end as usize];
-        let color = paint(part.color);
-        match part.kind {
-            Kind::Point => {
-                for n in pts {
-                    let (x, y) = to_px(*n);
-                    let half = part.size.unwrap_or(1.5);
-                    fill_square(&mut img, x, y, half, color);
-                }
-            }
-            Kind::Line => {
-                let brush = part.size.unwrap_or(look.width_px).clamp(1.0, 8.0);
-                let mut prev: Option<(f32, f32)> = None;
-                for n in pts {
-                    let q = to_px(*n);
-                    if let Some(a) = prev {
-                        draw_line(&mut img, a, q, brush, color);
-                    }
-                    prev = Some(q);
-                }
-            }
-        }
-    }
-    img
-}
-
-/// Fills the inside of `rings` (even-odd rule: holes stay empty) at pixel centres, blending `c` over the image.
-fn fill_rings(img: &mut ColorImage, rings: &[&[[f64; 2]]], to_px: impl Fn([f64; 2]) -> [f64; 2], c: Color32) {
-    let [w, h] = img.size;
-    // Edges as (y_top, y_bottom, x at y_top, dx per unit y).
-    let mut edges: Vec<(f64, f64, f64, f64)> = Vec::new();
-    let (mut x_min, mut x_max) = (f64::INFINITY, f64::NEG_INFINITY);
-    for ring in rings {
-        let pts: Vec<[f64; 2]> = ring.iter().map(|n| to_px(*n)).collect();
-        for (i, a) in pts.iter().enumerate() {
-            // Rings are closed in GeoJSON; the wrap-around edge closes one that is not.
-            let b = pts[(i + 1) % pts.len()];
-            x_min = x_min.min(a[0]);
-            x_max = x_max.max(a[0]);
-            if a[1] == b[1] {
-                continue;
-            }
-            let (top, bottom) = if a[1] < b[1] { (*a, b) } else { (b, *a) };
-            edges.push((top[1], bottom[1], top[0], (bottom[0] - top[0]) / (bottom[1] - top[1])));
-        }
-    }
-    if edges.is_empty() || x_max < 0.0 || x_min >= w as f64 {
-        return;
-    }
-    edges.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let y_first = edges[0].0;
-    let y_last = edges.iter().map(|e| e.1).fold(f64::NEG_INFINITY, f64::max);
-    if y_last < 0.0 || y_first >= h as f64 {
-        return;
-    }
-    // Rows whose centre lies within the polygon's vertical extent.
-    let row_first = (y_first - 0.5).ceil().max(0.0) as usize;
-    let row_end = ((y_last - 0.5).ceil().max(0.0) as usize).min(h);
-    let mut next = 0;
-    let mut active: Vec<usize> = Vec::new();
-    let mut xs: Vec<f64> = Vec::new();
-    for row in row_first..row_end {
-        let yc = row as f64 + 0.5;
-        while next < edges.len() && edges[next].0 <= yc {
-            active.push(next);
-            next += 1;
-        }
-        // An edge counts on [top, bottom): a vertex shared by two edges is crossed once.
-        active.retain(|&e| edges[e].1 > yc);
-        xs.clear();
-        xs.extend(active.iter().map(|&e| edges[e].2 + (yc - edges[e].0) * edges[e].3));
-        xs.sort_by(f64::total_cmp);
-        for span in xs.chunks_exact(2) {
-            // Pixels whose centre is inside [span[0], span[1]).
-            let x0 = (span[0] - 0.5).ceil().max(0.0) as usize;
-            let x1 = ((span[1] - 0.5).ceil().max(0.0) as usize).min(w);
-            let line = &mut img.pixels[row * w..(row + 1) * w];
-            for px in line.iter_mut().take(x1).skip(x0) {
-                *px = px.blend(c);
-            }
-        }
-    }
-}
-
-fn fill_square(img: &mut ColorImage, x: f32, y: f32, half: f32, c: Color32) {
-    let [w, h] = img.size;
-    if x + half < 0.0 || y + half < 0.0 || x - half >= w as f32 || y - half >= h as f32 {
-        return;
-    }
-    let (x0, x1) = ((x - half).round().max(0.0) as i64, (x + half).round().min(w as f32) as i64);
-    let (y0, y1) = ((y - half).round().max(0.0) as i64, (y + half).round().min(h as f32) as i64);
-    for yy in y0..y1 {
-        for xx in x0..x1 {
-            img.pixels[yy as usize * w + xx as usize] = c;
-        }
-    }
-}
-
-/// A line with a square brush; segments entirely off the image are skipped.
-fn draw_line(img: &mut ColorImage, a: (f32, f32), b: (f32, f32), brush: f32, c: Color32) {
-    let [w, h] = img.size;
-    let (wf, hf) = (w as f32, h as f32);
-    if (a.0 < 0.0 && b.0 < 0.0) || (a.1 < 0.0 && b.1 < 0.0) || (a.0 >= wf && b.0 >= wf) || (a.1 >= hf && b.1 >= hf) {
-        return;
-    }
-    let steps = (b.0 - a.0).abs().max((b.1 - a.1).abs()).ceil().min(20_000.0) as usize;
-    let (dx, dy) = if steps == 0 { (0.0, 0.0) } else { ((b.0 - a.0) / steps as f32, (b.1 - a.1) / steps as f32) };
-    // Thin brushes (the common case) write 1 or 3 pixels per step directly; wider ones fill a square.
-    let thick = brush > 1.0;
-    let wide = brush > 2.5;
-    let (mut x, mut y) = a;
-    for _ in 0..=steps {
-        if wide {
-            fill_square(img, x, y, brush / 2.0, c);
-        } else if x >= 0.0 && y >= 0.0 && x < wf && y < hf {
-            let (xi, yi) = (x as usize, y as usize);
-            let i = yi * w + xi;
-            img.pixels[i] = c;
-            if thick {
-                if xi + 1 < w {
-                    img.pixels[i + 1] = c;
-                }
-                if yi + 1 < h {
-                    img.pixels[i + w] = c;
-                }
-            }
-        }
-        x += dx;
-        y += dy;
-    }
 }
 
 /// What a layer's drawing keeps between frames: its polygons triangulated (on first use) and, for a big layer, its
