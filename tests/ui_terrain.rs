@@ -122,3 +122,117 @@ fn exports_from_the_window_carry_the_line_of_sight_gaps_and_name_the_dem() {
     let text = std::fs::read_to_string(&html).unwrap();
     assert!(text.contains("line of sight (refraction k = 0.13"), "the report names the model");
 }
+
+/// The first outpost with exactly one line-of-sight assignment that the relief hides some border from.
+fn outpost_with_one_sensor(app: &App) -> (borderplan::model::Target, String) {
+    let figures = app.derived.terrain.as_ref().unwrap();
+    use borderplan::model::terrain::sensors::{Sight, sight_of};
+    for o in &app.plan.outposts {
+        let target = borderplan::model::Target::Outpost(o.id.clone());
+        let los: Vec<String> = app
+            .plan
+            .assignments_for(&target)
+            .filter(|a| {
+                app.plan
+                    .catalog
+                    .get(&a.equipment_id)
+                    .is_some_and(|t| matches!(sight_of(t, a), Sight::FromHeight { .. }))
+            })
+            .map(|a| a.id.clone())
+            .collect();
+        if let [id] = los.as_slice()
+            && figures.seen_by_assignment_id(id).is_some_and(|(seen, within)| seen < within - 0.5)
+        {
+            return (target, id.clone());
+        }
+    }
+    panic!("the example plan has an outpost with one surveillance assignment");
+}
+
+fn seen_label(h: &Harness<'static, Window>, id: &str) -> String {
+    use egui_kittest::kittest::NodeT;
+    let wanted = format!("({id}): sees");
+    let node = h.get_by_label_contains(&wanted);
+    node.value().or_else(|| node.accesskit_node().label()).unwrap_or_default()
+}
+
+#[test]
+fn changing_the_mast_height_in_the_window_is_an_undoable_edit_that_the_terrain_thread_recomputes() {
+    use borderplan::app::selection::SelectMode;
+    use borderplan::model::terrain::sensors::MAST_OVERRIDE;
+    let dir = tempfile::tempdir().unwrap();
+    write_dem(dir.path());
+    let mut app = App::for_tests().unwrap();
+    assert!(app.load_dem(dir.path()));
+    assert!(app.wait_for_terrain(Duration::from_secs(120)));
+    app.dirty = false;
+    let (target, id) = outpost_with_one_sensor(&app);
+    let (seen_before, within) = app.derived.terrain.as_ref().unwrap().seen_by_assignment_id(&id).unwrap();
+    assert!(seen_before < within, "the relief hides part of what the mast could see: {seen_before} of {within}");
+    let mut h = harness_with(app);
+    let ctx = h.ctx.clone();
+    h.state_mut().app.apply(&ctx, Command::select(vec![target], SelectMode::Replace));
+    h.run_steps(3);
+    let before_text = seen_label(&h, &id);
+    assert!(before_text.contains(&format!("sees {seen_before:.1} of {within:.1} km")), "“{before_text}”");
+
+    // A negative height is refused in the window and changes nothing.
+    h.get_by_label(&format!("Mast height of {id}")).set_text_value_accesskit("-5");
+    h.run_steps(2);
+    h.get_by_label("Apply").click();
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("must be 0 m or more").is_some(), "the error is shown");
+    assert!(h.state().app.plan.assignment(&id).unwrap().extra.get(MAST_OVERRIDE).is_none());
+    assert!(!h.state().app.dirty);
+
+    // 80 m: stored on the assignment, unsaved, recomputed off the UI thread.
+    h.get_by_label(&format!("Mast height of {id}")).set_text_value_accesskit("80");
+    h.run_steps(2);
+    h.get_by_label("Apply").click();
+    h.run_steps(2);
+    assert_eq!(h.state().app.plan.assignment(&id).unwrap().extra.get(MAST_OVERRIDE), Some(&serde_json::json!(80.0)));
+    assert!(h.state().app.dirty, "the edit marks the plan unsaved");
+    assert!(h.state_mut().app.wait_for_terrain(Duration::from_secs(120)));
+    h.run_steps(2);
+    let (seen_high, within_high) = h.state().app.derived.terrain.as_ref().unwrap().seen_by_assignment_id(&id).unwrap();
+    assert!(seen_high > seen_before, "a higher mast sees more: {seen_high} vs {seen_before}");
+    assert!(seen_label(&h, &id).contains(&format!("sees {seen_high:.1} of {within_high:.1} km")));
+
+    // Undo gives back the catalog's height and its figure.
+    h.state_mut().app.apply(&ctx, borderplan::app::PlanCommand::Undo.into());
+    assert!(h.state().app.plan.assignment(&id).unwrap().extra.get(MAST_OVERRIDE).is_none());
+    assert!(h.state_mut().app.wait_for_terrain(Duration::from_secs(120)));
+    h.run_steps(2);
+    assert_eq!(seen_label(&h, &id), before_text);
+    assert!(h.query_by_label("Reset to catalog default").is_some());
+}
+
+#[test]
+fn the_plan_wide_target_height_and_refraction_are_validated_undoable_edits() {
+    use borderplan::app::settings::RightTab;
+    use borderplan::app::{SettingChange, ViewCommand};
+    let mut h = harness_with(App::for_tests().unwrap());
+    let ctx = h.ctx.clone();
+    h.state_mut().app.apply(&ctx, ViewCommand::Setting(SettingChange::RightTab(RightTab::Summary)).into());
+    h.run_steps(3);
+    assert_eq!(h.get_by_label("Refraction coefficient k").value().as_deref(), Some("0.13"));
+    h.get_by_label("Refraction coefficient k").set_text_value_accesskit("1.5");
+    h.run_steps(2);
+    h.get_by_label("Apply settings").click();
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("Refraction k = 1.5: it must lie between 0").is_some());
+    assert_eq!(TerrainParams::of_plan(&h.state().app.plan), TerrainParams::default());
+
+    h.get_by_label("Refraction coefficient k").set_text_value_accesskit("0.25");
+    h.get_by_label("Target height in metres").set_text_value_accesskit("4");
+    h.run_steps(2);
+    h.get_by_label("Apply settings").click();
+    h.run_steps(2);
+    let p = TerrainParams::of_plan(&h.state().app.plan);
+    assert_eq!((p.refraction_k, p.target_height_m), (0.25, 4.0));
+    assert!(h.state().app.dirty);
+    h.state_mut().app.apply(&ctx, borderplan::app::PlanCommand::Undo.into());
+    assert_eq!(TerrainParams::of_plan(&h.state().app.plan), TerrainParams::default());
+    assert!(h.state().app.plan.extra.get(borderplan::model::terrain::PLAN_MEMBER).is_none(), "back to no member");
+    assert!(!h.state().app.dirty, "undo is back to the file");
+}

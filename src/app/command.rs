@@ -188,7 +188,7 @@ pub enum Ask {
     Export(ExportFormat),
     MapImage,
     Tiles(TileKind),
-    /// Elevation data: a file (`.hgt`, GeoTIFF) or, with `folder`, a folder of them.
+    /// Elevation data: a file (`.hgt`, DTED, GeoTIFF) or, with `folder`, a folder of them.
     Elevation {
         folder: bool,
     },

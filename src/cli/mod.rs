@@ -3,7 +3,7 @@
 //! Every subcommand reads files, prints to stdout and reports problems on stderr with the file named. Nothing
 //! here panics on bad input: unreadable files are messages and exit codes.
 
-use crate::io::export::{ExportFormat, export_to_file, export_to_string};
+use crate::io::export::{ExportFormat, export_to_file_with, export_to_string_with};
 use crate::io::format::count;
 use crate::io::formats::{Format, ImportOptions, import_any, inspect_json};
 use crate::io::plan_file;
@@ -152,6 +152,10 @@ pub enum CliCommand {
         /// The file to write, or "-" for stdout.
         #[arg(short, long = "output", value_name = "OUT")]
         output: PathBuf,
+        /// Elevation data (an .hgt tile, a DTED cell, a GeoTIFF, or a folder of them): coverage and gaps by line
+        /// of sight over the terrain; the export names the DEM and the model.
+        #[arg(long, value_name = "PATH")]
+        dem: Option<PathBuf>,
     },
     /// Move a plan made on another border line onto the border bundled with this version, by position.
     ///
@@ -260,7 +264,9 @@ pub fn run(command: CliCommand) -> ExitCode {
         CliCommand::Validate { plan, dem, json } => validate(&plan, dem.as_deref(), json),
         CliCommand::Summary { plan, dem, json } => summary(&plan, dem.as_deref(), json),
         CliCommand::SynthDem { output, fine } => terrain::synth_dem(&output, fine),
-        CliCommand::Export { plan, format, output } => export(&plan, format.map(ExportFormat::from), &output),
+        CliCommand::Export { plan, format, output, dem } => {
+            export(&plan, format.map(ExportFormat::from), &output, dem.as_deref())
+        }
         CliCommand::Rebase { plan, output } => rebase(&plan, &output),
         CliCommand::Synth { count, output } => synth(count, &output),
         CliCommand::Merge { base, ours, theirs, output, ours_wins, theirs_wins } => {
@@ -470,7 +476,7 @@ fn summary(path: &Path, dem: Option<&Path>, as_json: bool) -> u8 {
     emit(&text).err().unwrap_or(0)
 }
 
-fn export(path: &Path, format: Option<ExportFormat>, output: &Path) -> u8 {
+fn export(path: &Path, format: Option<ExportFormat>, output: &Path, dem: Option<&Path>) -> u8 {
     let to_stdout = output.as_os_str() == "-";
     let Some(format) = format.or_else(|| ExportFormat::from_path(output)) else {
         eprintln!(
@@ -484,8 +490,18 @@ fn export(path: &Path, format: Option<ExportFormat>, output: &Path) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    let basis = match dem {
+        None => None,
+        Some(dem) => match terrain::run(&plan, dem) {
+            Ok(run) => Some(terrain::export_basis(&plan, &run)),
+            Err(code) => return code,
+        },
+    };
+    if let Some(b) = &basis {
+        eprintln!("{}", b.label);
+    }
     if to_stdout {
-        return match export_to_string(&plan, format) {
+        return match export_to_string_with(&plan, format, basis.as_ref()) {
             Ok(text) => emit(&text).err().unwrap_or(0),
             Err(e) => {
                 eprintln!("borderplan: cannot export {}: {e}", path.display());
@@ -493,7 +509,7 @@ fn export(path: &Path, format: Option<ExportFormat>, output: &Path) -> u8 {
             }
         };
     }
-    match export_to_file(&plan, format, output) {
+    match export_to_file_with(&plan, format, output, basis.as_ref()) {
         Ok(()) => {
             let size = std::fs::metadata(output).map(|m| m.len()).unwrap_or(0);
             eprintln!("Exported {} to {} ({}, {size} bytes)", path.display(), output.display(), format.label());

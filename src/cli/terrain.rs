@@ -39,6 +39,24 @@ impl TerrainRun {
     }
 }
 
+/// The line-of-sight coverage for `export --dem`: gaps, findings, and the line naming the DEM and the model.
+pub fn export_basis(plan: &Plan, run: &TerrainRun) -> crate::io::export::CoverageBasis {
+    let f = &run.figures;
+    let coverage = |s: Stage| f.stage_coverage(s).coverage;
+    crate::io::export::CoverageBasis {
+        stage2: coverage(Stage::Two),
+        stage3: coverage(Stage::Three),
+        findings: run.findings(plan),
+        label: format!(
+            "Coverage by {} over the elevation data {} ({:.0} m grid, {:.1} % of the border has data)",
+            f.params.model_label(),
+            f.dem,
+            f.resolution_m,
+            100.0 * f.border_share
+        ),
+    }
+}
+
 /// The `terrain` object of `summary --dem --json`.
 pub fn terrain_json(run: &TerrainRun) -> Value {
     let f = &run.figures;

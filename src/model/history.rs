@@ -22,6 +22,8 @@ pub enum Inverse {
     Meta(Box<PlanMeta>),
     Catalog(Catalog),
     Segments(Segmentation),
+    /// A member of the plan's header as it was (`None`: absent), e.g. the terrain settings.
+    Member(String, Option<serde_json::Value>),
     /// The whole plan before the edit (the border line is shared, not copied).
     Whole(Box<Plan>),
 }
@@ -55,6 +57,13 @@ impl Inverse {
             Inverse::Meta(m) => Inverse::Meta(Box::new(std::mem::replace(&mut plan.meta, *m))),
             Inverse::Catalog(c) => Inverse::Catalog(std::mem::replace(&mut plan.catalog, c)),
             Inverse::Segments(s) => Inverse::Segments(std::mem::replace(&mut plan.segments, s)),
+            Inverse::Member(key, old) => {
+                let now = match old {
+                    Some(v) => plan.extra.insert(key.clone(), v),
+                    None => plan.extra.remove(&key),
+                };
+                Inverse::Member(key, now)
+            }
             Inverse::Whole(p) => Inverse::Whole(Box::new(std::mem::replace(plan, *p))),
         }
     }
@@ -69,6 +78,7 @@ impl Inverse {
                 Inverse::Meta(m) => std::mem::size_of::<PlanMeta>() + meta_bytes(m),
                 Inverse::Catalog(c) => catalog_bytes(c),
                 Inverse::Segments(s) => segments_bytes(s),
+                Inverse::Member(k, v) => k.len() + v.as_ref().map_or(0, |v| v.to_string().len()),
                 Inverse::Whole(p) => plan_bytes(p),
             }
     }
@@ -124,6 +134,10 @@ impl Plan {
             Edit::RenameSegment { .. } => Inverse::Segments(self.segments.clone()),
             Edit::UpsertEquipment(_) | Edit::RemoveEquipment { .. } => Inverse::Catalog(self.catalog.clone()),
             Edit::SetMeta(_) => Inverse::Meta(Box::new(self.meta.clone())),
+            Edit::SetTerrain(_) => {
+                let key = super::terrain::PLAN_MEMBER;
+                Inverse::Member(key.to_owned(), self.extra.get(key).cloned())
+            }
             Edit::SplitSegment { .. }
             | Edit::MergeSegmentWithNext { .. }
             | Edit::ReplaceOutposts(_)

@@ -142,6 +142,8 @@ pub enum Edit {
         segments: Vec<Segment>,
     },
     SetMeta(PlanMeta),
+    /// Sets the plan's line-of-sight settings (target height, refraction; the DEM path is kept as given).
+    SetTerrain(super::terrain::TerrainParams),
     /// Replaces the whole plan with the result of a three-way merge (see [`super::merge`]): one undo step.
     Merge(Box<Plan>),
 }
@@ -162,6 +164,7 @@ impl Edit {
             Edit::ReplaceBorder(_) => "Replace border".into(),
             Edit::RebaseBorder { .. } => "Rebase on the current border".into(),
             Edit::SetMeta(_) => "Edit plan details".into(),
+            Edit::SetTerrain(_) => "Edit line-of-sight settings".into(),
             Edit::Merge(_) => "Merge changes made elsewhere".into(),
         }
     }
@@ -181,6 +184,8 @@ pub enum EditError {
     DuplicateAssignment(String),
     #[error("nothing to do: {0}")]
     Empty(&'static str),
+    #[error("{0}")]
+    Invalid(String),
 }
 
 impl Plan {
@@ -333,6 +338,10 @@ impl Plan {
                 self.resnap_outposts();
             }
             Edit::SetMeta(meta) => self.meta = meta,
+            Edit::SetTerrain(params) => {
+                params.validate().map_err(EditError::Invalid)?;
+                params.store_in(self);
+            }
             Edit::Merge(plan) => *self = *plan,
         }
         Ok(())

@@ -84,7 +84,7 @@ pub fn elevation_path(folder: bool) -> Option<std::path::PathBuf> {
     } else {
         rfd::FileDialog::new()
             .set_title("Load elevation data")
-            .add_filter("Elevation data (SRTM .hgt, GeoTIFF)", &["hgt", "tif", "tiff"])
+            .add_filter("Elevation data (SRTM .hgt, DTED, GeoTIFF)", &["hgt", "dt0", "dt1", "dt2", "tif", "tiff"])
             .pick_file()
     }
 }

@@ -63,12 +63,15 @@ pub fn menu_bar_ui(app: &App, state: &mut UiState, ui: &mut Ui) -> Vec<Command> 
             ui.separator();
             if ui
                 .button("Load elevation data…")
-                .on_hover_text("An SRTM .hgt tile or a GeoTIFF DEM in lon/lat: coverage by line of sight")
+                .on_hover_text("An SRTM .hgt tile, a DTED cell or a GeoTIFF DEM in lon/lat: coverage by line of sight")
                 .clicked()
             {
                 out.push(Ask::Elevation { folder: false }.into());
             }
-            if ui.button("Load elevation folder…").on_hover_text("A folder of SRTM .hgt tiles or GeoTIFFs").clicked()
+            if ui
+                .button("Load elevation folder…")
+                .on_hover_text("A folder of SRTM .hgt tiles, DTED cells or GeoTIFFs (formats may be mixed)")
+                .clicked()
             {
                 out.push(Ask::Elevation { folder: true }.into());
             }

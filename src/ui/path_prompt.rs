@@ -58,7 +58,7 @@ impl PathPrompt {
             Ask::Tiles(TileKind::MbTiles) => "Open MBTiles".into(),
             Ask::Tiles(TileKind::PmTiles) => "Open PMTiles".into(),
             Ask::Tiles(TileKind::Folder) => "Open a z/x/y tile folder".into(),
-            Ask::Elevation { folder: false } => "Load elevation data (.hgt or GeoTIFF)".into(),
+            Ask::Elevation { folder: false } => "Load elevation data (.hgt, DTED or GeoTIFF)".into(),
             Ask::Elevation { folder: true } => "Load a folder of elevation tiles".into(),
         }
     }

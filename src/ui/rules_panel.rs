@@ -50,7 +50,7 @@ pub fn rules_ui(app: &App, ui: &mut Ui) -> Vec<Command> {
 /// Findings listed in the Rules tab.
 const MAX_LISTED_FINDINGS: usize = 500;
 
-pub fn summary_ui(app: &App, ui: &mut Ui) {
+pub fn summary_ui(app: &App, form: &mut crate::ui::sensor_form::TerrainForm, ui: &mut Ui) -> Vec<Command> {
     let s = &app.derived.summary;
     ui.heading("Summary");
     ui.label(format!(
@@ -65,6 +65,8 @@ pub fn summary_ui(app: &App, ui: &mut Ui) {
     ui.separator();
     ui.label(RichText::new("Per stage (coverage is cumulative: stage 3 includes stage-2 equipment)").strong());
     crate::ui::terrain_panel::summary_terrain_ui(app, ui);
+    let out = crate::ui::sensor_form::terrain_settings_ui(app, form, ui);
+    ui.add_space(4.0);
     egui::Grid::new("sum_stage").striped(true).show(ui, |ui| {
         for h in ["Stage", "Assignments", "Cost $M", "Covered km", "%", "Gaps"] {
             ui.strong(h);
@@ -107,4 +109,5 @@ pub fn summary_ui(app: &App, ui: &mut Ui) {
             ui.end_row();
         }
     });
+    out
 }

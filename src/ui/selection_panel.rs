@@ -38,7 +38,7 @@ pub fn right_panel_ui(app: &App, state: &mut UiState, ui: &mut Ui) -> Vec<Comman
                 out.extend(assign_form_ui(app, &mut state.assign, ui));
             }
             RightTab::Rules => out.extend(super::rules_panel::rules_ui(app, ui)),
-            RightTab::Summary => super::rules_panel::summary_ui(app, ui),
+            RightTab::Summary => out.extend(super::rules_panel::summary_ui(app, &mut state.sensors.plan, ui)),
         });
     out
 }
@@ -114,6 +114,7 @@ fn selection_ui(app: &App, state: &mut UiState, ui: &mut Ui) -> Vec<Command> {
         });
         if let [t] = app.selection.iter().collect::<Vec<_>>().as_slice() {
             crate::ui::terrain_panel::seen_ui(app, t, ui);
+            out.extend(crate::ui::sensor_form::sensor_params_ui(app, &mut state.sensors, t, ui));
         }
         // Segment tools for a single selected segment.
         let segs: Vec<String> = app.selection.segments().map(str::to_owned).collect();

@@ -58,6 +58,8 @@ pub struct UiState {
     /// Segment name being edited: (segment id, text).
     pub rename: Option<(String, String)>,
     pub split_km: f64,
+    /// The line-of-sight parameters being typed (per assignment and plan-wide).
+    pub sensors: super::sensor_form::SensorForms,
     pub windows: WindowsState,
     pub map: MapViewState,
 }

@@ -1,16 +1,20 @@
-//! Elevation data: SRTM `.hgt` tiles (memory-mapped, opened on first use) and GeoTIFF DEMs in EPSG:4326.
+//! Elevation data: SRTM `.hgt` tiles and DTED cells (memory-mapped, opened on first use) and GeoTIFF DEMs in
+//! EPSG:4326.
 //!
-//! [`open`] takes a file or a folder. A folder is listed, not read: every `.hgt` tile's name and size are
-//! checked (a wrong size is a clear error naming the file), the tiles are mapped into memory when a sample
-//! first falls on them. GeoTIFFs are decoded whole when opened. Samples are bilinear; a void (−32768 in SRTM,
-//! the GDAL nodata value in a GeoTIFF) or a place the data does not reach is `None`, never 0 m.
-//!
-//! DTED (`.dt1`/`.dt2`) is not read: no maintained Rust crate reads it, and GDAL converts it to GeoTIFF.
+//! [`open`] takes a file or a folder (with its sub-folders, as DTED is laid out: `e071/n37.dt1`; formats may
+//! be mixed). A folder is listed, not read: every `.hgt` tile's name and size and every DTED cell's headers are
+//! checked (a wrong size or a corrupt header is a clear error naming the file), the tiles are mapped into
+//! memory when a sample first falls on them. A GeoTIFF's header is read when opened and its tiles or strips
+//! when samples fall on them. Samples are bilinear; a void (−32768 in SRTM, −32767 in DTED, the GDAL nodata
+//! value in a GeoTIFF) or a place the data does not reach is `None`, never 0 m. Where several files cover a
+//! place, `.hgt` tiles come first, then DTED cells, then GeoTIFFs.
 
+mod dted;
 mod geotiff;
 mod hgt;
 pub mod synth;
 
+pub use dted::{DtedCell, DtedSet};
 pub use geotiff::GeoTiffDem;
 pub use hgt::{HgtSet, parse_tile_name};
 
@@ -30,16 +34,13 @@ pub enum DemError {
     HgtName { path: PathBuf },
     #[error("{} is not a readable GeoTIFF DEM: {message}", path.display())]
     Tiff { path: PathBuf, message: String },
-    #[error("{} holds no elevation data (.hgt tiles or GeoTIFF .tif files)", path.display())]
+    #[error("{} is not a readable DTED cell: {message}", path.display())]
+    Dted { path: PathBuf, message: String },
+    #[error("{} holds no elevation data (.hgt tiles, DTED .dt0/.dt1/.dt2 cells or GeoTIFF .tif files)", path.display())]
     Empty { path: PathBuf },
     #[error(
-        "{} is not elevation data borderplan reads (SRTM .hgt, GeoTIFF .tif in EPSG:4326){}",
-        path.display(),
-        if path.extension().is_some_and(|x| x.eq_ignore_ascii_case("dt1") || x.eq_ignore_ascii_case("dt2")) {
-            "; convert DTED to GeoTIFF first (gdal_translate in.dt1 out.tif)"
-        } else {
-            ""
-        }
+        "{} is not elevation data borderplan reads (SRTM .hgt, DTED .dt0/.dt1/.dt2, GeoTIFF .tif in EPSG:4326)",
+        path.display()
     )]
     Unsupported { path: PathBuf },
 }
@@ -48,6 +49,7 @@ pub enum DemError {
 pub struct Dem {
     name: String,
     hgt: Option<HgtSet>,
+    dted: Option<DtedSet>,
     tiffs: Vec<GeoTiffDem>,
     resolution_m: f64,
 }
@@ -68,51 +70,102 @@ fn is_ext(p: &Path, exts: &[&str]) -> bool {
 /// A [`DemError`] naming the file: unreadable, wrong size, badly named, not a GeoTIFF DEM, or nothing usable.
 pub fn open(path: &Path) -> Result<Dem, DemError> {
     let meta = std::fs::metadata(path).map_err(|source| DemError::Read { path: path.to_owned(), source })?;
-    let (hgt_files, tif_files) = if meta.is_dir() {
-        let mut hgt_files = Vec::new();
-        let mut tif_files = Vec::new();
-        let entries = std::fs::read_dir(path).map_err(|source| DemError::Read { path: path.to_owned(), source })?;
-        for e in entries {
-            let p = e.map_err(|source| DemError::Read { path: path.to_owned(), source })?.path();
-            if is_ext(&p, &["hgt"]) {
-                hgt_files.push(p);
-            } else if is_ext(&p, &["tif", "tiff"]) {
-                tif_files.push(p);
-            }
-        }
-        hgt_files.sort();
-        tif_files.sort();
-        if hgt_files.is_empty() && tif_files.is_empty() {
+    let mut files = Files::default();
+    if meta.is_dir() {
+        files.list(path, 0)?;
+        if files.is_empty() {
             return Err(DemError::Empty { path: path.to_owned() });
         }
-        (hgt_files, tif_files)
-    } else if is_ext(path, &["hgt"]) {
-        (vec![path.to_owned()], Vec::new())
-    } else if is_ext(path, &["tif", "tiff"]) {
-        (Vec::new(), vec![path.to_owned()])
-    } else {
+    } else if !files.add(path.to_owned()) {
         return Err(DemError::Unsupported { path: path.to_owned() });
-    };
-    let hgt = if hgt_files.is_empty() { None } else { Some(HgtSet::open(&hgt_files)?) };
-    let tiffs = tif_files.iter().map(|p| GeoTiffDem::open(p)).collect::<Result<Vec<_>, _>>()?;
+    }
+    for list in [&mut files.hgt, &mut files.dted, &mut files.tif] {
+        list.sort();
+    }
+    let hgt = if files.hgt.is_empty() { None } else { Some(HgtSet::open(&files.hgt)?) };
+    let dted = if files.dted.is_empty() { None } else { Some(DtedSet::open(&files.dted)?) };
+    // One memory budget for the decoded GeoTIFF tiles, shared among the files (at least 16 MB each).
+    let budget = (geotiff::DEFAULT_CACHE_BYTES / files.tif.len().max(1)).max(16 << 20);
+    let tiffs = files.tif.iter().map(|p| GeoTiffDem::open_with_budget(p, budget)).collect::<Result<Vec<_>, _>>()?;
     let resolution_m = hgt
         .iter()
         .map(HgtSet::resolution_m)
+        .chain(dted.iter().map(DtedSet::resolution_m))
         .chain(tiffs.iter().map(GeoTiffDem::resolution_m))
         .fold(f64::INFINITY, f64::min);
-    Ok(Dem { name: path.display().to_string(), hgt, tiffs, resolution_m })
+    Ok(Dem { name: path.display().to_string(), hgt, dted, tiffs, resolution_m })
+}
+
+/// Sub-folders deeper than this are not listed (DTED needs one level: `e071/n37.dt1`).
+const MAX_DEPTH: usize = 3;
+
+/// The elevation files of a folder, by format.
+#[derive(Default)]
+struct Files {
+    hgt: Vec<PathBuf>,
+    dted: Vec<PathBuf>,
+    tif: Vec<PathBuf>,
+}
+
+impl Files {
+    fn is_empty(&self) -> bool {
+        self.hgt.is_empty() && self.dted.is_empty() && self.tif.is_empty()
+    }
+
+    /// Files it reads by their extension; false for others.
+    fn add(&mut self, p: PathBuf) -> bool {
+        let list = if is_ext(&p, &["hgt"]) {
+            &mut self.hgt
+        } else if is_ext(&p, &["dt0", "dt1", "dt2"]) {
+            &mut self.dted
+        } else if is_ext(&p, &["tif", "tiff"]) {
+            &mut self.tif
+        } else {
+            return false;
+        };
+        list.push(p);
+        true
+    }
+
+    fn list(&mut self, dir: &Path, depth: usize) -> Result<(), DemError> {
+        let entries = std::fs::read_dir(dir).map_err(|source| DemError::Read { path: dir.to_owned(), source })?;
+        for e in entries {
+            let e = e.map_err(|source| DemError::Read { path: dir.to_owned(), source })?;
+            let p = e.path();
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                if depth < MAX_DEPTH {
+                    self.list(&p, depth + 1)?;
+                }
+            } else {
+                self.add(p);
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Dem {
     /// How many tiles or files it is made of.
     pub fn file_count(&self) -> usize {
-        self.hgt.as_ref().map_or(0, HgtSet::tile_count) + self.tiffs.len()
+        self.hgt.as_ref().map_or(0, HgtSet::tile_count)
+            + self.dted.as_ref().map_or(0, DtedSet::cell_count)
+            + self.tiffs.len()
+    }
+
+    /// Tiles or strips decoded from its GeoTIFFs so far (they are decoded when samples first fall on them).
+    pub fn decoded_tiff_chunks(&self) -> usize {
+        self.tiffs.iter().map(GeoTiffDem::decoded_chunks).sum()
     }
 
     /// The lon/lat bounds [w, s, e, n] of all the data.
     pub fn bounds(&self) -> Option<[f64; 4]> {
         let mut out: Option<[f64; 4]> = None;
-        let all = self.hgt.iter().flat_map(HgtSet::tile_bounds).chain(self.tiffs.iter().map(GeoTiffDem::bounds));
+        let all = self
+            .hgt
+            .iter()
+            .flat_map(HgtSet::tile_bounds)
+            .chain(self.dted.iter().flat_map(DtedSet::cell_bounds))
+            .chain(self.tiffs.iter().map(GeoTiffDem::bounds));
         for b in all {
             out = Some(match out {
                 None => b,
@@ -126,6 +179,9 @@ impl Dem {
 impl Elevation for Dem {
     fn elevation_m(&self, lon: f64, lat: f64) -> Option<f64> {
         if let Some(z) = self.hgt.as_ref().and_then(|h| h.elevation_m(lon, lat)) {
+            return Some(z);
+        }
+        if let Some(z) = self.dted.as_ref().and_then(|d| d.elevation_m(lon, lat)) {
             return Some(z);
         }
         self.tiffs.iter().find_map(|t| t.elevation_m(lon, lat))

@@ -45,6 +45,13 @@ fn geometry(g: &TargetGeometry) -> Geometry<f64> {
 /// The plan as the four tables.
 #[must_use]
 pub fn tables(plan: &Plan) -> Vec<Table> {
+    tables_with(plan, None)
+}
+
+/// As [`tables`], with the gaps of `basis` (line of sight) when given; each gap names the model in
+/// `coverage_model`.
+#[must_use]
+pub fn tables_with(plan: &Plan, basis: Option<&super::CoverageBasis>) -> Vec<Table> {
     let mut segments = Table {
         name: "segments",
         geometry_type: "LINESTRING",
@@ -177,10 +184,13 @@ pub fn tables(plan: &Plan) -> Vec<Table> {
             ("length_km", "REAL"),
             ("stage", "INTEGER"),
             ("stage_color", "TEXT"),
+            ("coverage_model", "TEXT"),
         ],
         rows: Vec::new(),
     };
-    for (i, &(from, to)) in stage_coverage(plan, Stage::Three).gaps.iter().enumerate() {
+    let model = super::basis_label(basis);
+    let gap_list = basis.map_or_else(|| stage_coverage(plan, Stage::Three).gaps, |b| b.stage3.gaps.clone());
+    for (i, &(from, to)) in gap_list.iter().enumerate() {
         gaps.rows.push((
             Geometry::LineString(plan.border.substring(from, to)),
             vec![
@@ -190,6 +200,7 @@ pub fn tables(plan: &Plan) -> Vec<Table> {
                 real(to - from),
                 Sql::Integer(3),
                 text(hex(GAP)),
+                text(&model),
             ],
         ));
     }
@@ -273,12 +284,20 @@ pub fn write_tables(db: &Connection, tables: &[Table]) -> rusqlite::Result<()> {
 /// # Errors
 /// [`ExportError::Binary`] when SQLite fails.
 pub fn to_bytes(plan: &Plan) -> Result<Vec<u8>, ExportError> {
+    to_bytes_with(plan, None)
+}
+
+/// As [`to_bytes`], with the gaps of `basis` when given.
+///
+/// # Errors
+/// As [`to_bytes`].
+pub fn to_bytes_with(plan: &Plan, basis: Option<&super::CoverageBasis>) -> Result<Vec<u8>, ExportError> {
     let err = |e: String| ExportError::Binary(format!("GeoPackage: {e}"));
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
     let tmp = std::env::temp_dir().join(format!("borderplan-export-{}-{nanos}.gpkg", std::process::id()));
     let result = (|| {
         let db = Connection::open(&tmp).map_err(|e| err(e.to_string()))?;
-        write_tables(&db, &tables(plan)).map_err(|e| err(e.to_string()))?;
+        write_tables(&db, &tables_with(plan, basis)).map_err(|e| err(e.to_string()))?;
         db.close().map_err(|(_, e)| err(e.to_string()))?;
         std::fs::read(&tmp).map_err(|e| err(e.to_string()))
     })();

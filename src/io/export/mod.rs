@@ -207,8 +207,12 @@ pub fn export_to_file_with(
     path: &Path,
     basis: Option<&CoverageBasis>,
 ) -> Result<(), ExportError> {
-    let text = export_to_string_with(plan, format, basis)?;
-    write_atomic(path, text.as_bytes())?;
+    let bytes = match format {
+        ExportFormat::GeoPackage => self::gpkg::to_bytes_with(plan, basis)?,
+        ExportFormat::TakPackage => self::takpkg::to_bytes_with(plan, basis)?,
+        _ => export_to_string_with(plan, format, basis)?.into_bytes(),
+    };
+    write_atomic(path, &bytes)?;
     Ok(())
 }
 
@@ -217,13 +221,7 @@ pub fn export_to_file_with(
 /// # Errors
 /// [`ExportError::File`] (naming the path) when the file cannot be written, otherwise as [`export_to_string`].
 pub fn export_to_file(plan: &Plan, format: ExportFormat, path: &Path) -> Result<(), ExportError> {
-    let bytes = match format {
-        ExportFormat::GeoPackage => self::gpkg::to_bytes(plan)?,
-        ExportFormat::TakPackage => self::takpkg::to_bytes(plan)?,
-        _ => export_to_string(plan, format)?.into_bytes(),
-    };
-    write_atomic(path, &bytes)?;
-    Ok(())
+    export_to_file_with(plan, format, path, None)
 }
 
 // ---- helpers shared by the exporters ----

@@ -27,7 +27,13 @@ fn package_uid(plan: &Plan) -> String {
 /// The entries of the package (path in the zip, content), manifest excluded.
 #[must_use]
 pub fn entries(plan: &Plan) -> Vec<(String, String)> {
-    let mut out = vec![("plan.kml".to_owned(), super::kml::to_string(plan))];
+    entries_with(plan, None)
+}
+
+/// As [`entries`], with the stage-3 gaps of `basis` (line of sight) when given.
+#[must_use]
+pub fn entries_with(plan: &Plan, basis: Option<&super::CoverageBasis>) -> Vec<(String, String)> {
+    let mut out = vec![("plan.kml".to_owned(), super::kml::to_string_with(plan, basis))];
     for stage in Stage::ALL {
         if plan.assignments.iter().all(|a| a.stage != stage) {
             continue;
@@ -40,7 +46,7 @@ pub fn entries(plan: &Plan) -> Vec<(String, String)> {
                 &name,
                 |a: &crate::model::Assignment| a.stage == stage,
                 stage == Stage::Three,
-                None,
+                basis,
             ),
         ));
     }
@@ -78,8 +84,16 @@ pub fn manifest(plan: &Plan, paths: &[&str]) -> String {
 /// # Errors
 /// [`ExportError::Binary`] when the zip cannot be written (not expected in memory).
 pub fn to_bytes(plan: &Plan) -> Result<Vec<u8>, ExportError> {
+    to_bytes_with(plan, None)
+}
+
+/// As [`to_bytes`], with the stage-3 gaps of `basis` when given.
+///
+/// # Errors
+/// As [`to_bytes`].
+pub fn to_bytes_with(plan: &Plan, basis: Option<&super::CoverageBasis>) -> Result<Vec<u8>, ExportError> {
     let err = |e: zip::result::ZipError| ExportError::Binary(format!("TAK data package: {e}"));
-    let files = entries(plan);
+    let files = entries_with(plan, basis);
     let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
     let manifest = manifest(plan, &paths);
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));

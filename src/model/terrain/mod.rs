@@ -89,6 +89,16 @@ impl TerrainParams {
         self
     }
 
+    /// Checks values typed by the planner: the target height 0–100 m, k 0–1 (exclusive; 0.13 for light, about
+    /// 0.25 for radar); the message names the field and the allowed range.
+    ///
+    /// # Errors
+    /// A sentence saying which value is wrong and what is allowed.
+    pub fn validate(&self) -> Result<(), String> {
+        validate_target_height(self.target_height_m)?;
+        validate_refraction(self.refraction_k)
+    }
+
     /// One line naming the model, e.g. for reports: "line of sight, k = 0.13, target 2 m".
     pub fn model_label(&self) -> String {
         format!("line of sight (refraction k = {}, target height {} m)", self.refraction_k, self.target_height_m)
@@ -103,6 +113,33 @@ impl TerrainParams {
             "sample_spacing_m": SAMPLE_SPACING_M,
         })
     }
+}
+
+/// The target height must be 0–100 m.
+///
+/// # Errors
+/// A sentence naming the value and the range.
+pub fn validate_target_height(h: f64) -> Result<(), String> {
+    if !h.is_finite() || h < 0.0 {
+        return Err(format!("Target height {h} m: it must be 0 m or more (height above the ground)"));
+    }
+    if h > 100.0 {
+        return Err(format!("Target height {h} m: at most 100 m (a person is 2 m, a lorry 4 m)"));
+    }
+    Ok(())
+}
+
+/// The refraction coefficient must lie in 0 ≤ k < 1.
+///
+/// # Errors
+/// A sentence naming the value and the range.
+pub fn validate_refraction(k: f64) -> Result<(), String> {
+    if !(k.is_finite() && (0.0..1.0).contains(&k)) {
+        return Err(format!(
+            "Refraction k = {k}: it must lie between 0 (no refraction) and 1 (0.13 is usual for light, 0.25 for radar)"
+        ));
+    }
+    Ok(())
 }
 
 /// Says in each coverage-gap finding that the gap was found by line of sight over the named DEM.

@@ -103,3 +103,75 @@ pub fn plan_sensors(plan: &Plan) -> Vec<Sensor> {
     }
     out
 }
+
+/// Highest mast or operating height an assignment may set, m.
+pub const MAX_HEIGHT_M: f64 = 10_000.0;
+
+/// What the catalog gives a line-of-sight type: its height (operating height for airborne sets, else the mast,
+/// else [`DEFAULT_MAST_HEIGHT_M`]), whether that is an operating height, and its sector.
+pub fn catalog_sight(t: &EquipmentType) -> (f64, bool, Option<[f64; 2]>) {
+    let airborne = t.operating_height_m.is_some_and(|h| h.is_finite() && h >= 0.0);
+    let height_m = t
+        .operating_height_m
+        .or(t.mast_height_m)
+        .filter(|h| h.is_finite() && *h >= 0.0)
+        .unwrap_or(DEFAULT_MAST_HEIGHT_M);
+    (height_m, airborne, t.sector_deg)
+}
+
+/// The assignment's own height and sector (`None`: the catalog's).
+pub fn overrides(a: &Assignment) -> (Option<f64>, Option<[f64; 2]>) {
+    let h = number(a.extra.get(MAST_OVERRIDE));
+    let sector = a.extra.get(SECTOR_OVERRIDE).and_then(|v| v.as_array()).and_then(|s| {
+        let from = number(s.first())?;
+        let to = number(s.get(1))?;
+        Some([from, to])
+    });
+    (h, sector)
+}
+
+/// The assignment with its height and sector overrides set (`None` removes one: back to the catalog).
+pub fn with_overrides(a: &Assignment, height_m: Option<f64>, sector_deg: Option<[f64; 2]>) -> Assignment {
+    let mut out = a.clone();
+    match height_m {
+        Some(h) => out.extra.insert(MAST_OVERRIDE.into(), serde_json::json!(h)),
+        None => out.extra.remove(MAST_OVERRIDE),
+    };
+    match sector_deg {
+        Some([from, to]) => out.extra.insert(SECTOR_OVERRIDE.into(), serde_json::json!([from, to])),
+        None => out.extra.remove(SECTOR_OVERRIDE),
+    };
+    out
+}
+
+/// A mast or operating height typed by the planner: 0 m to [`MAX_HEIGHT_M`].
+///
+/// # Errors
+/// A sentence naming the value and the range.
+pub fn validate_height(what: &str, h: f64) -> Result<(), String> {
+    if !h.is_finite() || h < 0.0 {
+        return Err(format!("{what} {h} m: it must be 0 m or more (height above the ground)"));
+    }
+    if h > MAX_HEIGHT_M {
+        return Err(format!("{what} {h} m: at most {MAX_HEIGHT_M} m"));
+    }
+    Ok(())
+}
+
+/// A sector typed by the planner: both azimuths 0–360° (clockwise from north), not the same direction.
+///
+/// # Errors
+/// A sentence naming the value and what is allowed.
+pub fn validate_sector([from, to]: [f64; 2]) -> Result<(), String> {
+    for (what, d) in [("from", from), ("to", to)] {
+        if !(d.is_finite() && (0.0..=360.0).contains(&d)) {
+            return Err(format!("Sector {what} {d}°: an azimuth is 0–360° (clockwise from north)"));
+        }
+    }
+    if (to - from).rem_euclid(360.0) == 0.0 {
+        return Err(format!(
+            "Sector {from}°–{to}° has no width; leave both empty for all round (or the catalog's sector)"
+        ));
+    }
+    Ok(())
+}
