@@ -40,7 +40,8 @@ fn flatgeobuf_written_by_gdal_with_and_without_an_index_reads_as_gdal_reads_it()
     for source in SOURCES {
         for (suffix, options) in [("indexed", &[][..]), ("plain", &["-lco", "SPATIAL_INDEX=NO"][..])] {
             let fgb = dir.path().join(format!("{}-{suffix}.fgb", source.trim_end_matches(".geojson")));
-            let mut args = vec!["-f", "FlatGeobuf", path_str(&fgb), path_str(&fixture(source))];
+            let source_path = fixture(source);
+            let mut args = vec!["-f", "FlatGeobuf", path_str(&fgb), path_str(&source_path)];
             args.extend_from_slice(options);
             ogr2ogr(&args);
             assert_eq!(Format::detect(&fgb), Format::FlatGeobuf);
