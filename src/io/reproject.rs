@@ -1,5 +1,5 @@
 //! Reprojection of projected data to WGS84 longitude/latitude: transverse Mercator grids (UTM zones on WGS84,
-//! EPSG:326xx/327xx, and Pulkovo 1942 Gauss–Krüger, EPSG:284xx 6° zones, and 3° zones given by their WKT parameters, on the Krassovsky
+//! EPSG:326xx/327xx, and Pulkovo 1942 Gauss–Krüger, EPSG:284xx and 2492–2522 6° zones, EPSG:2523–2640 3° zones with and without the zone prefix, others by their WKT parameters, on the Krassovsky
 //! ellipsoid with a seven-parameter Helmert shift to WGS84). The CRS comes from an EPSG code or from WKT (an ESRI
 //! `.prj`, a GeoPackage SRS definition). Anything else is an [`UnknownCrs`]: callers warn and skip rather than
 //! place data wrongly.
@@ -107,6 +107,28 @@ impl Crs {
                 let zone = (code - 28460) as f64;
                 let cm = zone * 6.0 - 3.0;
                 let n = format!("Pulkovo 1942 / Gauss-Kruger CM {cm}E");
+                Ok(Some(Self::pulkovo_gk(name(n), cm, 500_000.0)))
+            }
+            // Pulkovo 1942 / Gauss-Kruger CM 9E…171W, the older codes of the same grids (no zone prefix).
+            2492..=2522 => {
+                let cm = wrap_meridian(9.0 + 6.0 * (code - 2492) as f64);
+                Ok(Some(Self::pulkovo_gk(
+                    name(format!("Pulkovo 1942 / Gauss-Kruger CM {}", meridian(cm))),
+                    cm,
+                    500_000.0,
+                )))
+            }
+            // Pulkovo 1942 / 3-degree Gauss-Kruger zone 7…64 (2550 is another CRS): zone-prefixed false easting.
+            2523..=2549 | 2551..=2581 => {
+                let zone = (code - if code < 2550 { 2516 } else { 2517 }) as f64;
+                let n = format!("Pulkovo 1942 / 3-degree Gauss-Kruger zone {zone}");
+                Ok(Some(Self::pulkovo_gk(name(n), wrap_meridian(3.0 * zone), zone * 1_000_000.0 + 500_000.0)))
+            }
+            // Pulkovo 1942 / 3-degree Gauss-Kruger CM 21E…168W (2600 is another CRS): no zone prefix.
+            2582..=2599 | 2601..=2640 => {
+                let step = (code - if code < 2600 { 2582 } else { 2583 }) as f64;
+                let cm = wrap_meridian(21.0 + 3.0 * step);
+                let n = format!("Pulkovo 1942 / 3-degree Gauss-Kruger CM {}", meridian(cm));
                 Ok(Some(Self::pulkovo_gk(name(n), cm, 500_000.0)))
             }
             other => Err(UnknownCrs(format!("EPSG:{other}"))),
@@ -279,6 +301,16 @@ impl Crs {
     }
 }
 
+/// A meridian in −180…180 (183 is 177 west).
+fn wrap_meridian(lon_deg: f64) -> f64 {
+    if lon_deg > 180.0 { lon_deg - 360.0 } else { lon_deg }
+}
+
+/// "69E" or "177W", as EPSG names central meridians.
+fn meridian(lon_deg: f64) -> String {
+    if lon_deg < 0.0 { format!("{}W", -lon_deg) } else { format!("{lon_deg}E") }
+}
+
 /// Geodetic (lon, lat) on `from` to `to` through earth-centred coordinates and a position-vector Helmert
 /// transformation (heights taken as 0).
 fn helmert(from: Ellipsoid, to: Ellipsoid, p: &[f64; 7], lon_deg: f64, lat_deg: f64) -> (f64, f64) {
@@ -372,6 +404,29 @@ mod tests {
             let (x, y) = Crs::from_epsg(code).unwrap().unwrap().from_wgs84(69.5, 37.5);
             assert!((x - e).abs() < tolerance_m && (y - n).abs() < tolerance_m, "{code}: {x} {y}");
         }
+    }
+
+    #[test]
+    fn pulkovo_3_degree_zones_agree_with_gdaltransform() {
+        // `echo "69.5 37.5" | gdaltransform -s_srs EPSG:4326 -t_srs EPSG:… -output_xy` (GDAL 3.6, PROJ 9.1):
+        // zones 23 and 24 with the zone prefix, the same grids as CM 69E and 72E without it, and CM 69E by its
+        // older 6° code.
+        for (code, e, n) in [
+            (2539, 23_544_274.526_727, 4_152_181.819_732),
+            (2540, 24_278_974.918_417, 4_154_999.757_968),
+            (2598, 544_274.526_727, 4_152_181.819_732),
+            (2599, 278_974.918_417, 4_154_999.757_968),
+            (2502, 544_274.526_727, 4_152_181.819_732),
+        ] {
+            let crs = Crs::from_epsg(code).unwrap().unwrap();
+            let (x, y) = crs.from_wgs84(69.5, 37.5);
+            assert!((x - e).abs() < 0.5 && (y - n).abs() < 0.5, "{code}: {x} {y}");
+            let (lon, lat) = crs.to_wgs84(e, n);
+            assert!((lon - 69.5).abs() < 1e-5 && (lat - 37.5).abs() < 1e-5, "{code}: {lon} {lat}");
+        }
+        assert!(Crs::from_epsg(2550).is_err() && Crs::from_epsg(2600).is_err(), "the codes between are other CRSs");
+        let last = Crs::from_epsg(2640).unwrap().unwrap();
+        assert!(last.name().contains("CM 168W"), "{}", last.name());
     }
 
     #[test]

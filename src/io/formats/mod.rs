@@ -7,6 +7,8 @@
 
 pub mod builder;
 pub mod csv;
+pub mod flatbuf;
+pub mod flatgeobuf;
 pub mod gpkg;
 pub mod gpx;
 pub mod kml;
@@ -64,6 +66,7 @@ pub enum Format {
     Kml,
     Kmz,
     Gpx,
+    FlatGeobuf,
 }
 
 impl Format {
@@ -79,12 +82,13 @@ impl Format {
             Self::Kml => "KML",
             Self::Kmz => "KMZ",
             Self::Gpx => "GPX",
+            Self::FlatGeobuf => "FlatGeobuf",
         }
     }
 
     /// The extensions the import dialog offers (without the dot).
     pub const IMPORT_EXTENSIONS: &'static [&'static str] =
-        &["geojson", "json", "csv", "tsv", "txt", "gpkg", "shp", "zip", "kml", "kmz", "gpx"];
+        &["geojson", "json", "csv", "tsv", "txt", "gpkg", "shp", "zip", "kml", "kmz", "gpx", "fgb"];
 
     /// The format of `path`, from its first bytes and then its extension; GeoJSON when nothing else fits.
     #[must_use]
@@ -102,6 +106,9 @@ impl Format {
         let text = text.trim_start_matches('\u{feff}').trim_start();
         if head.starts_with(b"SQLite format 3\0") {
             return Self::GeoPackage;
+        }
+        if flatgeobuf::is_flatgeobuf(head) {
+            return Self::FlatGeobuf;
         }
         if head.starts_with(&[0, 0, 0x27, 0x0A]) {
             return Self::Shapefile;
@@ -126,6 +133,7 @@ impl Format {
             "kml" => Self::Kml,
             "kmz" => Self::Kmz,
             "gpx" => Self::Gpx,
+            "fgb" => Self::FlatGeobuf,
             _ => Self::GeoJson,
         }
     }
@@ -173,6 +181,7 @@ pub fn import_any(path: &Path, opts: &ImportOptions) -> Result<Vec<Layer>, Forma
         Format::Kml => vec![kml::import(path, &read_whole(path)?)?],
         Format::Kmz => vec![kml::import_kmz(path)?],
         Format::Gpx => gpx::import(path, &read_whole(path)?)?,
+        Format::FlatGeobuf => vec![flatgeobuf::import(path, &read_whole(path)?)?],
     };
     if cancelled(opts) {
         return Err(FormatError::Cancelled);
