@@ -1,5 +1,5 @@
-//! A shared plan in PostgreSQL/PostGIS, through the `postgres` client crate (no TLS: a URL that asks for
-//! `sslmode=require` or `verify-*` is refused with a clear message).
+//! A shared plan in PostgreSQL/PostGIS, through the `postgres` client crate, with TLS over rustls when the URL
+//! asks for it (libpq's `sslmode` and `sslrootcert`, see [`tls`]).
 //!
 //! Everything lives in the schema `borderplan`:
 //! - `schema_version` (one row) and the migrations in [`MIGRATIONS`];
@@ -19,8 +19,10 @@ use super::format::round6;
 use super::plan_file;
 use crate::model::merge::{Conflict, merge};
 use crate::model::{Plan, Resolutions, Stage, Target, stage_coverage};
-use postgres::{Client, NoTls, Transaction};
+use postgres::{Client, Transaction};
 use serde::{Deserialize, Serialize};
+
+pub mod tls;
 
 /// The plan header member a pulled plan keeps its origin in.
 pub const ORIGIN_MEMBER: &str = "database";
@@ -63,11 +65,6 @@ pub const MIGRATIONS: &[&str] = &[
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    #[error(
-        "TLS connections are not supported by this build (the URL asks for sslmode={0}); connect over a unix \
-         socket, an SSH tunnel or a trusted network with sslmode=disable or prefer"
-    )]
-    TlsNotSupported(String),
     #[error("cannot connect to the database: {0}")]
     Connect(String),
     #[error("database error: {0}")]
@@ -135,15 +132,10 @@ pub fn with_origin(mut plan: Plan, origin: &Origin) -> Plan {
     plan
 }
 
-/// Connects; refuses TLS modes up front (this build has no TLS connector).
+/// Connects as the URL asks: TLS per `sslmode` (default `prefer`), a connect timeout of
+/// [`tls::DEFAULT_CONNECT_TIMEOUT_S`] unless the URL sets `connect_timeout`.
 pub fn connect(url: &str) -> Result<Client, DbError> {
-    let lower = url.to_ascii_lowercase();
-    for mode in ["require", "verify-ca", "verify-full"] {
-        if lower.contains(&format!("sslmode={mode}")) {
-            return Err(DbError::TlsNotSupported(mode.to_owned()));
-        }
-    }
-    Client::connect(url, NoTls).map_err(|e| DbError::Connect(describe(&e)))
+    tls::connect(url)
 }
 
 /// The client's error with its cause (the top-level message alone is often just "error connecting to server").
