@@ -101,6 +101,10 @@ impl Window {
         self.apply_look(&ctx);
         self.app.poll_imports();
         self.app.poll_terrain();
+        self.app.poll_database();
+        if self.app.db.job.is_some() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
         let mut commands: Vec<Command> = shortcuts(&self.app, &ctx);
         // Files dropped on the window.
         let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_owned()).collect());
@@ -110,7 +114,7 @@ impl Window {
         self.panels(ui, &mut commands);
         commands.extend(windows::windows_ui(&self.app, &mut self.ui.windows, &ctx));
         commands.extend(collab::collab_windows_ui(&self.app, &mut self.ui.windows.merge_picks, &ctx));
-        commands.extend(collab::database_ui(&mut self.ui.windows.database, &ctx));
+        commands.extend(collab::database_ui(&self.app, &mut self.ui.windows.database, &ctx));
         commands.extend(path_prompt_ui(&mut self.path_prompt, &ctx, self.app.map_rect));
         self.apply_all(&ctx, commands);
         let now = ctx.input(|i| i.time);

@@ -5,6 +5,7 @@
 use borderplan::io::db::{self, DbError, Origin};
 use borderplan::io::{bundled, plan_file};
 use borderplan::model::{Edit, Plan};
+use borderplan::ui::collab::DatabaseForm;
 use std::process::Command;
 
 mod common;
@@ -265,6 +266,66 @@ fn a_killed_push_leaves_the_previous_version_whole() {
     );
 }
 
+fn wait_for_database(h: &mut egui_kittest::Harness<'static, borderplan::Window>) {
+    h.run_steps(2);
+    let started = std::time::Instant::now();
+    while h.state().app.db.job.is_some() && started.elapsed().as_secs() < 30 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.run_steps(1);
+    }
+    h.run_steps(2);
+}
+
+#[test]
+fn after_a_one_assignment_edit_a_push_writes_exactly_that_row() {
+    let Some(url) = test_db() else { return };
+    let name = unique_name("incremental");
+    let mut c = db::connect(&url).unwrap();
+    let first = db::push(&mut c, &url, &bundled::example_plan().unwrap(), &name).unwrap();
+    let rows_before = first.rows_written;
+    let xmins = |c: &mut postgres::Client, table: &str| -> Vec<(String, String)> {
+        c.query(&format!("SELECT id, xmin::text FROM borderplan.{table} WHERE plan = $1 ORDER BY 1"), &[&name])
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect()
+    };
+    let mut plan = db::pull(&mut c, &url, &name).unwrap();
+    let before: Vec<_> = ["segments", "outposts", "assignments"].iter().map(|t| xmins(&mut c, t)).collect();
+    let id = set_quantity(&mut plan, 0, 77.0);
+    let pushed = db::push(&mut c, &url, &plan, &name).unwrap();
+    assert_eq!(pushed.version, 2);
+    let changed: Vec<(String, i64)> = c
+        .query("SELECT id, version FROM borderplan.assignments WHERE plan = $1 AND version = 2", &[&name])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(changed, vec![(id.clone(), 2)], "only the edited assignment carries the new version");
+    let after: Vec<_> = ["segments", "outposts", "assignments"].iter().map(|t| xmins(&mut c, t)).collect();
+    assert_eq!(before[0], after[0], "no segment row rewritten");
+    assert_eq!(before[1], after[1], "no outpost row rewritten");
+    let rewritten: Vec<&String> =
+        before[2].iter().zip(&after[2]).filter(|(b, a)| b.1 != a.1).map(|(b, _)| &b.0).collect();
+    assert_eq!(rewritten, vec![&id], "exactly the edited assignment row was written");
+    assert!(pushed.rows_written < rows_before, "{} rows written of {rows_before}", pushed.rows_written);
+    let quantity: f64 = c
+        .query_one("SELECT quantity FROM borderplan.assignments WHERE plan = $1 AND id = $2", &[&name, &id])
+        .unwrap()
+        .get(0);
+    assert_eq!(quantity, 77.0);
+    // Removing an assignment deletes its row; the counts GDAL sees follow the plan.
+    let mut plan = db::pull(&mut c, &url, &name).unwrap();
+    let gone = plan.assignments[1].id.clone();
+    plan.apply(Edit::RemoveAssignments(vec![gone.clone()])).unwrap();
+    db::push(&mut c, &url, &plan, &name).unwrap();
+    assert_eq!(ogr_count(&url, "borderplan.assignments", &name), plan.assignments.len());
+    assert_eq!(ogr_count(&url, "borderplan.segments", &name), plan.segments.len());
+    let gaps = borderplan::model::stage_coverage(&plan, borderplan::model::Stage::Three).gaps.len();
+    assert_eq!(ogr_count(&url, "borderplan.gaps", &name), gaps);
+    eprintln!("first push {rows_before} rows, one-assignment edit {} row(s)", pushed.rows_written);
+}
+
 #[test]
 fn the_window_saves_to_and_opens_from_the_database_and_shows_connection_errors() {
     use egui_kittest::kittest::Queryable;
@@ -276,28 +337,31 @@ fn the_window_saves_to_and_opens_from_the_database_and_shows_connection_errors()
     a.quantity = 123.0;
     let id = a.id.clone();
     h.state_mut().app.apply(&ctx, borderplan::app::Command::from(Edit::UpdateAssignment(a)));
-    h.state_mut().ui.windows.database = Some((url.clone(), name.clone(), true));
+    h.state_mut().ui.windows.database = Some(DatabaseForm::new(url.clone(), name.clone(), true));
     h.run_steps(3);
     h.get_by_label("Save").click();
-    h.run_steps(3);
+    wait_for_database(&mut h);
+    assert!(h.state().ui.windows.database.is_none(), "the dialog closes after a successful save");
     let status = h.state().app.status.clone().unwrap();
     assert!(!status.error && status.text.contains("version 1"), "{}", status.text);
     let mut c = db::connect(&url).unwrap();
     assert_eq!(db::pull(&mut c, &url, &name).unwrap().assignment(&id).unwrap().quantity, 123.0);
 
     // A connection that fails says why in the window and keeps the plan.
-    h.state_mut().ui.windows.database = Some(("host=/no/such/socket dbname=x".into(), name.clone(), true));
+    h.state_mut().ui.windows.database =
+        Some(DatabaseForm::new("host=/no/such/socket dbname=x".into(), name.clone(), true));
     h.run_steps(3);
     h.get_by_label("Save").click();
-    h.run_steps(3);
+    wait_for_database(&mut h);
     let status = h.state().app.status.clone().unwrap();
-    assert!(status.error && status.text.contains("Not saved to the database: cannot connect"), "{}", status.text);
+    assert!(status.error && status.text.contains("Not saved to the database at /no/such/socket"), "{}", status.text);
+    assert!(h.query_all_by_label_contains("cannot connect").count() == 2, "the dialog shows the error");
 
     let mut fresh = common::example_window(3);
-    fresh.state_mut().ui.windows.database = Some((url.clone(), name.clone(), false));
+    fresh.state_mut().ui.windows.database = Some(DatabaseForm::new(url.clone(), name.clone(), false));
     fresh.run_steps(3);
     fresh.get_by_label("Open").click();
-    fresh.run_steps(3);
+    wait_for_database(&mut fresh);
     assert_eq!(fresh.state().app.plan.assignment(&id).unwrap().quantity, 123.0);
     assert_eq!(Origin::of(&fresh.state().app.plan).unwrap().version, 1);
 }

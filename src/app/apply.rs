@@ -311,7 +311,10 @@ impl App {
             FileCommand::FinishMerge(answers) => self.finish_merge(answers),
             FileCommand::CancelMerge => self.cancel_merge(),
             FileCommand::OpenFromDatabase { url, name } => self.guarded(Pending::OpenDatabase(url, name)),
-            FileCommand::SaveToDatabase { url, name } => self.save_to_database(&url, &name),
+            FileCommand::SaveToDatabase { url, name } => {
+                self.start_database(super::database::DbTask::Save, &url, &name)
+            }
+            FileCommand::ListDatabase { url } => self.start_database(super::database::DbTask::List, &url, ""),
         }
     }
 }

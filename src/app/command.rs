@@ -165,6 +165,10 @@ pub enum FileCommand {
         url: String,
         name: String,
     },
+    /// List the plans stored in a database.
+    ListDatabase {
+        url: String,
+    },
 }
 
 /// What to do when a save finds the file changed on disk.

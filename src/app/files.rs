@@ -72,7 +72,7 @@ impl App {
                 self.open_plan(&p);
             }
             Pending::Open(None) => self.asks.push(Ask::OpenPlan),
-            Pending::OpenDatabase(url, name) => self.open_from_database(&url, &name),
+            Pending::OpenDatabase(url, name) => self.start_database(super::database::DbTask::Open, &url, &name),
             Pending::Quit => {
                 self.remove_recovery();
                 self.allow_close = true;

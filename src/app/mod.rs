@@ -4,6 +4,7 @@
 mod apply;
 pub mod collab;
 pub mod command;
+pub mod database;
 pub mod derived;
 mod files;
 pub mod imports;
@@ -144,6 +145,8 @@ pub struct App {
     pub terrain: terrain::TerrainState,
     /// The border km hovered in the elevation profile: the map marks it.
     pub profile_km: Option<f64>,
+    /// The shared-database job under way and how the last one ended.
+    pub db: database::DbState,
 }
 
 impl App {
@@ -218,6 +221,7 @@ impl App {
             frames: 0,
             terrain: terrain::TerrainState::default(),
             profile_km: None,
+            db: database::DbState::default(),
         };
         app.saved_plan = Some(app.plan.clone());
         app.saved_state = Some(app.history.state());

@@ -1,6 +1,7 @@
 //! Several planners, one file: the changed-on-disk banner, the question when a save finds the file changed
 //! (*Merge* / *Overwrite* / *Save as…* / *Cancel*) and the merge conflicts dialog (theirs or ours, per conflict).
 
+use crate::app::database::DbTask;
 use crate::app::{App, Command, DiskAnswer, FileCommand};
 use crate::model::{Pick, Resolutions};
 use egui::{Color32, Context, RichText, Ui};
@@ -103,31 +104,97 @@ pub fn collab_windows_ui(app: &App, picks: &mut HashMap<String, Pick>, ctx: &Con
     out
 }
 
-/// The small database dialog: a libpq URL and a plan name; Open or Save.
-pub fn database_ui(form: &mut Option<(String, String, bool)>, ctx: &Context) -> Vec<Command> {
+/// The database dialog's inputs, and which job it waits for.
+#[derive(Debug, Clone, Default)]
+pub struct DatabaseForm {
+    pub url: String,
+    pub name: String,
+    /// Saves (else opens).
+    pub save: bool,
+    /// The job serial before this dialog's last request: outcomes with a larger serial answer it.
+    pub asked_after: Option<u64>,
+}
+
+impl DatabaseForm {
+    pub fn new(url: String, name: String, save: bool) -> Self {
+        Self { url, name, save, asked_after: None }
+    }
+}
+
+/// The small database dialog: a libpq URL and a plan name; List, Open or Save. The work runs on a worker: the
+/// dialog shows its progress, then closes on success or shows the error (and a refused push's conflicts).
+pub fn database_ui(app: &App, form: &mut Option<DatabaseForm>, ctx: &Context) -> Vec<Command> {
     let mut out: Vec<Command> = Vec::new();
-    let Some((url, name, save)) = form.as_mut() else { return out };
+    let Some(f) = form.as_mut() else { return out };
+    let answer = f.asked_after.and_then(|after| app.db.last.as_ref().filter(|o| o.serial > after));
+    if let Some(o) = answer
+        && o.ok
+        && o.task != DbTask::List
+        && app.db.job.is_none()
+    {
+        *form = None;
+        return out;
+    }
     let mut open = true;
-    let mut done = false;
-    let title = if *save { "Save to database" } else { "Open from database" };
+    let title = if f.save { "Save to database" } else { "Open from database" };
     egui::Window::new(title).open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
-        ui.label("PostgreSQL/PostGIS connection (password in PGPASSWORD or ~/.pgpass):");
-        ui.add(egui::TextEdit::singleline(url).desired_width(420.0).hint_text("postgresql://user@host:5432/dbname"));
+        ui.label("PostgreSQL/PostGIS connection (password in PGPASSWORD or ~/.pgpass; TLS with ?sslmode=require):");
+        ui.add(
+            egui::TextEdit::singleline(&mut f.url)
+                .desired_width(420.0)
+                .hint_text("postgresql://user@host:5432/dbname?sslmode=require"),
+        );
         ui.label("Plan name");
-        ui.add(egui::TextEdit::singleline(name).desired_width(420.0).hint_text("Plan name"));
-        let ready = !url.trim().is_empty() && !name.trim().is_empty();
-        let verb = if *save { "Save" } else { "Open" };
-        if ui.add_enabled(ready, egui::Button::new(RichText::new(verb).strong())).clicked() {
-            let (url, name) = (url.trim().to_owned(), name.trim().to_owned());
-            out.push(if *save {
-                FileCommand::SaveToDatabase { url, name }.into()
-            } else {
-                FileCommand::OpenFromDatabase { url, name }.into()
+        ui.add(egui::TextEdit::singleline(&mut f.name).desired_width(420.0).hint_text("Plan name"));
+        if let Some((_, plans)) = &app.db.listed
+            && !f.save
+            && !plans.is_empty()
+        {
+            ui.horizontal_wrapped(|ui| {
+                ui.label("Stored:");
+                for p in plans {
+                    if ui
+                        .selectable_label(f.name == p.name, &p.name)
+                        .on_hover_text(format!("version {}, {}", p.version, p.pushed_at))
+                        .clicked()
+                    {
+                        f.name = p.name.clone();
+                    }
+                }
             });
-            done = true;
+        }
+        let busy = app.db.job.as_ref();
+        let has_url = !f.url.trim().is_empty();
+        let ready = busy.is_none() && has_url && !f.name.trim().is_empty();
+        ui.horizontal(|ui| {
+            let verb = if f.save { "Save" } else { "Open" };
+            let (url, name) = (f.url.trim().to_owned(), f.name.trim().to_owned());
+            if ui.add_enabled(ready, egui::Button::new(RichText::new(verb).strong())).clicked() {
+                out.push(if f.save {
+                    FileCommand::SaveToDatabase { url: url.clone(), name }.into()
+                } else {
+                    FileCommand::OpenFromDatabase { url: url.clone(), name }.into()
+                });
+                f.asked_after = Some(app.db.serial);
+            }
+            if ui.add_enabled(busy.is_none() && has_url, egui::Button::new("List plans")).clicked() {
+                out.push(FileCommand::ListDatabase { url }.into());
+                f.asked_after = Some(app.db.serial);
+            }
+        });
+        if let Some(job) = busy {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(job.progress());
+            });
+        } else if let Some(o) = answer.filter(|o| !o.ok) {
+            ui.colored_label(WARN, &o.text);
+            for line in &o.conflicts {
+                ui.label(format!("• {line}"));
+            }
         }
     });
-    if !open || done {
+    if !open {
         *form = None;
     }
     out

@@ -43,7 +43,7 @@ pub fn menu_bar_ui(app: &App, state: &mut UiState, ui: &mut Ui) -> Vec<Command> 
                     let origin = crate::io::db::Origin::of(&app.plan);
                     let url = origin.as_ref().map(|o| o.database.clone()).unwrap_or_default();
                     let name = origin.map(|o| o.name).unwrap_or_default();
-                    state.windows.database = Some((url, name, save));
+                    state.windows.database = Some(super::collab::DatabaseForm::new(url, name, save));
                 }
             }
             ui.separator();

@@ -79,8 +79,8 @@ pub struct WindowsState {
     pub attribute_table: Option<usize>,
     /// The attribute table's sort column and cached order.
     pub attribute_sort: super::windows::AttributeSort,
-    /// The database dialog: URL, plan name, and whether it saves (else opens).
-    pub database: Option<(String, String, bool)>,
+    /// The database dialog.
+    pub database: Option<super::collab::DatabaseForm>,
     /// Answers chosen so far in the merge conflicts dialog, by conflict key.
     pub merge_picks: std::collections::HashMap<String, crate::model::Pick>,
 }

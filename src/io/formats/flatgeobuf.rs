@@ -272,7 +272,7 @@ fn read_feature(buf: &[u8], header: &Header) -> Result<Feature, FeatureError> {
     let mut z = Vec::new();
     let geometry = match table.table(0)? {
         None => None,
-        Some(g) => geometry(g, header.geometry_type, header.has_z, &mut z, 0)
+        Some(g) => geometry(g, header.geometry_type, &mut z, 0)
             .map_err(|reason| FeatureError { reason, at: 0 })?,
     };
     let z = (header.has_z && geometry.is_some()).then_some(z);
@@ -289,7 +289,7 @@ fn table_bytes_start(buf: &[u8], table: &Table<'_>, at: usize) -> usize {
 /// Coordinates from `xy`, with their z values appended to `z` (NaN when the geometry has none).
 fn coords(xy: &[f64], zs: &[f64], from: usize, to: usize, z: &mut Vec<f64>) -> Result<Vec<Coord<f64>>, String> {
     if to > xy.len() / 2 || from > to {
-        return Err(format!("the geometry's ends ({from}–{to}) run past its {} coordinates", xy.len() / 2))?;
+        return Err(format!("the geometry's ends ({from}–{to}) run past its {} coordinates", xy.len() / 2));
     }
     z.extend((from..to).map(|i| zs.get(i).copied().unwrap_or(f64::NAN)));
     Ok((from..to).map(|i| Coord { x: xy[2 * i], y: xy[2 * i + 1] }).collect())
@@ -315,7 +315,6 @@ fn split(g: &Table<'_>, z: &mut Vec<f64>) -> Result<Vec<LineString<f64>>, String
 fn geometry(
     g: Table<'_>,
     header_type: u8,
-    has_z: bool,
     z: &mut Vec<f64>,
     depth: usize,
 ) -> Result<Option<Geometry<f64>>, String> {
@@ -355,7 +354,7 @@ fn geometry(
         6 => {
             let mut polygons = Vec::new();
             for part in g.tables(7).map_err(reason)? {
-                if let Some(Geometry::Polygon(p)) = geometry(part, 3, has_z, z, depth + 1)? {
+                if let Some(Geometry::Polygon(p)) = geometry(part, 3, z, depth + 1)? {
                     polygons.push(p);
                 }
             }
@@ -364,7 +363,7 @@ fn geometry(
         7 => {
             let mut parts = Vec::new();
             for part in g.tables(7).map_err(reason)? {
-                parts.extend(geometry(part, 0, has_z, z, depth + 1)?);
+                parts.extend(geometry(part, 0, z, depth + 1)?);
             }
             (!parts.is_empty()).then_some(Geometry::GeometryCollection(GeometryCollection(parts)))
         }

@@ -1,11 +1,12 @@
-//! A shared plan in PostgreSQL/PostGIS, through the `postgres` client crate (no TLS: a URL that asks for
-//! `sslmode=require` or `verify-*` is refused with a clear message).
+//! A shared plan in PostgreSQL/PostGIS, through the `postgres` client crate, with TLS over rustls when the URL
+//! asks for it (libpq's `sslmode` and `sslrootcert`, see [`tls`]).
 //!
 //! Everything lives in the schema `borderplan`:
 //! - `schema_version` (one row) and the migrations in [`MIGRATIONS`];
 //! - `plans` (name, current version, pushed time) and `plan_versions` (every pushed version's plan file text:
 //!   the lossless copy that `pull` returns, and the bases of three-way merges);
-//! - for QGIS and other GIS tools, rewritten with each push: `segments` (LineString, 4326), `outposts` (Point,
+//! - for QGIS and other GIS tools, kept equal to the current version by each push (only the rows that changed
+//!   since the previous version are inserted, updated or deleted, see [`gis`]): `segments` (LineString, 4326), `outposts` (Point,
 //!   4326), `assignments` (with their target's geometry) and `gaps` (stage-3 coverage gaps, LineString), each row
 //!   with `plan` and the `version` it was written in.
 //!
@@ -15,12 +16,14 @@
 //! conflicts listed. One transaction per push, with the plan's row locked, so a killed push leaves the previous
 //! version and concurrent pushes queue.
 
-use super::format::round6;
 use super::plan_file;
 use crate::model::merge::{Conflict, merge};
-use crate::model::{Plan, Resolutions, Stage, Target, stage_coverage};
-use postgres::{Client, NoTls, Transaction};
+use crate::model::{Plan, Resolutions};
+use postgres::{Client, Transaction};
 use serde::{Deserialize, Serialize};
+
+mod gis;
+pub mod tls;
 
 /// The plan header member a pulled plan keeps its origin in.
 pub const ORIGIN_MEMBER: &str = "database";
@@ -63,11 +66,6 @@ pub const MIGRATIONS: &[&str] = &[
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    #[error(
-        "TLS connections are not supported by this build (the URL asks for sslmode={0}); connect over a unix \
-         socket, an SSH tunnel or a trusted network with sslmode=disable or prefer"
-    )]
-    TlsNotSupported(String),
     #[error("cannot connect to the database: {0}")]
     Connect(String),
     #[error("database error: {0}")]
@@ -135,15 +133,25 @@ pub fn with_origin(mut plan: Plan, origin: &Origin) -> Plan {
     plan
 }
 
-/// Connects; refuses TLS modes up front (this build has no TLS connector).
+/// Where a URL points, for messages: `host:port/dbname` (the socket folder for a unix socket), no password.
+pub fn target_of(url: &str) -> String {
+    let rest = tls::split_tls_params(url).map(|p| p.rest).unwrap_or_else(|_| url.to_owned());
+    let Ok(config) = rest.parse::<postgres::Config>() else { return without_password(url) };
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(h)) => h.clone(),
+        #[cfg(unix)]
+        Some(postgres::config::Host::Unix(p)) => p.display().to_string(),
+        None => "localhost".to_owned(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let dbname = config.get_dbname().or(config.get_user()).unwrap_or_default();
+    format!("{host}:{port}/{dbname}")
+}
+
+/// Connects as the URL asks: TLS per `sslmode` (default `prefer`), a connect timeout of
+/// [`tls::DEFAULT_CONNECT_TIMEOUT_S`] unless the URL sets `connect_timeout`.
 pub fn connect(url: &str) -> Result<Client, DbError> {
-    let lower = url.to_ascii_lowercase();
-    for mode in ["require", "verify-ca", "verify-full"] {
-        if lower.contains(&format!("sslmode={mode}")) {
-            return Err(DbError::TlsNotSupported(mode.to_owned()));
-        }
-    }
-    Client::connect(url, NoTls).map_err(|e| DbError::Connect(describe(&e)))
+    tls::connect(url)
 }
 
 /// The client's error with its cause (the top-level message alone is often just "error connecting to server").
@@ -255,6 +263,8 @@ pub struct Pushed {
     pub merged: bool,
     /// The plan as stored now, with its origin (a merge's result when `merged`).
     pub plan: Plan,
+    /// GIS table rows inserted, updated or deleted (only what changed since the previous version).
+    pub rows_written: usize,
 }
 
 /// Pushes `plan` as `name`. The base is the plan's origin when it came from `name`, else none (a new plan; a
@@ -267,12 +277,15 @@ pub fn push(client: &mut Client, url: &str, plan: &Plan, name: &str) -> Result<P
     // Locks the plan's row: concurrent pushes of the same plan wait here, one at a time.
     let current: Option<i64> =
         tx.query_opt("SELECT version FROM borderplan.plans WHERE name = $1 FOR UPDATE", &[&name])?.map(|r| r.get(0));
-    let (to_store, merged, version) = match (current, base_version) {
+    let (to_store, merged, version, current_plan) = match (current, base_version) {
         (None, _) => {
             tx.execute("INSERT INTO borderplan.plans (name, version) VALUES ($1, 1)", &[&name])?;
-            (ours, false, 1)
+            (ours, false, 1, None)
         }
-        (Some(cur), Some(base)) if base == cur => (ours, false, cur + 1),
+        (Some(cur), Some(base)) if base == cur => {
+            let current_plan = load_version(&mut tx, name, cur)?;
+            (ours, false, cur + 1, Some(current_plan))
+        }
         (Some(cur), Some(base)) => {
             let base_plan = load_version(&mut tx, name, base)?;
             let theirs = load_version(&mut tx, name, cur)?;
@@ -281,7 +294,7 @@ pub fn push(client: &mut Client, url: &str, plan: &Plan, name: &str) -> Result<P
             if !m.conflicts.is_empty() {
                 return Err(DbError::Conflicts { name: name.to_owned(), current: cur, conflicts: m.conflicts });
             }
-            (m.plan, true, cur + 1)
+            (m.plan, true, cur + 1, Some(theirs))
         }
         (Some(cur), None) => {
             return Err(DbError::Conflicts {
@@ -302,108 +315,8 @@ pub fn push(client: &mut Client, url: &str, plan: &Plan, name: &str) -> Result<P
         "INSERT INTO borderplan.plan_versions (plan, version, document) VALUES ($1, $2, $3)",
         &[&name, &version, &text],
     )?;
-    write_gis_tables(&mut tx, &to_store, name, version)?;
+    let rows_written = gis::write_changes(&mut tx, current_plan.as_ref(), &to_store, name, version)?;
     tx.commit()?;
     let origin = Origin { database: without_password(url), name: name.to_owned(), version };
-    Ok(Pushed { version, merged, plan: with_origin(to_store, &origin) })
-}
-
-fn wkt_line(line: &geo::LineString<f64>) -> String {
-    let pts: Vec<String> = line.0.iter().map(|c| format!("{} {}", round6(c.x), round6(c.y))).collect();
-    format!("LINESTRING({})", pts.join(","))
-}
-
-fn wkt_point(p: geo::Point<f64>) -> String {
-    format!("POINT({} {})", round6(p.x()), round6(p.y()))
-}
-
-/// Rewrites the plan's rows of the GIS tables (one statement per table, arrays unnested on the server).
-fn write_gis_tables(tx: &mut Transaction<'_>, plan: &Plan, name: &str, version: i64) -> Result<(), DbError> {
-    for table in ["segments", "outposts", "assignments", "gaps"] {
-        tx.execute(&format!("DELETE FROM borderplan.{table} WHERE plan = $1"), &[&name])?;
-    }
-    let segs = plan.segments.segments();
-    let seg_wkt: Vec<String> = segs.iter().map(|s| wkt_line(&plan.border.substring(s.from_km, s.to_km))).collect();
-    tx.execute(
-        "INSERT INTO borderplan.segments
-           (plan, id, name, from_km, to_km, length_km, tajik_region, afghan_province, version, geom)
-         SELECT $1, id, name, from_km, to_km, to_km - from_km, tj, af, $2, ST_GeomFromText(wkt, 4326)
-         FROM unnest($3::text[], $4::text[], $5::float8[], $6::float8[], $7::text[], $8::text[], $9::text[])
-           AS t(id, name, from_km, to_km, tj, af, wkt)",
-        &[
-            &name,
-            &version,
-            &segs.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
-            &segs.iter().map(|s| s.name.clone()).collect::<Vec<_>>(),
-            &segs.iter().map(|s| s.from_km).collect::<Vec<_>>(),
-            &segs.iter().map(|s| s.to_km).collect::<Vec<_>>(),
-            &segs.iter().map(|s| s.tajik_region.clone()).collect::<Vec<_>>(),
-            &segs.iter().map(|s| s.afghan_province.clone()).collect::<Vec<_>>(),
-            &seg_wkt,
-        ],
-    )?;
-    let ops = &plan.outposts;
-    tx.execute(
-        "INSERT INTO borderplan.outposts (plan, id, name, km, segment_id, sample, version, geom)
-         SELECT $1, id, name, km, seg, sample, $2, ST_GeomFromText(wkt, 4326)
-         FROM unnest($3::text[], $4::text[], $5::float8[], $6::text[], $7::bool[], $8::text[])
-           AS t(id, name, km, seg, sample, wkt)",
-        &[
-            &name,
-            &version,
-            &ops.iter().map(|o| o.id.clone()).collect::<Vec<_>>(),
-            &ops.iter().map(|o| o.name.clone()).collect::<Vec<_>>(),
-            &ops.iter().map(|o| o.km).collect::<Vec<_>>(),
-            &ops.iter().map(|o| o.segment_id.clone()).collect::<Vec<_>>(),
-            &ops.iter().map(|o| o.sample).collect::<Vec<_>>(),
-            &ops.iter().map(|o| wkt_point(o.position)).collect::<Vec<_>>(),
-        ],
-    )?;
-    let seg_geom: std::collections::HashMap<&str, &String> =
-        segs.iter().map(|s| s.id.as_str()).zip(seg_wkt.iter()).collect();
-    let target_wkt = |t: &Target| -> Option<String> {
-        match t {
-            Target::Segment(id) => seg_geom.get(id.as_str()).map(|w| (*w).clone()),
-            Target::Outpost(id) => plan.outpost(id).map(|o| wkt_point(o.position)),
-        }
-    };
-    let a = plan.assignments.as_slice();
-    tx.execute(
-        "INSERT INTO borderplan.assignments (plan, id, target_kind, target_id, equipment_id, quantity, stage,
-           supplier, quarter, status, note, version, geom)
-         SELECT $1, id, kind, target, equipment, quantity, stage, supplier, quarter, status, note, $2,
-                ST_GeomFromText(wkt, 4326)
-         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::int4[], $9::text[],
-                     $10::text[], $11::text[], $12::text[], $13::text[])
-           AS t(id, kind, target, equipment, quantity, stage, supplier, quarter, status, note, wkt)",
-        &[
-            &name,
-            &version,
-            &a.iter().map(|x| x.id.clone()).collect::<Vec<_>>(),
-            &a.iter().map(|x| x.target.kind().to_owned()).collect::<Vec<_>>(),
-            &a.iter().map(|x| x.target.id().to_owned()).collect::<Vec<_>>(),
-            &a.iter().map(|x| x.equipment_id.clone()).collect::<Vec<_>>(),
-            &a.iter().map(|x| x.quantity).collect::<Vec<_>>(),
-            &a.iter().map(|x| i32::from(x.stage.number())).collect::<Vec<_>>(),
-            &a.iter().map(|x| x.supplier.clone()).collect::<Vec<_>>(),
-            &a.iter().map(|x| x.quarter.to_string()).collect::<Vec<_>>(),
-            &a.iter().map(|x| x.status.label().to_owned()).collect::<Vec<_>>(),
-            &a.iter().map(|x| x.note.clone()).collect::<Vec<_>>(),
-            &a.iter().map(|x| target_wkt(&x.target)).collect::<Vec<_>>(),
-        ],
-    )?;
-    let gaps = stage_coverage(plan, Stage::Three).gaps;
-    tx.execute(
-        "INSERT INTO borderplan.gaps (plan, stage, from_km, to_km, length_km, version, geom)
-         SELECT $1, 3, from_km, to_km, to_km - from_km, $2, ST_GeomFromText(wkt, 4326)
-         FROM unnest($3::float8[], $4::float8[], $5::text[]) AS t(from_km, to_km, wkt)",
-        &[
-            &name,
-            &version,
-            &gaps.iter().map(|g| g.0).collect::<Vec<_>>(),
-            &gaps.iter().map(|g| g.1).collect::<Vec<_>>(),
-            &gaps.iter().map(|g| wkt_line(&plan.border.substring(g.0, g.1))).collect::<Vec<_>>(),
-        ],
-    )?;
-    Ok(())
+    Ok(Pushed { version, merged, plan: with_origin(to_store, &origin), rows_written })
 }
