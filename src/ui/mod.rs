@@ -12,6 +12,7 @@ pub mod plan_table;
 pub mod profile;
 pub mod rules_panel;
 pub mod selection_panel;
+pub mod sheet_dialog;
 pub mod state;
 pub mod status_bar;
 pub mod terrain_panel;
