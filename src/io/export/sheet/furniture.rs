@@ -24,12 +24,12 @@ pub fn graticule_step_deg(layout: &Layout) -> f64 {
     STEPS_MIN.into_iter().map(|m| m / 60.0).find(|d| d * per_deg >= min_pt).unwrap_or(10.0)
 }
 
-/// "69°30′ E", "37° N".
+/// "69°30' E", "37° N" (the font has no prime sign).
 pub fn dms(value: f64, pos: char, neg: char) -> String {
     let hemi = if value < 0.0 { neg } else { pos };
     let total = (value.abs() * 60.0).round() as i64;
     let (d, m) = (total / 60, total % 60);
-    if m == 0 { format!("{d}° {hemi}") } else { format!("{d}°{m:02}′ {hemi}") }
+    if m == 0 { format!("{d}° {hemi}") } else { format!("{d}°{m:02}' {hemi}") }
 }
 
 fn graticule_values(from: f64, to: f64, step: f64) -> Vec<f64> {
@@ -341,9 +341,9 @@ mod tests {
 
     #[test]
     fn degrees_read_as_degrees_and_minutes() {
-        assert_eq!(dms(69.5, 'E', 'W'), "69°30′ E");
+        assert_eq!(dms(69.5, 'E', 'W'), "69°30' E");
         assert_eq!(dms(37.0, 'N', 'S'), "37° N");
-        assert_eq!(dms(-0.25, 'N', 'S'), "0°15′ S");
+        assert_eq!(dms(-0.25, 'N', 'S'), "0°15' S");
     }
 
     #[test]
