@@ -54,7 +54,7 @@ impl Path {
     }
     /// A circle of radius `r` (four cubic arcs).
     pub fn circle(cx: f32, cy: f32, r: f32) -> Self {
-        const K: f32 = 0.552_284_75;
+        const K: f32 = 0.552_284_8;
         let k = K * r;
         let mut p = Self::new();
         p.move_to(cx + r, cy);

@@ -106,6 +106,7 @@ fn wrap(font: &Font, text: &str, size: f32, max_pt: f32) -> Vec<String> {
     lines
 }
 
+#[allow(clippy::too_many_arguments)]
 /// Emboldened text (fill plus a thin stroke of the same colour): the one font is a light weight.
 fn bold(canvas: &mut dyn Canvas, font: &Font, text: &str, size: f32, x: f32, y: f32, anchor: Anchor, color: Rgb) {
     let p = font.path(text, size, x, y, anchor);
@@ -124,7 +125,7 @@ fn fmt_scale(d: f64) -> String {
     let digits = rounded.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(' ');
         }
         out.push(c);
