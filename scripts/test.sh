@@ -12,6 +12,9 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || need_apt+=(postgresql-15-postgis-3)
 # QGIS (PyQGIS, offscreen) judges the CSV export in tests/qgis_csv.rs.
 /usr/bin/python3 -c "import qgis.core" >/dev/null 2>&1 || need_apt+=(python3-qgis qgis-providers)
+# pdfinfo/pdftoppm check the PDF map sheet; openssl makes the throwaway cluster's TLS certificate.
+command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 if ((${#need_apt[@]})); then
   echo "Installing ${need_apt[*]} (needed by the export, QGIS and database tests)…"
   if [[ $(id -u) -eq 0 ]]; then SUDO=""; else SUDO="sudo"; fi

@@ -296,7 +296,7 @@ impl App {
                     Err(e) => self.error(format!("Export failed: {e}")),
                 }
             }
-            FileCommand::ExportMapImage(p) => self.request_map_image(ctx, p),
+            FileCommand::ExportMapImage(p, request) => self.export_sheet(p, request),
             FileCommand::LoadDem(p) => {
                 self.load_dem(&p);
             }

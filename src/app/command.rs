@@ -136,7 +136,8 @@ pub enum FileCommand {
     /// Stop the background import at this index of `App::imports`.
     CancelImport(usize),
     Export(ExportFormat, PathBuf),
-    ExportMapImage(PathBuf),
+    /// Draw the map sheet and write it to the path (off the UI thread).
+    ExportMapImage(PathBuf, SheetRequest),
     /// Load elevation data (a file or a folder) and compute coverage by line of sight.
     LoadDem(PathBuf),
     /// Drop the elevation data: coverage by range again.
@@ -171,6 +172,27 @@ pub enum FileCommand {
     },
 }
 
+/// The map sheet the planner asked for in File › Export map image….
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SheetRequest {
+    pub paper: crate::io::export::sheet::Paper,
+    pub dpi: u32,
+    pub format: crate::io::export::sheet::SheetFormat,
+    /// The map's current view, or else the whole border.
+    pub current_view: bool,
+}
+
+impl Default for SheetRequest {
+    fn default() -> Self {
+        Self {
+            paper: crate::io::export::sheet::Paper::A4,
+            dpi: 150,
+            format: crate::io::export::sheet::SheetFormat::Png,
+            current_view: true,
+        }
+    }
+}
+
 /// What to do when a save finds the file changed on disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DiskAnswer {
@@ -190,7 +212,8 @@ pub enum Ask {
     SavePlan,
     Import,
     Export(ExportFormat),
-    MapImage,
+    /// Where to write the map sheet.
+    MapImage(SheetRequest),
     Tiles(TileKind),
     /// Elevation data: a file (`.hgt`, DTED, GeoTIFF) or, with `folder`, a folder of them.
     Elevation {

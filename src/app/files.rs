@@ -396,29 +396,82 @@ impl App {
         }
     }
 
-    /// Asks egui for a picture of the window; [`App::finish_map_image`] writes the map's part of it.
-    pub(super) fn request_map_image(&mut self, ctx: &egui::Context, path: PathBuf) {
-        self.screenshot_to = Some(path);
-        let slot = self.screenshot.clone();
-        let repaint = ctx.clone();
-        ctx.request_screenshot(move |image| {
-            if let Ok(mut s) = slot.lock() {
-                *s = Some(image);
-            }
-            repaint.request_repaint();
+    /// The box the map shows now [west, south, east, north] (the window's Web Mercator view).
+    pub fn view_bbox(&self) -> [f64; 4] {
+        use walkers::Projection;
+        let zoom = self.map_memory.zoom();
+        let center = self.map_memory.detached().unwrap_or_else(|| {
+            let b = self.border_bounds();
+            walkers::lon_lat((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0)
         });
+        let world_px = 256.0 * 2f64.powf(zoom);
+        let c = walkers::MercatorProjection.project(center, zoom);
+        let (half_w, half_h) = (f64::from(self.map_rect.width()) / 2.0, f64::from(self.map_rect.height()) / 2.0);
+        let lon = |x: f64| x / world_px * 360.0 - 180.0;
+        let lat = |y: f64| (std::f64::consts::PI * (1.0 - 2.0 * y / world_px)).sinh().atan().to_degrees();
+        [lon(c.x() - half_w), lat(c.y() + half_h), lon(c.x() + half_w), lat(c.y() - half_h)]
     }
 
-    /// Writes the requested map image once egui has delivered the window's picture.
-    pub fn finish_map_image(&mut self, pixels_per_point: f32) {
-        let Some(path) = self.screenshot_to.clone() else { return };
-        let image = self.screenshot.lock().ok().and_then(|mut s| s.take());
-        if let Some(image) = image {
-            self.screenshot_to = None;
-            match save_region_png(&image, self.map_rect, pixels_per_point, &path) {
-                Ok(()) => self.info(format!("Saved map image {}", path.display())),
-                Err(e) => self.error(format!("Could not save the map image: {e}")),
+    /// Draws the map sheet on a worker thread and writes it to `path`; [`App::finish_map_image`] reports it.
+    pub(super) fn export_sheet(&mut self, path: PathBuf, request: crate::app::SheetRequest) {
+        use crate::io::export::sheet::{self, SheetLayer, SheetOptions};
+        if self.sheet_job.is_some() {
+            self.error("A map sheet is still being drawn; export again when it is written".to_owned());
+            return;
+        }
+        let mut options = SheetOptions::paper(request.paper, f64::from(request.dpi));
+        options.bbox = request.current_view.then(|| self.view_bbox());
+        options.plan_name =
+            self.plan_path.as_deref().and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned());
+        options.basis = self.export_basis();
+        options.layers = self
+            .layers
+            .iter()
+            .filter(|l| l.style.visible)
+            .map(|l| SheetLayer { name: l.name.clone(), color: l.style.color, features: l.features.clone() })
+            .collect();
+        let plan = self.plan.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let target = path.clone();
+        let spawned = std::thread::Builder::new().name("map-sheet".into()).spawn(move || {
+            let base = crate::io::bundled::base_data().ok();
+            let result = sheet::render(&plan, base.as_ref(), &options, request.format)
+                .map_err(|e| e.to_string())
+                .and_then(|bytes| {
+                    crate::io::atomic::write_atomic(&target, &bytes).map_err(|e| e.to_string())?;
+                    Ok(format!(
+                        "Saved the map sheet {} ({}, {} × {} px at {} DPI)",
+                        target.display(),
+                        request.format.label(),
+                        options.width_px,
+                        options.height_px,
+                        request.dpi
+                    ))
+                });
+            let _ = tx.send(result);
+        });
+        match spawned {
+            Ok(_) => {
+                self.info(format!("Drawing the map sheet {}…", path.display()));
+                self.sheet_job = Some((path, rx));
             }
+            Err(e) => self.error(format!("Could not start drawing the map sheet: {e}")),
+        }
+    }
+
+    /// Reports the map sheet once its worker has written it (or failed).
+    pub fn finish_map_image(&mut self, _pixels_per_point: f32) {
+        let Some((path, rx)) = &self.sheet_job else { return };
+        let result = match rx.try_recv() {
+            Ok(r) => r,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => Err("the drawing stopped unexpectedly".to_owned()),
+        };
+        let path = path.clone();
+        self.sheet_job = None;
+        match result {
+            Ok(message) => self.info(message),
+            Err(e) => self.error(format!("Could not save the map sheet {}: {e}", path.display())),
         }
     }
 }

@@ -14,7 +14,7 @@ pub mod terrain;
 
 pub use command::{
     Ask, Command, DiskAnswer, FileCommand, GuardAnswer, LayerCommand, Pending, PlanCommand, SelectCommand,
-    SettingChange, TileKind, Tool, ViewCommand,
+    SettingChange, SheetRequest, TileKind, Tool, ViewCommand,
 };
 pub use files::save_region_png;
 
@@ -134,9 +134,8 @@ pub struct App {
     pub needs_fit: bool,
     pub map_rect: egui::Rect,
     pub last_autosave: f64,
-    pub screenshot_to: Option<PathBuf>,
-    /// Filled by the screenshot callback.
-    pub screenshot: std::sync::Arc<std::sync::Mutex<Option<std::sync::Arc<egui::ColorImage>>>>,
+    /// The map sheet being drawn on a worker thread: its path, and the message it reports when done.
+    pub sheet_job: Option<(PathBuf, std::sync::mpsc::Receiver<Result<String, String>>)>,
     pub allow_close: bool,
     pub quit_requested: bool,
     /// Frames shown so far (the first one logs the start-up time).
@@ -214,8 +213,7 @@ impl App {
             needs_fit,
             map_rect: egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1000.0, 700.0)),
             last_autosave: 0.0,
-            screenshot_to: None,
-            screenshot: Default::default(),
+            sheet_job: None,
             allow_close: false,
             quit_requested: false,
             frames: 0,

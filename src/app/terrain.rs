@@ -143,7 +143,11 @@ impl App {
             self.dirty = true;
         }
         self.request_terrain();
-        self.info(format!("Loaded elevation data {} ({files} file(s)); computing line of sight…", path.display()));
+        self.info(format!(
+            "Loaded elevation data {} ({}); computing line of sight…",
+            path.display(),
+            crate::model::counted(files, "file", "files")
+        ));
         true
     }
 
@@ -197,8 +201,8 @@ impl App {
         }
         let Some(done) = latest else { return false };
         log::info!(
-            "terrain: {} sensor view(s) traced in {:.1} ms for plan generation {}",
-            done.computed,
+            "terrain: {} traced in {:.1} ms for plan generation {}",
+            crate::model::counted(done.computed, "sensor view", "sensor views"),
             done.millis,
             done.generation
         );

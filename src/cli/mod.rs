@@ -3,6 +3,7 @@
 //! Every subcommand reads files, prints to stdout and reports problems on stderr with the file named. Nothing
 //! here panics on bad input: unreadable files are messages and exit codes.
 
+use crate::io::export::sheet::SheetFormat;
 use crate::io::export::{ExportFormat, export_to_file_with, export_to_string_with};
 use crate::io::format::count;
 use crate::io::formats::{Format, ImportOptions, import_any, inspect_json};
@@ -16,6 +17,7 @@ use std::process::ExitCode;
 
 pub mod db;
 mod merge;
+mod sheet;
 mod summary;
 mod terrain;
 pub use summary::{summary_json, summary_json_of, summary_text, summary_text_of};
@@ -33,6 +35,8 @@ Examples:
   borderplan summary plan.geojson --dem srtm/       coverage by line of sight over SRTM tiles
   borderplan export plan.geojson -o report.html     self-contained HTML report
   borderplan export plan.geojson -f kml -o -        KML on stdout
+  borderplan export plan.geojson -o sheet.pdf --paper a3   map sheet (PDF; .png for an image)
+  borderplan export plan.geojson -o km400.png --bbox 70.9,37.4,71.6,37.9 --dpi 200   a zoomed map sheet
   borderplan rebase old-plan.geojson -o plan.geojson  move a plan made on an older border onto the current one
   borderplan merge base.geojson mine.geojson theirs.geojson -o merged.geojson   three-way merge
   borderplan diff old.geojson new.geojson           what changed, one line each
@@ -77,17 +81,24 @@ pub enum FormatArg {
     Gpkg,
     /// TAK data package (zip) for ATAK / WinTAK: KML per stage and per outpost, MANIFEST/manifest.xml.
     Takpkg,
+    /// Map sheet as a PNG image: title, legend, scale bar, north arrow, graticule, attribution.
+    Png,
+    /// The same map sheet as a vector PDF page.
+    Pdf,
 }
 
-impl From<FormatArg> for ExportFormat {
-    fn from(f: FormatArg) -> Self {
-        match f {
-            FormatArg::Geojson => ExportFormat::GeoJson,
-            FormatArg::Csv => ExportFormat::Csv,
-            FormatArg::Html => ExportFormat::Html,
-            FormatArg::Kml => ExportFormat::Kml,
-            FormatArg::Gpkg => ExportFormat::GeoPackage,
-            FormatArg::Takpkg => ExportFormat::TakPackage,
+impl FormatArg {
+    /// The plan export this format names, or the map sheet's format.
+    fn kind(self) -> Result<ExportFormat, SheetFormat> {
+        match self {
+            FormatArg::Geojson => Ok(ExportFormat::GeoJson),
+            FormatArg::Csv => Ok(ExportFormat::Csv),
+            FormatArg::Html => Ok(ExportFormat::Html),
+            FormatArg::Kml => Ok(ExportFormat::Kml),
+            FormatArg::Gpkg => Ok(ExportFormat::GeoPackage),
+            FormatArg::Takpkg => Ok(ExportFormat::TakPackage),
+            FormatArg::Png => Err(SheetFormat::Png),
+            FormatArg::Pdf => Err(SheetFormat::Pdf),
         }
     }
 }
@@ -137,11 +148,13 @@ pub enum CliCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Export a plan as GeoJSON, CSV, an HTML report, KML, a GeoPackage or a TAK data package.
+    /// Export a plan as GeoJSON, CSV, an HTML report, KML, a GeoPackage, a TAK data package, or a map sheet
+    /// (PNG or PDF).
     ///
-    /// The format comes from --format or else from OUT's extension (.geojson/.json, .csv, .html/.htm, .kml, .gpkg, .zip).
-    /// The file is written atomically: an existing OUT stays intact if anything fails. OUT "-" writes to stdout
-    /// (then --format is required).
+    /// The format comes from --format or else from OUT's extension (.geojson/.json, .csv, .html/.htm, .kml, .gpkg,
+    /// .zip, .png, .pdf). The file is written atomically: an existing OUT stays intact if anything fails. OUT "-"
+    /// writes to stdout (then --format is required). The map sheet is A4 landscape at 150 DPI unless --paper,
+    /// --size or --dpi say otherwise, and shows the whole border unless --bbox gives an area.
     Export {
         /// The plan file.
         #[arg(value_name = "PLAN")]
@@ -156,6 +169,18 @@ pub enum CliCommand {
         /// of sight over the terrain; the export names the DEM and the model.
         #[arg(long, value_name = "PATH")]
         dem: Option<PathBuf>,
+        /// Map sheet: paper preset, landscape (a4 or a3).
+        #[arg(long, value_name = "PAPER", conflicts_with = "size")]
+        paper: Option<String>,
+        /// Map sheet: size in pixels, WIDTHxHEIGHT (e.g. 1754x1240).
+        #[arg(long, value_name = "WxH")]
+        size: Option<String>,
+        /// Map sheet: dots per inch (default 150); with --paper it sets the pixel size, with --size the text size.
+        #[arg(long, value_name = "N")]
+        dpi: Option<f64>,
+        /// Map sheet: the area to show, west,south,east,north in degrees (e.g. 70.5,37.0,71.5,37.6).
+        #[arg(long, value_name = "W,S,E,N", allow_hyphen_values = true)]
+        bbox: Option<String>,
     },
     /// Move a plan made on another border line onto the border bundled with this version, by position.
     ///
@@ -264,8 +289,20 @@ pub fn run(command: CliCommand) -> ExitCode {
         CliCommand::Validate { plan, dem, json } => validate(&plan, dem.as_deref(), json),
         CliCommand::Summary { plan, dem, json } => summary(&plan, dem.as_deref(), json),
         CliCommand::SynthDem { output, fine } => terrain::synth_dem(&output, fine),
-        CliCommand::Export { plan, format, output, dem } => {
-            export(&plan, format.map(ExportFormat::from), &output, dem.as_deref())
+        CliCommand::Export { plan, format, output, dem, paper, size, dpi, bbox } => {
+            let sheet_args = sheet::SheetArgs { paper, size, dpi, bbox };
+            let kind = format.map(FormatArg::kind);
+            match kind.or_else(|| SheetFormat::from_path(&output).map(Err)) {
+                Some(Err(sheet_format)) => sheet::export(&plan, sheet_format, &output, &sheet_args),
+                other if sheet_args.any() => {
+                    let named = other.and_then(Result::ok).map_or("this format".to_owned(), |f| f.label().to_owned());
+                    eprintln!(
+                        "borderplan: --paper, --size, --dpi and --bbox are for the map sheet (png, pdf), not {named}"
+                    );
+                    2
+                }
+                other => export(&plan, other.and_then(Result::ok), &output, dem.as_deref()),
+            }
         }
         CliCommand::Rebase { plan, output } => rebase(&plan, &output),
         CliCommand::Synth { count, output } => synth(count, &output),
@@ -481,7 +518,7 @@ fn export(path: &Path, format: Option<ExportFormat>, output: &Path, dem: Option<
     let Some(format) = format.or_else(|| ExportFormat::from_path(output)) else {
         eprintln!(
             "borderplan: cannot tell the export format from {}; give --format geojson, csv, html, kml, \
-             gpkg or takpkg (or use the extension .geojson, .csv, .html, .kml, .gpkg or .zip)",
+             gpkg, takpkg, png or pdf (or use the extension .geojson, .csv, .html, .kml, .gpkg, .zip, .png or .pdf)",
             if to_stdout { "stdout (-)".to_owned() } else { output.display().to_string() }
         );
         return 2;

@@ -102,7 +102,7 @@ pub enum CatalogError {
     DuplicateId(String),
     #[error("equipment type “{0}” is not in the catalog")]
     Unknown(String),
-    #[error("equipment type “{id}” is used by {count} assignment(s); remove or change them first")]
+    #[error("equipment type “{id}” is used by {}; remove or change them first", crate::model::counted(*count, "assignment", "assignments"))]
     InUse { id: String, count: usize },
     #[error("equipment needs a non-empty id and name")]
     Empty,
@@ -170,5 +170,19 @@ impl Catalog {
             return base;
         }
         (2..).map(|n| format!("{base}-{n}")).find(|id| self.get(id).is_none()).unwrap_or(base)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_equipment_type_in_use_is_refused_with_a_proper_plural() {
+        let one = CatalogError::InUse { id: "vhf".into(), count: 1 }.to_string();
+        let three = CatalogError::InUse { id: "vhf".into(), count: 3 }.to_string();
+        assert!(one.contains("used by 1 assignment;"), "{one}");
+        assert!(three.contains("used by 3 assignments;"), "{three}");
+        assert!(!one.contains("(s)") && !three.contains("(s)"));
     }
 }

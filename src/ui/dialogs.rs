@@ -52,11 +52,15 @@ pub fn export_path(format: ExportFormat, current: Option<&Path>) -> Option<PathB
         .save_file()
 }
 
-pub fn png_path() -> Option<PathBuf> {
-    rfd::FileDialog::new()
-        .set_title("Export map image")
-        .add_filter("PNG image", &["png"])
-        .set_file_name("borderplan-map.png")
+pub fn sheet_path(format: crate::io::export::sheet::SheetFormat, current: Option<&Path>) -> Option<PathBuf> {
+    let stem = current
+        .and_then(|p| p.file_stem())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "rollout-plan".into());
+    dialog_in(current)
+        .set_title("Export map sheet")
+        .add_filter(format.label(), &[format.extension()])
+        .set_file_name(format!("{stem}-map.{}", format.extension()))
         .save_file()
 }
 
@@ -103,7 +107,7 @@ pub fn answer(ask: Ask, app: &App) -> Option<Command> {
             FileCommand::Import(files)
         }
         Ask::Export(format) => FileCommand::Export(format, export_path(format, current)?),
-        Ask::MapImage => FileCommand::ExportMapImage(png_path()?),
+        Ask::MapImage(r) => FileCommand::ExportMapImage(sheet_path(r.format, current)?, r),
         Ask::Tiles(kind) => return tiles_path(kind).map(|c| ViewCommand::SetBasemap(c).into()),
         Ask::Elevation { folder } => FileCommand::LoadDem(elevation_path(folder)?),
     };

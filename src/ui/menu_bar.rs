@@ -57,8 +57,8 @@ pub fn menu_bar_ui(app: &App, state: &mut UiState, ui: &mut Ui) -> Vec<Command> 
                     }
                 }
             });
-            if ui.button("Export map image…").clicked() {
-                out.push(Ask::MapImage.into());
+            if ui.button("Export map image…").on_hover_text("A printable map sheet, PNG or PDF").clicked() {
+                state.windows.sheet = Some(state.windows.sheet.unwrap_or_default());
             }
             ui.separator();
             if ui

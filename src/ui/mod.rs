@@ -13,6 +13,7 @@ pub mod profile;
 pub mod rules_panel;
 pub mod selection_panel;
 pub mod sensor_form;
+pub mod sheet_dialog;
 pub mod state;
 pub mod status_bar;
 pub mod terrain_panel;

@@ -37,7 +37,7 @@ impl PathPrompt {
             Ask::OpenPlan | Ask::Import | Ask::Tiles(_) | Ask::Elevation { .. } => String::new(),
             Ask::SavePlan => format!("{stem}.geojson"),
             Ask::Export(f) => format!("{stem}-export.{}", f.extension()),
-            Ask::MapImage => "borderplan-map.png".to_owned(),
+            Ask::MapImage(r) => format!("{stem}-map.{}", r.format.extension()),
         };
         Self { ask, text: dir.join(name).display().to_string(), problem: None, reason: NO_DIALOG_REASON.to_owned() }
     }
@@ -54,7 +54,7 @@ impl PathPrompt {
             Ask::SavePlan => "Save plan as".into(),
             Ask::Import => "Import layer".into(),
             Ask::Export(f) => format!("Export plan as {}", f.label()),
-            Ask::MapImage => "Export map image".into(),
+            Ask::MapImage(r) => format!("Export map sheet as {}", r.format.label()),
             Ask::Tiles(TileKind::MbTiles) => "Open MBTiles".into(),
             Ask::Tiles(TileKind::PmTiles) => "Open PMTiles".into(),
             Ask::Tiles(TileKind::Folder) => "Open a z/x/y tile folder".into(),
@@ -81,7 +81,7 @@ impl PathPrompt {
             Ask::SavePlan => FileCommand::SaveAs(path).into(),
             Ask::Import => FileCommand::Import(vec![path]).into(),
             Ask::Export(f) => FileCommand::Export(f, path).into(),
-            Ask::MapImage => FileCommand::ExportMapImage(path).into(),
+            Ask::MapImage(r) => FileCommand::ExportMapImage(path, r).into(),
             Ask::Tiles(TileKind::MbTiles) => ViewCommand::SetBasemap(BasemapChoice::MbTiles(path)).into(),
             Ask::Tiles(TileKind::PmTiles) => ViewCommand::SetBasemap(BasemapChoice::PmTiles(path)).into(),
             Ask::Tiles(TileKind::Folder) => ViewCommand::SetBasemap(BasemapChoice::Folder(path)).into(),

@@ -83,6 +83,8 @@ pub struct WindowsState {
     pub database: Option<super::collab::DatabaseForm>,
     /// Answers chosen so far in the merge conflicts dialog, by conflict key.
     pub merge_picks: std::collections::HashMap<String, crate::model::Pick>,
+    /// The map-sheet dialog (File › Export map image…) and its choices.
+    pub sheet: Option<crate::app::SheetRequest>,
 }
 
 /// The map's interaction state and its drawing caches.

@@ -11,7 +11,7 @@ use egui::{Context, RichText};
 use egui_extras::{Column, TableBuilder};
 
 /// A floating window that opens inside the map area (not over the menu bar or the panels) and stays inside it.
-fn map_window<'a>(app: &App, title: impl Into<egui::WidgetText>, offset: f32) -> egui::Window<'a> {
+pub(super) fn map_window<'a>(app: &App, title: impl Into<egui::WidgetText>, offset: f32) -> egui::Window<'a> {
     let area = app.map_rect;
     egui::Window::new(title).default_pos(area.left_top() + egui::vec2(24.0 + offset, 24.0 + offset)).constrain_to(area)
 }
@@ -45,6 +45,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
 pub fn windows_ui(app: &App, state: &mut WindowsState, ctx: &Context) -> Vec<Command> {
     let mut out: Vec<Command> = Vec::new();
     out.extend(guard_ui(app, ctx));
+    out.extend(super::sheet_dialog::sheet_dialog_ui(app, &mut state.sheet, ctx));
     if let Some(p) = app.recovery_offer.clone() {
         egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
             ui.heading("Recover unsaved work?");

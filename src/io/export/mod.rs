@@ -9,6 +9,7 @@ pub mod geojson;
 pub mod gpkg;
 pub mod html;
 pub mod kml;
+pub mod sheet;
 pub mod svg;
 pub mod takpkg;
 

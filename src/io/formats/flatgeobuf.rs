@@ -272,8 +272,7 @@ fn read_feature(buf: &[u8], header: &Header) -> Result<Feature, FeatureError> {
     let mut z = Vec::new();
     let geometry = match table.table(0)? {
         None => None,
-        Some(g) => geometry(g, header.geometry_type, &mut z, 0)
-            .map_err(|reason| FeatureError { reason, at: 0 })?,
+        Some(g) => geometry(g, header.geometry_type, &mut z, 0).map_err(|reason| FeatureError { reason, at: 0 })?,
     };
     let z = (header.has_z && geometry.is_some()).then_some(z);
     Ok((geometry, z, properties))
@@ -312,12 +311,7 @@ fn split(g: &Table<'_>, z: &mut Vec<f64>) -> Result<Vec<LineString<f64>>, String
     Ok(out)
 }
 
-fn geometry(
-    g: Table<'_>,
-    header_type: u8,
-    z: &mut Vec<f64>,
-    depth: usize,
-) -> Result<Option<Geometry<f64>>, String> {
+fn geometry(g: Table<'_>, header_type: u8, z: &mut Vec<f64>, depth: usize) -> Result<Option<Geometry<f64>>, String> {
     if depth > MAX_DEPTH {
         return Err(format!("geometry parts nested more than {MAX_DEPTH} deep"));
     }
