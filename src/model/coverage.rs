@@ -9,6 +9,7 @@
 use super::lookup::Lookup;
 use super::plan::{Assignment, Plan, Target};
 use super::stages::{Quarter, Stage};
+use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 /// Gaps shorter than this (km) are rounding noise, not gaps.
@@ -62,7 +63,8 @@ pub fn union_intervals(mut intervals: Vec<(f64, f64)>, length_km: f64) -> Vec<(f
         *iv = (a.clamp(0.0, length_km), b.clamp(0.0, length_km));
     }
     intervals.retain(|(a, b)| b > a);
-    intervals.sort_by(|x, y| x.0.total_cmp(&y.0));
+    // Unstable is enough: intervals with the same start merge to the same union in any order.
+    intervals.sort_unstable_by(|x, y| x.0.total_cmp(&y.0));
     let mut out: Vec<(f64, f64)> = Vec::with_capacity(intervals.len());
     for (a, b) in intervals {
         match out.last_mut() {
@@ -141,11 +143,21 @@ fn collect_intervals<const N: usize>(
     let lookup = Lookup::new(plan);
     let outpost_km = |id: &str| lookup.outpost(id).map(|o| o.km);
     let mut out: [Vec<(f64, f64)>; N] = std::array::from_fn(|_| Vec::new());
+    // Many assignments cover exactly the same stretch (several line items at one outpost): each stretch is
+    // listed once, so the union sorts thousands of intervals, not one per row.
+    let mut listed: [FxHashSet<(u64, u64)>; N] = std::array::from_fn(|_| FxHashSet::default());
+    let mut own = Vec::new();
     for a in plan.assignments.iter() {
-        let Some(list) = bucket(a).and_then(|i| out.get_mut(i)) else { continue };
+        let Some(i) = bucket(a).filter(|&i| i < N) else { continue };
         let range = lookup.equipment(&a.equipment_id).and_then(|t| t.coverage_range_km());
         if let Some(range) = range.filter(|_| a.quantity.is_finite() && a.quantity > 0.0) {
-            push_intervals_with(plan, a, range, &outpost_km, Units::Merged, list);
+            own.clear();
+            push_intervals_with(plan, a, range, &outpost_km, Units::Merged, &mut own);
+            for &(from, to) in &own {
+                if listed[i].insert((from.to_bits(), to.to_bits())) {
+                    out[i].push((from, to));
+                }
+            }
         }
     }
     out

@@ -4,6 +4,7 @@ use super::coverage::{Coverage, stage_coverage};
 use super::lookup::Lookup;
 use super::plan::Plan;
 use super::stages::Stage;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -59,9 +60,10 @@ pub fn summarize_with_coverage(plan: &Plan, coverage: &[Coverage]) -> Summary {
     let mut total = Totals::default();
     let mut by_stage: BTreeMap<u8, Totals> = BTreeMap::new();
     // Keyed by borrowed names while adding up (no string copy per row), owned once at the end.
-    let mut by_supplier: BTreeMap<&str, Totals> = BTreeMap::new();
-    let mut by_category: BTreeMap<&str, Totals> = BTreeMap::new();
-    let mut by_segment: BTreeMap<&str, Totals> = BTreeMap::new();
+    // Hashed while adding up (each key's sum still runs in plan order), sorted once at the end.
+    let mut by_supplier: FxHashMap<&str, Totals> = FxHashMap::default();
+    let mut by_category: FxHashMap<&str, Totals> = FxHashMap::default();
+    let mut by_segment: FxHashMap<&str, Totals> = FxHashMap::default();
     let lookup = Lookup::new(plan);
     for a in &plan.assignments {
         let eq = lookup.equipment(&a.equipment_id);
@@ -111,6 +113,6 @@ pub fn summarize_with_coverage(plan: &Plan, coverage: &[Coverage]) -> Summary {
     }
 }
 
-fn owned_keys(m: BTreeMap<&str, Totals>) -> BTreeMap<String, Totals> {
+fn owned_keys(m: FxHashMap<&str, Totals>) -> BTreeMap<String, Totals> {
     m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }
