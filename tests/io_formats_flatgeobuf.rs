@@ -55,13 +55,19 @@ fn flatgeobuf_written_by_gdal_with_and_without_an_index_reads_as_gdal_reads_it()
                 fgb.display()
             );
             assert!(layer.stats.warnings.is_empty(), "{}: {:?}", fgb.display(), layer.stats.warnings);
-            // The same geometries as the GeoJSON original, z values included.
+            // The same geometries as the GeoJSON original. GDAL writes an indexed file in the index's (Hilbert)
+            // order, so features are compared as sets there, in file order without one. (z values are not
+            // compared here: GDAL writes none for a layer of mixed geometry types, as `ogrinfo` shows.)
             let original = read_one(&fixture(source));
             assert_eq!(layer.features.len(), original.features.len(), "{source}");
-            for (a, b) in layer.features.iter().zip(original.features.iter()) {
-                assert_eq!(a.geometry, b.geometry, "{source} {suffix}");
-                assert_eq!(a.z, b.z, "{source} {suffix}");
-            }
+            let listed = |features: &[borderplan::io::layer::LayerFeature]| {
+                let mut v: Vec<String> = features.iter().map(|f| format!("{:?}", f.geometry)).collect();
+                if suffix == "indexed" {
+                    v.sort();
+                }
+                v
+            };
+            assert_eq!(listed(&layer.features), listed(&original.features), "{source} {suffix}");
         }
     }
 }
@@ -76,7 +82,8 @@ fn a_utm_flatgeobuf_is_reprojected_to_within_a_metre_of_its_wgs84_original() {
     let original = read_one(&source);
     for srs in ["EPSG:32642", "EPSG:28412"] {
         let fgb = dir.path().join(format!("{}.fgb", srs.replace(':', "_")));
-        ogr2ogr(&["-f", "FlatGeobuf", path_str(&fgb), path_str(&source), "-t_srs", srs]);
+        // Without the spatial index GDAL keeps the features in their original order, so they pair up by position.
+        ogr2ogr(&["-f", "FlatGeobuf", path_str(&fgb), path_str(&source), "-t_srs", srs, "-lco", "SPATIAL_INDEX=NO"]);
         let layer = read_one(&fgb);
         assert_eq!(layer.stats.features, original.stats.features, "{srs}: {:?}", layer.stats);
         assert!(layer.stats.notes.iter().any(|n| n.contains(srs)), "{srs}: {:?}", layer.stats.notes);

@@ -102,7 +102,8 @@ fn placemark<'a>(out: &mut String, plan: &Plan, a: &'a Assignment, geometries: &
     }
     // Google Earth renders the description as HTML; the escaped <br> becomes a line break there and stays
     // harmless text elsewhere, while everything from the plan is escaped twice over (never live markup).
-    let description = lines.iter().map(|l| escape_xml(&escape_xml(l))).collect::<Vec<_>>().join("&lt;br&gt;");
+    let description =
+        lines.iter().map(|l| escape_xml(&escape_xml(l)).into_owned()).collect::<Vec<_>>().join("&lt;br&gt;");
     let (_, window_end) = a.stage.window();
     let end = if a.quarter > window_end { a.quarter } else { window_end };
     let _ = write!(

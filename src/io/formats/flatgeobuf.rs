@@ -274,7 +274,9 @@ fn read_feature(buf: &[u8], header: &Header) -> Result<Feature, FeatureError> {
         None => None,
         Some(g) => geometry(g, header.geometry_type, &mut z, 0).map_err(|reason| FeatureError { reason, at: 0 })?,
     };
-    let z = (header.has_z && geometry.is_some()).then_some(z);
+    // The header's has_z is not always set when features carry z (GDAL leaves it off in some indexed files), so
+    // z values found in the feature count too.
+    let z = ((header.has_z || z.iter().any(|v| !v.is_nan())) && geometry.is_some()).then_some(z);
     Ok((geometry, z, properties))
 }
 
