@@ -95,6 +95,15 @@ fn a_utm_geopackage_is_reprojected_to_within_a_metre_of_its_wgs84_original() {
 }
 
 #[test]
+fn a_geopackage_with_a_column_name_that_is_not_utf8_is_a_clear_error_naming_the_file() {
+    // Found by the format_gpkg fuzz target: a column name cut inside a Cyrillic letter made rusqlite panic.
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gpkg/fuzz_column_name_not_utf8.gpkg");
+    let e = import_any(&path, &ImportOptions::default()).unwrap_err().to_string();
+    assert!(e.contains("fuzz_column_name_not_utf8.gpkg") && e.contains("is not valid UTF-8"), "{e}");
+}
+
+#[test]
 fn shapefiles_written_by_gdal_in_utf8_and_windows_1251_read_as_gdal_reads_them() {
     if !gdal::available() {
         return;
@@ -151,14 +160,14 @@ fn a_zipped_shapefile_reads_like_the_unzipped_one() {
 }
 
 #[test]
-fn utm_and_pulkovo_gauss_kruger_shapefiles_land_within_a_metre_of_their_wgs84_originals() {
+fn utm_pulkovo_gauss_kruger_and_web_mercator_shapefiles_land_within_a_metre_of_their_wgs84_originals() {
     if !gdal::available() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let source = fixture("non_ascii_names.geojson");
     let original = read_one(&source);
-    for srs in ["EPSG:32642", "EPSG:28412", "EPSG:28472"] {
+    for srs in ["EPSG:32642", "EPSG:28412", "EPSG:28472", "EPSG:3857"] {
         let shp = dir.path().join(format!("{}.shp", srs.replace(':', "_")));
         ogr2ogr(&["-f", "ESRI Shapefile", path_str(&shp), path_str(&source), "-t_srs", srs]);
         let layer = read_one(&shp);
@@ -185,7 +194,7 @@ fn a_shapefile_in_an_unknown_crs_warns_and_skips_instead_of_misplacing() {
         path_str(&shp),
         path_str(&fixture("non_ascii_names.geojson")),
         "-t_srs",
-        "EPSG:3857",
+        "EPSG:3035",
     ]);
     let layer = read_one(&shp);
     assert_eq!(layer.stats.features, 0);
@@ -326,4 +335,78 @@ fn broken_xml_files_are_clear_errors_naming_the_file() {
         let e = import_any(&path, &ImportOptions::default()).unwrap_err().to_string();
         assert!(e.contains(name) && e.contains(words), "{e}");
     }
+}
+
+#[test]
+fn geojson_with_a_projected_crs_member_is_reprojected_to_within_a_metre_of_its_wgs84_original() {
+    if !gdal::available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for source in ["non_ascii_names.geojson", "polygon_with_hole.geojson", "multilinestring.geojson"] {
+        let source_path = fixture(source);
+        let original = read_one(&source_path);
+        for srs in ["EPSG:32642", "EPSG:28413", "EPSG:3857"] {
+            let out = dir.path().join(format!("{}-{}.geojson", source.trim_end_matches(".geojson"), &srs[5..]));
+            // GDAL writes the legacy `crs` member (urn:ogc:def:crs:EPSG::NNNN) for projected GeoJSON.
+            ogr2ogr(&["-f", "GeoJSON", path_str(&out), path_str(&source_path), "-t_srs", srs]);
+            let text = std::fs::read_to_string(&out).unwrap();
+            assert!(text.contains(&format!("EPSG::{}", &srs[5..])), "{srs}: GDAL wrote no crs member");
+            let layer = read_one(&out);
+            assert_eq!(layer.stats.features, original.stats.features, "{source} {srs}: {:?}", layer.stats);
+            assert_eq!(layer.stats.skipped, 0, "{source} {srs}: {:?}", layer.stats.reasons);
+            assert!(
+                layer.stats.notes.iter().any(|n| n.contains(srs) && n.starts_with("reprojected from")),
+                "{source} {srs}: {:?}",
+                layer.stats.notes
+            );
+            assert_eq!(layer.properties, original.properties, "{source} {srs}");
+            for (a, b) in layer.features.iter().zip(original.features.iter()) {
+                use geo::CoordsIter;
+                assert_eq!(a.geometry.coords_count(), b.geometry.coords_count(), "{source} {srs}");
+                for (ca, cb) in a.geometry.coords_iter().zip(b.geometry.coords_iter()) {
+                    let metres = geo::Distance::distance(&geo::Haversine, geo::Point(ca), geo::Point(cb));
+                    assert!(metres < 1.0, "{source} {srs}: {metres} m off");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_crs_member_after_the_features_still_reprojects_the_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("late_crs.geojson");
+    // Dushanbe in UTM zone 42N, with the crs member written last.
+    std::fs::write(
+        &path,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Dushanbe"},
+        "geometry":{"type":"Point","coordinates":[480800.0,4266000.0]}}],
+        "crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32642"}}}"#,
+    )
+    .unwrap();
+    let layer = read_one(&path);
+    assert_eq!((layer.stats.features, layer.stats.skipped), (1, 0), "{:?}", layer.stats);
+    let geo::Geometry::Point(p) = layer.features[0].geometry else { panic!("{:?}", layer.features[0]) };
+    let (lon, lat) = borderplan::io::reproject::Crs::utm(42, true).to_wgs84(480_800.0, 4_266_000.0);
+    assert!((p.x() - lon).abs() < 1e-9 && (p.y() - lat).abs() < 1e-9, "{p:?}");
+    assert!((68.0..69.5).contains(&p.x()) && (38.0..39.0).contains(&p.y()), "{p:?} is not near Dushanbe");
+}
+
+#[test]
+fn geojson_in_a_crs_borderplan_cannot_reproject_warns_and_skips_instead_of_misplacing() {
+    if !gdal::available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("laea.geojson");
+    ogr2ogr(&["-f", "GeoJSON", path_str(&out), path_str(&fixture("non_ascii_names.geojson")), "-t_srs", "EPSG:3035"]);
+    let layer = read_one(&out);
+    assert_eq!(layer.stats.features, 0, "{:?}", layer.stats);
+    assert_eq!(layer.stats.skipped, 4, "{:?}", layer.stats);
+    assert!(
+        layer.stats.warnings.iter().any(|w| w.contains("EPSG:3035") && w.contains("not WGS84")),
+        "{:?}",
+        layer.stats.warnings
+    );
 }

@@ -108,11 +108,11 @@ fn a_flatgeobuf_in_an_unknown_crs_warns_and_skips_instead_of_misplacing() {
         path_str(&fgb),
         path_str(&fixture("non_ascii_names.geojson")),
         "-t_srs",
-        "EPSG:3857",
+        "EPSG:3035",
     ]);
     let layer = read_one(&fgb);
     assert_eq!((layer.stats.features, layer.stats.skipped), (0, 4), "{:?}", layer.stats);
-    assert!(layer.stats.warnings.iter().any(|w| w.contains("EPSG:3857")), "{:?}", layer.stats.warnings);
+    assert!(layer.stats.warnings.iter().any(|w| w.contains("EPSG:3035")), "{:?}", layer.stats.warnings);
 }
 
 #[test]

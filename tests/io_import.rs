@@ -465,13 +465,33 @@ fn longitudes_off_by_whole_turns_are_wrapped_in_both_readers_and_projected_numbe
 }
 
 #[test]
-fn a_non_wgs84_crs_gives_a_warning_and_projected_coordinates_are_skipped() {
+fn a_web_mercator_crs_member_reprojects_the_file_and_says_so() {
     let layer = load("invalid/crs_epsg3857.geojson");
+    assert_counts(&layer, 2, &[("Point", 2)], 0, 0);
+    assert_eq!(
+        layer.stats.notes,
+        vec!["reprojected from EPSG:3857 (WGS 84 / Pseudo-Mercator) (the file's crs member) to WGS84"]
+    );
+    let Geometry::Point(dushanbe) = layer.features[0].geometry else { panic!("{:?}", layer.features[0]) };
+    // 7656419.3 m east, 4657183.9 m north in Web Mercator is Dushanbe; `gdaltransform -s_srs EPSG:3857
+    // -t_srs EPSG:4326` gives 68.7787847881769 38.5483666400269.
+    assert!(
+        (dushanbe.x() - 68.778_784_788).abs() < 1e-8 && (dushanbe.y() - 38.548_366_640).abs() < 1e-8,
+        "{dushanbe:?}"
+    );
+}
+
+#[test]
+fn an_unknown_crs_gives_a_warning_and_projected_coordinates_are_skipped() {
+    let text = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3035"}},
+      "features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[5656419.3,2657183.9]}},
+      {"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[12.5,45.0]}}]}"#;
+    let layer = import_str(text).unwrap();
     assert_counts(&layer, 1, &[("Point", 1)], 1, 0);
-    assert_eq!(layer.stats.warnings, vec!["crs EPSG:3857 is not WGS84; coordinates are read as longitude/latitude"]);
+    assert_eq!(layer.stats.warnings, vec!["crs EPSG:3035 is not WGS84; coordinates are read as longitude/latitude"]);
     assert_eq!(
         layer.stats.reasons,
-        vec!["feature 0: longitude 7656419.3 is outside −180…180 (by more than 10 whole turns)"]
+        vec!["feature 0: longitude 5656419.3 is outside −180…180 (by more than 10 whole turns)"]
     );
 }
 

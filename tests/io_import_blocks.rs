@@ -214,3 +214,59 @@ fn a_few_huge_features_cost_the_same_work_per_byte_as_many_small_ones() {
         "few huge features: {few_work:.3} parsed bytes per byte, many small: {many_work:.3}"
     );
 }
+
+/// One feature of `vertices` positions around a circle near Khorugh: a LineString, or a Polygon whose shell is
+/// closed or left open, with an optional hole and z values.
+fn huge_ring(kind: &str, vertices: usize, closed: bool, hole: bool, z: bool) -> String {
+    let position = |i: usize, r: f64| {
+        let a = (i % vertices) as f64 / vertices as f64 * std::f64::consts::TAU;
+        let (x, y) = (71.5 + r * a.cos(), 37.5 + r * a.sin());
+        if z { format!("[{x:.7},{y:.7},{}]", i % 3000) } else { format!("[{x:.7},{y:.7}]") }
+    };
+    let ring = |r: f64, n: usize| {
+        let end = if closed { n + 1 } else { n };
+        let items: Vec<String> = (0..end).map(|i| position(i % n, r)).collect();
+        format!("[{}]", items.join(","))
+    };
+    let coordinates = match kind {
+        "LineString" => ring(0.5, vertices),
+        _ if hole => format!("[{},{}]", ring(0.5, vertices), ring(0.1, 8)),
+        _ => format!("[{}]", ring(0.5, vertices)),
+    };
+    format!(
+        "{{\"type\":\"Feature\",\"properties\":{{\"kind\":\"{kind}\"}},\"geometry\":{{\"type\":\"{kind}\",\"coordinates\":{coordinates}}}}}"
+    )
+}
+
+#[test]
+fn features_of_more_than_65536_positions_read_the_same_whether_their_buffer_is_moved_or_copied() {
+    // Above 65,536 positions a LineString or one-ring closed Polygon takes the parser's position buffer instead of
+    // a copy; holes, open rings (closed on the way in) and z values take the copying path. Every case must give
+    // the layer of the one-pass reader, and the small feature after a huge one must not see its positions.
+    let mut features = Vec::new();
+    for (kind, closed, hole, z) in [
+        ("LineString", true, false, false),
+        ("LineString", true, false, true),
+        ("Polygon", true, false, false),
+        ("Polygon", true, false, true),
+        ("Polygon", false, false, false),
+        ("Polygon", true, true, false),
+    ] {
+        features.push(huge_ring(kind, 70_000, closed, hole, z));
+        features.push(huge_ring(kind, 5, true, false, false));
+    }
+    let bytes = format!("{{\"type\":\"FeatureCollection\",\"features\":[{}]}}", features.join(",\n")).into_bytes();
+    assert_same_for_every_block_size("huge features", &bytes, &[65_536, 1 << 20]);
+    let layer = import_bytes_in_blocks("layer", &bytes, 1 << 20, &ImportOptions::default()).unwrap();
+    assert_eq!(layer.stats.features, 12, "{:?}", layer.stats);
+    use geo::CoordsIter;
+    let counts: Vec<usize> = layer.features.iter().map(|f| f.geometry.coords_count()).collect();
+    assert_eq!(counts, [70_001, 6, 70_001, 6, 70_001, 6, 70_001, 6, 70_001, 6, 70_010, 6]);
+    assert_eq!(layer.features[2].z.as_ref().map(Vec::len), Some(70_001));
+    assert_eq!(layer.features[3].z, None, "the small line after a huge 3-D one has no z");
+    assert!(
+        layer.stats.warnings.iter().any(|w| w.starts_with("1 polygon ring in 1 feature") && w.contains("not closed")),
+        "{:?}",
+        layer.stats.warnings
+    );
+}

@@ -91,7 +91,7 @@ fn frames_keep_coming_while_a_150_mb_geojson_file_imports() {
         frame(&ctx, &mut window, started.elapsed().as_secs_f64());
     }
 
-    window.app.imports.push(ImportJob::start(path.clone(), ctx.clone()));
+    window.app.imports.push(ImportJob::start(path.clone(), None, ctx.clone()));
     let import_started = Instant::now();
     let mut frames = 0usize;
     let mut longest = Duration::ZERO;

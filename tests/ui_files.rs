@@ -270,3 +270,53 @@ fn undoing_back_to_the_saved_plan_clears_the_unsaved_marker_and_quit_no_longer_a
     h.state_mut().app.apply(&ctx, FileCommand::Quit.into());
     assert!(h.state().app.pending.is_none(), "nothing unsaved: quit does not ask");
 }
+
+#[test]
+fn a_geopackage_with_several_tables_asks_which_to_import_and_imports_only_the_ticked_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agency.gpkg");
+    let plan = borderplan::io::bundled::example_plan().unwrap();
+    borderplan::io::export::export_to_file(&plan, borderplan::io::export::ExportFormat::GeoPackage, &path).unwrap();
+    let mut h = harness_with(App::for_tests().unwrap());
+    let ctx = h.ctx.clone();
+    h.state_mut().app.apply(&ctx, FileCommand::Import(vec![path.clone()]).into());
+    h.run_steps(2);
+    // Nothing is read yet: the chooser lists the four tables with their rows.
+    assert!(h.state().app.imports.is_empty() && h.state().app.layers.is_empty());
+    h.get_by_label_contains("agency.gpkg holds 4 feature tables");
+    assert!(h.query_by_label("Import 0 tables").is_some(), "the import button counts the ticked tables");
+    h.get_by_label("outposts").click();
+    h.run_steps(2);
+    h.get_by_label("Import 1 table").click();
+    h.run_steps(2);
+    wait_for_imports(&mut h);
+    h.run_steps(2);
+    let app = &h.state().app;
+    assert!(app.table_choices.is_empty(), "the chooser closed");
+    let names: Vec<&str> = app.layers.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["agency — outposts"]);
+    assert_eq!(app.layers[0].stats.features, plan.outposts.len());
+    assert!(h.query_by_label_contains("holds 4 feature tables").is_none());
+}
+
+#[test]
+fn the_geopackage_chooser_imports_all_tables_or_none_on_cancel() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agency.gpkg");
+    let plan = borderplan::io::bundled::example_plan().unwrap();
+    borderplan::io::export::export_to_file(&plan, borderplan::io::export::ExportFormat::GeoPackage, &path).unwrap();
+    let mut h = harness_with(App::for_tests().unwrap());
+    let ctx = h.ctx.clone();
+    h.state_mut().app.apply(&ctx, FileCommand::Import(vec![path.clone()]).into());
+    h.run_steps(2);
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+    assert!(h.state().app.table_choices.is_empty() && h.state().app.layers.is_empty());
+    h.state_mut().app.apply(&ctx, FileCommand::Import(vec![path.clone()]).into());
+    h.run_steps(2);
+    h.get_by_label("Import all").click();
+    h.run_steps(2);
+    wait_for_imports(&mut h);
+    h.run_steps(2);
+    assert_eq!(h.state().app.layers.len(), 4);
+}

@@ -285,6 +285,11 @@ impl App {
                     self.open_path(ctx, p);
                 }
             }
+            FileCommand::ImportTables { path, tables } => self.import_tables(ctx, &path, tables),
+            FileCommand::CancelTableChoice(path) => {
+                self.table_choices.retain(|c| c.path != path);
+                self.info(format!("Import of {} cancelled", path.display()));
+            }
             FileCommand::CancelImport(i) => {
                 if let Some(job) = self.imports.get(i) {
                     job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);

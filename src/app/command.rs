@@ -133,6 +133,13 @@ pub enum FileCommand {
     SaveAs(PathBuf),
     /// Plans among these open as the plan; anything else is imported as a layer.
     Import(Vec<PathBuf>),
+    /// Import these feature tables (`None`: every one) of a GeoPackage waiting in `App::table_choices`.
+    ImportTables {
+        path: PathBuf,
+        tables: Option<Vec<String>>,
+    },
+    /// Drop the GeoPackage waiting in `App::table_choices` without importing it.
+    CancelTableChoice(PathBuf),
     /// Stop the background import at this index of `App::imports`.
     CancelImport(usize),
     Export(ExportFormat, PathBuf),

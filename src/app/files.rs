@@ -301,9 +301,32 @@ impl App {
     pub fn open_path(&mut self, ctx: &egui::Context, path: PathBuf) {
         if imports::looks_like_plan(&path) {
             self.guarded(Pending::Open(Some(path)));
+        } else if let Some(tables) = Self::tables_to_choose(&path) {
+            // A GeoPackage with several feature tables: the planner picks which (File › Import… table chooser).
+            if !self.table_choices.iter().any(|c| c.path == path) {
+                self.table_choices.push(imports::TableChoice { path, tables });
+            }
         } else {
-            self.imports.push(ImportJob::start(path, ctx.clone()));
+            self.imports.push(ImportJob::start(path, None, ctx.clone()));
         }
+    }
+
+    /// The feature tables of a GeoPackage with more than one; `None` for any other file (and for a GeoPackage
+    /// whose tables cannot be listed: its import then reports why).
+    fn tables_to_choose(path: &Path) -> Option<Vec<crate::io::formats::gpkg::TableInfo>> {
+        if crate::io::formats::Format::detect(path) != crate::io::formats::Format::GeoPackage {
+            return None;
+        }
+        crate::io::formats::gpkg::list_tables(path).ok().filter(|t| t.len() > 1)
+    }
+
+    /// Imports the chosen tables of a GeoPackage offered by the table chooser (`None`: every table).
+    pub(super) fn import_tables(&mut self, ctx: &egui::Context, path: &Path, tables: Option<Vec<String>>) {
+        self.table_choices.retain(|c| c.path != path);
+        if tables.as_ref().is_some_and(Vec::is_empty) {
+            return;
+        }
+        self.imports.push(ImportJob::start(path.to_path_buf(), tables, ctx.clone()));
     }
 
     /// Imports a file on the calling thread (tests, and the CLI) through the same code as the dialog: every

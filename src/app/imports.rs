@@ -1,6 +1,6 @@
 //! Background imports of layers (any format `io::formats` reads) (progress, cancel) and turning layers into outposts or a border.
 
-use crate::io::formats::{FormatError, ImportOptions, import_any};
+use crate::io::formats::{FormatError, ImportOptions, import_chosen};
 use crate::io::layer::Layer;
 use crate::model::Outpost;
 use geo::{Geometry, LineString};
@@ -8,6 +8,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
+
+/// A GeoPackage with several feature tables, listed so the planner can choose which to import.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableChoice {
+    pub path: PathBuf,
+    pub tables: Vec<crate::io::formats::gpkg::TableInfo>,
+}
 
 /// An import running on a worker thread.
 pub struct ImportJob {
@@ -19,7 +26,9 @@ pub struct ImportJob {
 }
 
 impl ImportJob {
-    pub fn start(path: PathBuf, ctx: egui::Context) -> Self {
+    /// Imports every layer of `path` (every feature table of a GeoPackage); `tables` limits a GeoPackage to the
+    /// tables named.
+    pub fn start(path: PathBuf, tables: Option<Vec<String>>, ctx: egui::Context) -> Self {
         let total_bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         let done_bytes = Arc::new(AtomicU64::new(0));
         let cancel = Arc::new(AtomicBool::new(false));
@@ -30,7 +39,8 @@ impl ImportJob {
                 done.store(n, Ordering::Relaxed);
                 ctx.request_repaint();
             };
-            let result = import_any(&p, &ImportOptions { progress: Some(&progress), cancel: Some(&stop) });
+            let options = ImportOptions { progress: Some(&progress), cancel: Some(&stop) };
+            let result = import_chosen(&p, &options, tables.as_deref());
             let _ = tx.send(result);
             ctx.request_repaint();
         });

@@ -25,7 +25,7 @@ use crate::map::fit;
 use crate::map::tiles::RasterBasemap;
 use crate::model::{History, Plan, Quarter, Target};
 use derived::{Derived, RowEdit};
-use imports::ImportJob;
+use imports::{ImportJob, TableChoice};
 use selection::Selection;
 use settings::Settings;
 use std::path::PathBuf;
@@ -126,6 +126,8 @@ pub struct App {
     /// What the offered recovery file says about itself (its plan file, when it was written).
     pub recovery_info: Option<crate::io::recovery::RecoveryInfo>,
     pub imports: Vec<ImportJob>,
+    /// GeoPackages with several feature tables waiting for the planner to choose which to import, oldest first.
+    pub table_choices: Vec<TableChoice>,
     pub config: AppConfig,
     /// Paths to ask the planner for, left by commands for the window (see [`App::take_asks`]).
     asks: Vec<Ask>,
@@ -207,6 +209,7 @@ impl App {
             recovery_info: recovery_offer.as_deref().and_then(crate::io::recovery::read_info),
             recovery_offer,
             imports: Vec::new(),
+            table_choices: Vec::new(),
             config,
             asks: Vec::new(),
             save_then_continue: false,

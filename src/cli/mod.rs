@@ -6,7 +6,7 @@
 use crate::io::export::sheet::SheetFormat;
 use crate::io::export::{ExportFormat, export_to_file_with, export_to_string_with};
 use crate::io::format::count;
-use crate::io::formats::{Format, ImportOptions, import_any, inspect_json};
+use crate::io::formats::{Format, ImportOptions, import_chosen, inspect_json};
 use crate::io::plan_file;
 use crate::model::rules::{Finding, check};
 use crate::model::{Plan, Severity};
@@ -29,7 +29,8 @@ Without a subcommand, borderplan opens the window with the given FILEs (plan fil
 Examples:
   borderplan                                        open the window
   borderplan data/example-plan.geojson              open a plan in the window
-  borderplan inspect layer.geojson                  what is in a GeoJSON file (one JSON object)
+  borderplan inspect layer.geojson                  what is in a layer file (one JSON object)
+  borderplan inspect sites.gpkg --table posts       one table of a GeoPackage (--table again for more)
   borderplan validate plan.geojson                  check the programme rules
   borderplan summary plan.geojson --json            totals and coverage per stage as JSON
   borderplan summary plan.geojson --dem srtm/       coverage by line of sight over SRTM tiles
@@ -105,15 +106,19 @@ impl FormatArg {
 
 #[derive(Debug, Subcommand)]
 pub enum CliCommand {
-    /// Read a GeoJSON file and print what is in it as one JSON object.
+    /// Read a layer file (GeoJSON, CSV, GeoPackage, Shapefile, KML/KMZ, GPX, FlatGeobuf) and print what is in it
+    /// as one JSON object.
     ///
     /// Prints {"features", "by_type", "bbox", "skipped", "null_geometries", "reasons", "properties", "warnings"}.
     /// Features that cannot be used are counted in "skipped" with reasons; the command still succeeds (exit 0).
     /// Exit 1 when the file cannot be read or is not GeoJSON.
     Inspect {
-        /// The GeoJSON file to read.
+        /// The file to read.
         #[arg(value_name = "FILE")]
         file: PathBuf,
+        /// Read only this feature table of a GeoPackage (repeat for several; default: every table).
+        #[arg(long, value_name = "NAME")]
+        table: Vec<String>,
     },
     /// Check a plan against the programme rules.
     ///
@@ -285,7 +290,7 @@ fn synth(count: usize, output: &Path) -> u8 {
 /// Runs a subcommand and returns its exit code.
 pub fn run(command: CliCommand) -> ExitCode {
     let code = match command {
-        CliCommand::Inspect { file } => inspect(&file),
+        CliCommand::Inspect { file, table } => inspect(&file, (!table.is_empty()).then_some(table.as_slice())),
         CliCommand::Validate { plan, dem, json } => validate(&plan, dem.as_deref(), json),
         CliCommand::Summary { plan, dem, json } => summary(&plan, dem.as_deref(), json),
         CliCommand::SynthDem { output, fine } => terrain::synth_dem(&output, fine),
@@ -389,9 +394,9 @@ fn rebase(path: &Path, output: &Path) -> u8 {
     emit(&text).err().unwrap_or(0)
 }
 
-fn inspect(path: &Path) -> u8 {
+fn inspect(path: &Path, tables: Option<&[String]>) -> u8 {
     let format = Format::detect(path);
-    match import_any(path, &ImportOptions { progress: None, cancel: None }) {
+    match import_chosen(path, &ImportOptions { progress: None, cancel: None }, tables) {
         Ok(layers) => {
             let value = match layers.as_slice() {
                 [layer] => {

@@ -177,6 +177,9 @@ pub struct ImportStats {
     /// What a reader decided that the planner should be told (e.g. which CSV columns gave the geometry, the CRS
     /// the data was reprojected from).
     pub notes: Vec<String>,
+    /// The legacy GeoJSON `crs` member's name when it is not WGS84 (e.g. `EPSG:32642`), as the file gives it in
+    /// short form: the importer reprojects the file from it when it knows the CRS.
+    pub declared_crs: Option<String>,
 }
 
 impl ImportStats {

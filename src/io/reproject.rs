@@ -34,11 +34,16 @@ pub struct Crs {
     false_northing_m: f64,
     /// Helmert shift to WGS84 (`None`: already on WGS84).
     towgs84: Option<[f64; 7]>,
+    /// Spherical ("pseudo") Mercator on the WGS84 semi-major axis (EPSG:3857, web maps) instead of transverse
+    /// Mercator.
+    web_mercator: bool,
 }
 
 /// A CRS that cannot be reprojected, with the name to show.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("the CRS {0} cannot be reprojected (borderplan knows WGS84, UTM zones on WGS84 and Pulkovo 1942 Gauss–Krüger)")]
+#[error(
+    "the CRS {0} cannot be reprojected (borderplan knows WGS84, UTM zones on WGS84, Pulkovo 1942 Gauss–Krüger and Web Mercator)"
+)]
 pub struct UnknownCrs(pub String);
 
 impl Crs {
@@ -59,6 +64,7 @@ impl Crs {
             false_easting_m: 500_000.0,
             false_northing_m: if north { 0.0 } else { 10_000_000.0 },
             towgs84: None,
+            web_mercator: false,
         }
     }
 
@@ -73,6 +79,22 @@ impl Crs {
             false_easting_m,
             false_northing_m: 0.0,
             towgs84: Some(PULKOVO_TOWGS84),
+            web_mercator: false,
+        }
+    }
+
+    /// WGS 84 / Pseudo-Mercator (EPSG:3857), the CRS of web maps.
+    #[must_use]
+    pub fn web_mercator() -> Self {
+        Self {
+            name: "EPSG:3857 (WGS 84 / Pseudo-Mercator)".to_owned(),
+            ellipsoid: WGS84,
+            lon0_deg: 0.0,
+            k0: 1.0,
+            false_easting_m: 0.0,
+            false_northing_m: 0.0,
+            towgs84: None,
+            web_mercator: true,
         }
     }
 
@@ -84,6 +106,8 @@ impl Crs {
         let name = |n: String| format!("EPSG:{code} ({n})");
         match code {
             4326 => Ok(None),
+            // Pseudo-Mercator and its older aliases (Google's 900913, ESRI's 102100/102113, EPSG's 3785).
+            3857 | 3785 | 900_913 | 102_100 | 102_113 => Ok(Some(Self::web_mercator())),
             32601..=32660 => {
                 let zone = (code - 32600) as u32;
                 let mut crs = Self::utm(zone, true);
@@ -161,6 +185,12 @@ impl Crs {
         {
             return Ok(crs);
         }
+        if upper.contains("PSEUDO-MERCATOR")
+            || upper.contains("POPULAR VISUALISATION")
+            || upper.contains("MERCATOR_AUXILIARY_SPHERE")
+        {
+            return Ok(Some(Self::web_mercator()));
+        }
         let tm = upper.contains("TRANSVERSE_MERCATOR")
             || upper.contains("TRANSVERSE MERCATOR")
             || upper.contains("GAUSS_KRUGER")
@@ -193,6 +223,7 @@ impl Crs {
             false_easting_m: fe,
             false_northing_m: fn_,
             towgs84,
+            web_mercator: false,
         }))
     }
 
@@ -216,6 +247,10 @@ impl Crs {
     /// Easting/northing in metres to WGS84 (longitude, latitude) in degrees.
     #[must_use]
     pub fn to_wgs84(&self, easting_m: f64, northing_m: f64) -> (f64, f64) {
+        if self.web_mercator {
+            let a = self.ellipsoid.a_m;
+            return ((easting_m / a).to_degrees(), (northing_m / a).sinh().atan().to_degrees());
+        }
         let (lon, lat) = self.inverse_tm(easting_m, northing_m);
         match self.towgs84 {
             None => (lon, lat),
@@ -226,6 +261,10 @@ impl Crs {
     /// WGS84 (longitude, latitude) to easting/northing: the forward direction, for tests and round trips.
     #[must_use]
     pub fn from_wgs84(&self, lon_deg: f64, lat_deg: f64) -> (f64, f64) {
+        if self.web_mercator {
+            let a = self.ellipsoid.a_m;
+            return (a * lon_deg.to_radians(), a * lat_deg.to_radians().tan().asinh());
+        }
         let (lon, lat) = match self.towgs84 {
             None => (lon_deg, lat_deg),
             Some(p) => {

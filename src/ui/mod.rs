@@ -16,6 +16,7 @@ pub mod sensor_form;
 pub mod sheet_dialog;
 pub mod state;
 pub mod status_bar;
+pub mod table_chooser;
 pub mod terrain_panel;
 pub mod windows;
 

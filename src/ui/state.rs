@@ -85,6 +85,8 @@ pub struct WindowsState {
     pub merge_picks: std::collections::HashMap<String, crate::model::Pick>,
     /// The map-sheet dialog (File › Export map image…) and its choices.
     pub sheet: Option<crate::app::SheetRequest>,
+    /// The GeoPackage table chooser's ticks.
+    pub table_chooser: super::table_chooser::TableChooserState,
 }
 
 /// The map's interaction state and its drawing caches.

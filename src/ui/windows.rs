@@ -46,6 +46,7 @@ pub fn windows_ui(app: &App, state: &mut WindowsState, ctx: &Context) -> Vec<Com
     let mut out: Vec<Command> = Vec::new();
     out.extend(guard_ui(app, ctx));
     out.extend(super::sheet_dialog::sheet_dialog_ui(app, &mut state.sheet, ctx));
+    out.extend(super::table_chooser::table_chooser_ui(app, &mut state.table_chooser, ctx));
     if let Some(p) = app.recovery_offer.clone() {
         egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
             ui.heading("Recover unsaved work?");

@@ -21,6 +21,62 @@ struct Table {
     name: String,
     geometry_column: String,
     srs_id: i64,
+    geometry_type: String,
+}
+
+/// What the import dialog shows of a feature table before reading it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableInfo {
+    /// The table's name in `gpkg_contents`.
+    pub name: String,
+    /// `gpkg_geometry_columns.geometry_type_name` (POINT, LINESTRING, GEOMETRY, …).
+    pub geometry_type: String,
+    /// Rows in the table.
+    pub rows: u64,
+    /// The SRS as `organization:code` (`EPSG:4326`).
+    pub srs: String,
+}
+
+fn open(path: &Path) -> Result<Connection, FormatError> {
+    Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| invalid(path, e.to_string()))
+}
+
+fn invalid(path: &Path, reason: String) -> FormatError {
+    FormatError::Invalid { path: path.to_path_buf(), format: FORMAT, reason }
+}
+
+fn feature_tables(path: &Path, db: &Connection) -> Result<Vec<Table>, FormatError> {
+    let tables = tables(db).map_err(|e| invalid(path, format!("the GeoPackage tables cannot be read: {e}")))?;
+    if tables.is_empty() {
+        return Err(invalid(
+            path,
+            "it has no feature table (gpkg_contents lists none with data_type 'features')".to_owned(),
+        ));
+    }
+    Ok(tables)
+}
+
+/// The feature tables of the GeoPackage at `path`, in `gpkg_contents` order, without reading their features.
+///
+/// # Errors
+/// As [`import`].
+pub fn list_tables(path: &Path) -> Result<Vec<TableInfo>, FormatError> {
+    let db = open(path)?;
+    let tables = feature_tables(path, &db)?;
+    Ok(tables
+        .into_iter()
+        .map(|t| {
+            let rows = db
+                .query_row(&format!("SELECT count(*) FROM {}", quote(&t.name)), [], |r| r.get::<_, i64>(0))
+                .map_or(0, |n| u64::try_from(n).unwrap_or(0));
+            let srs = match t.srs_id {
+                -1 | 0 => "undefined".to_owned(),
+                id => srs(&db, id).map_or_else(|| format!("srs_id {id}"), |(org, code, _)| format!("{org}:{code}")),
+            };
+            TableInfo { name: t.name, geometry_type: t.geometry_type, rows, srs }
+        })
+        .collect())
 }
 
 /// Reads every feature table of the GeoPackage at `path`, one layer each, in `gpkg_contents` order.
@@ -29,20 +85,33 @@ struct Table {
 /// [`FormatError::Invalid`] when the file is not SQLite, has no `gpkg_contents`/`gpkg_geometry_columns`, or no
 /// feature table.
 pub fn import(path: &Path) -> Result<Vec<Layer>, FormatError> {
-    let invalid = |reason: String| FormatError::Invalid { path: path.to_path_buf(), format: FORMAT, reason };
-    let db = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .map_err(|e| invalid(e.to_string()))?;
-    let tables = tables(&db).map_err(|e| invalid(format!("the GeoPackage tables cannot be read: {e}")))?;
-    if tables.is_empty() {
-        return Err(invalid("it has no feature table (gpkg_contents lists none with data_type 'features')".to_owned()));
+    import_tables(path, None)
+}
+
+/// Reads the feature tables named in `only` (every one when `None`), one layer each, in `gpkg_contents` order.
+///
+/// # Errors
+/// As [`import`], and [`FormatError::Invalid`] naming the tables there are when a name in `only` is not one of
+/// them.
+pub fn import_tables(path: &Path, only: Option<&[String]>) -> Result<Vec<Layer>, FormatError> {
+    let db = open(path)?;
+    let tables = feature_tables(path, &db)?;
+    if let Some(only) = only {
+        if let Some(missing) = only.iter().find(|n| !tables.iter().any(|t| &t.name == *n)) {
+            let names: Vec<String> = tables.iter().map(|t| format!("“{}”", t.name)).collect();
+            return Err(invalid(
+                path,
+                format!("it has no feature table “{missing}” (its feature tables: {})", names.join(", ")),
+            ));
+        }
     }
     let several = tables.len() > 1;
     let stem = super::layer_name(path);
     let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let mut layers = Vec::new();
-    for table in &tables {
+    for table in tables.iter().filter(|t| only.is_none_or(|only| only.contains(&t.name))) {
         let name = if several { format!("{stem} — {}", table.name) } else { stem.clone() };
-        let builder = read_table(&db, table).map_err(|e| invalid(format!("table “{}”: {e}", table.name)))?;
+        let builder = read_table(&db, table).map_err(|e| invalid(path, format!("table “{}”: {e}", table.name)))?;
         layers.push(builder.finish(&name, Some(path), bytes));
     }
     Ok(layers)
@@ -50,11 +119,13 @@ pub fn import(path: &Path) -> Result<Vec<Layer>, FormatError> {
 
 fn tables(db: &Connection) -> rusqlite::Result<Vec<Table>> {
     let mut stmt = db.prepare(
-        "SELECT c.table_name, g.column_name, g.srs_id FROM gpkg_contents c \
+        "SELECT c.table_name, g.column_name, g.srs_id, g.geometry_type_name FROM gpkg_contents c \
          JOIN gpkg_geometry_columns g ON g.table_name = c.table_name \
          WHERE lower(c.data_type) = 'features' ORDER BY c.rowid",
     )?;
-    let rows = stmt.query_map([], |r| Ok(Table { name: r.get(0)?, geometry_column: r.get(1)?, srs_id: r.get(2)? }))?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Table { name: r.get(0)?, geometry_column: r.get(1)?, srs_id: r.get(2)?, geometry_type: r.get(3)? })
+    })?;
     rows.collect()
 }
 
@@ -98,6 +169,15 @@ fn read_table(db: &Connection, table: &Table) -> rusqlite::Result<LayerBuilder> 
         .filter_map(Result::ok)
         .find(|(_, kind, pk)| *pk == 1 && kind.eq_ignore_ascii_case("integer"))
         .map(|(name, _, _)| name);
+    // `Statement::column_names` panics on a column name that is not UTF-8, so such a name is refused first.
+    let mut info = db.prepare(&format!("PRAGMA table_xinfo({})", quote(&table.name)))?;
+    for name in info.query_map([], |r| Ok(r.get_ref(1)?.as_bytes()?.to_vec()))? {
+        let name = name?;
+        if std::str::from_utf8(&name).is_err() {
+            let name = String::from_utf8_lossy(&name);
+            return Err(rusqlite::Error::InvalidColumnName(format!("“{name}” is not valid UTF-8")));
+        }
+    }
     let mut stmt = db.prepare(&format!("SELECT * FROM {}", quote(&table.name)))?;
     let columns: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
     let geometry_at = columns.iter().position(|c| c.eq_ignore_ascii_case(&table.geometry_column));

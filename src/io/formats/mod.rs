@@ -171,11 +171,28 @@ fn cancelled(opts: &ImportOptions) -> bool {
 /// # Errors
 /// [`FormatError`] when the file cannot be read or is not valid in its format.
 pub fn import_any(path: &Path, opts: &ImportOptions) -> Result<Vec<Layer>, FormatError> {
+    import_chosen(path, opts, None)
+}
+
+/// [`import_any`] reading only the GeoPackage feature tables named in `tables` (`None`: every table). The window's
+/// table chooser and `borderplan inspect --table` use it.
+///
+/// # Errors
+/// As [`import_any`]; [`FormatError::Invalid`] when `tables` names a table the GeoPackage lacks, or is given for
+/// a file that is not a GeoPackage.
+pub fn import_chosen(path: &Path, opts: &ImportOptions, tables: Option<&[String]>) -> Result<Vec<Layer>, FormatError> {
     let format = Format::detect(path);
+    if tables.is_some() && format != Format::GeoPackage {
+        return Err(FormatError::Invalid {
+            path: path.to_path_buf(),
+            format: format.label(),
+            reason: "tables can only be chosen from a GeoPackage".to_owned(),
+        });
+    }
     let layers = match format {
         Format::GeoJson => vec![crate::io::geojson_import::import_file(path, opts)?],
         Format::Csv => vec![csv::import(path, &read_whole(path)?)?],
-        Format::GeoPackage => gpkg::import(path)?,
+        Format::GeoPackage => gpkg::import_tables(path, tables)?,
         Format::Shapefile => vec![shapefile::import(path)?],
         Format::Zip => zipped::shapefiles(path)?,
         Format::Kml => vec![kml::import(path, &read_whole(path)?)?],

@@ -560,6 +560,7 @@ pub(super) fn import_stream<R: Read>(
         return Fast::Fallback;
     }
     out.stats.warnings.splice(0..0, top.stats.warnings);
+    out.stats.declared_crs = top.stats.declared_crs;
     if let Some(progress) = opts.progress {
         progress(total_bytes);
     }

@@ -37,6 +37,9 @@ impl Repairs {
     }
 }
 
+/// From this many positions a LineString or one-ring Polygon takes the position buffer instead of a copy.
+const MOVE_MIN_POSITIONS: usize = 1 << 16;
+
 /// Longitudes are wrapped into −180…180 when they are off by at most this many whole turns (a file drawn on a
 /// web map panned across several copies of the world); beyond that the numbers are not degrees (metres of a
 /// projected CRS, say) and the feature is skipped rather than misplaced.
@@ -147,10 +150,59 @@ impl CoordTree {
     }
 
     /// Turns the buffers into a geometry of `kind`, checking the structure.
-    pub(super) fn build(&self, kind: GeomKind) -> GeomOutcome {
+    pub(super) fn build(&mut self, kind: GeomKind) -> GeomOutcome {
         if let Some(error) = &self.error {
             return Err(error.clone());
         }
+        if let Some(moved) = self.take_huge(kind) {
+            return Ok(Some(moved));
+        }
+        let outcome = self.build_copied(kind);
+        // A huge feature's buffer is not kept for the next (small) ones: memory stays the layer's.
+        if self.coords.capacity() >= MOVE_MIN_POSITIONS {
+            self.coords = Vec::new();
+            self.zs = Vec::new();
+        }
+        outcome
+    }
+
+    /// A huge LineString or one-ring Polygon built by moving the position buffer into the geometry (shrunk to
+    /// its length) instead of copying it, so a feature of millions of positions is held once, not twice.
+    /// `None` for every other case, which [`CoordTree::build_copied`] builds.
+    fn take_huge(&mut self, kind: GeomKind) -> Option<ParsedGeom> {
+        if self.coords.len() < MOVE_MIN_POSITIONS || self.leaf_depth != Some(kind.leaf_depth()) {
+            return None;
+        }
+        let deeper_empty = self.counts.iter().skip(kind.leaf_depth() + 1).all(Vec::is_empty);
+        if !deeper_empty || !self.counts_at(kind.leaf_depth()).is_empty() {
+            return None;
+        }
+        let whole = match kind {
+            GeomKind::LineString => true,
+            GeomKind::Polygon => {
+                self.counts_at(0) == [1]
+                    && self.counts_at(1) == [self.coords.len() as u32]
+                    && ring_is_closed(&self.coords)
+            }
+            _ => false,
+        };
+        if !whole {
+            return None;
+        }
+        let mut coords = std::mem::take(&mut self.coords);
+        coords.shrink_to_fit();
+        let line = LineString(coords);
+        let geometry = match kind {
+            GeomKind::Polygon => Geometry::Polygon(Polygon::new(line, Vec::new())),
+            _ => Geometry::LineString(line),
+        };
+        let z = self.any_z.then(|| std::mem::take(&mut self.zs));
+        let repairs =
+            Repairs { wrapped_positions: self.wrapped_positions, first_wrapped: self.first_wrapped, closed_rings: 0 };
+        Some(ParsedGeom { geometry, z, repairs })
+    }
+
+    fn build_copied(&self, kind: GeomKind) -> GeomOutcome {
         let name = kind.name();
         if kind == GeomKind::GeometryCollection {
             return Err("GeometryCollection has \"coordinates\" instead of \"geometries\"".to_owned());

@@ -87,7 +87,7 @@ impl GeomParts {
         match self.coords {
             None => Err(format!("{} has no \"coordinates\"", kind.name())),
             Some(CoordsState::Built(outcome)) => outcome,
-            Some(CoordsState::Pending(tree)) => tree.build(kind),
+            Some(CoordsState::Pending(mut tree)) => tree.build(kind),
         }
     }
 }

@@ -37,6 +37,7 @@ mod json_text;
 mod kinds;
 mod numbers;
 mod one_pass;
+pub mod projected;
 mod properties;
 mod top_level;
 mod type_names;
@@ -93,6 +94,10 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<Layer, ImportErr
             one_pass::read(&name, &bytes, opts).map_err(|e| e.in_file(path))?
         }
     };
+    if let Some(crs) = layer.stats.declared_crs.as_deref().and_then(projected::known_crs) {
+        let bytes = std::fs::read(path).map_err(io_error)?;
+        layer = projected::read(&name, &bytes, &crs).map_err(|e| e.in_file(path))?;
+    }
     layer.source_path = Some(path.to_path_buf());
     Ok(layer)
 }
@@ -104,7 +109,11 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<Layer, ImportErr
 /// [`ImportError::NotJson`] (with line and column) when the bytes are not JSON, [`ImportError::NotGeoJson`]
 /// when they are JSON but not GeoJSON, [`ImportError::Cancelled`] when `opts.cancel` was set.
 pub fn import_bytes(name: &str, bytes: &[u8], opts: &ImportOptions) -> Result<Layer, ImportError> {
-    import_bytes_in_blocks(name, bytes, blocks::BLOCK_BYTES, opts)
+    let layer = import_bytes_in_blocks(name, bytes, blocks::BLOCK_BYTES, opts)?;
+    match layer.stats.declared_crs.as_deref().and_then(projected::known_crs) {
+        Some(crs) => projected::read(name, bytes, &crs),
+        None => Ok(layer),
+    }
 }
 
 /// [`import_bytes`] reading `block_bytes` at a time (the default is 1 MiB): lets tests put block boundaries

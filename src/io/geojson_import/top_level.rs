@@ -35,6 +35,11 @@ fn short_crs_name(name: &str) -> String {
     name.to_owned()
 }
 
+/// The name a legacy `crs` member gives (`{"type":"name","properties":{"name":…}}`).
+fn crs_name(crs: &Value) -> Option<&str> {
+    crs.get("properties").and_then(|p| p.get("name")).and_then(Value::as_str)
+}
+
 /// The warning for a legacy `crs` member, `None` when it names WGS84.
 fn crs_warning(crs: &Value) -> Option<String> {
     match crs {
@@ -113,6 +118,7 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
                     let crs = map.next_value::<Value>()?;
                     if let Some(warning) = crs_warning(&crs) {
                         ctx.out.stats.warnings.push(warning);
+                        ctx.out.stats.declared_crs = crs_name(&crs).map(short_crs_name);
                     }
                 }
                 _ => {
