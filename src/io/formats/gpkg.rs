@@ -96,14 +96,14 @@ pub fn import(path: &Path) -> Result<Vec<Layer>, FormatError> {
 pub fn import_tables(path: &Path, only: Option<&[String]>) -> Result<Vec<Layer>, FormatError> {
     let db = open(path)?;
     let tables = feature_tables(path, &db)?;
-    if let Some(only) = only {
-        if let Some(missing) = only.iter().find(|n| !tables.iter().any(|t| &t.name == *n)) {
-            let names: Vec<String> = tables.iter().map(|t| format!("“{}”", t.name)).collect();
-            return Err(invalid(
-                path,
-                format!("it has no feature table “{missing}” (its feature tables: {})", names.join(", ")),
-            ));
-        }
+    if let Some(only) = only
+        && let Some(missing) = only.iter().find(|n| !tables.iter().any(|t| &t.name == *n))
+    {
+        let names: Vec<String> = tables.iter().map(|t| format!("“{}”", t.name)).collect();
+        return Err(invalid(
+            path,
+            format!("it has no feature table “{missing}” (its feature tables: {})", names.join(", ")),
+        ));
     }
     let several = tables.len() > 1;
     let stem = super::layer_name(path);
