@@ -204,7 +204,8 @@ pub fn assign_form_ui(app: &App, form: &mut AssignForm, ui: &mut Ui) -> Vec<Comm
         .on_hover_text("Quantity per selected target");
         ui.end_row();
         ui.label("Stage");
-        ui.horizontal(|ui| {
+        // One radio per line: side by side they are wider than the panel's default width and the second was cut.
+        ui.vertical(|ui| {
             for s in Stage::DEPLOYMENT {
                 if ui.radio_value(&mut form.stage, s, format!("{s} ({})", s.years())).changed() {
                     let (a, b) = s.window();
