@@ -1,5 +1,6 @@
 //! The HTML report: one self-contained file (inline CSS, inline SVG map, no scripts, no external resources)
-//! that opens offline in any browser and prints on A4 landscape.
+//! that opens offline in any browser and prints on A4 landscape. It closes with the section sheets (see
+//! `html_sections`): one printed page per ~100 km of border with a map strip, assignments and gaps.
 
 use super::{assignment_cost, equipment_name, escape_xml as esc, fmt_qty, fmt_thousands, stage_label};
 use crate::io::bundled::BaseData;
@@ -42,6 +43,21 @@ tfoot td { font-weight: 600; background: #fafafa; }
 .sev-warning { color: #9a5b00; font-weight: 600; }
 .sev-info { color: var(--muted); }
 .muted { color: var(--muted); }
+ol.toc { columns: 2; column-gap: 32px; font-size: 13px; margin: 6px 0 12px; padding-left: 28px; }
+ol.toc li { break-inside: avoid; page-break-inside: avoid; }
+ol.toc a { color: #0a58a8; text-decoration: none; }
+section.sheet { break-before: page; page-break-before: always; margin-top: 40px; }
+section.sheet h2 { font-size: 16px; margin-top: 0; }
+section.sheet h2 .sheet-no { float: right; font-size: 12px; font-weight: normal; color: var(--muted); padding-top: 3px; }
+section.sheet h3 { font-size: 13px; margin: 0 0 4px; }
+p.sheet-segments { font-size: 12px; margin: 4px 0 6px; }
+span.nw { white-space: nowrap; }
+section.sheet p.meta { margin-bottom: 6px; }
+.sheet-tables { display: flex; gap: 14px; align-items: flex-start; margin-top: 6px; }
+.sheet-assignments { flex: 1 1 auto; min-width: 0; }
+.sheet-side { flex: 0 0 auto; }
+table.compact { font-size: 12px; line-height: 1.3; margin-top: 0; }
+table.compact th, table.compact td { padding: 2px 4px; }
 footer { color: var(--muted); font-size: 12px; margin-top: 24px; border-top: 1px solid var(--rule); padding-top: 6px; }
 @page { size: A4 landscape; margin: 12mm; }
 @media print {
@@ -53,6 +69,10 @@ footer { color: var(--muted); font-size: 12px; margin-top: 24px; border-top: 1px
   tr, .card, figure, .note { break-inside: avoid; page-break-inside: avoid; }
   h2 { break-after: avoid; page-break-after: avoid; }
   figure svg { max-height: 165mm; }
+  section.sheet { margin-top: 0; }
+  section.sheet figure.strip svg { max-height: 88mm; }
+  table.compact, p.sheet-segments { font-size: 8pt; line-height: 1.2; }
+  table.compact th, table.compact td { padding: 1px 3px; }
   a { color: inherit; }
 }
 "#;
@@ -79,15 +99,15 @@ pub fn readable_timestamp(raw: &str) -> String {
     format!("{} {}{zone}", &raw[..10], &raw[11..16])
 }
 
-fn km1(x: f64) -> String {
+pub(super) fn km1(x: f64) -> String {
     format!("{x:.1}")
 }
 
-fn usd(x: f64) -> String {
+pub(super) fn usd(x: f64) -> String {
     fmt_thousands(x)
 }
 
-fn chip(rgb: [u8; 3]) -> String {
+pub(super) fn chip(rgb: [u8; 3]) -> String {
     format!("<span class=\"chip\" style=\"background:{}\"></span>", hex(rgb))
 }
 
@@ -154,7 +174,8 @@ pub fn report_with(
     h.push_str(
         "<nav><a href=\"#map\">Map</a><a href=\"#stages\">Stages</a><a href=\"#suppliers\">Suppliers</a>\
          <a href=\"#categories\">Categories</a><a href=\"#segments\">Segments</a><a href=\"#gaps\">Coverage gaps</a>\
-         <a href=\"#findings\">Findings</a><a href=\"#assignments\">All assignments</a></nav>\n",
+         <a href=\"#findings\">Findings</a><a href=\"#assignments\">All assignments</a>\
+         <a href=\"#sheet-index\">Section sheets</a></nav>\n",
     );
     let samples = plan.outposts.iter().filter(|o| o.sample).count();
     if samples > 0 {
@@ -181,9 +202,13 @@ pub fn report_with(
     card(format!("{errors} / {warnings}"), "rule errors / warnings");
     h.push_str("</section>\n");
 
+    // The section sheets' table of contents (the sheets themselves close the report).
+    let gaps3 = summary.stages.get("3").map(|s| s.gaps_km.clone()).unwrap_or_default();
+    let sheets = super::html_sections::Sheets::new(plan, &gaps3);
+    h.push_str(&sheets.toc(plan));
+
     // Map.
     h.push_str("<section id=\"map\">\n<h2>Map</h2>\n<figure>\n");
-    let gaps3 = summary.stages.get("3").map(|s| s.gaps_km.clone()).unwrap_or_default();
     h.push_str(&super::svg::plan_map_svg_inline(plan, base, MAP_W, MAP_H, &gaps3));
     let _ = writeln!(
         h,
@@ -364,6 +389,9 @@ pub fn report_with(
         );
     }
     h.push_str("</tbody>\n</table>\n</section>\n");
+
+    // One sheet per chainage window, each on its own printed page.
+    h.push_str(&sheets.html(plan, base));
 
     let _ = writeln!(
         h,

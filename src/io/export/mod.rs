@@ -8,6 +8,7 @@ pub mod csv;
 pub mod geojson;
 pub mod gpkg;
 pub mod html;
+mod html_sections;
 pub mod kml;
 pub mod sheet;
 pub mod svg;
