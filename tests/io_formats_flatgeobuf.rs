@@ -161,3 +161,32 @@ fn cut_and_corrupted_flatgeobuf_files_are_errors_or_skips_naming_the_file_and_by
     let e = import_any(&cut, &ImportOptions::default()).unwrap_err().to_string();
     assert!(e.contains("version 2"), "{e}");
 }
+
+#[test]
+fn a_three_dimensional_flatgeobuf_layer_keeps_its_z_values() {
+    if !gdal::available() {
+        return;
+    }
+    // GDAL writes z only for a layer of one 3-D geometry type: the pass road alone, as a LineString Z layer.
+    let dir = tempfile::tempdir().unwrap();
+    let fgb = dir.path().join("pass_road_z.fgb");
+    let source = fixture("z_values.geojson");
+    ogr2ogr(&[
+        "-f",
+        "FlatGeobuf",
+        path_str(&fgb),
+        path_str(&source),
+        "-where",
+        "name = 'Pass road'",
+        "-nlt",
+        "LINESTRINGZ",
+    ]);
+    let info = std::process::Command::new("ogrinfo").args(["-al", "-so"]).arg(&fgb).output().unwrap();
+    assert!(String::from_utf8_lossy(&info.stdout).contains("3D Line String"), "GDAL wrote a 3-D layer");
+    let layer = read_one(&fgb);
+    assert_eq!(layer.stats.features, 1, "{:?}", layer.stats);
+    assert_eq!(layer.features[0].z.as_deref(), Some(&[2100.0, 3200.5, 4100.0][..]));
+    let geo::Geometry::LineString(line) = &layer.features[0].geometry else { panic!("{:?}", layer.features[0]) };
+    assert_eq!(line.0.len(), 3);
+    assert!((line.0[1].x - 71.8).abs() < 1e-9 && (line.0[1].y - 37.6).abs() < 1e-9);
+}

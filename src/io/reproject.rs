@@ -470,9 +470,26 @@ mod tests {
 
     #[test]
     fn unknown_codes_and_projections_are_errors_that_name_them() {
-        assert_eq!(Crs::from_epsg(3857).unwrap_err().to_string().split(' ').nth(2), Some("EPSG:3857"));
+        assert_eq!(Crs::from_epsg(3035).unwrap_err().to_string().split(' ').nth(2), Some("EPSG:3035"));
         let lcc = r#"PROJCS["Lambert thing",GEOGCS["WGS 84"],PROJECTION["Lambert_Conformal_Conic_2SP"]]"#;
         assert!(Crs::from_wkt(lcc).unwrap_err().to_string().contains("Lambert thing"));
         assert_eq!(Crs::from_wkt(r#"GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984"]]"#), Ok(None));
+    }
+
+    #[test]
+    fn web_mercator_matches_gdaltransform_and_round_trips() {
+        // `echo 7656419.3 4657183.9 | gdaltransform -s_srs EPSG:3857 -t_srs EPSG:4326 -output_xy`
+        for code in [3857, 900_913, 102_100] {
+            let crs = Crs::from_epsg(code).unwrap().unwrap();
+            let (lon, lat) = crs.to_wgs84(7_656_419.3, 4_657_183.9);
+            assert!(
+                (lon - 68.778_784_788_176_9).abs() < 1e-9 && (lat - 38.548_366_640_026_9).abs() < 1e-9,
+                "{lon} {lat}"
+            );
+            let (x, y) = crs.from_wgs84(lon, lat);
+            assert!((x - 7_656_419.3).abs() < 1e-6 && (y - 4_657_183.9).abs() < 1e-6, "{x} {y}");
+        }
+        let wkt = r#"PROJCS["WGS_1984_Web_Mercator_Auxiliary_Sphere",GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984"]],PROJECTION["Mercator_Auxiliary_Sphere"]]"#;
+        assert_eq!(Crs::from_wkt(wkt).unwrap(), Some(Crs::web_mercator()));
     }
 }
