@@ -104,6 +104,30 @@ fn a_geopackage_with_a_column_name_that_is_not_utf8_is_a_clear_error_naming_the_
 }
 
 #[test]
+fn an_empty_point_in_a_wkb_collection_with_z_leaves_one_z_value_per_coordinate() {
+    // Found by the format_wkb_wkt fuzz target: a POINT Z and an empty point (NaN, NaN) in a GEOMETRYCOLLECTION gave
+    // two z values for the one coordinate.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/wkb/fuzz_empty_point_in_collection_with_z.wkb");
+    let (g, z) = borderplan::io::formats::wkb::parse(&std::fs::read(path).unwrap()).unwrap().unwrap();
+    assert_eq!(geo::CoordsIter::coords_count(&g), 1, "{g:?}");
+    let z = z.unwrap();
+    assert!(z.len() == 1 && !z[0].is_nan(), "{z:?}");
+}
+
+#[test]
+fn an_unclosed_wkb_polygon_ring_with_z_gets_a_z_value_for_its_closing_coordinate() {
+    // Found by the format_wkb_wkt fuzz target: a POLYGON Z ring of two distinct coordinates is closed by
+    // `Polygon::new` to three, but had only two z values.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/wkb/fuzz_unclosed_polygon_ring_with_z.wkb");
+    let (g, z) = borderplan::io::formats::wkb::parse(&std::fs::read(path).unwrap()).unwrap().unwrap();
+    let geo::Geometry::Polygon(p) = &g else { panic!("{g:?}") };
+    assert_eq!(p.exterior().0.len(), 3, "{g:?}");
+    assert_eq!(z.unwrap(), [0.0, 0.0, 0.0]);
+}
+
+#[test]
 fn shapefiles_written_by_gdal_in_utf8_and_windows_1251_read_as_gdal_reads_them() {
     if !gdal::available() {
         return;

@@ -92,9 +92,14 @@ impl Reader<'_> {
         let n = self.count(h, 4)?;
         let mut rings = Vec::with_capacity(n);
         for _ in 0..n {
-            let ring = self.line(h)?;
-            if !ring.is_empty() {
-                rings.push(LineString(ring));
+            let ring = LineString(self.line(h)?);
+            if !ring.0.is_empty() {
+                if !ring.is_closed() {
+                    // `Polygon::new` closes the ring with a copy of its first coordinate; that z goes with it.
+                    let first = self.z.len().checked_sub(ring.0.len()).and_then(|i| self.z.get(i).copied());
+                    self.z.push(first.unwrap_or(f64::NAN));
+                }
+                rings.push(ring);
             }
         }
         let mut rings = rings.into_iter();
@@ -133,8 +138,16 @@ impl Reader<'_> {
         let (h, kind) = self.head()?;
         let g = match kind {
             1 => {
+                let has_z = self.has_z;
                 let c = self.coord(h)?;
-                (!(c.x.is_nan() && c.y.is_nan())).then_some(Geometry::Point(Point(c)))
+                if c.x.is_nan() && c.y.is_nan() {
+                    // An empty point has no coordinate, so no z either: the z values must match the coordinates.
+                    self.z.pop();
+                    self.has_z = has_z;
+                    None
+                } else {
+                    Some(Geometry::Point(Point(c)))
+                }
             }
             2 => {
                 let c = self.line(h)?;
