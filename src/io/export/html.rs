@@ -103,6 +103,15 @@ pub(super) fn km1(x: f64) -> String {
     format!("{x:.1}")
 }
 
+/// A target's chainage: one km for an outpost, "from–to" for a segment, "?" when the target is gone.
+pub(super) fn target_km(plan: &Plan, target: &crate::model::Target) -> String {
+    match plan.target_extent_km(target) {
+        Some((f, t)) if (t - f).abs() < 1e-9 => km1(f),
+        Some((f, t)) => format!("{}–{}", km1(f), km1(t)),
+        None => "?".into(),
+    }
+}
+
 pub(super) fn usd(x: f64) -> String {
     fmt_thousands(x)
 }
@@ -361,11 +370,7 @@ pub fn report_with(
     });
     for a in sorted {
         let eq = plan.catalog.get(&a.equipment_id);
-        let km = match plan.target_extent_km(&a.target) {
-            Some((f, t)) if (t - f).abs() < 1e-9 => km1(f),
-            Some((f, t)) => format!("{}–{}", km1(f), km1(t)),
-            None => "?".into(),
-        };
+        let km = target_km(plan, &a.target);
         let target =
             format!("{} {}", a.target.id(), plan.target_name(&a.target).map(|n| format!("({n})")).unwrap_or_default());
         let _ = writeln!(

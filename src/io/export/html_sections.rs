@@ -7,7 +7,7 @@
 //! segment's on the sheet its segment starts in (windows follow segment boundaries, so a segment lies on one
 //! sheet unless it is longer than a sheet and had to be cut).
 
-use super::html::{chip, km1, usd};
+use super::html::{chip, km1, target_km, usd};
 use super::{assignment_cost, equipment_name, escape_xml as esc, fmt_qty};
 use crate::io::bundled::BaseData;
 use crate::model::palette::stage_rgb;
@@ -292,11 +292,7 @@ fn assignments_table(h: &mut String, plan: &Plan, rows: &[&Assignment]) {
     );
     for a in rows {
         let eq = plan.catalog.get(&a.equipment_id);
-        let km = match plan.target_extent_km(&a.target) {
-            Some((f, t)) if (t - f).abs() < 1e-9 => km1(f),
-            Some((f, t)) => format!("{}–{}", km1(f), km1(t)),
-            None => "?".into(),
-        };
+        let km = target_km(plan, &a.target);
         // Segments are named in the sheet's segment table; an outpost's name says where it is.
         let name = match &a.target {
             Target::Outpost(_) => plan.target_name(&a.target).map(|n| format!(" ({n})")).unwrap_or_default(),
