@@ -271,8 +271,10 @@ fn undoing_back_to_the_saved_plan_clears_the_unsaved_marker_and_quit_no_longer_a
     assert!(h.state().app.pending.is_none(), "nothing unsaved: quit does not ask");
 }
 
-#[test]
-fn a_geopackage_with_several_tables_asks_which_to_import_and_imports_only_the_ticked_one() {
+/// The window after File › Import… of the example plan exported as a GeoPackage (segments, outposts, assignments
+/// and gaps tables): its folder (kept alive by the caller), path and plan, and the harness.
+fn import_four_table_geopackage()
+-> (tempfile::TempDir, std::path::PathBuf, borderplan::model::Plan, Harness<'static, Window>) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("agency.gpkg");
     let plan = borderplan::io::bundled::example_plan().unwrap();
@@ -281,6 +283,12 @@ fn a_geopackage_with_several_tables_asks_which_to_import_and_imports_only_the_ti
     let ctx = h.ctx.clone();
     h.state_mut().app.apply(&ctx, FileCommand::Import(vec![path.clone()]).into());
     h.run_steps(2);
+    (dir, path, plan, h)
+}
+
+#[test]
+fn a_geopackage_with_several_tables_asks_which_to_import_and_imports_only_the_ticked_one() {
+    let (_dir, _path, plan, mut h) = import_four_table_geopackage();
     // Nothing is read yet: the chooser lists the four tables with their rows.
     assert!(h.state().app.imports.is_empty() && h.state().app.layers.is_empty());
     h.get_by_label_contains("agency.gpkg holds 4 feature tables");
@@ -301,14 +309,8 @@ fn a_geopackage_with_several_tables_asks_which_to_import_and_imports_only_the_ti
 
 #[test]
 fn the_geopackage_chooser_imports_all_tables_or_none_on_cancel() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("agency.gpkg");
-    let plan = borderplan::io::bundled::example_plan().unwrap();
-    borderplan::io::export::export_to_file(&plan, borderplan::io::export::ExportFormat::GeoPackage, &path).unwrap();
-    let mut h = harness_with(App::for_tests().unwrap());
+    let (_dir, path, _plan, mut h) = import_four_table_geopackage();
     let ctx = h.ctx.clone();
-    h.state_mut().app.apply(&ctx, FileCommand::Import(vec![path.clone()]).into());
-    h.run_steps(2);
     h.get_by_label("Cancel").click();
     h.run_steps(2);
     assert!(h.state().app.table_choices.is_empty() && h.state().app.layers.is_empty());
