@@ -88,6 +88,11 @@ impl CoordTree {
         self.first_wrapped = None;
     }
 
+    /// The repairs made while the positions were read (wrapped longitudes; rings are closed later).
+    fn repairs_so_far(&self) -> Repairs {
+        Repairs { wrapped_positions: self.wrapped_positions, first_wrapped: self.first_wrapped, closed_rings: 0 }
+    }
+
     fn fail(&mut self, reason: impl FnOnce() -> String) {
         if self.error.is_none() {
             self.error = Some(reason());
@@ -197,8 +202,7 @@ impl CoordTree {
             _ => Geometry::LineString(line),
         };
         let z = self.any_z.then(|| std::mem::take(&mut self.zs));
-        let repairs =
-            Repairs { wrapped_positions: self.wrapped_positions, first_wrapped: self.first_wrapped, closed_rings: 0 };
+        let repairs = self.repairs_so_far();
         Some(ParsedGeom { geometry, z, repairs })
     }
 
@@ -220,8 +224,7 @@ impl CoordTree {
             return Err("a position is an empty array, needs at least 2 numbers".to_owned());
         }
         let coords = self.coords.as_slice();
-        let mut repairs =
-            Repairs { wrapped_positions: self.wrapped_positions, first_wrapped: self.first_wrapped, closed_rings: 0 };
+        let mut repairs = self.repairs_so_far();
         let slice = |start: usize, len: u32| -> Result<&[Coord<f64>], String> {
             coords.get(start..start + len as usize).ok_or_else(wrong_nesting)
         };
