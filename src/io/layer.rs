@@ -68,6 +68,16 @@ pub enum MarkerSize {
 pub const SIMPLESTYLE_KEYS: [&str; 8] =
     ["stroke", "stroke-width", "stroke-opacity", "fill", "fill-opacity", "marker-color", "marker-size", "title"];
 
+/// The bounding rectangle of `geometry` (`None` when it is empty); a point's is the point itself, without the
+/// generic coordinate walk of [`BoundingRect`].
+#[must_use]
+pub fn bounding_rect(geometry: &Geometry<f64>) -> Option<Rect<f64>> {
+    match geometry {
+        Geometry::Point(p) => Some(Rect::new(p.0, p.0)),
+        other => other.bounding_rect(),
+    }
+}
+
 /// Whether a property name is one of [`SIMPLESTYLE_KEYS`].
 #[must_use]
 pub fn is_simplestyle_key(key: &str) -> bool {
@@ -253,7 +263,7 @@ impl Layer {
     pub fn rebuild_index(&mut self) {
         let features = &self.features;
         self.index = PackedRTree::build_with(features.len(), |i| {
-            let rect = features.get(i)?.geometry.bounding_rect()?;
+            let rect = bounding_rect(&features.get(i)?.geometry)?;
             Some([rect.min().x, rect.min().y, rect.max().x, rect.max().y])
         });
     }

@@ -7,6 +7,9 @@
 /// Children per node.
 const NODE_SIZE: usize = 16;
 
+/// From this many items the tree is built on two threads.
+pub const PARALLEL_MIN_ITEMS: usize = 1 << 15;
+
 /// An axis-aligned rectangle: `[min_x, min_y, max_x, max_y]`.
 pub type Bounds = [f64; 4];
 
@@ -24,53 +27,42 @@ pub struct PackedRTree {
 impl PackedRTree {
     /// Builds the tree over items `0..count` whose rectangle `bounds_of` gives (`None`, or a NaN, leaves the
     /// item out). `bounds_of` is called three times per item and nothing is copied in between, so the only
-    /// memory needed is the tree's and eight bytes per item for sorting.
+    /// memory needed is the tree's and sixteen bytes per item for sorting. From [`PARALLEL_MIN_ITEMS`] items the
+    /// work is shared by two threads.
     #[must_use]
-    pub fn build_with(count: usize, bounds_of: impl Fn(usize) -> Option<Bounds>) -> Self {
+    pub fn build_with(count: usize, bounds_of: impl Fn(usize) -> Option<Bounds> + Sync) -> Self {
         let count = count.min(u32::MAX as usize);
-        let valid = |b: &Bounds| b.iter().all(|v| !v.is_nan());
-        let mut extent = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
-        let mut leaves = 0;
-        for b in (0..count).filter_map(&bounds_of).filter(valid) {
-            extent = [extent[0].min(b[0]), extent[1].min(b[1]), extent[2].max(b[2]), extent[3].max(b[3])];
-            leaves += 1;
-        }
-        if leaves == 0 {
-            return Self::default();
-        }
-        // Leaves in Hilbert order of their centres: sort keys `hilbert << 32 | item`.
-        let scale = |v: f64, lo: f64, hi: f64| {
-            let span = hi - lo;
-            if span > 0.0 && span.is_finite() { (((v - lo) / span) * 65535.0).clamp(0.0, 65535.0) as u32 } else { 0 }
-        };
-        let mut order: Vec<u64> = Vec::with_capacity(leaves);
-        for i in 0..count {
-            if let Some(b) = bounds_of(i).filter(valid) {
-                let x = scale((b[0] + b[2]) / 2.0, extent[0], extent[2]);
-                let y = scale((b[1] + b[3]) / 2.0, extent[1], extent[3]);
-                order.push((u64::from(hilbert(x, y)) << 32) | i as u64);
-            }
-        }
-        order.sort_unstable();
-        let mut total = leaves;
-        let mut n = leaves;
-        loop {
-            n = n.div_ceil(NODE_SIZE);
-            total += n;
-            if n <= 1 {
-                break;
-            }
-        }
+        let Some(order) = hilbert_order(count, &bounds_of) else { return Self::default() };
+        let total = tree_len(order.len());
         let mut boxes = Vec::with_capacity(total);
         let mut indices = Vec::with_capacity(total);
-        for key in &order {
-            let i = (key & 0xFFFF_FFFF) as usize;
-            if let Some(b) = bounds_of(i) {
-                boxes.push(b);
-                indices.push(i as u32);
+        boxes.resize(order.len(), [f64::NAN; 4]);
+        indices.resize(order.len(), 0_u32);
+        let gather = |keys: &[u64], boxes: &mut [Bounds], indices: &mut [u32]| {
+            for ((key, b), index) in keys.iter().zip(boxes).zip(indices) {
+                let i = (key & 0xFFFF_FFFF) as usize;
+                *b = bounds_of(i).unwrap_or([f64::NAN; 4]);
+                *index = i as u32;
             }
+        };
+        if order.len() >= PARALLEL_MIN_ITEMS {
+            let half = order.len() / 2;
+            let (keys_a, keys_b) = order.split_at(half);
+            let (boxes_a, boxes_b) = boxes.split_at_mut(half);
+            let (indices_a, indices_b) = indices.split_at_mut(half);
+            std::thread::scope(|scope| {
+                scope.spawn(|| gather(keys_b, boxes_b, indices_b));
+                gather(keys_a, boxes_a, indices_a);
+            });
+        } else {
+            gather(&order, &mut boxes, &mut indices);
         }
         drop(order);
+        Self::with_leaves(boxes, indices)
+    }
+
+    /// The tree over leaves already in Hilbert order (`indices`: the item of each), adding the upper levels.
+    fn with_leaves(mut boxes: Vec<Bounds>, mut indices: Vec<u32>) -> Self {
         let mut level_ends = vec![boxes.len()];
         let mut start = 0;
         loop {
@@ -118,6 +110,77 @@ impl PackedRTree {
         let (pos, end) = if self.boxes.is_empty() { (0, 0) } else { (root, root + 1) };
         Search { tree: self, query, stack: Vec::new(), pos, end, level: top }
     }
+}
+
+/// Number of boxes in a tree of `leaves` leaves (every level up to the root).
+fn tree_len(leaves: usize) -> usize {
+    let mut total = leaves;
+    let mut n = leaves;
+    while n > 1 {
+        n = n.div_ceil(NODE_SIZE);
+        total += n;
+    }
+    total.max(leaves + 1)
+}
+
+/// The items with a valid rectangle (no NaN) as sort keys `hilbert << 32 | item`, sorted along the Hilbert curve
+/// through the rectangles' centres; `None` when no item has one. Large inputs are keyed and sorted in two halves
+/// on two threads, then merged.
+fn hilbert_order(count: usize, bounds_of: &(impl Fn(usize) -> Option<Bounds> + Sync)) -> Option<Vec<u64>> {
+    let valid = |b: &Bounds| b.iter().all(|v| !v.is_nan());
+    let mut extent = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+    let mut leaves = 0;
+    for b in (0..count).filter_map(bounds_of).filter(valid) {
+        extent = [extent[0].min(b[0]), extent[1].min(b[1]), extent[2].max(b[2]), extent[3].max(b[3])];
+        leaves += 1;
+    }
+    if leaves == 0 {
+        return None;
+    }
+    let scale = |v: f64, lo: f64, hi: f64| {
+        let span = hi - lo;
+        if span > 0.0 && span.is_finite() { (((v - lo) / span) * 65535.0).clamp(0.0, 65535.0) as u32 } else { 0 }
+    };
+    let keys = |items: std::ops::Range<usize>| {
+        let mut order: Vec<u64> = Vec::with_capacity(items.len().min(leaves));
+        for i in items {
+            if let Some(b) = bounds_of(i).filter(valid) {
+                let x = scale((b[0] + b[2]) / 2.0, extent[0], extent[2]);
+                let y = scale((b[1] + b[3]) / 2.0, extent[1], extent[3]);
+                order.push((u64::from(hilbert(x, y)) << 32) | i as u64);
+            }
+        }
+        order.sort_unstable();
+        order
+    };
+    if count < PARALLEL_MIN_ITEMS {
+        return Some(keys(0..count));
+    }
+    let half = count / 2;
+    let (a, b) = std::thread::scope(|scope| {
+        let b = scope.spawn(|| keys(half..count));
+        let a = keys(0..half);
+        (a, b.join().unwrap_or_default())
+    });
+    Some(merge_sorted(&a, &b))
+}
+
+/// The union of two sorted lists, sorted.
+fn merge_sorted(a: &[u64], b: &[u64]) -> Vec<u64> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
+        if x <= y {
+            out.push(x);
+            i += 1;
+        } else {
+            out.push(y);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(a.get(i..).unwrap_or_default());
+    out.extend_from_slice(b.get(j..).unwrap_or_default());
+    out
 }
 
 /// The iterator of [`PackedRTree::search`].
@@ -238,7 +301,7 @@ mod tests {
     #[test]
     fn searches_find_exactly_the_intersecting_rectangles() {
         let mut rng = SplitMix64(7);
-        for count in [0, 1, 2, 15, 16, 17, 255, 256, 257, 5_000] {
+        for count in [0, 1, 2, 15, 16, 17, 255, 256, 257, 5_000, PARALLEL_MIN_ITEMS + 1_001] {
             let items: Vec<(usize, Bounds)> = (0..count)
                 .map(|i| {
                     let (x, y) = (rng.range(60.0, 80.0), rng.range(30.0, 40.0));

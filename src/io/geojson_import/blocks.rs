@@ -24,6 +24,7 @@ use serde::de::DeserializeSeed;
 
 use super::ImportOptions;
 use super::builder::{Builder, Ctx};
+use super::direct;
 use super::error::{ImportError, error_offset};
 use super::feature::FeatureSeed;
 use super::json_text::{Byte, JSON_NESTING_LIMIT, StringScanner};
@@ -279,6 +280,14 @@ fn run(
     ctx.out = out;
     let mut elements = 0_usize;
     let mut first_two = [None, None];
+    // The direct reader reads the run's bytes as text: checked as UTF-8 once here (up to the run's limit, so
+    // the two threads check disjoint parts), from `start`. Beyond the valid part, serde reads.
+    let start = pos;
+    let checked = buf.get(start..limit.min(buf.len())).unwrap_or_default();
+    let text = match std::str::from_utf8(checked) {
+        Ok(text) => text,
+        Err(e) => std::str::from_utf8(checked.get(..e.valid_up_to()).unwrap_or_default()).unwrap_or_default(),
+    };
     let stop = loop {
         while buf.get(pos).is_some_and(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t')) {
             pos += 1;
@@ -303,37 +312,41 @@ fn run(
         if elements.is_multiple_of(256) && ctx.cancel_requested() {
             break Stop::Cancelled;
         }
-        let Some(slice) = buf.get(pos..) else { break Stop::Fallback };
-        let mark = ctx.out.properties.begin();
-        let mut de = serde_json::Deserializer::from_slice(slice);
-        let outcome = FeatureSeed { ctx: &mut ctx }.deserialize(&mut de);
-        if ctx.fatal.take().is_some() {
-            break Stop::Fallback;
-        }
-        match outcome {
-            Ok(outcome) => {
-                // The stream view of the deserializer tells how far it read (nothing more is parsed).
-                let end = pos + de.into_iter::<serde::de::IgnoredAny>().byte_offset();
-                ctx.out.parsed_bytes += (end - pos) as u64;
-                ctx.out.record(first_index + elements, outcome);
-                if let Some(slot) = first_two.iter_mut().find(|s| s.is_none()) {
-                    *slot = Some((pos, end));
+        let (outcome, end) = match direct::read_feature(text, pos - start, &mut ctx) {
+            Some((outcome, end)) => (outcome, start + end),
+            None => {
+                let Some(slice) = buf.get(pos..) else { break Stop::Fallback };
+                let mark = ctx.out.properties.begin();
+                let mut de = serde_json::Deserializer::from_slice(slice);
+                let outcome = FeatureSeed { ctx: &mut ctx }.deserialize(&mut de);
+                if ctx.fatal.take().is_some() {
+                    break Stop::Fallback;
                 }
-                elements += 1;
-                pos = end;
-                expect = Expect::Separator;
+                match outcome {
+                    // The stream view of the deserializer tells how far it read (nothing more is parsed).
+                    Ok(outcome) => (outcome, pos + de.into_iter::<serde::de::IgnoredAny>().byte_offset()),
+                    Err(e) => {
+                        // Values of a feature cut off by the end of the block are forgotten; it is read again
+                        // whole.
+                        ctx.out.properties.discard(mark);
+                        // An error at the very end of the data (`1.` or `-` before the cut, not only an
+                        // unexpected end) may vanish with more data.
+                        let reached = error_offset(slice, e.line(), e.column());
+                        ctx.out.parsed_bytes += reached as u64;
+                        let at_end = e.is_eof() || reached + 2 >= slice.len();
+                        break if at_end && !last { Stop::NeedMore } else { Stop::Fallback };
+                    }
+                }
             }
-            Err(e) => {
-                // Values of a feature cut off by the end of the block are forgotten; it is read again whole.
-                ctx.out.properties.discard(mark);
-                // An error at the very end of the data (`1.` or `-` before the cut, not only an unexpected
-                // end) may vanish with more data.
-                let reached = error_offset(slice, e.line(), e.column());
-                ctx.out.parsed_bytes += reached as u64;
-                let at_end = e.is_eof() || reached + 2 >= slice.len();
-                break if at_end && !last { Stop::NeedMore } else { Stop::Fallback };
-            }
+        };
+        ctx.out.parsed_bytes += (end - pos) as u64;
+        ctx.out.record(first_index + elements, outcome);
+        if let Some(slot) = first_two.iter_mut().find(|s| s.is_none()) {
+            *slot = Some((pos, end));
         }
+        elements += 1;
+        pos = end;
+        expect = Expect::Separator;
     };
     Run { out: ctx.out, pos, expect, stop, elements, first_two }
 }

@@ -5,13 +5,13 @@ use crate::model::geometry::rect_union;
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use geo::{BoundingRect, Rect};
+use geo::Rect;
 use serde::de;
 
 use super::ImportOptions;
 use super::coords::{CoordTree, Repairs};
 use super::error::ImportError;
-use crate::io::layer::{ImportStats, Layer, LayerFeature, geometry_type_name};
+use crate::io::layer::{ImportStats, Layer, LayerFeature, bounding_rect, geometry_type_name};
 use crate::io::properties::PropertyStore;
 
 /// Progress is reported about every this many bytes.
@@ -178,7 +178,7 @@ impl Builder {
                         self.stats.by_type.insert(type_name.to_owned(), 1);
                     }
                 }
-                if let Some(rect) = feature.geometry.bounding_rect() {
+                if let Some(rect) = bounding_rect(&feature.geometry) {
                     self.bbox = Some(rect_union(self.bbox, rect));
                 }
                 self.features.push(feature);

@@ -103,7 +103,7 @@ impl CoordTree {
         self.counts.get(depth).map_or(&[], Vec::as_slice)
     }
 
-    fn push_count(&mut self, depth: usize, children: u32) {
+    pub(super) fn push_count(&mut self, depth: usize, children: u32) {
         while self.counts.len() <= depth {
             self.counts.push(Vec::new());
         }
@@ -112,7 +112,7 @@ impl CoordTree {
         }
     }
 
-    fn push_position(&mut self, depth: usize, numbers: [f64; 3], count: usize) {
+    pub(super) fn push_position(&mut self, depth: usize, numbers: [f64; 3], count: usize) {
         if self.error.is_some() {
             return;
         }

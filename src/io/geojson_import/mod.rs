@@ -13,7 +13,8 @@
 
 //!
 //! One concern per child module: `blocks` reads a FeatureCollection block by block on two threads and leaves
-//! everything else to `one_pass`; the serde visitors go down the document in `top_level`, `feature`,
+//! everything else to `one_pass`; `direct` reads a feature of the usual shape by hand in the block reader and
+//! leaves every other feature to the serde visitors, which it matches bit for bit; the serde visitors go down the document in `top_level`, `feature`,
 //! `properties`, `geometry` and `coords` (with `type_names` and `kinds`); `builder` collects the layer;
 //! `numbers` handles numbers beyond `f64`, `error` the error wording and `json_text` the bytes inside strings.
 //!
@@ -30,6 +31,7 @@ use crate::io::layer::Layer;
 mod blocks;
 mod builder;
 mod coords;
+mod direct;
 mod error;
 mod feature;
 mod geometry;

@@ -1,0 +1,686 @@
+//! The direct reader: a hand-written scanner for the usual shape of a feature, used by the block reader before
+//! serde. It reads a Feature object whose members are `type` ("Feature"), `properties` (null or an object of
+//! scalar values) and `geometry` (null or a `type` and `coordinates` object of a non-collection type), plus
+//! foreign members with scalar values, in any order, and feeds the very builders the serde visitors feed
+//! ([`PropertyStore::push_value`], [`CoordTree`], [`make_feature`]). Numbers are converted with serde_json's own
+//! algorithm (ported below), so a feature read here is bit for bit the feature the serde visitors make.
+//!
+//! Anything else — escapes in keys, `\u` escapes in values, nested property values, simplestyle members, a
+//! GeometryCollection, `bbox`, duplicate members, a number beyond `u64` digits or the `f64` range, invalid JSON,
+//! the end of the text — makes it give up on the feature ([`Bail`]) without a trace: the values it stored are
+//! forgotten and the serde visitors read the feature instead, with their messages and their checks.
+//!
+//! [`PropertyStore::push_value`]: crate::io::properties::PropertyStore::push_value
+
+use std::sync::LazyLock;
+
+use super::builder::{Ctx, FeatureOutcome};
+use super::coords::{CoordTree, GeomOutcome};
+use super::feature::make_feature;
+use super::numbers::is_overflowing_number;
+use super::properties::{PropertiesOutcome, PropertiesRead};
+use super::type_names::{GeomKind, TypeName};
+use crate::io::layer::is_simplestyle_key;
+
+/// Deepest `coordinates` nesting read here (a MultiPolygon's positions are at depth 3).
+const MAX_COORD_DEPTH: usize = 8;
+
+/// The feature is not read here: the serde visitors read it.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct Bail;
+
+type Direct<T> = Result<T, Bail>;
+
+/// Reads the feature object that starts at byte `start` of `text`: its outcome and the offset just after its
+/// closing brace, or `None` when the serde visitors must read it (nothing it did is left behind).
+pub(super) fn read_feature(text: &str, start: usize, ctx: &mut Ctx<'_>) -> Option<(FeatureOutcome, usize)> {
+    let mark = ctx.out.properties.begin();
+    let mut cursor = Cursor { text, bytes: text.as_bytes(), pos: start };
+    match feature(&mut cursor, ctx) {
+        Ok(outcome) => Some((outcome, cursor.pos)),
+        Err(Bail) => {
+            ctx.out.properties.discard(mark);
+            None
+        }
+    }
+}
+
+/// The members of one feature, then the feature as the serde visitor makes it.
+fn feature(c: &mut Cursor<'_>, ctx: &mut Ctx<'_>) -> Direct<FeatureOutcome> {
+    c.expect(b'{')?;
+    let mut type_name = None;
+    let mut properties: Option<PropertiesOutcome> = None;
+    let mut geometry: Option<GeomOutcome> = None;
+    if c.members_start()? {
+        loop {
+            match c.key()? {
+                "type" => {
+                    if type_name.is_some() || c.string()? != "Feature" {
+                        return Err(Bail);
+                    }
+                    type_name = Some(TypeName::Feature);
+                }
+                "properties" => {
+                    if properties.is_some() {
+                        return Err(Bail);
+                    }
+                    properties = Some(read_properties(c, ctx)?);
+                }
+                "geometry" => {
+                    if geometry.is_some() {
+                        return Err(Bail);
+                    }
+                    geometry = Some(read_geometry(c, &mut ctx.scratch)?);
+                }
+                _ => {
+                    c.scalar()?;
+                }
+            }
+            if !c.members_next()? {
+                break;
+            }
+        }
+    }
+    Ok(make_feature(type_name, geometry, properties, None, ctx))
+}
+
+/// A `properties` value: null, or an object of scalar values stored as their JSON text.
+fn read_properties(c: &mut Cursor<'_>, ctx: &mut Ctx<'_>) -> Direct<PropertiesOutcome> {
+    if ctx.overflow_mode {
+        return Err(Bail);
+    }
+    let store = &mut ctx.out.properties;
+    let mut pending = store.begin();
+    c.skip_ws();
+    if c.literal(b"null") {
+        return Ok(Ok(PropertiesRead { pending, style: None }));
+    }
+    c.expect(b'{')?;
+    if c.members_start()? {
+        loop {
+            let key = c.key()?;
+            // A simplestyle member is parsed into the feature's style by the serde visitor.
+            if matches!(key.as_bytes().first(), Some(b's' | b'f' | b'm' | b't')) && is_simplestyle_key(key) {
+                return Err(Bail);
+            }
+            let value = c.scalar()?;
+            // serde_json refuses numbers beyond f64; the import then reads the file again with them marked.
+            if value.starts_with(|b: char| b == '-' || b.is_ascii_digit()) && is_overflowing_number(value) {
+                return Err(Bail);
+            }
+            store.push_value(&mut pending, key, value);
+            if !c.members_next()? {
+                break;
+            }
+        }
+    }
+    Ok(Ok(PropertiesRead { pending, style: None }))
+}
+
+/// A `geometry` value: null, or an object with `type` and `coordinates` only.
+fn read_geometry(c: &mut Cursor<'_>, tree: &mut CoordTree) -> Direct<GeomOutcome> {
+    c.skip_ws();
+    if c.literal(b"null") {
+        return Ok(Ok(None));
+    }
+    c.expect(b'{')?;
+    let mut kind = None;
+    let mut coordinates = false;
+    if c.members_start()? {
+        loop {
+            match c.key()? {
+                "type" if kind.is_none() => kind = Some(geometry_kind(c.string()?)?),
+                "coordinates" if !coordinates => {
+                    coordinates = true;
+                    tree.clear();
+                    c.skip_ws();
+                    c.expect(b'[')?;
+                    coords_array(c, tree, 0)?;
+                }
+                _ => return Err(Bail),
+            }
+            if !c.members_next()? {
+                break;
+            }
+        }
+    }
+    match kind {
+        Some(kind) if coordinates => Ok(tree.build(kind)),
+        _ => Err(Bail),
+    }
+}
+
+/// The geometry types read here (a GeometryCollection and unknown names are left to serde).
+fn geometry_kind(name: &str) -> Direct<GeomKind> {
+    Ok(match name {
+        "Point" => GeomKind::Point,
+        "MultiPoint" => GeomKind::MultiPoint,
+        "LineString" => GeomKind::LineString,
+        "MultiLineString" => GeomKind::MultiLineString,
+        "Polygon" => GeomKind::Polygon,
+        "MultiPolygon" => GeomKind::MultiPolygon,
+        _ => return Err(Bail),
+    })
+}
+
+/// The array at `depth` of a `coordinates` value (its `[` already read), into `tree` as the serde visitor
+/// (`coords::read_array`) puts it: a position when it holds numbers, the count of its arrays otherwise.
+fn coords_array(c: &mut Cursor<'_>, tree: &mut CoordTree, depth: usize) -> Direct<()> {
+    let mut numbers = [0.0_f64; 3];
+    let mut n_numbers = 0_usize;
+    let mut n_arrays = 0_u32;
+    c.skip_ws();
+    if c.peek() == Some(b']') {
+        c.pos += 1;
+    } else {
+        loop {
+            match c.peek() {
+                Some(b'[') if depth < MAX_COORD_DEPTH => {
+                    c.pos += 1;
+                    coords_array(c, tree, depth + 1)?;
+                    n_arrays = n_arrays.saturating_add(1);
+                }
+                Some(b'-' | b'0'..=b'9') => {
+                    let value = c.number()?;
+                    if let Some(slot) = numbers.get_mut(n_numbers) {
+                        *slot = value;
+                    }
+                    n_numbers += 1;
+                }
+                _ => return Err(Bail),
+            }
+            c.skip_ws();
+            match c.next() {
+                Some(b',') => c.skip_ws(),
+                Some(b']') => break,
+                _ => return Err(Bail),
+            }
+        }
+    }
+    if n_numbers > 0 && n_arrays > 0 {
+        // Mixed arrays are refused by the serde visitor with its own words.
+        return Err(Bail);
+    }
+    if n_numbers > 0 {
+        tree.push_position(depth, numbers, n_numbers);
+    } else {
+        tree.push_count(depth, n_arrays);
+    }
+    Ok(())
+}
+
+/// serde_json's table of powers of ten (`1e0` to `1e308`, each the nearest `f64`).
+static POW10: LazyLock<Vec<f64>> =
+    LazyLock::new(|| (0..=308).map(|e| format!("1e{e}").parse::<f64>().unwrap_or(f64::INFINITY)).collect());
+
+/// serde_json's `overflow!`: whether `a * 10 + digit` exceeds `max`.
+fn overflows_u64(a: u64, digit: u64) -> bool {
+    a >= u64::MAX / 10 && (a > u64::MAX / 10 || digit > u64::MAX % 10)
+}
+
+fn overflows_i32(a: i32, digit: i32) -> bool {
+    a >= i32::MAX / 10 && (a > i32::MAX / 10 || digit > i32::MAX % 10)
+}
+
+/// serde_json's `f64_from_parts` (without `float_roundtrip`); `Bail` where it says "number out of range".
+fn f64_from_parts(positive: bool, significand: u64, mut exponent: i32) -> Direct<f64> {
+    #[allow(clippy::cast_precision_loss)]
+    let mut f = significand as f64;
+    loop {
+        match POW10.get(exponent.unsigned_abs() as usize) {
+            Some(&pow) => {
+                if exponent >= 0 {
+                    f *= pow;
+                    if f.is_infinite() {
+                        return Err(Bail);
+                    }
+                } else {
+                    f /= pow;
+                }
+                break;
+            }
+            None => {
+                if f == 0.0 {
+                    break;
+                }
+                if exponent >= 0 {
+                    return Err(Bail);
+                }
+                f /= 1e308;
+                exponent += 308;
+            }
+        }
+    }
+    Ok(if positive { f } else { -f })
+}
+
+/// A position in the text of one block.
+struct Cursor<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    pos: usize,
+}
+
+impl<'t> Cursor<'t> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let b = self.peek()?;
+        self.pos += 1;
+        Some(b)
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn expect(&mut self, byte: u8) -> Direct<()> {
+        self.skip_ws();
+        if self.next() == Some(byte) { Ok(()) } else { Err(Bail) }
+    }
+
+    /// Consumes `word` when the text continues with it.
+    fn literal(&mut self, word: &[u8]) -> bool {
+        let found = self.bytes.get(self.pos..self.pos + word.len()) == Some(word);
+        if found {
+            self.pos += word.len();
+        }
+        found
+    }
+
+    /// After an object's `{`: whether a member follows (`false`: the object was empty and is closed).
+    fn members_start(&mut self) -> Direct<bool> {
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// After a member's value: whether another member follows (`false`: the object is closed).
+    fn members_next(&mut self) -> Direct<bool> {
+        self.skip_ws();
+        match self.next() {
+            Some(b',') => Ok(true),
+            Some(b'}') => Ok(false),
+            _ => Err(Bail),
+        }
+    }
+
+    /// An object key without escapes, and the `:` after it.
+    fn key(&mut self) -> Direct<&'t str> {
+        self.skip_ws();
+        let key = self.string()?;
+        self.expect(b':')?;
+        Ok(key)
+    }
+
+    /// A string without escapes: its contents.
+    fn string(&mut self) -> Direct<&'t str> {
+        self.skip_ws();
+        if self.next() != Some(b'"') {
+            return Err(Bail);
+        }
+        let start = self.pos;
+        let rest = self.bytes.get(start..).ok_or(Bail)?;
+        let len = memchr::memchr(b'"', rest).ok_or(Bail)?;
+        let contents = rest.get(..len).ok_or(Bail)?;
+        if contents.iter().any(|&b| b < 0x20 || b == b'\\') {
+            return Err(Bail);
+        }
+        self.pos = start + len + 1;
+        self.text.get(start..start + len).ok_or(Bail)
+    }
+
+    /// A string, number, `true`, `false` or `null`, checked as serde_json checks it: its JSON text.
+    fn scalar(&mut self) -> Direct<&'t str> {
+        self.skip_ws();
+        let start = self.pos;
+        match self.peek() {
+            Some(b'"') => self.string_with_escapes()?,
+            Some(b'-' | b'0'..=b'9') => self.number_text()?,
+            Some(b't') if self.literal(b"true") => {}
+            Some(b'f') if self.literal(b"false") => {}
+            Some(b'n') if self.literal(b"null") => {}
+            _ => return Err(Bail),
+        }
+        self.text.get(start..self.pos).ok_or(Bail)
+    }
+
+    /// A string value that may hold the escapes `\" \\ \/ \b \f \n \r \t` (a `\u` escape is left to serde).
+    fn string_with_escapes(&mut self) -> Direct<()> {
+        self.pos += 1;
+        loop {
+            let rest = self.bytes.get(self.pos..).ok_or(Bail)?;
+            let at = memchr::memchr2(b'"', b'\\', rest).ok_or(Bail)?;
+            if rest.get(..at).ok_or(Bail)?.iter().any(|&b| b < 0x20) {
+                return Err(Bail);
+            }
+            self.pos += at + 1;
+            if rest.get(at) == Some(&b'"') {
+                return Ok(());
+            }
+            match self.next() {
+                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {}
+                _ => return Err(Bail),
+            }
+        }
+    }
+
+    fn digit(&self) -> Option<u8> {
+        self.peek().filter(u8::is_ascii_digit).map(|b| b - b'0')
+    }
+
+    /// Skips a number, checking its grammar as serde_json does when it skips one.
+    fn number_text(&mut self) -> Direct<()> {
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.digit() {
+            Some(0) => {
+                self.pos += 1;
+                if self.digit().is_some() {
+                    return Err(Bail);
+                }
+            }
+            Some(_) => {
+                while self.digit().is_some() {
+                    self.pos += 1;
+                }
+            }
+            None => return Err(Bail),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if self.digit().is_none() {
+                return Err(Bail);
+            }
+            while self.digit().is_some() {
+                self.pos += 1;
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if self.digit().is_none() {
+                return Err(Bail);
+            }
+            while self.digit().is_some() {
+                self.pos += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// A number as serde_json converts it (`u64`/`i64` then `as f64`, or its decimal algorithm); `Bail` where
+    /// serde_json would switch to its long-number paths or refuse the number.
+    fn number(&mut self) -> Direct<f64> {
+        let positive = if self.peek() == Some(b'-') {
+            self.pos += 1;
+            false
+        } else {
+            true
+        };
+        let mut significand = match self.digit() {
+            Some(0) => {
+                self.pos += 1;
+                if self.digit().is_some() {
+                    return Err(Bail);
+                }
+                0_u64
+            }
+            Some(first) => {
+                self.pos += 1;
+                let mut significand = u64::from(first);
+                while let Some(d) = self.digit() {
+                    if overflows_u64(significand, u64::from(d)) {
+                        return Err(Bail);
+                    }
+                    significand = significand * 10 + u64::from(d);
+                    self.pos += 1;
+                }
+                significand
+            }
+            None => return Err(Bail),
+        };
+        let mut exponent = 0_i32;
+        match self.peek() {
+            Some(b'.') => {
+                self.pos += 1;
+                while let Some(d) = self.digit() {
+                    if overflows_u64(significand, u64::from(d)) {
+                        return Err(Bail);
+                    }
+                    significand = significand * 10 + u64::from(d);
+                    exponent -= 1;
+                    self.pos += 1;
+                }
+                if exponent == 0 {
+                    return Err(Bail);
+                }
+                if let Some(b'e' | b'E') = self.peek() {
+                    return self.exponent(positive, significand, exponent);
+                }
+                f64_from_parts(positive, significand, exponent)
+            }
+            Some(b'e' | b'E') => self.exponent(positive, significand, 0),
+            #[allow(clippy::cast_precision_loss, clippy::cast_possible_wrap)]
+            _ => Ok(if positive {
+                significand as f64
+            } else {
+                let negated = (significand as i64).wrapping_neg();
+                // serde_json: a float on `-0` and below `i64::MIN`.
+                if negated >= 0 { -(significand as f64) } else { negated as f64 }
+            }),
+        }
+    }
+
+    /// serde_json's `parse_exponent`, at the `e`.
+    fn exponent(&mut self, positive: bool, significand: u64, starting: i32) -> Direct<f64> {
+        self.pos += 1;
+        let positive_exp = match self.peek() {
+            Some(b'+') => {
+                self.pos += 1;
+                true
+            }
+            Some(b'-') => {
+                self.pos += 1;
+                false
+            }
+            _ => true,
+        };
+        let mut exp = i32::from(self.digit().ok_or(Bail)?);
+        self.pos += 1;
+        while let Some(d) = self.digit() {
+            self.pos += 1;
+            if overflows_i32(exp, i32::from(d)) {
+                return Err(Bail);
+            }
+            exp = exp * 10 + i32::from(d);
+        }
+        let exponent = if positive_exp { starting.saturating_add(exp) } else { starting.saturating_sub(exp) };
+        f64_from_parts(positive, significand, exponent)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use serde::de::DeserializeSeed;
+
+    use super::*;
+    use crate::io::geojson_import::ImportOptions;
+    use crate::io::geojson_import::feature::FeatureSeed;
+
+    fn direct_number(text: &str) -> Option<f64> {
+        let mut c = Cursor { text, bytes: text.as_bytes(), pos: 0 };
+        let value = c.number().ok()?;
+        (c.pos == text.len()).then_some(value)
+    }
+
+    #[test]
+    fn numbers_convert_bit_for_bit_as_serde_json_converts_them() {
+        let mut texts: Vec<String> = [
+            "0",
+            "-0",
+            "-0.0",
+            "0.0",
+            "1",
+            "-1",
+            "68.074914",
+            "-179.99999999999997",
+            "1e5",
+            "1E-5",
+            "-2.5e+3",
+            "18446744073709551615",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "12345678901234567890.5",
+            "0.30000000000000004",
+            "1e308",
+            "1e-400",
+            "4.9e-324",
+            "123456789012345678e-30",
+            "7e22",
+            "7e23",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        // Digits, point and exponent in many combinations (a fixed-seed generator, no extra crate).
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            if next(2) == 0 {
+                s.push('-');
+            }
+            let int_digits = 1 + next(20);
+            s.push(char::from(b'1' + next(9) as u8));
+            for _ in 1..int_digits {
+                s.push(char::from(b'0' + next(10) as u8));
+            }
+            if next(3) > 0 {
+                s.push('.');
+                for _ in 0..1 + next(20) {
+                    s.push(char::from(b'0' + next(10) as u8));
+                }
+            }
+            if next(4) == 0 {
+                s.push_str(&format!("e{}{}", if next(2) == 0 { "-" } else { "" }, next(40)));
+            }
+            texts.push(s);
+        }
+        let mut read_here = 0;
+        for text in &texts {
+            let serde = serde_json::from_str::<f64>(text).ok();
+            // A number the direct reader leaves alone goes to serde_json.
+            if let Some(value) = direct_number(text) {
+                read_here += 1;
+                let serde = serde.unwrap_or_else(|| panic!("serde_json refuses {text}, the direct reader not"));
+                assert_eq!(value.to_bits(), serde.to_bits(), "{text}: {value} vs {serde}");
+            }
+        }
+        assert!(read_here > texts.len() / 2, "most numbers are read here: {read_here} of {}", texts.len());
+        for refused in ["01", "-", "1.", "1.e5", "1e", "1e+", "--1", ".5"] {
+            assert_eq!(direct_number(refused), None, "{refused}");
+        }
+    }
+
+    /// What a feature read by either reader leaves: its outcome in words, and the store's text and keys.
+    fn read_both(text: &str) -> (Option<String>, String) {
+        let opts = ImportOptions::default();
+        let mut serde_ctx = Ctx::new(text.as_bytes(), &opts);
+        let mut de = serde_json::Deserializer::from_str(text);
+        let serde_outcome = match (FeatureSeed { ctx: &mut serde_ctx }).deserialize(&mut de) {
+            Ok(outcome) => outcome,
+            Err(e) => Err(format!("not read: {e}")),
+        };
+        let describe = |outcome: FeatureOutcome, ctx: &Ctx<'_>| match outcome {
+            Ok(Some(f)) => format!("{:?} z={:?} style={:?} props={:?}", f.geometry, f.z, f.style, ctx.out.properties),
+            Ok(None) => format!("null props={:?}", ctx.out.properties),
+            Err(reason) => format!("skipped: {reason} props={:?}", ctx.out.properties),
+        };
+        let serde_words = describe(serde_outcome, &serde_ctx);
+        let mut direct_ctx = Ctx::new(text.as_bytes(), &opts);
+        let direct = read_feature(text, 0, &mut direct_ctx).map(|(outcome, end)| {
+            assert_eq!(end, text.len(), "ends after the closing brace");
+            describe(outcome, &direct_ctx)
+        });
+        (direct, serde_words)
+    }
+
+    #[test]
+    fn usual_features_are_read_here_exactly_as_the_serde_visitors_read_them() {
+        let features = [
+            r#"{"type":"Feature","properties":{"id":0,"name":"Post 0","elevation_m":3889.7,"active":false,"kind":null},"geometry":{"type":"Point","coordinates":[68.074914,38.966018]}}"#,
+            r#"{ "geometry" : { "coordinates" : [ [ 1 , 2 ] , [ 3.5 , -4e1 , 7 ] ] , "type" : "LineString" } , "type" : "Feature" , "properties" : { } }"#,
+            r#"{"type":"Feature","id":"a\"b","properties":{"name":"Душанбе \n\t\/"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]],[[0.2,0.2],[0.4,0.2],[0.2,0.4]]]}}"#,
+            r#"{"type":"Feature","properties":null,"geometry":null}"#,
+            r#"{"type":"Feature","properties":{"a":1},"geometry":{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1]]],[]]}}"#,
+            r#"{"type":"Feature","properties":{"a":1},"geometry":{"type":"Point","coordinates":[722.5,10]}}"#,
+            r#"{"type":"Feature","properties":{"a":1},"geometry":{"type":"LineString","coordinates":[[0,95],[1,1]]}}"#,
+            r#"{"type":"Feature","properties":{"a":1},"geometry":{"type":"MultiPoint","coordinates":[]}}"#,
+            r#"{"type":"Feature","properties":{"b":2},"geometry":{"type":"MultiLineString","coordinates":[[[0,0]],[[1,1],[2,2]]]}}"#,
+            r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2,3,4]}}"#,
+            r#"{"properties":{"x":true}}"#,
+            "{}",
+        ];
+        for text in features {
+            let (direct, serde) = read_both(text);
+            assert_eq!(direct.as_deref(), Some(serde.as_str()), "{text}");
+        }
+    }
+
+    #[test]
+    fn unusual_features_are_left_to_the_serde_visitors() {
+        let features = [
+            r##"{"type":"Feature","properties":{"stroke":"#ff0000"},"geometry":null}"##,
+            r#"{"type":"Feature","properties":{"a":[1,2]},"geometry":null}"#,
+            r#"{"type":"Feature","properties":{"a":"\u00e9"},"geometry":null}"#,
+            r#"{"type":"Feature","properties":{"a\"":1},"geometry":null}"#,
+            r#"{"type":"Feature","properties":{"a":1e400},"geometry":null}"#,
+            r#"{"type":"Feature","properties":{},"geometry":{"type":"GeometryCollection","geometries":[]}}"#,
+            r#"{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2],"bbox":[1,2,1,2]}}"#,
+            r#"{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,[2]]}}"#,
+            r#"{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,"2"]}}"#,
+            r#"{"type":"Feature","properties":{},"geometry":{"coordinates":[1,2]}}"#,
+            r#"{"type":"Feature","type":"Feature","geometry":null}"#,
+            r#"{"type":"feature","geometry":null}"#,
+            r#"{"type":"Feature","geometry":null,"bbox":[0,0,1,1]}"#,
+        ];
+        for text in features {
+            let (direct, _) = read_both(text);
+            assert_eq!(direct, None, "{text}");
+        }
+        // The values of a feature given up on are forgotten.
+        let text = r#"{"type":"Feature","properties":{"a":1,"b":"x"},"geometry":{"type":"Nope"}}"#;
+        let opts = ImportOptions::default();
+        let mut ctx = Ctx::new(text.as_bytes(), &opts);
+        assert!(read_feature(text, 0, &mut ctx).is_none());
+        assert_eq!(ctx.out.properties.text_len(), 0);
+    }
+
+    #[test]
+    fn a_feature_cut_short_is_left_to_the_serde_visitors() {
+        let text = r#"{"type":"Feature","properties":{"a":1},"geometry":{"type":"Point","coordinates":[1,2]}}"#;
+        let opts = ImportOptions::default();
+        for cut in 0..text.len() {
+            let mut ctx = Ctx::new(text.as_bytes(), &opts);
+            assert!(read_feature(&text[..cut], 0, &mut ctx).is_none(), "cut at {cut}");
+            assert_eq!(ctx.out.properties.text_len(), 0, "cut at {cut}");
+        }
+    }
+}
