@@ -1,10 +1,11 @@
 //! The fast path for the usual file, a FeatureCollection: the input is read in blocks of [`BLOCK_BYTES`]
-//! and the elements of the `features` array are parsed one by one straight from the block, on two threads:
-//! the caller's thread from the start of the block, a helper from a guessed feature start near its middle
-//! (the separator and the opening bytes the first two features had in common). The guess is checked: the
-//! helper's work is kept only when the caller's thread, parsing on, arrives exactly where the helper started;
-//! otherwise the caller's thread reads the rest of the block itself. Each thread writes into a [`Builder`] of
-//! its own, appended in file order. The file is never held whole: memory is the layer plus one block.
+//! and the elements of the `features` array are parsed one by one straight from the block, on two threads.
+//! The first few features are read alone to learn the pattern of a feature start (the separator and the
+//! opening bytes the first two features had in common); after that the rest of each block is cut at guessed
+//! feature starts into chunks that the caller's thread and a helper thread share (`chunks`). The guesses are
+//! checked: a chunk's work is kept only when the work before it arrived exactly at its start; otherwise the
+//! caller's thread reads the rest of the block itself. Each chunk is parsed into a [`Builder`] of its own,
+//! appended in file order. The file is never held whole: memory is the layer plus one block.
 //!
 //! Everything outside the `features` array (the "skeleton": `type`, `crs`, `bbox`, foreign members) is kept and
 //! read by the one-pass reader with an empty array in place of the features, so the top-level checks and
@@ -18,6 +19,7 @@
 
 use std::io::Read;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use serde::de::DeserializeSeed;
@@ -25,11 +27,14 @@ use serde::de::DeserializeSeed;
 use super::ImportOptions;
 use super::builder::{Builder, Ctx};
 use super::direct;
+
+mod chunks;
 use super::error::{ImportError, error_offset};
 use super::feature::FeatureSeed;
 use super::json_text::{Byte, JSON_NESTING_LIMIT, StringScanner};
 use super::one_pass::parse;
 use crate::io::layer::Layer;
+use chunks::{CHUNKS_PER_BLOCK, Helper, guess_starts, run_chunks};
 
 /// Bytes read (and parsed) at a time.
 pub(super) const BLOCK_BYTES: usize = 1 << 20;
@@ -37,6 +42,10 @@ pub(super) const BLOCK_BYTES: usize = 1 << 20;
 /// Blocks with fewer bytes left than this (or than half a block, for the small blocks of tests) are parsed on
 /// the caller's thread alone.
 const PARALLEL_MIN_BYTES: usize = 64 << 10;
+
+/// Bytes read on the caller's thread alone at the start of the `features` array, to learn the pattern of
+/// feature starts (reading stops at the first feature that starts beyond them).
+const LEARN_BYTES: usize = 4 << 10;
 
 /// The longest separator between two features that is learned for guessing feature starts.
 const MAX_SEPARATOR: usize = 8;
@@ -421,11 +430,24 @@ impl ElementEnd {
 /// `block_bytes` at a time.
 pub(super) fn import_stream<R: Read>(
     name: &str,
-    mut reader: R,
+    reader: R,
     total_bytes: u64,
     block_bytes: usize,
     opts: &ImportOptions<'_>,
 ) -> Fast {
+    std::thread::scope(|scope| read_blocks(scope, name, reader, total_bytes, block_bytes, opts))
+}
+
+/// [`import_stream`] with the scope the helper thread is started in (once a block is worth sharing).
+fn read_blocks<'scope, R: Read>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    name: &str,
+    mut reader: R,
+    total_bytes: u64,
+    block_bytes: usize,
+    opts: &'scope ImportOptions<'scope>,
+) -> Fast {
+    let mut helper: Option<Helper> = None;
     let block_bytes = block_bytes.max(1);
     let mut scanner = Scanner::new();
     let mut out = Builder::default();
@@ -437,6 +459,7 @@ pub(super) fn import_stream<R: Read>(
     let mut reported = 0;
     let mut pattern: Option<(Vec<u8>, usize)> = None;
     let parallel_min_bytes = (block_bytes / 2).clamp(16, PARALLEL_MIN_BYTES);
+    let chunk_bytes = (block_bytes / CHUNKS_PER_BLOCK).max(8);
     // An element cut by the end of the data read so far, at the start of `buf`: read on until it is complete.
     let mut cut: Option<ElementEnd> = None;
     loop {
@@ -472,46 +495,25 @@ pub(super) fn import_stream<R: Read>(
                     }
                     expect = Expect::FirstOrEnd;
                 }
-                // Guess a feature start near the middle of what is left, for the helper thread.
-                let guess = pattern.as_ref().and_then(|(pattern, separator)| {
-                    let rest = buf.len().checked_sub(pos)?;
-                    if rest < parallel_min_bytes {
-                        return None;
+                // Cut what is left into chunks at guessed feature starts, for two threads. Until the pattern of
+                // feature starts is learned, the first few features are read alone.
+                let learning = pattern.is_none();
+                let starts = match &pattern {
+                    Some((pattern, separator)) if buf.len().saturating_sub(pos) >= parallel_min_bytes => {
+                        guess_starts(&buf, pos, pattern, *separator, chunk_bytes)
                     }
-                    let middle = pos + rest / 2;
-                    let found = memchr::memmem::find(buf.get(middle..)?, pattern)?;
-                    Some(middle + found + separator)
-                });
-                let mut run_a = match guess {
-                    None => run(&buf, pos, expect, usize::MAX, last, std::mem::take(&mut out), next_index, opts),
-                    Some(start_b) => {
-                        let a_out = std::mem::take(&mut out);
-                        let (run_a, run_b) = std::thread::scope(|scope| {
-                            let helper = scope.spawn(|| {
-                                run(&buf, start_b, Expect::Element, usize::MAX, last, Builder::default(), 0, opts)
-                            });
-                            let run_a = run(&buf, pos, expect, start_b, last, a_out, next_index, opts);
-                            (run_a, helper.join())
-                        });
-                        match (run_a, run_b) {
-                            (mut a, Ok(b)) if a.stop == Stop::Reached && a.pos == start_b => {
-                                // The guess was a real feature start: the helper's features follow the caller's.
-                                a.out.append(b.out, next_index + a.elements);
-                                a.elements += b.elements;
-                                a.pos = b.pos;
-                                a.expect = b.expect;
-                                a.stop = b.stop;
-                                a
-                            }
-                            (a, _) if a.stop == Stop::Reached => {
-                                // Not a feature start after all: the caller's thread reads on by itself.
-                                next_index += a.elements;
-                                let again = run(&buf, a.pos, a.expect, usize::MAX, last, a.out, next_index, opts);
-                                Run { elements: again.elements, first_two: a.first_two, ..again }
-                            }
-                            (a, _) => a,
-                        }
-                    }
+                    _ => Vec::new(),
+                };
+                let out_so_far = std::mem::take(&mut out);
+                let mut run_a = if starts.is_empty() {
+                    let limit = if learning { pos.saturating_add(LEARN_BYTES) } else { usize::MAX };
+                    run(&buf, pos, expect, limit, last, out_so_far, next_index, opts)
+                } else {
+                    let helper = helper.get_or_insert_with(|| Helper::start(scope, opts));
+                    let shared = Arc::new(std::mem::take(&mut buf));
+                    let run = run_chunks(&shared, pos, expect, starts, last, out_so_far, next_index, opts, helper);
+                    buf = Arc::try_unwrap(shared).unwrap_or_else(|shared| shared.to_vec());
+                    run
                 };
                 if pattern.is_none()
                     && let [Some(first), Some(second)] = run_a.first_two
@@ -531,6 +533,8 @@ pub(super) fn import_stream<R: Read>(
                         scanner.mode = Mode::Top;
                         scanner.depth = 1;
                     }
+                    // The first features were read to learn the pattern: the rest is shared.
+                    Stop::Reached if learning => {}
                     Stop::Fallback | Stop::Reached => return Fast::Fallback,
                     Stop::Cancelled => return Fast::Failed(Failure::Cancelled),
                 }
