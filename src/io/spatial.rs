@@ -26,12 +26,21 @@ pub struct PackedRTree {
 
 impl PackedRTree {
     /// Builds the tree over items `0..count` whose rectangle `bounds_of` gives (`None`, or a NaN, leaves the
-    /// item out). `bounds_of` is called three times per item and nothing is copied in between, so the only
-    /// memory needed is the tree's and sixteen bytes per item for sorting. From [`PARALLEL_MIN_ITEMS`] items the
-    /// work is shared by two threads.
+    /// item out). Below [`PARALLEL_MIN_ITEMS`] items the rectangles are collected first; from there on
+    /// `bounds_of` is called three times per item and nothing is copied in between, so the only memory needed is
+    /// the tree's and sixteen bytes per item for sorting, and the work is shared by two threads.
     #[must_use]
     pub fn build_with(count: usize, bounds_of: impl Fn(usize) -> Option<Bounds> + Sync) -> Self {
         let count = count.min(u32::MAX as usize);
+        if count < PARALLEL_MIN_ITEMS {
+            // Few items, maybe each of millions of vertices: their rectangles are computed once, not three times.
+            let bounds: Vec<Option<Bounds>> = (0..count).map(&bounds_of).collect();
+            return Self::build_from(count, |i| bounds.get(i).copied().flatten());
+        }
+        Self::build_from(count, bounds_of)
+    }
+
+    fn build_from(count: usize, bounds_of: impl Fn(usize) -> Option<Bounds> + Sync) -> Self {
         let Some(order) = hilbert_order(count, &bounds_of) else { return Self::default() };
         let total = tree_len(order.len());
         let mut boxes = Vec::with_capacity(total);

@@ -289,14 +289,12 @@ fn run(
     ctx.out = out;
     let mut elements = 0_usize;
     let mut first_two = [None, None];
-    // The direct reader reads the run's bytes as text: checked as UTF-8 once here (up to the run's limit, so
-    // the two threads check disjoint parts), from `start`. Beyond the valid part, serde reads.
+    // The direct reader reads the run's bytes as text, checked as UTF-8 from `start` up to the run's limit (so
+    // the threads check disjoint parts); when a feature goes on beyond it, the rest of the buffer is checked
+    // too. Beyond the valid part, serde reads.
     let start = pos;
-    let checked = buf.get(start..limit.min(buf.len())).unwrap_or_default();
-    let text = match std::str::from_utf8(checked) {
-        Ok(text) => text,
-        Err(e) => std::str::from_utf8(checked.get(..e.valid_up_to()).unwrap_or_default()).unwrap_or_default(),
-    };
+    let mut text = valid_text(buf, start, limit);
+    let mut whole_text = limit >= buf.len();
     let stop = loop {
         while buf.get(pos).is_some_and(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t')) {
             pos += 1;
@@ -321,9 +319,20 @@ fn run(
         if elements.is_multiple_of(256) && ctx.cancel_requested() {
             break Stop::Cancelled;
         }
-        let (outcome, end) = match direct::read_feature(text, pos - start, &mut ctx) {
-            Some((outcome, end)) => (outcome, start + end),
-            None => {
+        let mut direct = direct::read_feature(text, pos - start, &mut ctx);
+        if matches!(direct, direct::Read::Cut) && !whole_text {
+            whole_text = true;
+            text = valid_text(buf, start, usize::MAX);
+            direct = direct::read_feature(text, pos - start, &mut ctx);
+        }
+        let (outcome, end) = match direct {
+            direct::Read::Feature(outcome, end) => (outcome, start + end),
+            // The feature goes on in the next block (serde would say so after reading it all again).
+            direct::Read::Cut if start + text.len() == buf.len() && !last => {
+                ctx.out.parsed_bytes += (buf.len() - pos) as u64;
+                break Stop::NeedMore;
+            }
+            direct::Read::Cut | direct::Read::Unusual => {
                 let Some(slice) = buf.get(pos..) else { break Stop::Fallback };
                 let mark = ctx.out.properties.begin();
                 let mut de = serde_json::Deserializer::from_slice(slice);
@@ -360,6 +369,15 @@ fn run(
     Run { out: ctx.out, pos, expect, stop, elements, first_two }
 }
 
+/// The longest valid UTF-8 text in `buf` from `start` up to `end` (or the buffer's end).
+fn valid_text(buf: &[u8], start: usize, end: usize) -> &str {
+    let checked = buf.get(start..end.min(buf.len())).unwrap_or_default();
+    match std::str::from_utf8(checked) {
+        Ok(text) => text,
+        Err(e) => std::str::from_utf8(checked.get(..e.valid_up_to()).unwrap_or_default()).unwrap_or_default(),
+    }
+}
+
 /// The bytes that precede a feature start: the separator between the first two features and the opening
 /// bytes they share. `None` when there is no usable pattern.
 fn learn_pattern(buf: &[u8], first: (usize, usize), second: (usize, usize)) -> Option<(Vec<u8>, usize)> {
@@ -392,39 +410,111 @@ struct ElementEnd {
 
 impl ElementEnd {
     /// Scans on through `buf`; `true` once the element (or whatever stands there instead, for the parser to
-    /// judge) is complete in `buf`.
+    /// judge) is complete in `buf`. Inside the element, bytes other than brackets, braces and quotes are passed
+    /// over a table lookup at a time, and strings a `memchr` at a time.
     fn complete(&mut self, buf: &[u8]) -> bool {
         let Some(rest) = buf.get(self.scanned..) else { return true };
-        for (k, &b) in rest.iter().enumerate() {
-            if self.strings.in_string() || b == b'"' {
-                self.strings.step(b);
-                if !self.started {
-                    // A string element: the parser decides.
-                    return true;
-                }
-                continue;
+        let mut k = 0;
+        while k < rest.len() {
+            if self.started && !self.strings.in_string() {
+                k = self.skip_blocks(rest, k);
             }
-            match b {
-                b'{' | b'[' => {
-                    self.depth += 1;
-                    self.started = true;
+            // Byte by byte for (at least) one block.
+            let end = k + SKIP_BLOCK;
+            while let Some(&b) = rest.get(k) {
+                if k >= end {
+                    break;
                 }
-                b'}' | b']' => {
-                    if self.depth <= 1 {
-                        self.scanned += k + 1;
+                if self.strings.in_string() {
+                    // Only quotes and backslashes change a string's state (an escaped byte is fed as it comes).
+                    if !self.strings.escaped() {
+                        match rest.get(k..).and_then(|r| memchr::memchr2(b'"', b'\\', r)) {
+                            Some(at) => k += at,
+                            None => k = rest.len(),
+                        }
+                    }
+                    if let Some(&b) = rest.get(k) {
+                        self.strings.step(b);
+                    }
+                    k += 1;
+                    continue;
+                }
+                if self.started && !STRUCTURAL[b as usize] {
+                    k += 1;
+                    continue;
+                }
+                if b == b'"' {
+                    self.strings.step(b);
+                    if !self.started {
+                        // A string element: the parser decides.
                         return true;
                     }
-                    self.depth -= 1;
+                    k += 1;
+                    continue;
                 }
-                b' ' | b'\n' | b'\r' | b'\t' | b',' if !self.started => {}
-                _ if !self.started => return true,
-                _ => {}
+                match b {
+                    b'{' | b'[' => {
+                        self.depth += 1;
+                        self.started = true;
+                    }
+                    b'}' | b']' => {
+                        if self.depth <= 1 {
+                            self.scanned += k + 1;
+                            return true;
+                        }
+                        self.depth -= 1;
+                    }
+                    b' ' | b'\n' | b'\r' | b'\t' | b',' if !self.started => {}
+                    _ if !self.started => return true,
+                    _ => {}
+                }
+                k += 1;
             }
         }
         self.scanned = buf.len();
         false
     }
 }
+
+impl ElementEnd {
+    /// Passes over whole [`SKIP_BLOCK`]-byte blocks from `rest[k..]` that hold no quote and cannot close the
+    /// element (checked a quarter at a time), only counting their brackets in a loop the compiler turns into
+    /// vector instructions; returns where byte-by-byte scanning must go on.
+    fn skip_blocks(&mut self, rest: &[u8], mut k: usize) -> usize {
+        while let Some(block) = rest.get(k..k + SKIP_BLOCK) {
+            let mut depth = self.depth;
+            for quarter in block.chunks_exact(SKIP_BLOCK / 4) {
+                let (mut quotes, mut opens, mut closes) = (0_u8, 0_u8, 0_u8);
+                for &b in quarter {
+                    quotes |= u8::from(b == b'"');
+                    opens += u8::from(b == b'[' || b == b'{');
+                    closes += u8::from(b == b']' || b == b'}');
+                }
+                if quotes > 0 || usize::from(closes) >= depth {
+                    return k;
+                }
+                depth = depth + usize::from(opens) - usize::from(closes);
+            }
+            self.depth = depth;
+            k += SKIP_BLOCK;
+        }
+        k
+    }
+}
+
+/// Bytes counted at a time by [`ElementEnd::skip_blocks`].
+const SKIP_BLOCK: usize = 64;
+
+/// The bytes that change an element's nesting or start a string.
+static STRUCTURAL: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'"' as usize] = true;
+    table[b'[' as usize] = true;
+    table[b']' as usize] = true;
+    table[b'{' as usize] = true;
+    table[b'}' as usize] = true;
+    table
+};
 
 /// Reads a GeoJSON document from `reader` (`total_bytes` long, for progress and pre-sizing) the fast way,
 /// `block_bytes` at a time.

@@ -154,6 +154,39 @@ impl CoordTree {
         }
     }
 
+    /// Appends the positions of `piece` (read on another thread, all at one depth, from the text that follows
+    /// what this tree holds) exactly as pushing them one by one would have: the first error wins, z values are
+    /// padded with NaN where a side had none, wrapped longitudes are counted.
+    pub(super) fn append_positions(&mut self, piece: CoordTree) {
+        if self.error.is_some() {
+            return;
+        }
+        let Some(depth) = piece.leaf_depth else { return };
+        match self.leaf_depth {
+            None => self.leaf_depth = Some(depth),
+            Some(own) if own != depth => {
+                self.fail(|| "positions are nested at different depths".to_owned());
+                return;
+            }
+            Some(_) => {}
+        }
+        if piece.any_z && !self.any_z {
+            self.any_z = true;
+            self.zs.resize(self.coords.len(), f64::NAN);
+        }
+        if self.any_z {
+            if piece.any_z {
+                self.zs.extend_from_slice(&piece.zs);
+            } else {
+                self.zs.resize(self.zs.len() + piece.coords.len(), f64::NAN);
+            }
+        }
+        self.coords.extend_from_slice(&piece.coords);
+        self.wrapped_positions += piece.wrapped_positions;
+        self.first_wrapped = self.first_wrapped.or(piece.first_wrapped);
+        self.error = piece.error;
+    }
+
     /// Turns the buffers into a geometry of `kind`, checking the structure.
     pub(super) fn build(&mut self, kind: GeomKind) -> GeomOutcome {
         if let Some(error) = &self.error {

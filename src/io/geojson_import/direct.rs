@@ -31,16 +31,26 @@ pub(super) struct Bail;
 
 type Direct<T> = Result<T, Bail>;
 
-/// Reads the feature object that starts at byte `start` of `text`: its outcome and the offset just after its
-/// closing brace, or `None` when the serde visitors must read it (nothing it did is left behind).
-pub(super) fn read_feature(text: &str, start: usize, ctx: &mut Ctx<'_>) -> Option<(FeatureOutcome, usize)> {
+/// What [`read_feature`] made of the text.
+pub(super) enum Read {
+    /// The feature's outcome and the offset just after its closing brace.
+    Feature(FeatureOutcome, usize),
+    /// The text ended inside the feature, everything before was of the usual shape.
+    Cut,
+    /// Something unusual: the serde visitors must read the feature.
+    Unusual,
+}
+
+/// Reads the feature object that starts at byte `start` of `text`. When it is not [`Read::Feature`], nothing it
+/// did is left behind.
+pub(super) fn read_feature(text: &str, start: usize, ctx: &mut Ctx<'_>) -> Read {
     let mark = ctx.out.properties.begin();
     let mut cursor = Cursor { text, bytes: text.as_bytes(), pos: start };
     match feature(&mut cursor, ctx) {
-        Ok(outcome) => Some((outcome, cursor.pos)),
+        Ok(outcome) => Read::Feature(outcome, cursor.pos),
         Err(Bail) => {
             ctx.out.properties.discard(mark);
-            None
+            if cursor.pos >= text.len() { Read::Cut } else { Read::Unusual }
         }
     }
 }
@@ -172,6 +182,8 @@ fn coords_array(c: &mut Cursor<'_>, tree: &mut CoordTree, depth: usize) -> Direc
     c.skip_ws();
     if c.peek() == Some(b']') {
         c.pos += 1;
+    } else if let Some(count) = parallel_positions(c, tree, depth) {
+        n_arrays = count;
     } else {
         loop {
             match c.peek() {
@@ -207,6 +219,80 @@ fn coords_array(c: &mut Cursor<'_>, tree: &mut CoordTree, depth: usize) -> Direc
         tree.push_count(depth, n_arrays);
     }
     Ok(())
+}
+
+/// From this many bytes a list of positions is cut in two and parsed on two threads.
+const PARALLEL_LIST_BYTES: usize = 1 << 20;
+
+/// A huge list of positions written compactly (`[[x,y],[x,y],…]`, the cursor at its second `[`, a number next), cut in two at a
+/// `],[` near its middle, parsed on two threads into trees of their own and appended to `tree` in order, as the
+/// sequential reading would have pushed them. The number of positions, with the cursor after the list; `None`
+/// (the cursor untouched) when the list is small, not compact, or holds anything but positions of numbers.
+fn parallel_positions(c: &mut Cursor<'_>, tree: &mut CoordTree, depth: usize) -> Option<u32> {
+    let start = c.pos;
+    if c.bytes.len().saturating_sub(start) < PARALLEL_LIST_BYTES
+        || c.bytes.get(start.checked_sub(1)?..=start) != Some(b"[[".as_slice())
+        || !matches!(c.bytes.get(start + 1), Some(b'-' | b'0'..=b'9'))
+    {
+        return None;
+    }
+    // Compact positions hold no `]]`: the first one closes the list.
+    let end = start + memchr::memmem::find(c.bytes.get(start..)?, b"]]")? + 1;
+    if end - start < PARALLEL_LIST_BYTES {
+        return None;
+    }
+    let middle = start + (end - start) / 2;
+    let split = middle + memchr::memmem::find(c.bytes.get(middle..end)?, b"],[")? + 2;
+    let text = c.text;
+    let (first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| positions(text, split, end, depth + 1));
+        let first = positions(text, start, split - 1, depth + 1);
+        (first, second.join().ok().flatten())
+    });
+    let ((first, n_first), (second, n_second)) = (first?, second?);
+    tree.append_positions(first);
+    tree.append_positions(second);
+    c.pos = end + 1;
+    Some(n_first.saturating_add(n_second))
+}
+
+/// The positions `[x,y(,z…)]` separated by commas in `text[from..to]`, pushed into a tree of their own at
+/// `depth`, and how many there are; `None` for anything else.
+fn positions(text: &str, from: usize, to: usize, depth: usize) -> Option<(CoordTree, u32)> {
+    let text = text.get(..to)?;
+    let mut c = Cursor { text, bytes: text.as_bytes(), pos: from };
+    let mut tree = CoordTree::default();
+    let mut count = 0_u32;
+    loop {
+        c.skip_ws();
+        if c.next()? != b'[' {
+            return None;
+        }
+        let mut numbers = [0.0_f64; 3];
+        let mut n_numbers = 0_usize;
+        loop {
+            c.skip_ws();
+            let value = c.number().ok()?;
+            if let Some(slot) = numbers.get_mut(n_numbers) {
+                *slot = value;
+            }
+            n_numbers += 1;
+            c.skip_ws();
+            match c.next()? {
+                b',' => {}
+                b']' => break,
+                _ => return None,
+            }
+        }
+        tree.push_position(depth, numbers, n_numbers);
+        count = count.saturating_add(1);
+        c.skip_ws();
+        match c.next() {
+            None => return Some((tree, count)),
+            Some(b',') => {}
+            Some(_) => return None,
+        }
+    }
 }
 
 /// serde_json's table of powers of ten (`1e0` to `1e308`, each the nearest `f64`).
@@ -615,10 +701,13 @@ mod tests {
         };
         let serde_words = describe(serde_outcome, &serde_ctx);
         let mut direct_ctx = Ctx::new(text.as_bytes(), &opts);
-        let direct = read_feature(text, 0, &mut direct_ctx).map(|(outcome, end)| {
-            assert_eq!(end, text.len(), "ends after the closing brace");
-            describe(outcome, &direct_ctx)
-        });
+        let direct = match read_feature(text, 0, &mut direct_ctx) {
+            Read::Feature(outcome, end) => {
+                assert_eq!(end, text.len(), "ends after the closing brace");
+                Some(describe(outcome, &direct_ctx))
+            }
+            Read::Cut | Read::Unusual => None,
+        };
         (direct, serde_words)
     }
 
@@ -642,6 +731,42 @@ mod tests {
             let (direct, serde) = read_both(text);
             assert_eq!(direct.as_deref(), Some(serde.as_str()), "{text}");
         }
+    }
+
+    #[test]
+    fn a_huge_position_list_read_on_two_threads_is_the_list_read_in_order() {
+        // 70,000 positions (about 1.4 MB): above the size from which a list is cut in two.
+        let line = |special: &dyn Fn(usize) -> Option<String>| {
+            let positions: Vec<String> = (0..70_000)
+                .map(|i| special(i).unwrap_or_else(|| format!("[{:.6},{:.6}]", 60.0 + i as f64 * 1e-4, 35.5)))
+                .collect();
+            format!(
+                r#"{{"type":"Feature","properties":{{"n":1}},"geometry":{{"type":"LineString","coordinates":[{}]}}}}"#,
+                positions.join(",")
+            )
+        };
+        type Special = Box<dyn Fn(usize) -> Option<String>>;
+        let cases: [(&str, Special); 6] = [
+            ("plain", Box::new(|_| None)),
+            ("z in the second half only", Box::new(|i| (i == 60_000).then(|| "[61.0,35.0,1200.5]".to_owned()))),
+            ("z in the first half only", Box::new(|i| (i == 10).then(|| "[61.0,35.0,7]".to_owned()))),
+            ("wrapped longitudes in both halves", Box::new(|i| (i % 20_000 == 5).then(|| "[421.0,35.0]".to_owned()))),
+            ("an error in the second half", Box::new(|i| (i == 50_000).then(|| "[61.0,95.0]".to_owned()))),
+            ("errors in both halves", Box::new(|i| matches!(i, 100 | 60_000).then(|| "[61.0,-95.0]".to_owned()))),
+        ];
+        for (what, special) in &cases {
+            let text = line(special.as_ref());
+            let (direct, serde) = read_both(&text);
+            assert_eq!(direct.as_deref(), Some(serde.as_str()), "{what}");
+        }
+        // A MultiLineString: a huge list after a small one, at the same depth.
+        let positions: Vec<String> = (0..70_000).map(|i| format!("[{:.5},36.25]", 61.0 + i as f64 * 1e-4)).collect();
+        let text = format!(
+            r#"{{"type":"Feature","properties":null,"geometry":{{"type":"MultiLineString","coordinates":[[[1,2],[3,4,5]],[{}]]}}}}"#,
+            positions.join(",")
+        );
+        let (direct, serde) = read_both(&text);
+        assert_eq!(direct.as_deref(), Some(serde.as_str()), "multilinestring");
     }
 
     #[test]
@@ -669,7 +794,7 @@ mod tests {
         let text = r#"{"type":"Feature","properties":{"a":1,"b":"x"},"geometry":{"type":"Nope"}}"#;
         let opts = ImportOptions::default();
         let mut ctx = Ctx::new(text.as_bytes(), &opts);
-        assert!(read_feature(text, 0, &mut ctx).is_none());
+        assert!(matches!(read_feature(text, 0, &mut ctx), Read::Unusual));
         assert_eq!(ctx.out.properties.text_len(), 0);
     }
 
@@ -679,7 +804,7 @@ mod tests {
         let opts = ImportOptions::default();
         for cut in 0..text.len() {
             let mut ctx = Ctx::new(text.as_bytes(), &opts);
-            assert!(read_feature(&text[..cut], 0, &mut ctx).is_none(), "cut at {cut}");
+            assert!(!matches!(read_feature(&text[..cut], 0, &mut ctx), Read::Feature(..)), "cut at {cut}");
             assert_eq!(ctx.out.properties.text_len(), 0, "cut at {cut}");
         }
     }

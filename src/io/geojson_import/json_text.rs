@@ -51,6 +51,11 @@ impl StringScanner {
     pub(super) fn in_string(&self) -> bool {
         self.in_string
     }
+
+    /// Inside a string, right after a backslash.
+    pub(super) fn escaped(&self) -> bool {
+        self.escaped
+    }
 }
 
 /// The deepest nesting of arrays and objects in a JSON text (0 for a scalar); brackets inside strings do not
