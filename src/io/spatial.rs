@@ -150,46 +150,36 @@ fn hilbert_order(count: usize, bounds_of: &(impl Fn(usize) -> Option<Bounds> + S
         let span = hi - lo;
         if span > 0.0 && span.is_finite() { (((v - lo) / span) * 65535.0).clamp(0.0, 65535.0) as u32 } else { 0 }
     };
-    let keys = |items: std::ops::Range<usize>| {
-        let mut order: Vec<u64> = Vec::with_capacity(items.len().min(leaves));
-        for i in items {
-            if let Some(b) = bounds_of(i).filter(valid) {
-                let x = scale((b[0] + b[2]) / 2.0, extent[0], extent[2]);
-                let y = scale((b[1] + b[3]) / 2.0, extent[1], extent[3]);
-                order.push((u64::from(hilbert(x, y)) << 32) | i as u64);
-            }
+    // Keys of items without a valid rectangle sort last and are cut off.
+    let key_of = |i: usize| match bounds_of(i).filter(valid) {
+        Some(b) => {
+            let x = scale((b[0] + b[2]) / 2.0, extent[0], extent[2]);
+            let y = scale((b[1] + b[3]) / 2.0, extent[1], extent[3]);
+            (u64::from(hilbert(x, y)) << 32) | i as u64
         }
-        order.sort_unstable();
-        order
+        None => u64::MAX,
     };
+    let mut order: Vec<u64> = vec![0; count];
     if count < PARALLEL_MIN_ITEMS {
-        return Some(keys(0..count));
+        order.iter_mut().enumerate().for_each(|(i, key)| *key = key_of(i));
+        order.sort_unstable();
+    } else {
+        // Two halves keyed and sorted on two threads, then merged by the run-detecting stable sort (the keys are
+        // unique, so the order is the unstable sort's).
+        let half = count / 2;
+        let (a, b) = order.split_at_mut(half);
+        let fill = |part: &mut [u64], offset: usize| {
+            part.iter_mut().enumerate().for_each(|(i, key)| *key = key_of(offset + i));
+            part.sort_unstable();
+        };
+        std::thread::scope(|scope| {
+            scope.spawn(|| fill(b, half));
+            fill(a, 0);
+        });
+        order.sort();
     }
-    let half = count / 2;
-    let (a, b) = std::thread::scope(|scope| {
-        let b = scope.spawn(|| keys(half..count));
-        let a = keys(0..half);
-        (a, b.join().unwrap_or_default())
-    });
-    Some(merge_sorted(&a, &b))
-}
-
-/// The union of two sorted lists, sorted.
-fn merge_sorted(a: &[u64], b: &[u64]) -> Vec<u64> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
-        if x <= y {
-            out.push(x);
-            i += 1;
-        } else {
-            out.push(y);
-            j += 1;
-        }
-    }
-    out.extend_from_slice(a.get(i..).unwrap_or_default());
-    out.extend_from_slice(b.get(j..).unwrap_or_default());
-    out
+    order.truncate(leaves);
+    Some(order)
 }
 
 /// The iterator of [`PackedRTree::search`].

@@ -170,6 +170,16 @@ impl CoordTree {
             }
             Some(_) => {}
         }
+        if self.coords.is_empty() && !self.any_z {
+            // Nothing before: the piece's buffers become the tree's (no copy, no second buffer).
+            self.coords = piece.coords;
+            self.zs = piece.zs;
+            self.any_z = piece.any_z;
+            self.wrapped_positions = piece.wrapped_positions;
+            self.first_wrapped = piece.first_wrapped;
+            self.error = piece.error;
+            return;
+        }
         if piece.any_z && !self.any_z {
             self.any_z = true;
             self.zs.resize(self.coords.len(), f64::NAN);
@@ -181,7 +191,9 @@ impl CoordTree {
                 self.zs.resize(self.zs.len() + piece.coords.len(), f64::NAN);
             }
         }
+        self.coords.reserve_exact(piece.coords.len());
         self.coords.extend_from_slice(&piece.coords);
+        drop(piece.coords);
         self.wrapped_positions += piece.wrapped_positions;
         self.first_wrapped = self.first_wrapped.or(piece.first_wrapped);
         self.error = piece.error;
