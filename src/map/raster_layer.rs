@@ -314,6 +314,8 @@ fn start_drawing(
     let features = Arc::clone(&layer.features);
     let ctx = ctx.clone();
     let spawned = std::thread::Builder::new().name("layer-raster".into()).spawn(move || {
+        // One core stays the UI thread's: pictures beyond the free cores wait for their turn.
+        let _slot = DrawSlot::acquire();
         let projected = projected.unwrap_or_else(|| Arc::new(ProjectedLayer::build(&features)));
         let image = rasterize(&projected, view, look);
         // The receiver is gone when the layer was removed meanwhile: nothing to do.
@@ -324,6 +326,35 @@ fn start_drawing(
         log::warn!("cannot start drawing a layer in the background: {e}");
     }
     rx
+}
+
+/// A turn to draw a picture: at most one fewer than the machine's cores at once (at least one), so several big
+/// layers drawn together never take the core the UI thread needs.
+struct DrawSlot;
+
+/// Drawing threads running, and the condition the waiting ones wait on.
+static DRAWING: (std::sync::Mutex<usize>, std::sync::Condvar) = (std::sync::Mutex::new(0), std::sync::Condvar::new());
+
+impl DrawSlot {
+    fn acquire() -> Self {
+        let slots = std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1));
+        let (running, turn) = &DRAWING;
+        let mut running = running.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        while *running >= slots {
+            running = turn.wait(running).unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        *running += 1;
+        Self
+    }
+}
+
+impl Drop for DrawSlot {
+    fn drop(&mut self) {
+        let (running, turn) = &DRAWING;
+        let mut running = running.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *running = running.saturating_sub(1);
+        turn.notify_one();
+    }
 }
 
 /// Screen position of a lon/lat, for tests.
