@@ -177,9 +177,10 @@ for name in points_200k lines_20k_x50 polygons_20k_40_20 polygons_4_x_400k; do
     python3 - "$name" "$bytes" "$features" "$g" "$o" "$gdal_kb" "$ours_kb" <<'PY'
 import sys
 name, size, features = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+# GNU time's %M is in KiB (1024 bytes); sizes and peaks are printed in MB (10^6 bytes).
 g, o, gkb, okb = float(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
 mb = size / 1e6
 print(f"| {name}.geojson | {mb:.1f} MB | {features:,} | {g:.0f} ms | {o:.0f} ms | {mb / (o / 1000):.0f} | {g / o:.1f}× "
-      f"| {gkb / 1000:.0f} MB | {okb / 1000:.1f} MB | {okb * 1000 / size:.2f}× |")
+      f"| {gkb * 1024 / 1e6:.0f} MB | {okb * 1024 / 1e6:.1f} MB | {okb * 1024 / size:.2f}× |")
 PY
 done

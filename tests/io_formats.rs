@@ -313,7 +313,7 @@ fn kml_folders_styles_and_extended_data_become_properties_and_simplestyle() {
         (style.stroke, style.marker_color, style.stroke_width),
         (Some([255, 0, 0]), Some([0, 255, 0]), Some(3.0))
     );
-    assert_eq!(layer.features[0].z, Some(vec![800.0]));
+    assert_eq!(layer.features[0].z.as_deref(), Some([800.0].as_slice()));
     assert_eq!(layer.stats.skipped, 1);
     assert!(layer.stats.reasons[0].starts_with("placemark 2 “Broken”: coordinates"), "{:?}", layer.stats.reasons);
 }

@@ -147,8 +147,8 @@ fn nested_geometry_collections_are_read_recursively() {
 fn z_values_are_kept_in_coordinate_order_and_2d_features_have_none() {
     let layer = load("valid/z_values.geojson");
     assert_counts(&layer, 3, &[("Point", 2), ("LineString", 1)], 0, 0);
-    assert_eq!(layer.features[0].z, Some(vec![2075.0]));
-    assert_eq!(layer.features[1].z, Some(vec![2100.0, 3200.5, 4100.0]));
+    assert_eq!(layer.features[0].z.as_deref(), Some([2075.0].as_slice()));
+    assert_eq!(layer.features[1].z.as_deref(), Some([2100.0, 3200.5, 4100.0].as_slice()));
     assert_eq!(layer.features[2].z, None);
     let Geometry::Point(p) = layer.features[0].geometry else { panic!("not a Point") };
     assert_eq!((p.x(), p.y()), (71.5536, 37.4897));

@@ -262,7 +262,7 @@ fn features_of_more_than_65536_positions_read_the_same_whether_their_buffer_is_m
     use geo::CoordsIter;
     let counts: Vec<usize> = layer.features.iter().map(|f| f.geometry.coords_count()).collect();
     assert_eq!(counts, [70_001, 6, 70_001, 6, 70_001, 6, 70_001, 6, 70_001, 6, 70_010, 6]);
-    assert_eq!(layer.features[2].z.as_ref().map(Vec::len), Some(70_001));
+    assert_eq!(layer.features[2].z.as_deref().map(<[f64]>::len), Some(70_001));
     assert_eq!(layer.features[3].z, None, "the small line after a huge 3-D one has no z");
     assert!(
         layer.stats.warnings.iter().any(|w| w.starts_with("1 polygon ring in 1 feature") && w.contains("not closed")),

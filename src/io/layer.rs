@@ -24,7 +24,7 @@ pub struct LayerFeature {
     pub geometry: Geometry<f64>,
     /// Z values (usually metres) in coordinate order when the input positions had a third number; kept, not
     /// drawn. A position without a z in an otherwise 3-D geometry gets `NaN`.
-    pub z: Option<Vec<f64>>,
+    pub z: Option<Box<[f64]>>,
     /// simplestyle-spec values found in the feature's properties; `None` when there were none (most features:
     /// boxed so that an unstyled feature costs one pointer).
     pub style: Option<Box<FeatureStyle>>,

@@ -43,30 +43,28 @@ impl PackedRTree {
     fn build_from(count: usize, bounds_of: impl Fn(usize) -> Option<Bounds> + Sync) -> Self {
         let Some(order) = hilbert_order(count, &bounds_of) else { return Self::default() };
         let total = tree_len(order.len());
+        // The sort keys give way to the item numbers before the rectangles are gathered (less memory at once).
+        let mut indices: Vec<u32> = Vec::with_capacity(total);
+        indices.extend(order.iter().map(|key| (key & 0xFFFF_FFFF) as u32));
+        drop(order);
         let mut boxes = Vec::with_capacity(total);
-        let mut indices = Vec::with_capacity(total);
-        boxes.resize(order.len(), [f64::NAN; 4]);
-        indices.resize(order.len(), 0_u32);
-        let gather = |keys: &[u64], boxes: &mut [Bounds], indices: &mut [u32]| {
-            for ((key, b), index) in keys.iter().zip(boxes).zip(indices) {
-                let i = (key & 0xFFFF_FFFF) as usize;
-                *b = bounds_of(i).unwrap_or([f64::NAN; 4]);
-                *index = i as u32;
+        boxes.resize(indices.len(), [f64::NAN; 4]);
+        let gather = |items: &[u32], boxes: &mut [Bounds]| {
+            for (i, b) in items.iter().zip(boxes) {
+                *b = bounds_of(*i as usize).unwrap_or([f64::NAN; 4]);
             }
         };
-        if order.len() >= PARALLEL_MIN_ITEMS {
-            let half = order.len() / 2;
-            let (keys_a, keys_b) = order.split_at(half);
+        if indices.len() >= PARALLEL_MIN_ITEMS {
+            let half = indices.len() / 2;
+            let (items_a, items_b) = indices.split_at(half);
             let (boxes_a, boxes_b) = boxes.split_at_mut(half);
-            let (indices_a, indices_b) = indices.split_at_mut(half);
             std::thread::scope(|scope| {
-                scope.spawn(|| gather(keys_b, boxes_b, indices_b));
-                gather(keys_a, boxes_a, indices_a);
+                scope.spawn(|| gather(items_b, boxes_b));
+                gather(items_a, boxes_a);
             });
         } else {
-            gather(&order, &mut boxes, &mut indices);
+            gather(&indices, &mut boxes);
         }
-        drop(order);
         Self::with_leaves(boxes, indices)
     }
 

@@ -69,7 +69,7 @@ impl LayerBuilder {
         let style = (!style.is_empty()).then(|| Box::new(style));
         let z = z.filter(|z| z.len() == geometry.coords_count() && z.iter().any(|v| !v.is_nan()));
         self.properties.push_map(&properties);
-        self.features.push(LayerFeature { geometry, z, style });
+        self.features.push(LayerFeature { geometry, z: z.map(Vec::into_boxed_slice), style });
     }
 
     /// Skips the next feature for `reason` (named "feature N").

@@ -656,6 +656,9 @@ fn read_blocks<'scope, R: Read>(
     if scanner.mode != Mode::End || scanner.strings.in_string() || !buf.is_empty() {
         return Fast::Fallback;
     }
+    // The block buffer and the helper are done with: their memory is not kept while the index is built.
+    drop(buf);
+    drop(helper);
     // The skeleton: the top-level members with `"features": []`, read by the one-pass reader.
     let mut ctx = Ctx::new(&scanner.skeleton, &ImportOptions::default());
     if parse(&scanner.skeleton, &mut ctx).is_err() || !ctx.collection {

@@ -225,7 +225,7 @@ fn coords_array(c: &mut Cursor<'_>, tree: &mut CoordTree, depth: usize) -> Direc
 const PARALLEL_LIST_BYTES: usize = 1 << 20;
 
 /// A huge list of positions written compactly (`[[x,y],[x,y],…]`, the cursor at its second `[`, a number next), cut in two at a
-/// `],[` near its middle, parsed on two threads into trees of their own and appended to `tree` in order, as the
+/// `],[` two thirds in, parsed on two threads into trees of their own and appended to `tree` in order, as the
 /// sequential reading would have pushed them. The number of positions, with the cursor after the list; `None`
 /// (the cursor untouched) when the list is small, not compact, or holds anything but positions of numbers.
 fn parallel_positions(c: &mut Cursor<'_>, tree: &mut CoordTree, depth: usize) -> Option<u32> {
@@ -241,7 +241,9 @@ fn parallel_positions(c: &mut Cursor<'_>, tree: &mut CoordTree, depth: usize) ->
     if end - start < PARALLEL_LIST_BYTES {
         return None;
     }
-    let middle = start + (end - start) / 2;
+    // The helper takes the last third: the copy of its positions that appending makes is a third of the
+    // list's, not half (memory stays within 1.3× the file), for a parse that takes two thirds of the time.
+    let middle = start + (end - start) / 3 * 2;
     let split = middle + memchr::memmem::find(c.bytes.get(middle..end)?, b"],[")? + 2;
     let text = c.text;
     let (first, second) = std::thread::scope(|scope| {

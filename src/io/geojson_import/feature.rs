@@ -40,7 +40,7 @@ pub(super) fn make_feature(
             store.commit(pending.unwrap_or_else(|| store.begin()));
             ctx.out.repairs.count(parsed.repairs);
             let style = style.map(|map| FeatureStyle::from_properties(&map)).filter(|s| !s.is_empty()).map(Box::new);
-            Ok(Some(LayerFeature { geometry: parsed.geometry, z: parsed.z, style }))
+            Ok(Some(LayerFeature { geometry: parsed.geometry, z: parsed.z.map(Vec::into_boxed_slice), style }))
         }
         other => {
             if let Some(pending) = pending {
