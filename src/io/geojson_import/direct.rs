@@ -5,8 +5,8 @@
 //! ([`PropertyStore::push_value`], [`CoordTree`], [`make_feature`]). Numbers are converted with serde_json's own
 //! algorithm (ported below), so a feature read here is bit for bit the feature the serde visitors make.
 //!
-//! Anything else — escapes in keys, `\u` escapes in values, nested property values, simplestyle members, a
-//! GeometryCollection, `bbox`, duplicate members, a number beyond `u64` digits or the `f64` range, invalid JSON,
+//! Anything else — escapes in keys, `\u` escapes in values, nested property values, simplestyle members,
+//! `bbox`, duplicate members, a number beyond `u64` digits or the `f64` range, invalid JSON,
 //! the end of the text — makes it give up on the feature ([`Bail`]) without a trace: the values it stored are
 //! forgotten and the serde visitors read the feature instead, with their messages and their checks.
 //!
@@ -15,8 +15,9 @@
 use std::sync::LazyLock;
 
 use super::builder::{Ctx, FeatureOutcome};
-use super::coords::{CoordTree, GeomOutcome};
+use super::coords::{CoordTree, GeomOutcome, ParsedGeom};
 use super::feature::make_feature;
+use super::geometry::collection;
 use super::numbers::is_overflowing_number;
 use super::properties::{PropertiesOutcome, PropertiesRead};
 use super::type_names::{GeomKind, TypeName};
@@ -127,8 +128,17 @@ fn read_properties(c: &mut Cursor<'_>, ctx: &mut Ctx<'_>) -> Direct<PropertiesOu
     Ok(Ok(PropertiesRead { pending, style: None }))
 }
 
-/// A `geometry` value: null, or an object with `type` and `coordinates` only.
+/// A `geometry` value: null, or an object with `type` and `coordinates` only, or a GeometryCollection's `type`
+/// and `geometries`.
 fn read_geometry(c: &mut Cursor<'_>, tree: &mut CoordTree) -> Direct<GeomOutcome> {
+    read_geometry_at(c, tree, 0)
+}
+
+/// Deepest nesting of GeometryCollections read here.
+const MAX_COLLECTION_NESTING: usize = 8;
+
+/// A geometry value inside `nesting` GeometryCollections.
+fn read_geometry_at(c: &mut Cursor<'_>, tree: &mut CoordTree, nesting: usize) -> Direct<GeomOutcome> {
     c.skip_ws();
     if c.literal(b"null") {
         return Ok(Ok(None));
@@ -136,16 +146,20 @@ fn read_geometry(c: &mut Cursor<'_>, tree: &mut CoordTree) -> Direct<GeomOutcome
     c.expect(b'{')?;
     let mut kind = None;
     let mut coordinates = false;
+    let mut geometries = None;
     if c.members_start()? {
         loop {
             match c.key()? {
                 "type" if kind.is_none() => kind = Some(geometry_kind(c.string()?)?),
-                "coordinates" if !coordinates => {
+                "coordinates" if !coordinates && geometries.is_none() => {
                     coordinates = true;
                     tree.clear();
                     c.skip_ws();
                     c.expect(b'[')?;
                     coords_array(c, tree, 0)?;
+                }
+                "geometries" if geometries.is_none() && !coordinates && nesting < MAX_COLLECTION_NESTING => {
+                    geometries = Some(read_geometries(c, tree, nesting + 1)?);
                 }
                 _ => return Err(Bail),
             }
@@ -154,13 +168,50 @@ fn read_geometry(c: &mut Cursor<'_>, tree: &mut CoordTree) -> Direct<GeomOutcome
             }
         }
     }
-    match kind {
-        Some(kind) if coordinates => Ok(tree.build(kind)),
+    match (kind, coordinates, geometries) {
+        (Some(GeomKind::GeometryCollection), false, Some(children)) => Ok(children.map(collection)),
+        (Some(kind), true, None) if kind != GeomKind::GeometryCollection => Ok(tree.build(kind)),
         _ => Err(Bail),
     }
 }
 
-/// The geometry types read here (a GeometryCollection and unknown names are left to serde).
+/// A GeometryCollection's `geometries`, as the serde visitor (`geometry::GeometriesSeed`) reads them: null
+/// children left out, the first invalid child's reason kept with its index.
+fn read_geometries(
+    c: &mut Cursor<'_>,
+    tree: &mut CoordTree,
+    nesting: usize,
+) -> Direct<Result<Vec<ParsedGeom>, String>> {
+    c.expect(b'[')?;
+    let mut children = Vec::new();
+    let mut error = None;
+    c.skip_ws();
+    if c.peek() == Some(b']') {
+        c.pos += 1;
+    } else {
+        for i in 0_usize.. {
+            match read_geometry_at(c, tree, nesting)? {
+                Ok(Some(child)) => children.push(child),
+                Ok(None) => {}
+                Err(e) => {
+                    error.get_or_insert_with(|| format!("geometries[{i}]: {e}"));
+                }
+            }
+            c.skip_ws();
+            match c.next() {
+                Some(b',') => {}
+                Some(b']') => break,
+                _ => return Err(Bail),
+            }
+        }
+    }
+    Ok(match error {
+        Some(e) => Err(e),
+        None => Ok(children),
+    })
+}
+
+/// The geometry types read here (unknown names are left to serde).
 fn geometry_kind(name: &str) -> Direct<GeomKind> {
     Ok(match name {
         "Point" => GeomKind::Point,
@@ -169,6 +220,7 @@ fn geometry_kind(name: &str) -> Direct<GeomKind> {
         "MultiLineString" => GeomKind::MultiLineString,
         "Polygon" => GeomKind::Polygon,
         "MultiPolygon" => GeomKind::MultiPolygon,
+        "GeometryCollection" => GeomKind::GeometryCollection,
         _ => return Err(Bail),
     })
 }

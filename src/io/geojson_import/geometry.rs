@@ -93,7 +93,7 @@ impl GeomParts {
 }
 
 /// A GeometryCollection of the non-null children; `None` when there are none.
-fn collection(children: Vec<ParsedGeom>) -> Option<ParsedGeom> {
+pub(super) fn collection(children: Vec<ParsedGeom>) -> Option<ParsedGeom> {
     if children.is_empty() {
         return None;
     }

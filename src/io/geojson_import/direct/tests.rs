@@ -126,6 +126,11 @@ fn usual_features_are_read_here_exactly_as_the_serde_visitors_read_them() {
         r#"{"type":"Feature","properties":{"b":2},"geometry":{"type":"MultiLineString","coordinates":[[[0,0]],[[1,1],[2,2]]]}}"#,
         r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2,3,4]}}"#,
         r#"{"properties":{"x":true}}"#,
+        // GeometryCollections, as the OSM country outlines write them: nested, with null, empty and invalid children.
+        r#"{"type":"Feature","properties":{"isoA3":"TJK"},"geometry":{"type":"GeometryCollection","geometries":[{"type":"Polygon","coordinates":[[[67,37],[75,37],[75,41],[67,37]]]},null,{"type":"GeometryCollection","geometries":[{"coordinates":[1,2,3],"type":"Point"}]}]}}"#,
+        r#"{"type":"Feature","properties":{},"geometry":{"geometries":[],"type":"GeometryCollection"}}"#,
+        r#"{"type":"Feature","properties":{},"geometry":{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[1,2]},{"type":"LineString","coordinates":[[1,2]]}]}}"#,
+        r#"{"type":"Feature","properties":{},"geometry":{"type":"GeometryCollection","geometries":[null,{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1]]]}]}}"#,
         "{}",
     ];
     for text in features {
@@ -178,7 +183,8 @@ fn unusual_features_are_left_to_the_serde_visitors() {
         r#"{"type":"Feature","properties":{"a":"\u00e9"},"geometry":null}"#,
         r#"{"type":"Feature","properties":{"a\"":1},"geometry":null}"#,
         r#"{"type":"Feature","properties":{"a":1e400},"geometry":null}"#,
-        r#"{"type":"Feature","properties":{},"geometry":{"type":"GeometryCollection","geometries":[]}}"#,
+        r#"{"type":"Feature","properties":{},"geometry":{"type":"GeometryCollection","coordinates":[]}}"#,
+        r#"{"type":"Feature","properties":{},"geometry":{"type":"Point","geometries":[]}}"#,
         r#"{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2],"bbox":[1,2,1,2]}}"#,
         r#"{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,[2]]}}"#,
         r#"{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,"2"]}}"#,
