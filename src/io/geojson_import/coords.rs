@@ -113,90 +113,87 @@ impl CoordTree {
     }
 
     pub(super) fn push_position(&mut self, depth: usize, numbers: [f64; 3], count: usize) {
-        if self.error.is_some() {
+        if self.error.is_some() || !self.at_leaf_depth(depth) {
             return;
         }
+        match check_position(numbers, count) {
+            Ok((coord, wrapped_from)) => {
+                if let Some(x) = wrapped_from {
+                    self.wrapped_positions += 1;
+                    self.first_wrapped.get_or_insert(x);
+                }
+                self.coords.push(coord);
+                if count >= 3 {
+                    if !self.any_z {
+                        self.any_z = true;
+                        self.zs.resize(self.coords.len() - 1, f64::NAN);
+                    }
+                    self.zs.push(numbers[2]);
+                } else if self.any_z {
+                    self.zs.push(f64::NAN);
+                }
+            }
+            Err(reason) => self.fail(|| reason),
+        }
+    }
+
+    /// Whether positions at `depth` are at the depth of the earlier ones (set by the first); fails otherwise.
+    fn at_leaf_depth(&mut self, depth: usize) -> bool {
         match self.leaf_depth {
             None => self.leaf_depth = Some(depth),
             Some(d) if d != depth => {
                 self.fail(|| "positions are nested at different depths".to_owned());
-                return;
+                return false;
             }
             Some(_) => {}
         }
-        let [mut x, y, z] = numbers;
-        if count >= 2
-            && !(-180.0..=180.0).contains(&x)
-            && (-90.0..=90.0).contains(&y)
-            && let Some(w) = wrap_longitude(x)
-        {
-            self.wrapped_positions += 1;
-            self.first_wrapped.get_or_insert(x);
-            x = w;
-        }
-        if count < 2 {
-            self.fail(|| format!("a position has {count} number, needs at least 2 (longitude, latitude)"));
-        } else if !(-180.0..=180.0).contains(&x) {
-            self.fail(|| format!("longitude {x} is outside −180…180 (by more than {MAX_WRAP_TURNS} whole turns)"));
-        } else if !(-90.0..=90.0).contains(&y) {
-            self.fail(|| format!("latitude {y} is outside −90…90"));
-        } else {
-            self.coords.push(Coord { x, y });
-            if count >= 3 {
-                if !self.any_z {
-                    self.any_z = true;
-                    self.zs.resize(self.coords.len() - 1, f64::NAN);
-                }
-                self.zs.push(z);
-            } else if self.any_z {
-                self.zs.push(f64::NAN);
-            }
-        }
+        true
     }
 
-    /// Appends the positions of `piece` (read on another thread, all at one depth, from the text that follows
-    /// what this tree holds) exactly as pushing them one by one would have: the first error wins, z values are
-    /// padded with NaN where a side had none, wrapped longitudes are counted.
-    pub(super) fn append_positions(&mut self, piece: CoordTree) {
-        if self.error.is_some() {
+    /// Room for `count` positions at the end, filled elsewhere (on two threads) and then kept with
+    /// [`CoordTree::keep_filled`]; where they start, and the room.
+    pub(super) fn open_positions(&mut self, count: usize) -> (usize, &mut [Coord<f64>]) {
+        let base = self.coords.len();
+        self.coords.resize(base + count, Coord { x: 0.0, y: 0.0 });
+        (base, self.coords.get_mut(base..).unwrap_or_default())
+    }
+
+    /// Gives back the room opened at `base` (the parts were not all positions).
+    pub(super) fn drop_opened(&mut self, base: usize) {
+        self.coords.truncate(base);
+    }
+
+    /// Keeps the positions filled after `base` at `depth`, the parts in file order and each filled from the start
+    /// of its room, exactly as pushing them one by one would have: nothing after an earlier error or after the
+    /// first invalid position, z values padded with NaN where a part had none, wrapped longitudes counted.
+    /// `rooms` are the sizes of the parts' rooms.
+    pub(super) fn keep_filled(&mut self, base: usize, depth: usize, parts: [Filled; 2], rooms: [usize; 2]) {
+        if self.error.is_some() || parts.iter().all(|p| p.parsed == 0) || !self.at_leaf_depth(depth) {
+            self.coords.truncate(base);
             return;
         }
-        let Some(depth) = piece.leaf_depth else { return };
-        match self.leaf_depth {
-            None => self.leaf_depth = Some(depth),
-            Some(own) if own != depth => {
-                self.fail(|| "positions are nested at different depths".to_owned());
-                return;
+        let mut kept = base;
+        for (part, room) in parts.into_iter().zip(rooms) {
+            if part.zs.is_some() && !self.any_z {
+                self.any_z = true;
+                self.zs.resize(kept, f64::NAN);
             }
-            Some(_) => {}
-        }
-        if self.coords.is_empty() && !self.any_z {
-            // Nothing before: the piece's buffers become the tree's (no copy, no second buffer).
-            self.coords = piece.coords;
-            self.zs = piece.zs;
-            self.any_z = piece.any_z;
-            self.wrapped_positions = piece.wrapped_positions;
-            self.first_wrapped = piece.first_wrapped;
-            self.error = piece.error;
-            return;
-        }
-        if piece.any_z && !self.any_z {
-            self.any_z = true;
-            self.zs.resize(self.coords.len(), f64::NAN);
-        }
-        if self.any_z {
-            if piece.any_z {
-                self.zs.extend_from_slice(&piece.zs);
-            } else {
-                self.zs.resize(self.zs.len() + piece.coords.len(), f64::NAN);
+            if self.any_z {
+                match &part.zs {
+                    Some(zs) => self.zs.extend_from_slice(zs),
+                    None => self.zs.resize(self.zs.len() + part.written, f64::NAN),
+                }
             }
+            self.wrapped_positions += part.wrapped_positions;
+            self.first_wrapped = self.first_wrapped.or(part.first_wrapped);
+            if part.error.is_some() {
+                kept += part.written;
+                self.error = part.error;
+                break;
+            }
+            kept += room;
         }
-        self.coords.reserve_exact(piece.coords.len());
-        self.coords.extend_from_slice(&piece.coords);
-        drop(piece.coords);
-        self.wrapped_positions += piece.wrapped_positions;
-        self.first_wrapped = self.first_wrapped.or(piece.first_wrapped);
-        self.error = piece.error;
+        self.coords.truncate(kept);
     }
 
     /// Turns the buffers into a geometry of `kind`, checking the structure.
@@ -322,6 +319,78 @@ impl CoordTree {
         // A ring closed on the way in gained a position: repeat its first z too.
         let z = self.any_z.then(|| if repairs.closed_rings == 0 { self.zs.clone() } else { closed_zs(self, kind) });
         Ok(Some(ParsedGeom { geometry, z, repairs }))
+    }
+}
+
+/// A position checked as [`CoordTree::push_position`] checks it: the coordinate (its longitude wrapped by whole
+/// turns when that puts it in range, with the longitude as written) or why it is invalid.
+fn check_position(numbers: [f64; 3], count: usize) -> Result<(Coord<f64>, Option<f64>), String> {
+    let [mut x, y, _] = numbers;
+    let mut wrapped_from = None;
+    if count >= 2
+        && !(-180.0..=180.0).contains(&x)
+        && (-90.0..=90.0).contains(&y)
+        && let Some(w) = wrap_longitude(x)
+    {
+        wrapped_from = Some(x);
+        x = w;
+    }
+    if count < 2 {
+        Err(format!("a position has {count} number, needs at least 2 (longitude, latitude)"))
+    } else if !(-180.0..=180.0).contains(&x) {
+        Err(format!("longitude {x} is outside −180…180 (by more than {MAX_WRAP_TURNS} whole turns)"))
+    } else if !(-90.0..=90.0).contains(&y) {
+        Err(format!("latitude {y} is outside −90…90"))
+    } else {
+        Ok((Coord { x, y }, wrapped_from))
+    }
+}
+
+/// Positions one thread put into its part of [`CoordTree::open_positions`].
+#[derive(Debug, Default)]
+pub(super) struct Filled {
+    /// Positions read (valid or not).
+    pub(super) parsed: usize,
+    /// Valid positions written before the first invalid one.
+    pub(super) written: usize,
+    /// The z of each written position (NaN for none), once one had a z.
+    zs: Option<Vec<f64>>,
+    wrapped_positions: usize,
+    first_wrapped: Option<f64>,
+    /// Why the first invalid position is invalid.
+    error: Option<String>,
+}
+
+impl Filled {
+    /// Puts the next position into `room` (or notes why it is invalid; after that nothing more is written).
+    pub(super) fn put(&mut self, room: &mut [Coord<f64>], numbers: [f64; 3], count: usize) {
+        self.parsed += 1;
+        if self.error.is_some() {
+            return;
+        }
+        match check_position(numbers, count) {
+            Ok((coord, wrapped_from)) => {
+                if let Some(slot) = room.get_mut(self.written) {
+                    *slot = coord;
+                }
+                if let Some(x) = wrapped_from {
+                    self.wrapped_positions += 1;
+                    self.first_wrapped.get_or_insert(x);
+                }
+                let z = if count >= 3 { numbers[2] } else { f64::NAN };
+                match &mut self.zs {
+                    Some(zs) => zs.push(z),
+                    None if count >= 3 => {
+                        let mut zs = vec![f64::NAN; self.written];
+                        zs.push(z);
+                        self.zs = Some(zs);
+                    }
+                    None => {}
+                }
+                self.written += 1;
+            }
+            Err(reason) => self.error = Some(reason),
+        }
     }
 }
 

@@ -15,7 +15,7 @@
 use std::sync::LazyLock;
 
 use super::builder::{Ctx, FeatureOutcome};
-use super::coords::{CoordTree, GeomOutcome, ParsedGeom};
+use super::coords::{CoordTree, Filled, GeomOutcome, ParsedGeom};
 use super::feature::make_feature;
 use super::geometry::collection;
 use super::numbers::is_overflowing_number;
@@ -276,10 +276,12 @@ fn coords_array(c: &mut Cursor<'_>, tree: &mut CoordTree, depth: usize) -> Direc
 /// From this many bytes a list of positions is cut in two and parsed on two threads.
 const PARALLEL_LIST_BYTES: usize = 1 << 20;
 
-/// A huge list of positions written compactly (`[[x,y],[x,y],…]`, the cursor at its second `[`, a number next), cut in two at a
-/// `],[` two thirds in, parsed on two threads into trees of their own and appended to `tree` in order, as the
-/// sequential reading would have pushed them. The number of positions, with the cursor after the list; `None`
-/// (the cursor untouched) when the list is small, not compact, or holds anything but positions of numbers.
+/// A huge list of positions written compactly (`[[x,y],[x,y],…]`, the cursor at its second `[`, a number next):
+/// its positions counted (one `]` each), room made for them at the end of `tree`, the list cut in two at a
+/// `],[` near its middle and each half parsed on its own thread straight into its part of the room, then kept
+/// exactly as pushing the positions one by one would have (`CoordTree::keep_filled`). The number of
+/// positions, with the cursor after the list; `None` (the cursor and `tree` untouched) when the list is small,
+/// not compact, or holds anything but positions of numbers.
 fn parallel_positions(c: &mut Cursor<'_>, tree: &mut CoordTree, depth: usize) -> Option<u32> {
     let start = c.pos;
     if c.bytes.len().saturating_sub(start) < PARALLEL_LIST_BYTES
@@ -293,30 +295,39 @@ fn parallel_positions(c: &mut Cursor<'_>, tree: &mut CoordTree, depth: usize) ->
     if end - start < PARALLEL_LIST_BYTES {
         return None;
     }
-    // The helper takes the last third: the copy of its positions that appending makes is a third of the
-    // list's, not half (memory stays within 1.3× the file), for a parse that takes two thirds of the time.
-    let middle = start + (end - start) / 3 * 2;
+    let middle = start + (end - start) / 2;
     let split = middle + memchr::memmem::find(c.bytes.get(middle..end)?, b"],[")? + 2;
+    let rooms = [
+        memchr::memchr_iter(b']', c.bytes.get(start..split - 1)?).count(),
+        memchr::memchr_iter(b']', c.bytes.get(split..end)?).count(),
+    ];
     let text = c.text;
+    let (base, room) = tree.open_positions(rooms[0] + rooms[1]);
+    let (first_room, second_room) = room.split_at_mut(rooms[0]);
     let (first, second) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| positions(text, split, end, depth + 1));
-        let first = positions(text, start, split - 1, depth + 1);
+        let second = scope.spawn(|| fill_positions(text, split, end, second_room));
+        let first = fill_positions(text, start, split - 1, first_room);
         (first, second.join().ok().flatten())
     });
-    let ((first, n_first), (second, n_second)) = (first?, second?);
-    tree.append_positions(first);
-    tree.append_positions(second);
-    c.pos = end + 1;
-    Some(n_first.saturating_add(n_second))
+    match (first, second) {
+        (Some(first), Some(second)) if first.parsed == rooms[0] && second.parsed == rooms[1] => {
+            tree.keep_filled(base, depth + 1, [first, second], rooms);
+            c.pos = end + 1;
+            Some(u32::try_from(rooms[0] + rooms[1]).unwrap_or(u32::MAX))
+        }
+        _ => {
+            tree.drop_opened(base);
+            None
+        }
+    }
 }
 
-/// The positions `[x,y(,z…)]` separated by commas in `text[from..to]`, pushed into a tree of their own at
-/// `depth`, and how many there are; `None` for anything else.
-fn positions(text: &str, from: usize, to: usize, depth: usize) -> Option<(CoordTree, u32)> {
+/// The positions `[x,y(,z…)]` separated by commas in `text[from..to]`, checked and put into `room` in order;
+/// `None` for anything else.
+fn fill_positions(text: &str, from: usize, to: usize, room: &mut [geo::Coord<f64>]) -> Option<Filled> {
     let text = text.get(..to)?;
     let mut c = Cursor { text, bytes: text.as_bytes(), pos: from };
-    let mut tree = CoordTree::default();
-    let mut count = 0_u32;
+    let mut filled = Filled::default();
     loop {
         c.skip_ws();
         if c.next()? != b'[' {
@@ -338,11 +349,10 @@ fn positions(text: &str, from: usize, to: usize, depth: usize) -> Option<(CoordT
                 _ => return None,
             }
         }
-        tree.push_position(depth, numbers, n_numbers);
-        count = count.saturating_add(1);
+        filled.put(room, numbers, n_numbers);
         c.skip_ws();
         match c.next() {
-            None => return Some((tree, count)),
+            None => return Some(filled),
             Some(b',') => {}
             Some(_) => return None,
         }
