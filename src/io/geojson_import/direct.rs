@@ -1,7 +1,7 @@
 //! The direct reader: a hand-written scanner for the usual shape of a feature, used by the block reader before
 //! serde. It reads a Feature object whose members are `type` ("Feature"), `properties` (null or an object of
-//! scalar values) and `geometry` (null or a `type` and `coordinates` object of a non-collection type), plus
-//! foreign members with scalar values, in any order, and feeds the very builders the serde visitors feed
+//! scalar values) and `geometry` (null, an object of `type` and `coordinates`, or a GeometryCollection's `type`
+//! and `geometries`), plus foreign members with scalar values, in any order, and feeds the very builders the serde visitors feed
 //! ([`PropertyStore::push_value`], [`CoordTree`], [`make_feature`]). Numbers are converted with serde_json's own
 //! algorithm (ported below), so a feature read here is bit for bit the feature the serde visitors make.
 //!
