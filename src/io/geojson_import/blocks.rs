@@ -27,9 +27,6 @@ use serde::de::DeserializeSeed;
 use super::ImportOptions;
 use super::builder::{Builder, Ctx};
 use super::direct;
-
-mod chunks;
-mod element_end;
 use super::error::{ImportError, error_offset};
 use super::feature::FeatureSeed;
 use super::json_text::{Byte, JSON_NESTING_LIMIT, StringScanner};
@@ -37,6 +34,9 @@ use super::one_pass::parse;
 use crate::io::layer::Layer;
 use chunks::{CHUNKS_PER_BLOCK, Helper, guess_starts, run_chunks};
 use element_end::ElementEnd;
+
+mod chunks;
+mod element_end;
 
 /// Bytes read (and parsed) at a time.
 pub(super) const BLOCK_BYTES: usize = 1 << 20;
@@ -487,9 +487,7 @@ fn read_blocks<'scope, R: Read>(
                     buf = Arc::try_unwrap(shared).unwrap_or_else(|shared| shared.to_vec());
                     run
                 };
-                if pattern.is_none()
-                    && let [Some(first), Some(second)] = run_a.first_two
-                {
+                if learning && let [Some(first), Some(second)] = run_a.first_two {
                     pattern = learn_pattern(&buf, first, second);
                 }
                 out = std::mem::take(&mut run_a.out);
@@ -538,7 +536,7 @@ fn read_blocks<'scope, R: Read>(
     if scanner.mode != Mode::End || scanner.strings.in_string() || !buf.is_empty() {
         return Fast::Fallback;
     }
-    // The block buffer and the helper are done with: their memory is not kept while the index is built.
+    // The block buffer is freed, and the helper ends instead of spinning while the index is built on two threads.
     drop(buf);
     drop(helper);
     // The skeleton: the top-level members with `"features": []`, read by the one-pass reader.

@@ -4,9 +4,7 @@
 
 use crate::io::geojson_import::json_text::StringScanner;
 
-/// Finds the end of one element of the `features` array that a block end cut, scanning the bytes that arrive
-/// block by block once each (strings and nesting only, no parsing). The element is parsed when it is complete,
-/// so a feature spanning many blocks is parsed once, not again from its start after every block.
+/// The scanning state of one cut element, kept from block to block.
 #[derive(Debug, Default)]
 pub(super) struct ElementEnd {
     /// Bytes of the buffer (from the element's start at 0) scanned so far.
@@ -82,9 +80,7 @@ impl ElementEnd {
         self.scanned = buf.len();
         false
     }
-}
 
-impl ElementEnd {
     /// Passes over whole [`SKIP_BLOCK`]-byte blocks from `rest[k..]` that hold no quote and cannot close the
     /// element (checked a quarter at a time), only counting their brackets in a loop the compiler turns into
     /// vector instructions; returns where byte-by-byte scanning must go on.
