@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# GeoJSON reading speed: borderplan against GDAL's ogr2ogr, on four generated files (the shapes of
+# GeoJSON reading speed: borderplan against GDAL's ogr2ogr, on five generated files (the shapes of
 # benches/import.rs): 200k points with 5 properties; 20k LineStrings of 50 vertices; 20k Polygons with a
 # 40-vertex shell and a 20-vertex hole; 4 Polygons of 400k vertices each (about 9 MB each: a file of a few huge
-# features).
+# features); one LineString of 2M vertices (about 44 MB: one feature spanning the whole file). The last line
+# compares the MB/s of the one huge line with that of the many small lines.
 #
 # Both tools read the whole file into memory structures and exit:
-#   ogr2ogr -f Memory /dev/null FILE        (GDAL's GeoJSON driver into the in-memory driver)
+#   ogr2ogr -f Memory /dev/null FILE        (GDAL's GeoJSON driver into the in-memory driver; with
+#                                           --config OGR_GEOJSON_MAX_OBJ_SIZE 0, without which GDAL refuses
+#                                           the one-feature file as "too complex/large")
 #   target/release/borderplan inspect FILE  (the app's importer: features, R-tree, summary as JSON)
 # Runs alternate (GDAL, borderplan, GDAL, …) so a busy machine hurts both alike. Prints a markdown table of the
 # medians for bench/README.md, with the peak memory (maximum resident set size, GNU time's %M) of each tool
@@ -126,7 +129,21 @@ def huge_polygons(n, vertices):
 collection(os.path.join(out, "points_200k.geojson"), points(200_000))
 collection(os.path.join(out, "lines_20k_x50.geojson"), lines(20_000, 50))
 collection(os.path.join(out, "polygons_20k_40_20.geojson"), polygons(20_000, 40, 20))
+def huge_line(vertices):
+    rng = random.Random(5)
+    lon, lat, coords = 70.5, 37.8, []
+    for _ in range(vertices):
+        lon = min(74.5, max(67.5, lon + rng.uniform(-0.004, 0.004)))
+        lat = min(39.0, max(36.5, lat + rng.uniform(-0.004, 0.004)))
+        coords.append(pos(lon, lat))
+    yield ('{"type":"Feature","properties":{"id":0},"geometry":{"type":"LineString","coordinates":[%s]}}'
+           % ",".join(coords))
+
+collection(os.path.join(out, "points_200k.geojson"), points(200_000))
+collection(os.path.join(out, "lines_20k_x50.geojson"), lines(20_000, 50))
+collection(os.path.join(out, "polygons_20k_40_20.geojson"), polygons(20_000, 40, 20))
 collection(os.path.join(out, "polygons_4_x_400k.geojson"), huge_polygons(4, 400_000))
+collection(os.path.join(out, "line_1_x_2m.geojson"), huge_line(2_000_000))
 PY
 
 now_ns() { date +%s%N; }
@@ -152,29 +169,32 @@ peak_kb() {
 median() { tr ' ' '\n' | sed '/^$/d' | sort -n | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
 GDAL_VERSION="$(ogr2ogr --version | sed 's/,.*//')"
+# GDAL reads a feature larger than its object size limit only with the limit lifted; it changes nothing else.
+GDAL=(ogr2ogr --config OGR_GEOJSON_MAX_OBJ_SIZE 0 -f Memory /dev/null)
 echo
 echo "GeoJSON import, $(date -u +%Y-%m-%d), $RUNS alternating runs each, median wall time;" \
      "$GDAL_VERSION; $(nproc) CPU(s), $(uname -m)"
 echo
 echo "| file | size | features | ogr2ogr -f Memory | borderplan inspect | borderplan MB/s | GDAL ÷ borderplan | peak RSS GDAL | peak RSS borderplan | borderplan peak ÷ file |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-for name in points_200k lines_20k_x50 polygons_20k_40_20 polygons_4_x_400k; do
+: > "$DATA/mbps.txt"
+for name in points_200k lines_20k_x50 polygons_20k_40_20 polygons_4_x_400k line_1_x_2m; do
     file="$DATA/$name.geojson"
     bytes=$(stat -c %s "$file")
     features=$("$BIN" inspect "$file" | python3 -c 'import json,sys; print(json.load(sys.stdin)["features"])')
     # One untimed run each to warm the page cache.
-    time_ms ogr2ogr -f Memory /dev/null "$file" >/dev/null
+    time_ms "${GDAL[@]}" "$file" >/dev/null
     time_ms "$BIN" inspect "$file" >/dev/null
     gdal=""; ours=""
     for _ in $(seq "$RUNS"); do
-        gdal="$gdal $(time_ms ogr2ogr -f Memory /dev/null "$file")"
+        gdal="$gdal $(time_ms "${GDAL[@]}" "$file")"
         ours="$ours $(time_ms "$BIN" inspect "$file")"
     done
     g=$(echo "$gdal" | median)
     o=$(echo "$ours" | median)
-    gdal_kb=$(peak_kb ogr2ogr -f Memory /dev/null "$file")
+    gdal_kb=$(peak_kb "${GDAL[@]}" "$file")
     ours_kb=$(peak_kb "$BIN" inspect "$file")
-    python3 - "$name" "$bytes" "$features" "$g" "$o" "$gdal_kb" "$ours_kb" <<'PY'
+    python3 - "$name" "$bytes" "$features" "$g" "$o" "$gdal_kb" "$ours_kb" "$DATA/mbps.txt" <<'PY'
 import sys
 name, size, features = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 # GNU time's %M is in KiB (1024 bytes); sizes and peaks are printed in MB (10^6 bytes).
@@ -182,5 +202,15 @@ g, o, gkb, okb = float(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6]), int(s
 mb = size / 1e6
 print(f"| {name}.geojson | {mb:.1f} MB | {features:,} | {g:.0f} ms | {o:.0f} ms | {mb / (o / 1000):.0f} | {g / o:.1f}× "
       f"| {gkb * 1024 / 1e6:.0f} MB | {okb * 1024 / 1e6:.1f} MB | {okb * 1024 / size:.2f}× |")
+with open(sys.argv[8], "a") as f:
+    f.write(f"{name} {mb / (o / 1000)}\n")
 PY
 done
+# One feature of 2M vertices against 20k features of 50 vertices: the same MB/s is linear time.
+python3 - "$DATA/mbps.txt" <<'PY'
+import sys
+mbps = dict(line.split() for line in open(sys.argv[1]))
+small, huge = float(mbps["lines_20k_x50"]), float(mbps["line_1_x_2m"])
+print(f"\nOne LineString of 2M vertices: {huge:.0f} MB/s; 20k LineStrings of 50 vertices: {small:.0f} MB/s "
+      f"(many small ÷ one huge: {small / huge:.2f}×).")
+PY

@@ -1,4 +1,4 @@
-//! Times the phases of importing a generated file: `cargo run --release --example import_phases -- points|lines|polygons`.
+//! Times the phases of importing a generated file: `cargo run --release --example import_phases -- points|lines|polygons|hugeline|hugepolygons`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 use std::time::Instant;
 
@@ -9,10 +9,27 @@ fn main() {
     let bytes = match kind.as_str() {
         "lines" => borderplan::synth::lines_geojson(20_000, 50),
         "polygons" => borderplan::synth::polygons_geojson(20_000, 40, 20),
+        "hugeline" => borderplan::synth::huge_line_geojson(2_000_000),
+        "hugepolygons" => borderplan::synth::huge_polygons_geojson(4, 200_000),
         _ => borderplan::synth::points_geojson(200_000),
     };
     let mb = bytes.len() as f64 / 1e6;
     println!("{kind}: {mb:.1} MB, block reader accepts: {}", block_reader_accepts(&bytes, 2 << 20));
+    // `IMPORT_PHASES_WRITE=FILE`: only write the generated file.
+    if let Ok(path) = std::env::var("IMPORT_PHASES_WRITE") {
+        std::fs::write(path, &bytes).unwrap();
+        return;
+    }
+    // `IMPORT_PHASES_BLOCKS_ONLY=N`: only the block reader, N times (for a profiler).
+    if let Some(n) = std::env::var("IMPORT_PHASES_BLOCKS_ONLY").ok().and_then(|n| n.parse::<usize>().ok()) {
+        for _ in 0..n {
+            let t = Instant::now();
+            let layer = import_bytes("x", &bytes, &ImportOptions::default()).unwrap();
+            println!("blocks {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+            drop(layer);
+        }
+        return;
+    }
     for _ in 0..3 {
         let t = Instant::now();
         let layer = import_bytes("x", &bytes, &ImportOptions::default()).unwrap();
