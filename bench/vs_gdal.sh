@@ -126,9 +126,6 @@ def huge_polygons(n, vertices):
         yield ('{"type":"Feature","properties":{"id":%d},"geometry":{"type":"Polygon","coordinates":[[%s]]}}'
                % (i, ",".join(coords)))
 
-collection(os.path.join(out, "points_200k.geojson"), points(200_000))
-collection(os.path.join(out, "lines_20k_x50.geojson"), lines(20_000, 50))
-collection(os.path.join(out, "polygons_20k_40_20.geojson"), polygons(20_000, 40, 20))
 def huge_line(vertices):
     rng = random.Random(5)
     lon, lat, coords = 70.5, 37.8, []
