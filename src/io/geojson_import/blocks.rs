@@ -399,7 +399,7 @@ fn learn_pattern(buf: &[u8], first: (usize, usize), second: (usize, usize)) -> O
 }
 
 /// Reads a GeoJSON document from `reader` (`total_bytes` long, for progress and pre-sizing) the fast way,
-/// `block_bytes` at a time.
+/// `block_bytes` at a time, with a helper thread when the process may run two threads at once.
 pub(super) fn import_stream<R: Read>(
     name: &str,
     reader: R,
@@ -407,10 +407,29 @@ pub(super) fn import_stream<R: Read>(
     block_bytes: usize,
     opts: &ImportOptions<'_>,
 ) -> Fast {
-    std::thread::scope(|scope| read_blocks(scope, name, reader, total_bytes, block_bytes, opts))
+    import_stream_on(name, reader, total_bytes, block_bytes, opts, two_cpus())
 }
 
-/// [`import_stream`] with the scope the helper thread is started in (once a block is worth sharing).
+/// Whether this process may run on two CPUs or more (its affinity and cgroup quota counted). On one, a helper
+/// thread only takes turns with the caller's thread on the same CPU, and its waiting costs the caller time.
+fn two_cpus() -> bool {
+    static TWO: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *TWO.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2))
+}
+
+/// [`import_stream`], sharing blocks with a helper thread only when `parallel`.
+fn import_stream_on<R: Read>(
+    name: &str,
+    reader: R,
+    total_bytes: u64,
+    block_bytes: usize,
+    opts: &ImportOptions<'_>,
+    parallel: bool,
+) -> Fast {
+    std::thread::scope(|scope| read_blocks(scope, name, reader, total_bytes, block_bytes, opts, parallel))
+}
+
+/// [`import_stream_on`] with the scope the helper thread is started in (once a block is worth sharing).
 fn read_blocks<'scope, R: Read>(
     scope: &'scope std::thread::Scope<'scope, '_>,
     name: &str,
@@ -418,6 +437,7 @@ fn read_blocks<'scope, R: Read>(
     total_bytes: u64,
     block_bytes: usize,
     opts: &'scope ImportOptions<'scope>,
+    parallel: bool,
 ) -> Fast {
     let mut helper: Option<Helper> = None;
     let block_bytes = block_bytes.max(1);
@@ -471,7 +491,7 @@ fn read_blocks<'scope, R: Read>(
                 // feature starts is learned, the first few features are read alone.
                 let learning = pattern.is_none();
                 let starts = match &pattern {
-                    Some((pattern, separator)) if buf.len().saturating_sub(pos) >= parallel_min_bytes => {
+                    Some((pattern, separator)) if parallel && buf.len().saturating_sub(pos) >= parallel_min_bytes => {
                         guess_starts(&buf, pos, pattern, *separator, chunk_bytes)
                     }
                     _ => Vec::new(),
@@ -693,5 +713,36 @@ mod tests {
         let b = run(buf, false_start, Expect::Element, usize::MAX, true, Builder::default(), 0, &opts);
         assert_eq!(b.stop, Stop::ArrayEnd, "the helper cannot tell by itself");
         assert!(b.pos < starts[2]);
+    }
+
+    #[test]
+    fn on_one_cpu_the_caller_reads_alone_what_two_threads_read() {
+        let files = [
+            crate::synth::points_geojson(3_000),
+            crate::synth::lines_geojson(400, 50),
+            crate::synth::polygons_geojson(300, 40, 20),
+            crate::synth::huge_polygons_geojson(2, 20_000),
+        ];
+        let opts = ImportOptions::default();
+        let read = |bytes: &[u8], parallel: bool| match import_stream_on(
+            "t",
+            bytes,
+            bytes.len() as u64,
+            16 << 10,
+            &opts,
+            parallel,
+        ) {
+            Fast::Done(layer, parsed) => (layer, parsed),
+            _ => panic!("the block reader gave up"),
+        };
+        for bytes in &files {
+            let ((one, one_parsed), (two, two_parsed)) = (read(bytes, false), read(bytes, true));
+            assert_eq!(one.features.len(), two.features.len());
+            assert!(one.features.len() >= 2);
+            assert_eq!(format!("{:?}", one.features), format!("{:?}", two.features));
+            assert_eq!(one.properties, two.properties);
+            assert_eq!(format!("{:?}", one.stats), format!("{:?}", two.stats));
+            assert_eq!(one_parsed, two_parsed, "each byte parsed once either way");
+        }
     }
 }

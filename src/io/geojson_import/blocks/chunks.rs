@@ -6,8 +6,8 @@
 //! the block is read again on the caller's thread.
 //!
 //! The helper lives for the whole import and waits for the next block spinning for a moment before it sleeps:
-//! a thread started per block (or woken from sleep) can take a millisecond or two to run on a virtual machine's
-//! idle CPU, as long as parsing a block takes.
+//! a thread started per block can take a millisecond or two to run on a virtual machine's idle CPU, as long as
+//! parsing a block takes. With one CPU there is no helper (`two_cpus` in the parent module).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -19,8 +19,11 @@ use super::{Builder, Expect, ImportOptions, Run, Stop, run};
 /// How many chunks a full block is cut into.
 pub(super) const CHUNKS_PER_BLOCK: usize = 16;
 
-/// How long a thread waiting for the other spins before it sleeps.
-const SPIN: Duration = Duration::from_millis(3);
+/// How long a thread waiting for the other spins before it sleeps. Short: where the two threads share a CPU
+/// (a busy host, the window's own drawing), every moment spent spinning is taken from the thread it waits for.
+/// On one CPU, 3 ms of spinning made the points file 1.45× slower than 0.1 ms; on two idle CPUs both
+/// took the same time (bench/README.md).
+const SPIN: Duration = Duration::from_micros(100);
 
 /// Chunks parsed by one thread: (chunk number, outcome).
 type Parts = Vec<(usize, Run)>;
