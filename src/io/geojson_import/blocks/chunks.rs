@@ -21,8 +21,8 @@ pub(super) const CHUNKS_PER_BLOCK: usize = 16;
 
 /// How long a thread waiting for the other spins before it sleeps. Short: where the two threads share a CPU
 /// (a busy host, the window's own drawing), every moment spent spinning is taken from the thread it waits for.
-/// On one CPU, 3 ms of spinning made the points file 1.45× slower than 0.1 ms; on two idle CPUs both
-/// took the same time (bench/README.md).
+/// Spinning 3 ms instead of 0.1 ms made the points file 1.45× slower with both threads held on one CPU and
+/// 1.17× slower with another process busy; on two idle CPUs they took about the same time (bench/README.md).
 const SPIN: Duration = Duration::from_micros(100);
 
 /// Chunks parsed by one thread: (chunk number, outcome).
