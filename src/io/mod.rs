@@ -16,4 +16,5 @@ mod plan_stream;
 pub mod properties;
 pub mod recovery;
 pub mod reproject;
+pub mod room;
 pub mod spatial;

@@ -15,6 +15,8 @@ use std::collections::HashMap;
 use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 
+use super::room::Room;
+
 /// Feature properties of one layer: key lists shared between features, values as JSON text.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PropertyStore {
@@ -68,6 +70,16 @@ impl PropertyStore {
         self.shape_of.reserve(features);
         self.ends.reserve(features);
         self.text.reserve(text_bytes);
+    }
+
+    /// The reserved room of the store's three arrays (key list and end per feature, value text).
+    #[must_use]
+    pub fn rooms(&self) -> [Room; 3] {
+        [
+            Room::of(&self.shape_of, self.shape_of.capacity()),
+            Room::of(&self.ends, self.ends.capacity()),
+            Room::of(self.text.as_bytes(), self.text.capacity()),
+        ]
     }
 
     /// Bytes of value text stored.

@@ -32,11 +32,12 @@ use super::feature::FeatureSeed;
 use super::json_text::{Byte, JSON_NESTING_LIMIT, StringScanner};
 use super::one_pass::parse;
 use crate::io::layer::Layer;
-use chunks::{CHUNKS_PER_BLOCK, Helper, guess_starts, run_chunks};
+use chunks::{Ahead, CHUNKS_PER_BLOCK, Helper, guess_starts, run_chunks};
 use element_end::ElementEnd;
 
 mod chunks;
 mod element_end;
+mod prefault;
 
 /// Bytes read (and parsed) at a time.
 pub(super) const BLOCK_BYTES: usize = 1 << 20;
@@ -454,6 +455,10 @@ fn read_blocks<'scope, R: Read>(
     let chunk_bytes = (block_bytes / CHUNKS_PER_BLOCK).max(8);
     // An element cut by the end of the data read so far, at the start of `buf`: read on until it is complete.
     let mut cut: Option<ElementEnd> = None;
+    // The room of the layer's arrays, and the offset in the input, when the last block was shared: how much the
+    // input since then added to the arrays.
+    let mut rooms_then = out.rooms();
+    let mut offset_then = 0;
     loop {
         if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Fast::Failed(Failure::Cancelled);
@@ -502,8 +507,16 @@ fn read_blocks<'scope, R: Read>(
                     run(&buf, pos, expect, limit, last, out_so_far, next_index, opts)
                 } else {
                     let helper = helper.get_or_insert_with(|| Helper::start(scope, opts));
+                    let rooms = out_so_far.rooms();
+                    let mut ahead = Ahead::default();
+                    let offset = consumed as usize + pos;
+                    for ((a, room), then) in ahead.iter_mut().zip(rooms).zip(rooms_then) {
+                        *a = room.ahead(then, offset - offset_then, buf.len() - pos);
+                    }
+                    (rooms_then, offset_then) = (rooms, offset);
                     let shared = Arc::new(std::mem::take(&mut buf));
-                    let run = run_chunks(&shared, pos, expect, starts, last, out_so_far, next_index, opts, helper);
+                    let run =
+                        run_chunks(&shared, pos, expect, starts, last, out_so_far, next_index, opts, helper, ahead);
                     buf = Arc::try_unwrap(shared).unwrap_or_else(|shared| shared.to_vec());
                     run
                 };

@@ -13,6 +13,7 @@ use super::coords::{CoordTree, Repairs};
 use super::error::ImportError;
 use crate::io::layer::{ImportStats, Layer, LayerFeature, bounding_rect, geometry_type_name};
 use crate::io::properties::PropertyStore;
+use crate::io::room::Room;
 
 /// Progress is reported about every this many bytes.
 const PROGRESS_STEP_BYTES: u64 = 1 << 20;
@@ -167,6 +168,12 @@ impl RepairTally {
 }
 
 impl Builder {
+    /// The reserved room of the arrays the features and their properties are appended to.
+    pub(super) fn rooms(&self) -> [Room; 4] {
+        let [a, b, c] = self.properties.rooms();
+        [Room::of(&self.features, self.features.capacity()), a, b, c]
+    }
+
     /// Counts the outcome of feature `index` and stores the feature if it has a geometry.
     pub(super) fn record(&mut self, index: usize, outcome: FeatureOutcome) {
         match outcome {

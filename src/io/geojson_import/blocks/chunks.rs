@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError};
 use std::time::{Duration, Instant};
 
+use super::prefault::prefault;
 use super::{Builder, Expect, ImportOptions, Run, Stop, run};
 
 /// How many chunks a full block is cut into.
@@ -35,7 +36,13 @@ struct Job {
     starts: Arc<Vec<usize>>,
     last: bool,
     next: Arc<AtomicUsize>,
+    /// The reserved memory the caller will fill with this block's features, `(address, bytes)`: mapped by the
+    /// helper before it takes chunks ([`prefault`]).
+    ahead: Ahead,
 }
+
+/// Parts of the layer's reserved arrays, `(address, bytes)`.
+pub(super) type Ahead = [(usize, usize); 4];
 
 /// The helper thread of one import: takes chunks of each block the caller's thread shares.
 pub(super) struct Helper {
@@ -53,6 +60,11 @@ impl Helper {
         let (parts_tx, parts) = std::sync::mpsc::sync_channel::<Parts>(1);
         scope.spawn(move || {
             while let Some(job) = spin_recv(&job_rx) {
+                // The pages this block's features will be joined into are mapped first, while the caller parses
+                // the block's first chunk: the caller then joins without a page fault.
+                for (addr, bytes) in job.ahead {
+                    prefault(addr, bytes);
+                }
                 let done = take_chunks(&job.buf, job.pos, &job.starts, job.last, &job.next, opts);
                 drop(job);
                 if parts_tx.send(done).is_err() {
@@ -135,10 +147,11 @@ pub(super) fn run_chunks(
     first_index: usize,
     opts: &ImportOptions<'_>,
     helper: &Helper,
+    ahead: Ahead,
 ) -> Run {
     let starts = Arc::new(starts);
     let next = Arc::new(AtomicUsize::new(1));
-    let job = Job { buf: Arc::clone(buf), pos, starts: Arc::clone(&starts), last, next: Arc::clone(&next) };
+    let job = Job { buf: Arc::clone(buf), pos, starts: Arc::clone(&starts), last, next: Arc::clone(&next), ahead };
     let shared = helper.jobs.send(job).is_ok();
     let first = run(buf, pos, expect, starts.first().copied().unwrap_or(usize::MAX), last, out, first_index, opts);
     let mut parts = take_chunks(buf, pos, &starts, last, &next, opts);
@@ -210,7 +223,18 @@ mod tests {
             assert!(starts.windows(2).all(|w| w[0] < w[1]), "strictly increasing");
             let joined = std::thread::scope(|scope| {
                 let helper = Helper::start(scope, &opts);
-                run_chunks(&buf, 0, Expect::FirstOrEnd, starts.clone(), true, Builder::default(), 0, &opts, &helper)
+                run_chunks(
+                    &buf,
+                    0,
+                    Expect::FirstOrEnd,
+                    starts.clone(),
+                    true,
+                    Builder::default(),
+                    0,
+                    &opts,
+                    &helper,
+                    Ahead::default(),
+                )
             });
             assert_eq!((joined.stop, joined.pos, joined.elements), (whole.stop, whole.pos, 40), "{chunk_bytes}");
             let xs =
