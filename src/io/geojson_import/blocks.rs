@@ -37,7 +37,6 @@ use element_end::ElementEnd;
 
 mod chunks;
 mod element_end;
-mod prefault;
 
 /// Bytes read (and parsed) at a time.
 pub(super) const BLOCK_BYTES: usize = 1 << 20;

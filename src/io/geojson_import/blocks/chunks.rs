@@ -14,7 +14,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError};
 use std::time::{Duration, Instant};
 
-use super::prefault::prefault;
+use crate::io::room::prefault;
+
 use super::{Builder, Expect, ImportOptions, Run, Stop, run};
 
 /// How many chunks a full block is cut into.
