@@ -148,6 +148,61 @@ fn edge_cases_of_the_features_array_read_the_same() {
 }
 
 #[test]
+fn keys_that_almost_repeat_the_last_features_keys_read_the_same() {
+    // The block reader tries the last feature's next key, the usual member names and geometry types first; each
+    // feature here differs from that guess in one way (or is it exactly, with other spacing).
+    let properties = [
+        r#"{"a":1,"b":"x"}"#,
+        r#"{ "a" : 2 , "b" :"y" }"#,
+        r#"{"a":3,"bb":"z"}"#,
+        r#"{"a":4,"b":"w","c":null}"#,
+        r#"{"a":5}"#,
+        r#"{"a":6,"b":7,"c":8}"#,
+        r#"{"b":9,"a":10}"#,
+        r#"{"a":11,"b\"":12}"#,
+        r#"{"a":12,"b\u0022":13}"#,
+        r#"{"a\"":13,"b":14}"#,
+        r#"{"a":14,"b":15,"a":16}"#,
+        r##"{"a":15,"stroke":"#f00"}"##,
+        r##"{"a":16,"stroke":"#0f0"}"##,
+        r##"{"a":17,"fill":"#00f","b":1}"##,
+        r#"{"a":18,"b":"a\":1,\"b"}"#,
+        r#"{}"#,
+        r#"{"a":19,"b":20}"#,
+    ];
+    let geometries = [
+        r#"{"type":"Point","coordinates":[1,2]}"#,
+        r#"{"type" :"Point" ,"coordinates":[1,2]}"#,
+        r#"{"type":"Pointy","coordinates":[1,2]}"#,
+        r#"{"type":"MultiPoint","coordinates":[[1,2]]}"#,
+        r#"{"coordinates":[[1,2],[3,4]],"type":"LineString"}"#,
+        r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}"#,
+        r#"{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]]]}"#,
+        r#"{"type":"Point","coordinates":[1,2],"type":"Point"}"#,
+        r#"{"typ":"Point","coordinates":[1,2]}"#,
+        r#"{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[5,6]}]}"#,
+    ];
+    let mut features = Vec::new();
+    for (i, props) in properties.iter().enumerate() {
+        let geometry = geometries[i % geometries.len()];
+        features.push(match i % 4 {
+            0 => format!(r#"{{"type":"Feature","properties":{props},"geometry":{geometry}}}"#),
+            1 => format!(r#"{{ "geometry" : {geometry} , "properties" : {props} , "type" : "Feature" }}"#),
+            2 => format!(r#"{{"type":"Featur","properties":{props},"geometry":{geometry}}}"#),
+            _ => format!(r#"{{"type":"Feature","id":{i},"propertiesx":1,"properties":{props},"geometry":{geometry}}}"#),
+        });
+    }
+    for geometry in geometries {
+        features.push(format!(r#"{{"type":"Feature","properties":{{"a":0,"b":0}},"geometry":{geometry}}}"#));
+    }
+    let doc = format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(",\n"));
+    assert_same_for_every_block_size("keys that almost repeat", doc.as_bytes(), &[1, 7, 64, 4096, 1 << 20]);
+    assert!(block_reader_accepts(doc.as_bytes(), 4096), "the block reader reads them itself");
+    let layer = import_bytes_in_blocks("layer", doc.as_bytes(), 1 << 20, &ImportOptions::default()).unwrap();
+    assert_eq!((layer.stats.features, layer.stats.skipped), (17, 10), "{:?}", layer.stats.reasons);
+}
+
+#[test]
 fn a_file_is_read_in_blocks_with_the_same_result_as_its_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let bytes = synth::points_geojson(5_000);

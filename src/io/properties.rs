@@ -122,6 +122,23 @@ impl PropertyStore {
         self.text.push(' ');
     }
 
+    /// The key the next property of the feature `pending` collects has when the feature's keys so far are those
+    /// of the last feature stored, which has one more: readers check it first (it saves them finding where the
+    /// key ends, and [`PropertyStore::push_expected_value`] comparing it). `None` otherwise, and for a key
+    /// with a character that JSON text has to escape (`"`, `\`, control characters).
+    #[must_use]
+    pub fn expected_key(&self, pending: &PendingProperties) -> Option<&str> {
+        let key = self.shape_keys(pending.same_as?).get(pending.count)?;
+        key.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\').then_some(&**key)
+    }
+
+    /// [`PropertyStore::push_value`] for a property whose key is the [`PropertyStore::expected_key`].
+    pub fn push_expected_value(&mut self, pending: &mut PendingProperties, raw_json: &str) {
+        pending.count += 1;
+        self.text.push_str(raw_json);
+        self.text.push(' ');
+    }
+
     /// Stores the feature whose properties `pending` collected.
     pub fn commit(&mut self, pending: PendingProperties) {
         let shape = match pending.same_as {

@@ -56,6 +56,12 @@ pub(super) fn read_feature(text: &str, start: usize, ctx: &mut Ctx<'_>) -> Read 
     }
 }
 
+/// The members of a feature read here (foreign members aside).
+const FEATURE_MEMBERS: &[&[u8]] = &[b"type", b"properties", b"geometry"];
+
+/// The members of a geometry read here.
+const GEOMETRY_MEMBERS: &[&[u8]] = &[b"type", b"coordinates", b"geometries"];
+
 /// The members of one feature, then the feature as the serde visitor makes it.
 fn feature(c: &mut Cursor<'_>, ctx: &mut Ctx<'_>) -> Direct<FeatureOutcome> {
     c.expect(b'{')?;
@@ -64,26 +70,26 @@ fn feature(c: &mut Cursor<'_>, ctx: &mut Ctx<'_>) -> Direct<FeatureOutcome> {
     let mut geometry: Option<GeomOutcome> = None;
     if c.members_start()? {
         loop {
-            match c.key()? {
-                "type" => {
-                    if type_name.is_some() || c.string()? != "Feature" {
+            match c.member_of(FEATURE_MEMBERS)? {
+                Some(0) => {
+                    if type_name.is_some() || !(c.string_is(b"Feature") || c.string()? == "Feature") {
                         return Err(Bail);
                     }
                     type_name = Some(TypeName::Feature);
                 }
-                "properties" => {
+                Some(1) => {
                     if properties.is_some() {
                         return Err(Bail);
                     }
                     properties = Some(read_properties(c, ctx)?);
                 }
-                "geometry" => {
+                Some(_) => {
                     if geometry.is_some() {
                         return Err(Bail);
                     }
                     geometry = Some(read_geometry(c, &mut ctx.scratch)?);
                 }
-                _ => {
+                None => {
                     c.scalar()?;
                 }
             }
@@ -109,9 +115,12 @@ fn read_properties(c: &mut Cursor<'_>, ctx: &mut Ctx<'_>) -> Direct<PropertiesOu
     c.expect(b'{')?;
     if c.members_start()? {
         loop {
-            let key = c.key()?;
+            // Features usually have the keys of the feature before them: the next of those is tried first.
+            let expected =
+                store.expected_key(&pending).is_some_and(|key| !maybe_simplestyle(key) && c.key_is(key.as_bytes()));
+            let key = if expected { None } else { Some(c.key()?) };
             // A simplestyle member is parsed into the feature's style by the serde visitor.
-            if matches!(key.as_bytes().first(), Some(b's' | b'f' | b'm' | b't')) && is_simplestyle_key(key) {
+            if key.is_some_and(maybe_simplestyle) {
                 return Err(Bail);
             }
             let value = c.scalar()?;
@@ -119,13 +128,21 @@ fn read_properties(c: &mut Cursor<'_>, ctx: &mut Ctx<'_>) -> Direct<PropertiesOu
             if value.starts_with(|b: char| b == '-' || b.is_ascii_digit()) && is_overflowing_number(value) {
                 return Err(Bail);
             }
-            store.push_value(&mut pending, key, value);
+            match key {
+                Some(key) => store.push_value(&mut pending, key, value),
+                None => store.push_expected_value(&mut pending, value),
+            }
             if !c.members_next()? {
                 break;
             }
         }
     }
     Ok(Ok(PropertiesRead { pending, style: None }))
+}
+
+/// Whether `key` is one of the simplestyle keys, tested on its first byte first.
+fn maybe_simplestyle(key: &str) -> bool {
+    matches!(key.as_bytes().first(), Some(b's' | b'f' | b'm' | b't')) && is_simplestyle_key(key)
 }
 
 /// A `geometry` value: null, or an object with `type` and `coordinates` only, or a GeometryCollection's `type`
@@ -149,16 +166,16 @@ fn read_geometry_at(c: &mut Cursor<'_>, tree: &mut CoordTree, nesting: usize) ->
     let mut geometries = None;
     if c.members_start()? {
         loop {
-            match c.key()? {
-                "type" if kind.is_none() => kind = Some(geometry_kind(c.string()?)?),
-                "coordinates" if !coordinates && geometries.is_none() => {
+            match c.member_of(GEOMETRY_MEMBERS)? {
+                Some(0) if kind.is_none() => kind = Some(c.geometry_kind()?),
+                Some(1) if !coordinates && geometries.is_none() => {
                     coordinates = true;
                     tree.clear();
                     c.skip_ws();
                     c.expect(b'[')?;
                     coords_array(c, tree, 0)?;
                 }
-                "geometries" if geometries.is_none() && !coordinates && nesting < MAX_COLLECTION_NESTING => {
+                Some(2) if geometries.is_none() && !coordinates && nesting < MAX_COLLECTION_NESTING => {
                     geometries = Some(read_geometries(c, tree, nesting + 1)?);
                 }
                 _ => return Err(Bail),
@@ -468,6 +485,73 @@ impl<'t> Cursor<'t> {
         let key = self.string()?;
         self.expect(b':')?;
         Ok(key)
+    }
+
+    /// Consumes the object key `"name"` and the `:` after it when the text continues with them (`name` has no
+    /// character that needs escaping): what [`Cursor::key`] does when it returns `name`, without searching for
+    /// the closing quote.
+    #[inline]
+    fn key_is(&mut self, name: &[u8]) -> bool {
+        self.skip_ws();
+        let p = self.pos;
+        let n = name.len();
+        let quoted = self.bytes.get(p) == Some(&b'"')
+            && self.bytes.get(p + 1..p + 1 + n) == Some(name)
+            && self.bytes.get(p + 1 + n) == Some(&b'"');
+        if !quoted {
+            return false;
+        }
+        let mut q = p + n + 2;
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(q) {
+            q += 1;
+        }
+        if self.bytes.get(q) != Some(&b':') {
+            return false;
+        }
+        self.pos = q + 1;
+        true
+    }
+
+    /// The next object key, and the `:` after it: its place in `names` (tried first, in order, as the files
+    /// usually give them), or `None` for another key.
+    #[inline]
+    fn member_of(&mut self, names: &[&[u8]]) -> Direct<Option<usize>> {
+        if let Some(i) = names.iter().position(|name| self.key_is(name)) {
+            return Ok(Some(i));
+        }
+        let key = self.key()?;
+        Ok(names.iter().position(|name| key.as_bytes() == *name))
+    }
+
+    /// Consumes the string `"value"` when the text continues with it (`value` has no character that needs
+    /// escaping).
+    #[inline]
+    fn string_is(&mut self, value: &[u8]) -> bool {
+        self.skip_ws();
+        let p = self.pos;
+        let n = value.len();
+        let found = self.bytes.get(p) == Some(&b'"')
+            && self.bytes.get(p + 1..p + 1 + n) == Some(value)
+            && self.bytes.get(p + 1 + n) == Some(&b'"');
+        if found {
+            self.pos = p + n + 2;
+        }
+        found
+    }
+
+    /// A geometry's `type` value: the usual names first without searching for the closing quote.
+    fn geometry_kind(&mut self) -> Direct<GeomKind> {
+        for (name, kind) in [
+            (b"Point".as_slice(), GeomKind::Point),
+            (b"LineString", GeomKind::LineString),
+            (b"Polygon", GeomKind::Polygon),
+            (b"MultiPolygon", GeomKind::MultiPolygon),
+        ] {
+            if self.string_is(name) {
+                return Ok(kind);
+            }
+        }
+        geometry_kind(self.string()?)
     }
 
     /// A string without escapes: its contents.
