@@ -24,6 +24,9 @@ pub struct PropertyStore {
     shapes: Vec<Box<[Box<str>]>>,
     /// Index of each key list in `shapes`.
     shape_ids: HashMap<Box<[Box<str>]>, u32>,
+    /// Per key list: whether none of its keys has a character JSON text has to escape (`"`, `\`, control
+    /// characters), so that a reader may look for it as it is ([`PropertyStore::expected_key`]).
+    plain_shapes: Vec<bool>,
     /// Per feature: the index of its key list.
     shape_of: Vec<u32>,
     /// Per feature: the end of its values in `text` (the start is the previous feature's end).
@@ -128,8 +131,11 @@ impl PropertyStore {
     /// with a character that JSON text has to escape (`"`, `\`, control characters).
     #[must_use]
     pub fn expected_key(&self, pending: &PendingProperties) -> Option<&str> {
-        let key = self.shape_keys(pending.same_as?).get(pending.count)?;
-        key.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\').then_some(&**key)
+        let shape = pending.same_as?;
+        if !self.plain_shapes.get(shape as usize).copied().unwrap_or(false) {
+            return None;
+        }
+        self.shape_keys(shape).get(pending.count).map(|key| &**key)
     }
 
     /// [`PropertyStore::push_value`] for a property whose key is the [`PropertyStore::expected_key`].
@@ -163,6 +169,8 @@ impl PropertyStore {
             return *id;
         }
         let id = u32::try_from(self.shapes.len()).unwrap_or(u32::MAX);
+        let plain = keys.iter().all(|key| key.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\'));
+        self.plain_shapes.push(plain);
         self.shapes.push(keys.clone());
         self.shape_ids.insert(keys, id);
         id

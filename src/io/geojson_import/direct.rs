@@ -140,6 +140,13 @@ fn read_properties(c: &mut Cursor<'_>, ctx: &mut Ctx<'_>) -> Direct<PropertiesOu
     Ok(Ok(PropertiesRead { pending, style: None }))
 }
 
+/// Whether two short byte strings are equal, compared in a loop without early exit (which the compiler keeps
+/// inline: `==` calls the C library's `memcmp`, whose call costs more than comparing a key's few bytes).
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0_u8, |differ, (x, y)| differ | (x ^ y)) == 0
+}
+
 /// Whether `key` is one of the simplestyle keys, tested on its first byte first.
 fn maybe_simplestyle(key: &str) -> bool {
     matches!(key.as_bytes().first(), Some(b's' | b'f' | b'm' | b't')) && is_simplestyle_key(key)
@@ -496,7 +503,7 @@ impl<'t> Cursor<'t> {
         let p = self.pos;
         let n = name.len();
         let quoted = self.bytes.get(p) == Some(&b'"')
-            && self.bytes.get(p + 1..p + 1 + n) == Some(name)
+            && self.bytes.get(p + 1..p + 1 + n).is_some_and(|text| same_bytes(text, name))
             && self.bytes.get(p + 1 + n) == Some(&b'"');
         if !quoted {
             return false;
@@ -531,7 +538,7 @@ impl<'t> Cursor<'t> {
         let p = self.pos;
         let n = value.len();
         let found = self.bytes.get(p) == Some(&b'"')
-            && self.bytes.get(p + 1..p + 1 + n) == Some(value)
+            && self.bytes.get(p + 1..p + 1 + n).is_some_and(|text| same_bytes(text, value))
             && self.bytes.get(p + 1 + n) == Some(&b'"');
         if found {
             self.pos = p + n + 2;
