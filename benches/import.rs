@@ -4,7 +4,8 @@
 //! LineString of 2M vertices).
 //!
 //! `cargo bench --bench import` (add `-- --quick` for a fast estimate). A FeatureCollection is read block by
-//! block on two threads; `one_pass_reader_points` shows the one-thread reader on the same points.
+//! block on two threads; `one_pass_reader_points` shows the one-thread reader on the same points. malloc is set
+//! up as in the app (`keep_big_blocks_mapped`).
 
 use std::hint::black_box;
 
@@ -16,6 +17,8 @@ use borderplan::synth::{
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn bench_import(c: &mut Criterion) {
+    // The allocator as the app sets it up (without it, growing a huge feature's buffer copies it).
+    borderplan::io::room::keep_big_blocks_mapped();
     let inputs = [
         ("points_200k_5_properties", points(200_000), 200_000),
         ("lines_20k_x_50_vertices", lines(20_000, 50), 20_000),

@@ -5,6 +5,7 @@ use std::time::Instant;
 use borderplan::io::geojson_import::{ImportOptions, block_reader_accepts, import_bytes, import_bytes_in_one_pass};
 
 fn main() {
+    borderplan::io::room::keep_big_blocks_mapped();
     let kind = std::env::args().nth(1).unwrap_or_else(|| "points".to_owned());
     let bytes = match kind.as_str() {
         "lines" => borderplan::synth::lines_geojson(20_000, 50),
