@@ -32,6 +32,7 @@ use super::feature::FeatureSeed;
 use super::json_text::{Byte, JSON_NESTING_LIMIT, StringScanner};
 use super::one_pass::parse;
 use crate::io::layer::Layer;
+use crate::io::room::Room;
 use chunks::{Ahead, CHUNKS_PER_BLOCK, Helper, guess_starts, run_chunks};
 use element_end::ElementEnd;
 
@@ -461,6 +462,19 @@ fn read_blocks<'scope, R: Read>(
     loop {
         if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Fast::Failed(Failure::Cancelled);
+        }
+        // A feature cut by block ends grows the buffer block by block: the helper maps the pages of the block
+        // after this one while this one is read and scanned (the huge line: 0.88× the time; one block more of
+        // memory at most).
+        if parallel && cut.is_some() {
+            buf.reserve(2 * block_bytes);
+            let next = Room::of(&buf, buf.capacity()).end_addr + block_bytes;
+            helper.get_or_insert_with(|| Helper::start(scope, opts)).map_ahead([
+                (next, block_bytes),
+                (0, 0),
+                (0, 0),
+                (0, 0),
+            ]);
         }
         let read = match (&mut reader).take(block_bytes as u64).read_to_end(&mut buf) {
             Ok(n) => n,

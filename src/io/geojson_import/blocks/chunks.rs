@@ -49,6 +49,8 @@ pub(super) type Ahead = [(usize, usize); 4];
 pub(super) struct Helper {
     jobs: SyncSender<Job>,
     parts: Receiver<Parts>,
+    /// A job of mapping pages only was sent and its (empty) answer not taken yet.
+    mapping: bool,
 }
 
 impl Helper {
@@ -73,7 +75,31 @@ impl Helper {
                 }
             }
         });
-        Self { jobs, parts }
+        Self { jobs, parts, mapping: false }
+    }
+
+    /// Has the helper map the pages of `ahead` while the caller goes on (a job without chunks: the growing
+    /// buffer of a feature cut by block ends, whose next block is read into fresh pages). Waits for the last
+    /// such job first.
+    pub(super) fn map_ahead(&mut self, ahead: Ahead) {
+        self.wait_mapped();
+        let job = Job {
+            buf: Arc::new(Vec::new()),
+            pos: 0,
+            starts: Arc::new(Vec::new()),
+            last: false,
+            next: Arc::new(AtomicUsize::new(1)),
+            ahead,
+        };
+        self.mapping = self.jobs.send(job).is_ok();
+    }
+
+    /// Waits for the helper to finish mapping pages, if it was asked to ([`Helper::map_ahead`]).
+    pub(super) fn wait_mapped(&mut self) {
+        if std::mem::take(&mut self.mapping) {
+            // Its answer holds no chunks; a helper that is gone has nothing more to map.
+            let _ = spin_recv(&self.parts);
+        }
     }
 }
 
@@ -147,9 +173,10 @@ pub(super) fn run_chunks(
     out: Builder,
     first_index: usize,
     opts: &ImportOptions<'_>,
-    helper: &Helper,
+    helper: &mut Helper,
     ahead: Ahead,
 ) -> Run {
+    helper.wait_mapped();
     let starts = Arc::new(starts);
     let next = Arc::new(AtomicUsize::new(1));
     let job = Job { buf: Arc::clone(buf), pos, starts: Arc::clone(&starts), last, next: Arc::clone(&next), ahead };
@@ -211,37 +238,51 @@ mod tests {
     fn chunks_cut_at_true_and_false_guesses_give_what_one_run_gives() {
         // Every fourth feature carries look-alikes of feature starts in a foreign member.
         let children = format!(r#","children":[{},{}]"#, point_feature(7, ""), point_feature(8, ""));
-        let features: Vec<String> =
-            (0..40).map(|i| point_feature(i, if i % 4 == 1 { &children } else { "" })).collect();
-        let text = format!("{}]", features.join(","));
-        let buf = Arc::new(text.into_bytes());
+        let text_of = |offset: u32| {
+            let features: Vec<String> =
+                (0..40).map(|i| point_feature(offset + i, if i % 4 == 1 { &children } else { "" })).collect();
+            Arc::new(format!("{}]", features.join(",")).into_bytes())
+        };
+        // Two blocks of different features, read one after the other by the same helper.
+        let bufs = [text_of(0), text_of(1000)];
         let opts = ImportOptions::default();
-        let whole = run(&buf, 0, Expect::FirstOrEnd, usize::MAX, true, Builder::default(), 0, &opts);
-        assert_eq!((whole.stop, whole.elements), (Stop::ArrayEnd, 40));
+        let wholes =
+            bufs.clone().map(|buf| run(&buf, 0, Expect::FirstOrEnd, usize::MAX, true, Builder::default(), 0, &opts));
+        for whole in &wholes {
+            assert_eq!((whole.stop, whole.elements), (Stop::ArrayEnd, 40));
+        }
         let pattern = br#",{"type":"Feature""#;
         for chunk_bytes in [1, 40, 97, 300, 1000, 5000] {
-            let starts = guess_starts(&buf, 0, pattern, 1, chunk_bytes);
-            assert!(starts.windows(2).all(|w| w[0] < w[1]), "strictly increasing");
+            let starts = bufs.clone().map(|buf| guess_starts(&buf, 0, pattern, 1, chunk_bytes));
+            assert!(starts.iter().all(|s| s.windows(2).all(|w| w[0] < w[1])), "strictly increasing");
             let joined = std::thread::scope(|scope| {
-                let helper = Helper::start(scope, &opts);
-                run_chunks(
-                    &buf,
-                    0,
-                    Expect::FirstOrEnd,
-                    starts.clone(),
-                    true,
-                    Builder::default(),
-                    0,
-                    &opts,
-                    &helper,
-                    Ahead::default(),
-                )
+                let mut helper = Helper::start(scope, &opts);
+                // A job of mapping pages only, still unanswered: its empty answer is not taken for the first
+                // block's chunks, and the first block's chunks not for the second's.
+                let spare: Vec<u8> = Vec::with_capacity(1 << 16);
+                helper.map_ahead([(spare.as_ptr() as usize, 1 << 16), (0, 0), (0, 0), (0, 0)]);
+                [0, 1].map(|b| {
+                    run_chunks(
+                        &bufs[b],
+                        0,
+                        Expect::FirstOrEnd,
+                        starts[b].clone(),
+                        true,
+                        Builder::default(),
+                        0,
+                        &opts,
+                        &mut helper,
+                        Ahead::default(),
+                    )
+                })
             });
-            assert_eq!((joined.stop, joined.pos, joined.elements), (whole.stop, whole.pos, 40), "{chunk_bytes}");
             let xs =
                 |run: &Run| -> Vec<String> { run.out.features.iter().map(|f| format!("{:?}", f.geometry)).collect() };
-            assert_eq!(xs(&joined), xs(&whole), "chunks of {chunk_bytes} bytes, {} guesses", starts.len());
-            assert_eq!(joined.out.properties, whole.out.properties);
+            for (joined, whole) in joined.iter().zip(&wholes) {
+                assert_eq!((joined.stop, joined.pos, joined.elements), (whole.stop, whole.pos, 40), "{chunk_bytes}");
+                assert_eq!(xs(joined), xs(whole), "chunks of {chunk_bytes} bytes");
+                assert_eq!(joined.out.properties, whole.out.properties);
+            }
         }
     }
 }
