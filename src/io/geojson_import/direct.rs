@@ -499,24 +499,16 @@ impl<'t> Cursor<'t> {
     /// the closing quote.
     #[inline]
     fn key_is(&mut self, name: &[u8]) -> bool {
-        self.skip_ws();
-        let p = self.pos;
-        let n = name.len();
-        let quoted = self.bytes.get(p) == Some(&b'"')
-            && self.bytes.get(p + 1..p + 1 + n).is_some_and(|text| same_bytes(text, name))
-            && self.bytes.get(p + 1 + n) == Some(&b'"');
-        if !quoted {
-            return false;
+        let mark = self.pos;
+        if self.string_is(name) {
+            self.skip_ws();
+            if self.peek() == Some(b':') {
+                self.pos += 1;
+                return true;
+            }
         }
-        let mut q = p + n + 2;
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(q) {
-            q += 1;
-        }
-        if self.bytes.get(q) != Some(&b':') {
-            return false;
-        }
-        self.pos = q + 1;
-        true
+        self.pos = mark;
+        false
     }
 
     /// The next object key, and the `:` after it: its place in `names` (tried first, in order, as the files
