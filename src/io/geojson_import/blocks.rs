@@ -455,6 +455,8 @@ fn read_blocks<'scope, R: Read>(
     let chunk_bytes = (block_bytes / CHUNKS_PER_BLOCK).max(8);
     // An element cut by the end of the data read so far, at the start of `buf`: read on until it is complete.
     let mut cut: Option<ElementEnd> = None;
+    // The cut element was still incomplete after the last block: it spans several blocks.
+    let mut spanning = false;
     // The room of the layer's arrays, and the offset in the input, when the last block was shared: how much the
     // input since then added to the arrays.
     let mut rooms_then = out.rooms();
@@ -463,18 +465,14 @@ fn read_blocks<'scope, R: Read>(
         if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Fast::Failed(Failure::Cancelled);
         }
-        // A feature cut by block ends grows the buffer block by block: the helper maps the pages of the block
-        // after this one while this one is read and scanned (the huge line: 0.88× the time; one block more of
-        // memory at most).
-        if parallel && cut.is_some() {
+        // A feature spanning several blocks grows the buffer block by block: the helper maps the pages of the
+        // block after this one while this one is read and scanned (the huge line: 0.88× the time; one block more
+        // of memory at most). A feature cut by one block end only (the usual case) completes in the next block.
+        if parallel && spanning {
             buf.reserve(2 * block_bytes);
             let next = Room::of(&buf, buf.capacity()).end_addr + block_bytes;
-            helper.get_or_insert_with(|| Helper::start(scope, opts)).map_ahead([
-                (next, block_bytes),
-                (0, 0),
-                (0, 0),
-                (0, 0),
-            ]);
+            let helper = helper.get_or_insert_with(|| Helper::start(scope, opts));
+            helper.map_ahead([(next, block_bytes), (0, 0), (0, 0), (0, 0)]);
         }
         let read = match (&mut reader).take(block_bytes as u64).read_to_end(&mut buf) {
             Ok(n) => n,
@@ -488,6 +486,7 @@ fn read_blocks<'scope, R: Read>(
         let last = read == 0;
         let mut pos = 0;
         let waiting = !last && cut.as_mut().is_some_and(|element| !element.complete(&buf));
+        spanning = waiting;
         if !waiting {
             cut = None;
         }
