@@ -86,6 +86,18 @@ pub fn bounding_rect(geometry: &Geometry<f64>) -> Option<Rect<f64>> {
     }
 }
 
+/// The spatial index of `features`, taking the rectangles in `known_rects` (by feature index, in index order)
+/// as they are.
+fn index_of(features: &[LayerFeature], known_rects: &[(usize, Rect<f64>)]) -> PackedRTree {
+    PackedRTree::build_with(features.len(), |i| {
+        let rect = match known_rects.binary_search_by_key(&i, |(index, _)| *index) {
+            Ok(at) => known_rects.get(at).map(|(_, rect)| *rect),
+            Err(_) => bounding_rect(&features.get(i)?.geometry),
+        }?;
+        Some([rect.min().x, rect.min().y, rect.max().x, rect.max().y])
+    })
+}
+
 /// The rectangle of `coords`, with [`BoundingRect`]'s comparisons (the first of equal values is kept).
 fn rect_of(coords: &[geo::Coord<f64>]) -> Option<Rect<f64>> {
     let first = coords.first()?;
@@ -258,6 +270,20 @@ impl Layer {
         properties: PropertyStore,
         stats: ImportStats,
     ) -> Self {
+        Self::with_known_rects(name, source_path, features, properties, stats, &[])
+    }
+
+    /// [`Layer::new`], given the bounding rectangles of some features already (by index, in index order, each
+    /// the one [`bounding_rect`] gives): the spatial index takes them instead of computing them again.
+    #[must_use]
+    pub(crate) fn with_known_rects(
+        name: impl Into<String>,
+        source_path: Option<PathBuf>,
+        features: Vec<LayerFeature>,
+        properties: PropertyStore,
+        stats: ImportStats,
+        known_rects: &[(usize, Rect<f64>)],
+    ) -> Self {
         let style = LayerStyle::for_properties(&stats.property_names);
         let id = LayerId(NEXT_LAYER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
         let mut layer = Self {
@@ -270,7 +296,7 @@ impl Layer {
             id,
             index: PackedRTree::default(),
         };
-        layer.rebuild_index();
+        layer.index = index_of(&layer.features, known_rects);
         layer
     }
 
@@ -282,11 +308,7 @@ impl Layer {
 
     /// Rebuilds the R-tree from `features` (after features were added, removed or edited).
     pub fn rebuild_index(&mut self) {
-        let features = &self.features;
-        self.index = PackedRTree::build_with(features.len(), |i| {
-            let rect = bounding_rect(&features.get(i)?.geometry)?;
-            Some([rect.min().x, rect.min().y, rect.max().x, rect.max().y])
-        });
+        self.index = index_of(&self.features, &[]);
     }
 
     /// Number of envelopes in the spatial index.

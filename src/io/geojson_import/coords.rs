@@ -2,6 +2,7 @@
 //! `geo` geometry of the type named by `"type"` ([`ParsedGeom`]).
 
 use std::fmt;
+use std::mem::MaybeUninit;
 
 use geo::{Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -151,11 +152,13 @@ impl CoordTree {
     }
 
     /// Room for `count` positions at the end, filled elsewhere (on two threads) and then kept with
-    /// [`CoordTree::keep_filled`]; where they start, and the room.
-    pub(super) fn open_positions(&mut self, count: usize) -> (usize, &mut [Coord<f64>]) {
+    /// [`CoordTree::keep_filled`]; where they start, and the room. The room is reserved, not written: each
+    /// thread's writes are the first to touch its part, so its fresh pages are mapped on that thread, not all on
+    /// the caller's (the huge line's 32 MB of positions: 8k page faults shared instead of taken before parsing).
+    pub(super) fn open_positions(&mut self, count: usize) -> (usize, &mut [MaybeUninit<Coord<f64>>]) {
         let base = self.coords.len();
-        self.coords.resize(base + count, Coord { x: 0.0, y: 0.0 });
-        (base, self.coords.get_mut(base..).unwrap_or_default())
+        self.coords.reserve_exact(count);
+        (base, self.coords.spare_capacity_mut().get_mut(..count).unwrap_or_default())
     }
 
     /// Gives back the room opened at `base` (the parts were not all positions).
@@ -172,6 +175,10 @@ impl CoordTree {
             self.coords.truncate(base);
             return;
         }
+        if self.coords.len() != base {
+            // Not the room `open_positions` gave (nothing was kept in between): nothing of it is known written.
+            return;
+        }
         let mut kept = base;
         for (part, room) in parts.into_iter().zip(rooms) {
             if part.zs.is_some() && !self.any_z {
@@ -186,14 +193,18 @@ impl CoordTree {
             }
             self.wrapped_positions += part.wrapped_positions;
             self.first_wrapped = self.first_wrapped.or(part.first_wrapped);
-            if part.error.is_some() {
-                kept += part.written;
+            // A part without an error wrote its whole room; one with an error, its valid positions before it.
+            kept += part.written.min(room);
+            if part.error.is_some() || part.written < room {
                 self.error = part.error;
                 break;
             }
-            kept += room;
         }
-        self.coords.truncate(kept);
+        let kept = kept.min(self.coords.capacity());
+        // SAFETY: the parts wrote their rooms from the start, in order and without gaps (`Filled::put`): the
+        // first `written` slots of each part's room, the parts one after the other from `base` (a part is
+        // followed only when it wrote its whole room), and `kept` is within the capacity.
+        unsafe { self.coords.set_len(kept) };
     }
 
     /// Turns the buffers into a geometry of `kind`, checking the structure.
@@ -363,16 +374,18 @@ pub(super) struct Filled {
 
 impl Filled {
     /// Puts the next position into `room` (or notes why it is invalid; after that nothing more is written).
-    pub(super) fn put(&mut self, room: &mut [Coord<f64>], numbers: [f64; 3], count: usize) {
+    pub(super) fn put(&mut self, room: &mut [MaybeUninit<Coord<f64>>], numbers: [f64; 3], count: usize) {
         self.parsed += 1;
         if self.error.is_some() {
             return;
         }
         match check_position(numbers, count) {
             Ok((coord, wrapped_from)) => {
-                if let Some(slot) = room.get_mut(self.written) {
-                    *slot = coord;
-                }
+                let Some(slot) = room.get_mut(self.written) else {
+                    // More positions than room: the caller compares `parsed` with the room and keeps nothing.
+                    return;
+                };
+                slot.write(coord);
                 if let Some(x) = wrapped_from {
                     self.wrapped_positions += 1;
                     self.first_wrapped.get_or_insert(x);

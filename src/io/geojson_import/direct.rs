@@ -348,7 +348,12 @@ fn parallel_positions(c: &mut Cursor<'_>, tree: &mut CoordTree, depth: usize) ->
 
 /// The positions `[x,y(,z…)]` separated by commas in `text[from..to]`, checked and put into `room` in order;
 /// `None` for anything else.
-fn fill_positions(text: &str, from: usize, to: usize, room: &mut [geo::Coord<f64>]) -> Option<Filled> {
+fn fill_positions(
+    text: &str,
+    from: usize,
+    to: usize,
+    room: &mut [std::mem::MaybeUninit<geo::Coord<f64>>],
+) -> Option<Filled> {
     let text = text.get(..to)?;
     let mut c = Cursor { text, bytes: text.as_bytes(), pos: from };
     let mut filled = Filled::default();

@@ -152,19 +152,24 @@ fn a_huge_position_list_read_on_two_threads_is_the_list_read_in_order() {
         )
     };
     type Special = Box<dyn Fn(usize) -> Option<String>>;
-    let cases: [(&str, Special); 6] = [
+    let cases: [(&str, Special); 7] = [
         ("plain", Box::new(|_| None)),
         ("z in the second half only", Box::new(|i| (i == 60_000).then(|| "[61.0,35.0,1200.5]".to_owned()))),
         ("z in the first half only", Box::new(|i| (i == 10).then(|| "[61.0,35.0,7]".to_owned()))),
         ("wrapped longitudes in both halves", Box::new(|i| (i % 20_000 == 5).then(|| "[421.0,35.0]".to_owned()))),
         ("an error in the second half", Box::new(|i| (i == 50_000).then(|| "[61.0,95.0]".to_owned()))),
         ("errors in both halves", Box::new(|i| matches!(i, 100 | 60_000).then(|| "[61.0,-95.0]".to_owned()))),
+        // Not a list of positions: the room given to the threads is given back unread, the list read in order.
+        ("a nested list in the first half", Box::new(|i| (i == 1).then(|| "[[61.0,35.0]]".to_owned()))),
     ];
     for (what, special) in &cases {
         let text = line(special.as_ref());
         let (direct, serde) = read_both(&text);
         assert_eq!(direct.as_deref(), Some(serde.as_str()), "{what}");
     }
+    // A string among the numbers: the room is given back and the feature left to the serde visitors.
+    let text = line(&|i| (i == 69_999).then(|| r#"[61.0,"35"]"#.to_owned()));
+    assert_eq!(read_both(&text).0, None, "a string in the second half");
     // A MultiLineString: a huge list after a small one, at the same depth.
     let positions: Vec<String> = (0..70_000).map(|i| format!("[{:.5},36.25]", 61.0 + i as f64 * 1e-4)).collect();
     let text = format!(
