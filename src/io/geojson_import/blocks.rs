@@ -375,6 +375,11 @@ fn run(
 /// The longest valid UTF-8 text in `buf` from `start` up to `end` (or the buffer's end).
 fn valid_text(buf: &[u8], start: usize, end: usize) -> &str {
     let checked = buf.get(start..end.min(buf.len())).unwrap_or_default();
+    // Valid text is checked with vector instructions (the huge line's 44 MB: 2.9 % of the import's CPU time with
+    // the standard library's check); where it is not, the standard library tells how far it is.
+    if let Ok(text) = simdutf8::basic::from_utf8(checked) {
+        return text;
+    }
     match std::str::from_utf8(checked) {
         Ok(text) => text,
         Err(e) => std::str::from_utf8(checked.get(..e.valid_up_to()).unwrap_or_default()).unwrap_or_default(),

@@ -301,11 +301,11 @@ fn coords_array(c: &mut Cursor<'_>, tree: &mut CoordTree, depth: usize) -> Direc
 const PARALLEL_LIST_BYTES: usize = 1 << 20;
 
 /// A huge list of positions written compactly (`[[x,y],[x,y],…]`, the cursor at its second `[`, a number next):
-/// its positions counted (one `]` each), room made for them at the end of `tree`, the list cut in two at a
-/// `],[` near its middle and each half parsed on its own thread straight into its part of the room, then kept
-/// exactly as pushing the positions one by one would have (`CoordTree::keep_filled`). The number of
-/// positions, with the cursor after the list; `None` (the cursor and `tree` untouched) when the list is small,
-/// not compact, or holds anything but positions of numbers.
+/// cut in two at a `],[` ([`cut_list`]), its positions counted (one `]` each), room made for them at the end of
+/// `tree`, and each half parsed on its own thread straight into its part of the room, then kept exactly as
+/// pushing the positions one by one would have (`CoordTree::keep_filled`). The number of positions, with the
+/// cursor after the list; `None` (the cursor and `tree` untouched) when the list is small, not compact, or holds
+/// anything but positions of numbers.
 fn parallel_positions(c: &mut Cursor<'_>, tree: &mut CoordTree, depth: usize) -> Option<u32> {
     let start = c.pos;
     if c.bytes.len().saturating_sub(start) < PARALLEL_LIST_BYTES
@@ -314,17 +314,7 @@ fn parallel_positions(c: &mut Cursor<'_>, tree: &mut CoordTree, depth: usize) ->
     {
         return None;
     }
-    // Compact positions hold no `]]`: the first one closes the list.
-    let end = start + memchr::memmem::find(c.bytes.get(start..)?, b"]]")? + 1;
-    if end - start < PARALLEL_LIST_BYTES {
-        return None;
-    }
-    let middle = start + (end - start) / 2;
-    let split = middle + memchr::memmem::find(c.bytes.get(middle..end)?, b"],[")? + 2;
-    let rooms = [
-        memchr::memchr_iter(b']', c.bytes.get(start..split - 1)?).count(),
-        memchr::memchr_iter(b']', c.bytes.get(split..end)?).count(),
-    ];
+    let Cut { split, end, rooms } = cut_list(c.bytes, start)?;
     let text = c.text;
     let (base, room) = tree.open_positions(rooms[0] + rooms[1]);
     let (first_room, second_room) = room.split_at_mut(rooms[0]);
@@ -344,6 +334,50 @@ fn parallel_positions(c: &mut Cursor<'_>, tree: &mut CoordTree, depth: usize) ->
             None
         }
     }
+}
+
+/// Where a compact list of positions from `start` is cut in two, where it ends, and the positions in each part.
+struct Cut {
+    /// The `[` of the second part's first position (the first part ends before the `,` before it).
+    split: usize,
+    /// The list's closing `]`.
+    end: usize,
+    rooms: [usize; 2],
+}
+
+/// [`Cut`] of the compact list of positions from `start` in `bytes` (compact positions hold no `]]`: the first
+/// one closes the list); `None` when it is under [`PARALLEL_LIST_BYTES`]. Most often a huge list is most of what
+/// follows it (the feature the buffer was read for): then it is cut at the first `],[` after the middle of what
+/// follows, and the two threads each look for the list's end and count the positions in their part. Where the
+/// caller's part holds the end, the list is shorter: it is cut at its own middle, on the caller's thread.
+fn cut_list(bytes: &[u8], start: usize) -> Option<Cut> {
+    let positions_in = |from: usize, to: usize| Some(memchr::memchr_iter(b']', bytes.get(from..to)?).count());
+    let split_after =
+        |middle: usize, end: usize| Some(middle + memchr::memmem::find(bytes.get(middle..end)?, b"],[")? + 2);
+    let guess = start + (bytes.len() - start) / 2;
+    if let Some(split) = split_after(guess, bytes.len()) {
+        let (first, second) = std::thread::scope(|scope| {
+            let second = scope.spawn(|| {
+                let end = split + memchr::memmem::find(bytes.get(split..)?, b"]]")? + 1;
+                Some((end, positions_in(split, end)?))
+            });
+            let first_part = bytes.get(start..split - 1)?;
+            let first = match memchr::memmem::find(first_part, b"]]") {
+                Some(_) => None,
+                None => positions_in(start, split - 1),
+            };
+            Some((first, second.join().ok().flatten()))
+        })?;
+        if let (Some(first), Some((end, second))) = (first, second) {
+            return (end - start >= PARALLEL_LIST_BYTES).then_some(Cut { split, end, rooms: [first, second] });
+        }
+    }
+    let end = start + memchr::memmem::find(bytes.get(start..)?, b"]]")? + 1;
+    if end - start < PARALLEL_LIST_BYTES {
+        return None;
+    }
+    let split = split_after(start + (end - start) / 2, end)?;
+    Some(Cut { split, end, rooms: [positions_in(start, split - 1)?, positions_in(split, end)?] })
 }
 
 /// The positions `[x,y(,z…)]` separated by commas in `text[from..to]`, checked and put into `room` in order;

@@ -178,6 +178,16 @@ fn a_huge_position_list_read_on_two_threads_is_the_list_read_in_order() {
     );
     let (direct, serde) = read_both(&text);
     assert_eq!(direct.as_deref(), Some(serde.as_str()), "multilinestring");
+    // Two huge lists in a row: the first ends before the middle of what follows it (cut at its own middle), the
+    // second is most of what follows it.
+    let second: Vec<String> = (0..90_000).map(|i| format!("[{:.5},37.5]", 62.0 + i as f64 * 1e-4)).collect();
+    let text = format!(
+        r#"{{"type":"Feature","properties":null,"geometry":{{"type":"MultiLineString","coordinates":[[{}],[{}]]}}}}"#,
+        positions.join(","),
+        second.join(",")
+    );
+    let (direct, serde) = read_both(&text);
+    assert_eq!(direct.as_deref(), Some(serde.as_str()), "two huge lines");
 }
 
 #[test]
