@@ -5,13 +5,13 @@ use crate::model::geometry::rect_union;
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use geo::{CoordsIter, Geometry, Rect};
+use geo::Rect;
 use serde::de;
 
 use super::ImportOptions;
 use super::coords::{CoordTree, Repairs};
 use super::error::ImportError;
-use crate::io::layer::{ImportStats, Layer, LayerFeature, bounding_rect, geometry_type_name};
+use crate::io::layer::{ImportStats, Layer, LayerFeature, bounding_rect, coordinate_count, geometry_type_name};
 use crate::io::properties::PropertyStore;
 use crate::io::room::Room;
 
@@ -191,7 +191,7 @@ impl Builder {
                 }
                 if let Some(rect) = bounding_rect(&feature.geometry) {
                     self.bbox = Some(rect_union(self.bbox, rect));
-                    if many_positions(&feature.geometry) {
+                    if coordinate_count(&feature.geometry) >= MANY_POSITIONS {
                         self.big_rects.push((self.features.len(), rect));
                     }
                 }
@@ -244,16 +244,8 @@ impl Builder {
     }
 }
 
-/// Whether `geometry` has so many positions that its rectangle is worth keeping rather than computing again.
-fn many_positions(geometry: &Geometry<f64>) -> bool {
-    const MANY: usize = 4096;
-    match geometry {
-        Geometry::Point(_) => false,
-        Geometry::LineString(line) => line.0.len() >= MANY,
-        Geometry::Polygon(polygon) => polygon.exterior().0.len() >= MANY,
-        other => other.coords_count() >= MANY,
-    }
-}
+/// From this many positions a feature's rectangle is worth keeping rather than computing again.
+const MANY_POSITIONS: usize = 4096;
 
 #[cfg(test)]
 mod tests {

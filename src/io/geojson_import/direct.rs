@@ -355,24 +355,33 @@ fn cut_list(bytes: &[u8], start: usize) -> Option<Cut> {
     let split_after =
         |middle: usize, end: usize| Some(middle + memchr::memmem::find(bytes.get(middle..end)?, b"],[")? + 2);
     let guess = start + (bytes.len() - start) / 2;
+    // The list's end, once the caller's part was found to hold it.
+    let mut end_found = None;
     if let Some(split) = split_after(guess, bytes.len()) {
         let (first, second) = std::thread::scope(|scope| {
             let second = scope.spawn(|| {
                 let end = split + memchr::memmem::find(bytes.get(split..)?, b"]]")? + 1;
                 Some((end, positions_in(split, end)?))
             });
-            let first_part = bytes.get(start..split - 1)?;
-            let first = match memchr::memmem::find(first_part, b"]]") {
-                Some(_) => None,
-                None => positions_in(start, split - 1),
+            // The caller's part: its positions, or (`Err`) the list's end in it.
+            let first = match memchr::memmem::find(bytes.get(start..split - 1)?, b"]]") {
+                Some(at) => Err(start + at + 1),
+                None => Ok(positions_in(start, split - 1)?),
             };
             Some((first, second.join().ok().flatten()))
         })?;
-        if let (Some(first), Some((end, second))) = (first, second) {
-            return (end - start >= PARALLEL_LIST_BYTES).then_some(Cut { split, end, rooms: [first, second] });
+        match (first, second) {
+            (Ok(first), Some((end, second))) if end - start >= PARALLEL_LIST_BYTES => {
+                return Some(Cut { split, end, rooms: [first, second] });
+            }
+            (Ok(_), _) => return None,
+            (Err(end), _) => end_found = Some(end),
         }
     }
-    let end = start + memchr::memmem::find(bytes.get(start..)?, b"]]")? + 1;
+    let end = match end_found {
+        Some(end) => end,
+        None => start + memchr::memmem::find(bytes.get(start..)?, b"]]")? + 1,
+    };
     if end - start < PARALLEL_LIST_BYTES {
         return None;
     }
