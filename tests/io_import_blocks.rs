@@ -325,3 +325,21 @@ fn features_of_more_than_65536_positions_read_the_same_whether_their_buffer_is_m
         layer.stats.warnings
     );
 }
+
+#[test]
+fn a_feature_of_many_small_rings_starts_no_thread_per_ring() {
+    // One MultiPolygon shaped like a real country outline: a mainland with 200 lakes and 20,000 small islands.
+    let rings = 20_000 + 201;
+    let bytes = synth::islands_geojson(1, 20_000, 12);
+    assert!(bytes.len() > 4 << 20, "the feature is far over the 1 MiB of a huge list: {} bytes", bytes.len());
+    let before = borderplan::io::geojson_import::list_splits_started();
+    let layer = import_bytes_in_blocks("islands", &bytes, 1 << 20, &ImportOptions::default()).unwrap();
+    let splits = borderplan::io::geojson_import::list_splits_started() - before;
+    assert_eq!(layer.features.len(), 1);
+    assert_eq!(layer.stats.skipped, 0);
+    // Other tests of this binary may cut their own huge lists meanwhile (a few each); one cut per ring, as a
+    // defect once did, would be 20,000.
+    let per_ring = splits as f64 / rings as f64;
+    assert!(per_ring < 0.001, "{splits} lists cut for {rings} small rings ({per_ring:.4} per ring)");
+    assert_same_for_every_block_size("a country of islands", &bytes, &[65_536, 1 << 20]);
+}

@@ -300,6 +300,16 @@ fn coords_array(c: &mut Cursor<'_>, tree: &mut CoordTree, depth: usize) -> Direc
 /// From this many bytes a list of positions is cut in two and parsed on two threads.
 const PARALLEL_LIST_BYTES: usize = 1 << 20;
 
+/// How many lists of positions were cut in two (each costs a thread start), for the test that keeps this to the
+/// huge lists only.
+static LIST_SPLITS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many lists of positions this process has cut in two for parsing on two threads so far.
+#[must_use]
+pub fn list_splits_started() -> u64 {
+    LIST_SPLITS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// A huge list of positions written compactly (`[[x,y],[x,y],…]`, the cursor at its second `[`, a number next):
 /// cut in two at a `],[` ([`cut_list`]), its positions counted (one `]` each), room made for them at the end of
 /// `tree`, and each half parsed on its own thread straight into its part of the room, then kept exactly as
@@ -314,6 +324,13 @@ fn parallel_positions(c: &mut Cursor<'_>, tree: &mut CoordTree, depth: usize) ->
     {
         return None;
     }
+    // The list itself must be long, not the buffer behind it: a ring of a feature of many small rings (a country
+    // of islands) ends within its first bytes, and is parsed here on this thread. The search costs what the
+    // list's own bytes cost, so every ring of a feature is looked at once.
+    if memchr::memmem::find(c.bytes.get(start..start + PARALLEL_LIST_BYTES)?, b"]]").is_some() {
+        return None;
+    }
+    LIST_SPLITS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let Cut { split, end, rooms } = cut_list(c.bytes, start)?;
     let text = c.text;
     let (base, room) = tree.open_positions(rooms[0] + rooms[1]);

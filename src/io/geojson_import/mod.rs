@@ -137,6 +137,9 @@ pub fn import_bytes_in_blocks(
     }
 }
 
+#[doc(hidden)]
+pub use direct::list_splits_started;
+
 /// Whether the block-wise reader reads `bytes` itself (`false`: it leaves them to the one-pass reader). For tests.
 #[doc(hidden)]
 #[must_use]
