@@ -116,6 +116,7 @@ impl Window {
         commands.extend(collab::collab_windows_ui(&self.app, &mut self.ui.windows.merge_picks, &ctx));
         commands.extend(collab::database_ui(&self.app, &mut self.ui.windows.database, &ctx));
         commands.extend(path_prompt_ui(&mut self.path_prompt, &ctx, self.app.map_rect));
+        commands.extend(crate::ui::replace::replace_question_ui(&self.app, &ctx));
         self.apply_all(&ctx, commands);
         let now = ctx.input(|i| i.time);
         self.app.tick_timeline(now);

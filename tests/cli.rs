@@ -211,3 +211,149 @@ fn plain_file_arguments_still_parse_as_files_for_the_window() {
     let args = borderplan::cli::Args::try_parse_from(["borderplan", "summary", "p.geojson"]).unwrap();
     assert!(args.command.is_some() && args.files.is_empty());
 }
+
+/// The write policy on the command line: only saving a plan replaces a plan file; an export, a merge, a rebase or
+/// a synthetic plan written onto one is refused (exit 1, nothing written) unless `--force` says so.
+mod write_policy {
+    use super::*;
+
+    /// A copy of the example plan in a temp folder, and its bytes.
+    fn plan_copy(dir: &Path, name: &str) -> (PathBuf, Vec<u8>) {
+        let path = dir.join(name);
+        std::fs::copy(example(), &path).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        (path, bytes)
+    }
+
+    #[test]
+    fn an_export_onto_its_own_plan_file_is_refused_with_exit_1_and_the_plan_left_byte_for_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let (plan, before) = plan_copy(dir.path(), "x.geojson");
+        let o = run(&["export".as_ref(), plan.as_os_str(), "-o".as_ref(), plan.as_os_str()]);
+        assert_no_panic(&o);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(stderr(&o).contains("is a borderplan plan file"), "{}", stderr(&o));
+        assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
+        assert_eq!(std::fs::read(&plan).unwrap(), before, "the plan was replaced");
+        // Nothing else was left in the folder either (no temp file).
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        // Any plan file, not only the input; every export format, the map sheet too.
+        let (other, other_before) = plan_copy(dir.path(), "other.geojson");
+        for format in ["csv", "kml", "html", "gpkg", "png"] {
+            let o = run(&[
+                "export".as_ref(),
+                plan.as_os_str(),
+                "-f".as_ref(),
+                format.as_ref(),
+                "-o".as_ref(),
+                other.as_os_str(),
+            ]);
+            assert_eq!(o.status.code(), Some(1), "{format}: {}", stderr(&o));
+        }
+        assert_eq!(std::fs::read(&other).unwrap(), other_before);
+        // --force is what the user means: replaced.
+        let o = run(&["export".as_ref(), plan.as_os_str(), "-o".as_ref(), plan.as_os_str(), "--force".as_ref()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_ne!(std::fs::read(&plan).unwrap(), before);
+    }
+
+    #[test]
+    fn an_export_onto_an_earlier_export_replaces_it_without_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("report.geojson");
+        for _ in 0..2 {
+            let o = run(&["export".as_ref(), example().as_os_str(), "-o".as_ref(), out.as_os_str()]);
+            assert!(o.status.success(), "{}", stderr(&o));
+        }
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+        assert_eq!(v["type"], "FeatureCollection");
+    }
+
+    #[test]
+    fn merge_rebase_and_synth_onto_a_plan_file_are_refused_unless_forced() {
+        let dir = tempfile::tempdir().unwrap();
+        let (plan, before) = plan_copy(dir.path(), "ours.geojson");
+        let p = plan.as_os_str();
+        let cases: [Vec<&std::ffi::OsStr>; 3] = [
+            vec!["merge".as_ref(), p, p, p, "-o".as_ref(), p],
+            vec!["rebase".as_ref(), p, "-o".as_ref(), p],
+            vec!["synth".as_ref(), "200".as_ref(), "-o".as_ref(), p],
+        ];
+        for args in &cases {
+            let o = run(args);
+            assert_no_panic(&o);
+            assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+            assert!(stderr(&o).contains("plan file"), "{args:?}: {}", stderr(&o));
+            assert_eq!(std::fs::read(&plan).unwrap(), before, "{args:?} replaced the plan");
+        }
+        for args in &cases {
+            let mut forced = args.clone();
+            forced.push("--force".as_ref());
+            let o = run(&forced);
+            assert!(o.status.success(), "{forced:?}: {}", stderr(&o));
+        }
+        // The last one, synth 200, replaced it.
+        let written: serde_json::Value = serde_json::from_slice(&std::fs::read(&plan).unwrap()).unwrap();
+        let count = written["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["properties"]["assignments"].as_array().map_or(0, Vec::len))
+            .sum::<usize>();
+        assert_eq!(count, 200);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_killed_geopackage_export_leaves_nothing_in_the_temporary_folder_and_the_next_export_clears_its_leftover() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let tmpdir = dir.path().join("shared-tmp");
+        let out_dir = dir.path().join("out");
+        std::fs::create_dir_all(&tmpdir).unwrap();
+        std::fs::create_dir_all(&out_dir).unwrap();
+        let big = dir.path().join("big.geojson");
+        let o = run(&["synth".as_ref(), "20000".as_ref(), "-o".as_ref(), big.as_os_str()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let target = out_dir.join("plan.gpkg");
+        let export = || {
+            let mut c = Command::new(BIN);
+            c.args(["export".as_ref(), big.as_os_str(), "-o".as_ref(), target.as_os_str()])
+                .env("RUST_LOG", "off")
+                .env("TMPDIR", &tmpdir);
+            c
+        };
+        // Killed while it builds: whatever it left is beside the target, owner-only, never in TMPDIR.
+        let mut child = export().spawn().unwrap();
+        let leftover = (0..10_000).find_map(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+            std::fs::read_dir(&out_dir).unwrap().flatten().find(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        });
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let leftover = leftover.expect("the export built its temp file beside the target");
+        assert_eq!(std::fs::read_dir(&tmpdir).unwrap().count(), 0, "the export used the shared temporary folder");
+        let name = leftover.file_name().to_string_lossy().into_owned();
+        assert!(name.starts_with(".plan.gpkg.tmp-"), "{name}");
+        if let Ok(meta) = std::fs::metadata(leftover.path()) {
+            assert_eq!(meta.permissions().mode() & 0o777, 0o600, "the temp file is readable by others");
+        }
+        // The next export to that target removes the dead process's leftover and writes the GeoPackage.
+        let o = export().output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let names: Vec<String> = std::fs::read_dir(&out_dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["plan.gpkg"]);
+        assert_eq!(std::fs::read_dir(&tmpdir).unwrap().count(), 0);
+        // A new file follows the umask (which the child inherits), not the temp file's 0600.
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let umask = status.lines().find_map(|l| l.strip_prefix("Umask:")).map(|v| u32::from_str_radix(v.trim(), 8));
+        if let Some(Ok(umask)) = umask {
+            let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o666 & !umask, "the finished export's mode");
+        }
+    }
+}

@@ -365,3 +365,167 @@ fn the_window_saves_to_and_opens_from_the_database_and_shows_connection_errors()
     assert_eq!(fresh.state().app.plan.assignment(&id).unwrap().quantity, 123.0);
     assert_eq!(Origin::of(&fresh.state().app.plan).unwrap().version, 1);
 }
+
+/// The URL with another database and/or user (the test URL is libpq key-value text).
+fn url_with(url: &str, dbname: Option<&str>, user: Option<&str>) -> String {
+    let mut parts: Vec<String> = url
+        .split_whitespace()
+        .filter(|kv| !(dbname.is_some() && kv.starts_with("dbname=")) && !(user.is_some() && kv.starts_with("user=")))
+        .map(str::to_owned)
+        .collect();
+    parts.extend(dbname.map(|d| format!("dbname={d}")));
+    parts.extend(user.map(|u| format!("user={u}")));
+    parts.join(" ")
+}
+
+#[test]
+fn a_pull_onto_unpushed_edits_is_refused_merged_with_merge_and_replaced_only_with_force() {
+    let Some(url) = test_db() else { return };
+    let name = unique_name("pull-onto-edits");
+    let mut c = db::connect(&url).unwrap();
+    db::push(&mut c, &url, &bundled::example_plan().unwrap(), &name).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mine.geojson");
+    let pull = |extra: &[&str]| {
+        bin().args(["db", "pull", "--db", &url, "--name", &name, "-o"]).arg(&file).args(extra).output().unwrap()
+    };
+    let stderr = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(pull(&[]).status.success());
+    // An unchanged pulled copy is brought up to date without a word.
+    let o = pull(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Edits that were never pushed, while someone else pushes version 2.
+    let mut mine = plan_file::load(&file).unwrap();
+    let my_id = set_quantity(&mut mine, 0, 33.0);
+    plan_file::save(&mine, &file).unwrap();
+    let mut theirs = db::pull(&mut c, &url, &name).unwrap();
+    let their_id = set_quantity(&mut theirs, 1, 44.0);
+    assert_eq!(db::push(&mut c, &url, &theirs, &name).unwrap().version, 2);
+    let before = std::fs::read(&file).unwrap();
+    let o = pull(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("1 change not pushed since version 1"), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!("assignment {my_id} quantity")), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--merge") && stderr(&o).contains("--force"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&file).unwrap(), before, "the unpushed edits were overwritten");
+    // --merge: both edits, based on version 2; the next push sends exactly ours.
+    let o = pull(&["--merge"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let merged = plan_file::load(&file).unwrap();
+    assert_eq!(merged.assignment(&my_id).unwrap().quantity, 33.0);
+    assert_eq!(merged.assignment(&their_id).unwrap().quantity, 44.0);
+    assert_eq!(Origin::of(&merged).unwrap().version, 2);
+    let o = bin().args(["db", "push"]).arg(&file).args(["--db", &url]).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let now = db::pull(&mut c, &url, &name).unwrap();
+    assert_eq!(Origin::of(&now).unwrap().version, 3);
+    assert_eq!((now.assignment(&my_id).unwrap().quantity, now.assignment(&their_id).unwrap().quantity), (33.0, 44.0));
+    // --force replaces unpushed edits; a plan not pulled from this plan is refused unless forced.
+    let mut edited = plan_file::load(&file).unwrap();
+    set_quantity(&mut edited, 2, 55.0);
+    plan_file::save(&edited, &file).unwrap();
+    assert_eq!(pull(&[]).status.code(), Some(1));
+    assert!(pull(&["--force"]).status.success());
+    assert_eq!(text_without_origin(&plan_file::load(&file).unwrap()), text_without_origin(&now));
+    plan_file::save(&bundled::example_plan().unwrap(), &file).unwrap();
+    let o = pull(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("not pulled from"), "{}", stderr(&o));
+    assert!(pull(&["--force"]).status.success());
+}
+
+#[test]
+fn a_plan_pulled_from_one_database_and_pushed_to_another_with_a_plan_of_that_name_is_refused() {
+    let Some(url) = test_db() else { return };
+    let name = unique_name("two-databases");
+    let other_db = format!("bp_other_{}", std::process::id());
+    let mut admin = db::connect(&url).unwrap();
+    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {other_db}")).unwrap();
+    admin.batch_execute(&format!("CREATE DATABASE {other_db}")).unwrap();
+    let other = url_with(&url, Some(&other_db), None);
+    let mut b = db::connect(&other).unwrap();
+    db::init(&mut b).unwrap();
+    // Both databases hold “name” at version 1, each its own team's.
+    let mut a = db::connect(&url).unwrap();
+    db::push(&mut a, &url, &bundled::example_plan().unwrap(), &name).unwrap();
+    let mut their_plan = bundled::example_plan().unwrap();
+    let their_id = set_quantity(&mut their_plan, 3, 99.0);
+    db::push(&mut b, &other, &their_plan, &name).unwrap();
+    let stored_before = text_without_origin(&db::pull(&mut b, &other, &name).unwrap());
+
+    let mut pulled = db::pull(&mut a, &url, &name).unwrap();
+    set_quantity(&mut pulled, 0, 12.0);
+    match db::push(&mut b, &other, &pulled, &name) {
+        Err(e @ DbError::OtherHistory { .. }) => {
+            assert!(e.to_string().contains("has its own history"), "{e}");
+            assert!(e.is_refusal());
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("from-a.geojson");
+    plan_file::save(&pulled, &file).unwrap();
+    let o = bin().args(["db", "push"]).arg(&file).args(["--db", &other]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let after = db::pull(&mut b, &other, &name).unwrap();
+    assert_eq!(Origin::of(&after).unwrap().version, 1, "the other team's plan got a new version");
+    assert_eq!(text_without_origin(&after), stored_before);
+    assert_eq!(after.assignment(&their_id).unwrap().quantity, 99.0);
+    // The same database through another URL is the same history: accepted.
+    let same = format!("{url} connect_timeout=9");
+    assert_eq!(db::push(&mut a, &same, &pulled, &name).unwrap().version, 2);
+    drop(b);
+    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {other_db} WITH (FORCE)")).unwrap();
+}
+
+#[test]
+fn database_errors_give_the_servers_message_and_what_it_names_in_the_cli_and_the_window() {
+    let Some(url) = test_db() else { return };
+    let name = unique_name("denied");
+    let role = format!("bp_reader_{}", std::process::id());
+    let mut admin = db::connect(&url).unwrap();
+    admin.batch_execute(&format!("DROP ROLE IF EXISTS {role}; CREATE ROLE {role} LOGIN")).unwrap();
+    let reader = url_with(&url, None, Some(&role));
+    let e = db::connect(&reader).and_then(|mut c| db::push(&mut c, &reader, &bundled::example_plan().unwrap(), &name));
+    let text = e.unwrap_err().to_string();
+    assert!(text.contains("permission denied for schema borderplan"), "{text}");
+    assert!(text.contains("SQLSTATE 42501"), "{text}");
+    assert!(!text.contains("db error"), "{text}");
+    let o = bin().args(["db", "list", "--db", &reader]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("permission denied for schema borderplan"), "{stderr}");
+    // The window says the same in its status bar and dialog.
+    let mut h = common::example_window(3);
+    h.state_mut().ui.windows.database = Some(DatabaseForm::new(reader.clone(), name.clone(), true));
+    h.run_steps(3);
+    {
+        use egui_kittest::kittest::Queryable;
+        h.get_by_label("Save").click();
+    }
+    wait_for_database(&mut h);
+    let status = h.state().app.status.clone().unwrap();
+    assert!(status.error && status.text.contains("permission denied for schema borderplan"), "{}", status.text);
+    drop(h);
+    admin.batch_execute(&format!("DROP OWNED BY {role}; DROP ROLE {role}")).unwrap();
+}
+
+#[test]
+fn a_nul_character_in_a_note_is_pushed_and_pulled_back_byte_for_byte() {
+    let Some(url) = test_db() else { return };
+    let name = unique_name("nul-note");
+    let mut plan = bundled::example_plan().unwrap();
+    let mut a = plan.assignments[0].clone();
+    a.note = "left\u{0}right".into();
+    let id = a.id.clone();
+    plan.apply(Edit::UpdateAssignment(a)).unwrap();
+    let mut c = db::connect(&url).unwrap();
+    db::push(&mut c, &url, &plan, &name).unwrap();
+    let pulled = db::pull(&mut c, &url, &name).unwrap();
+    assert_eq!(pulled.assignment(&id).unwrap().note, "left\u{0}right");
+    let gis: String = c
+        .query_one("SELECT note FROM borderplan.assignments WHERE plan = $1 AND id = $2", &[&name, &id])
+        .unwrap()
+        .get(0);
+    assert_eq!(gis, "left\u{FFFD}right", "the GIS copy shows the NUL as U+FFFD");
+}

@@ -210,3 +210,35 @@ fn recovery_relinks_to_its_plan_file_and_the_next_save_merges_with_what_was_save
     assert!(!recovery.exists(), "saved: the recovery file is gone");
     assert!(!borderplan::io::recovery::base_path(&recovery).exists());
 }
+
+#[test]
+fn a_save_as_onto_another_copy_of_the_plan_offers_the_merge_and_keeps_both_edits() {
+    let (dir, path) = shared_file();
+    // A colleague's copy of the same plan, with their edit, where this window saves as…
+    let copy = dir.path().join("colleague.geojson");
+    let mut theirs = on_disk(&path);
+    let mut b = theirs.assignments[1].clone();
+    b.quantity = 77.0;
+    let theirs_id = b.id.clone();
+    theirs.apply(Edit::UpdateAssignment(b)).unwrap();
+    plan_file::save(&theirs, &copy).unwrap();
+
+    let mut h = window_on(&path);
+    let ours_id = set_quantity(&mut h, 0, 66.0);
+    let ctx = h.ctx.clone();
+    h.state_mut().app.apply(&ctx, FileCommand::SaveAs(copy.clone()).into());
+    h.run_steps(2);
+    assert!(h.query_by_label("That file holds another plan").is_some(), "Save as… replaced a plan unasked");
+    assert_eq!(on_disk(&copy).assignment(&ours_id).unwrap().quantity, theirs.assignment(&ours_id).unwrap().quantity);
+    h.get_by_label("Merge").click();
+    h.run_steps(3);
+    let saved = on_disk(&copy);
+    assert_eq!(saved.assignment(&ours_id).unwrap().quantity, 66.0, "our edit is saved");
+    assert_eq!(saved.assignment(&theirs_id).unwrap().quantity, 77.0, "their edit survives");
+    assert_eq!(h.state().app.plan_path.as_deref(), Some(copy.as_path()), "the merged file is the plan's file");
+    assert!(!h.state().app.dirty);
+    // Save as… onto the plan's own file is Save: nothing to ask.
+    h.state_mut().app.apply(&ctx, FileCommand::SaveAs(copy.clone()).into());
+    h.run_steps(2);
+    assert!(h.state().app.save_conflict.is_none() && h.state().app.replace_question.is_none());
+}

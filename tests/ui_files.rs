@@ -322,3 +322,90 @@ fn the_geopackage_chooser_imports_all_tables_or_none_on_cancel() {
     h.run_steps(2);
     assert_eq!(h.state().app.layers.len(), 4);
 }
+
+/// The write policy in the window: an export never replaces a plan file, and replacing any other file asks first.
+mod write_policy {
+    use super::*;
+    use borderplan::app::Ask;
+    use borderplan::io::export::ExportFormat;
+
+    /// The window with the example plan saved to `dir/plan.geojson`.
+    fn saved_window(dir: &std::path::Path) -> (Harness<'static, Window>, std::path::PathBuf) {
+        let path = dir.join("plan.geojson");
+        let mut app = App::for_tests().unwrap();
+        assert!(app.save_to(&path));
+        (harness_with(app), path)
+    }
+
+    #[test]
+    fn exporting_geojson_onto_the_open_plans_own_file_is_refused_with_a_message_in_the_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut h, path) = saved_window(dir.path());
+        let before = std::fs::read(&path).unwrap();
+        let ctx = h.ctx.clone();
+        // What File › Export plan as › GeoJSON issues with the plan's own path (typed, or picked in a dialog that
+        // already asked about replacing).
+        h.state_mut().app.apply(&ctx, FileCommand::Export(ExportFormat::GeoJson, path.clone()).into());
+        let confirmed = FileCommand::ReplaceConfirmed(Box::new(FileCommand::Export(ExportFormat::Csv, path.clone())));
+        h.state_mut().app.apply(&ctx, confirmed.into());
+        h.run_steps(2);
+        assert_eq!(std::fs::read(&path).unwrap(), before, "the plan was replaced by an export");
+        let status = h.state().app.status.clone().unwrap();
+        assert!(status.error, "{}", status.text);
+        assert!(status.text.contains("open plan's own file"), "{}", status.text);
+        assert!(status.text.contains("never replaces a plan"), "{}", status.text);
+        assert!(h.query_by_label_contains("never replaces a plan").is_some(), "the refusal is not shown");
+        assert!(h.state().app.replace_question.is_none());
+        assert!(!h.state().app.dirty, "the plan is still saved");
+        assert!(h.state().app.disk_banner().is_none());
+    }
+
+    #[test]
+    fn a_typed_export_over_an_existing_file_asks_first_and_cancel_keeps_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut h, _) = saved_window(dir.path());
+        // The typed prompt suggests plan-export.geojson beside the plan: a file of that name exists.
+        let target = dir.path().join("plan-export.geojson");
+        std::fs::write(&target, b"last week's export").unwrap();
+        let ctx = h.ctx.clone();
+        h.state_mut().app.apply(&ctx, Ask::Export(ExportFormat::GeoJson).into());
+        h.run_steps(2);
+        h.get_by_label("OK").click();
+        h.run_steps(2);
+        assert!(h.query_by_label("Replace plan-export.geojson?").is_some(), "no replace question");
+        assert_eq!(std::fs::read(&target).unwrap(), b"last week's export", "replaced before asking");
+        h.get_by_label("Cancel").click();
+        h.run_steps(2);
+        assert!(h.state().app.replace_question.is_none());
+        assert_eq!(std::fs::read(&target).unwrap(), b"last week's export");
+        // Asked again, Replace writes the export.
+        h.state_mut().app.apply(&ctx, Ask::Export(ExportFormat::GeoJson).into());
+        h.run_steps(2);
+        h.get_by_label("OK").click();
+        h.run_steps(2);
+        h.get_by_label("Replace").click();
+        h.run_steps(2);
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&target).unwrap()).unwrap();
+        assert_eq!(v["type"], "FeatureCollection");
+        assert!(h.state().app.status.clone().unwrap().text.starts_with("Exported GeoJSON"));
+    }
+
+    #[test]
+    fn a_typed_save_as_over_an_existing_file_asks_and_replaces_it_only_after_replace() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = harness_with(App::for_tests().unwrap());
+        let target = dir.path().join("notes.geojson");
+        std::fs::write(&target, b"{\"type\":\"FeatureCollection\",\"features\":[]}").unwrap();
+        let ctx = h.ctx.clone();
+        h.state_mut().app.apply(&ctx, FileCommand::SaveAs(target.clone()).into());
+        h.run_steps(2);
+        assert!(h.query_by_label("Replace notes.geojson?").is_some(), "no replace question");
+        assert_eq!(h.state().app.plan_path, None, "saved before asking");
+        h.get_by_label("Replace").click();
+        h.run_steps(2);
+        assert_eq!(h.state().app.plan_path.as_deref(), Some(target.as_path()));
+        assert!(!h.state().app.dirty);
+        let text = |p: &borderplan::model::Plan| borderplan::io::plan_file::to_string(p).unwrap();
+        assert_eq!(text(&borderplan::io::plan_file::load(&target).unwrap()), text(&h.state().app.plan));
+    }
+}

@@ -279,7 +279,7 @@ impl App {
                 }
                 None => self.asks.push(Ask::SavePlan),
             },
-            FileCommand::SaveAs(p) => self.save_as(&p),
+            c @ FileCommand::SaveAs(_) => self.write_checked(c, false),
             FileCommand::Import(paths) => {
                 for p in paths {
                     self.open_path(ctx, p);
@@ -295,13 +295,9 @@ impl App {
                     job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
                 }
             }
-            FileCommand::Export(format, path) => {
-                match crate::io::export::export_to_file_with(&self.plan, format, &path, self.export_basis().as_ref()) {
-                    Ok(()) => self.info(format!("Exported {} to {}", format.label(), path.display())),
-                    Err(e) => self.error(format!("Export failed: {e}")),
-                }
-            }
-            FileCommand::ExportMapImage(p, request) => self.export_sheet(p, request),
+            c @ (FileCommand::Export(..) | FileCommand::ExportMapImage(..)) => self.write_checked(c, false),
+            FileCommand::ReplaceConfirmed(c) => self.write_checked(*c, true),
+            FileCommand::AnswerReplace(replace) => self.answer_replace(replace),
             FileCommand::LoadDem(p) => {
                 self.load_dem(&p);
             }

@@ -58,7 +58,7 @@ impl App {
     pub(super) fn answer_disk(&mut self, answer: DiskAnswer) {
         let Some(path) = self.save_conflict.take() else { return };
         match answer {
-            DiskAnswer::Merge => self.start_merge(true),
+            DiskAnswer::Merge => self.start_merge_with(path, true),
             DiskAnswer::Overwrite => {
                 self.write_plan(&path);
             }
@@ -113,6 +113,12 @@ impl App {
     /// conflicts dialog.
     pub(super) fn start_merge(&mut self, save_after: bool) {
         let Some(path) = self.plan_path.clone() else { return };
+        self.start_merge_with(path, save_after);
+    }
+
+    /// As [`App::start_merge`] with the plan file at `path`: the plan's own file, or (after Save as… found a plan
+    /// there) another one, which becomes the plan's file when the merge is saved.
+    fn start_merge_with(&mut self, path: PathBuf, save_after: bool) {
         let (theirs, stamp) = match plan_file::load_stamped(&path) {
             Ok(r) => r,
             Err(e) => return self.error(format!("Cannot merge: {e}")),
@@ -177,6 +183,8 @@ impl App {
         }
         self.saved_plan = Some(theirs);
         self.changed_outside_history();
+        // The merged file is the plan's file now (Save as… onto another plan merges with that one).
+        self.plan_path = Some(path.clone());
         self.disk_stamp = Some(stamp);
         self.disk_changed = false;
         self.edited();

@@ -143,6 +143,11 @@ pub enum FileCommand {
     /// Stop the background import at this index of `App::imports`.
     CancelImport(usize),
     Export(ExportFormat, PathBuf),
+    /// A write (Save as…, an export, a map sheet) whose replacing of an existing file the desktop's save dialog
+    /// already confirmed: the window does not ask again (a plan file is still never replaced by an export).
+    ReplaceConfirmed(Box<FileCommand>),
+    /// The planner's answer to "replace the existing file?" (see `App::replace_question`).
+    AnswerReplace(bool),
     /// Draw the map sheet and write it to the path (off the UI thread).
     ExportMapImage(PathBuf, SheetRequest),
     /// Load elevation data (a file or a folder) and compute coverage by line of sight.

@@ -6,6 +6,7 @@
 use super::command::{Ask, GuardAnswer};
 use super::imports::{self, ImportJob};
 use super::{AUTOSAVE_SECS, App, Pending, now_iso};
+use crate::io::atomic::WriteKind;
 use crate::io::bundled;
 use crate::io::format::count;
 use crate::io::layer::Layer;
@@ -461,7 +462,7 @@ impl App {
             let result = sheet::render(&plan, base.as_ref(), &options, request.format)
                 .map_err(|e| e.to_string())
                 .and_then(|bytes| {
-                    crate::io::atomic::write_atomic(&target, &bytes).map_err(|e| e.to_string())?;
+                    crate::io::atomic::write_atomic(&target, &bytes, WriteKind::Output).map_err(|e| e.to_string())?;
                     Ok(format!(
                         "Saved the map sheet {} ({}, {} × {} px at {} DPI)",
                         target.display(),
@@ -523,5 +524,5 @@ pub fn save_region_png(
     }
     let mut bytes = Vec::new();
     img.write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png).map_err(|e| e.to_string())?;
-    crate::io::atomic::write_atomic(path, &bytes).map_err(|e| e.to_string())
+    crate::io::atomic::write_atomic(path, &bytes, WriteKind::Output).map_err(|e| e.to_string())
 }

@@ -11,6 +11,7 @@ pub mod imports;
 pub mod selection;
 pub mod settings;
 pub mod terrain;
+pub mod writes;
 
 pub use command::{
     Ask, Command, DiskAnswer, FileCommand, GuardAnswer, LayerCommand, Pending, PlanCommand, SelectCommand,
@@ -99,8 +100,11 @@ pub struct App {
     pub disk_changed: bool,
     /// The file as it was when the banner was dismissed (not shown again for that version).
     ignored_stamp: Option<crate::io::disk::FileStamp>,
-    /// A save was refused because the file changed on disk: the window asks what to do.
+    /// A save was refused because the file changed on disk (or Save as… found another plan there): the window
+    /// asks what to do.
     pub save_conflict: Option<PathBuf>,
+    /// A write waiting for "replace the existing file?" (see [`writes`]).
+    pub replace_question: Option<writes::ReplaceQuestion>,
     /// A merge waiting for the planner's answers to its conflicts.
     pub merge_review: Option<collab::MergeReview>,
     last_disk_check: f64,
@@ -190,6 +194,7 @@ impl App {
             disk_changed: false,
             ignored_stamp: None,
             save_conflict: None,
+            replace_question: None,
             merge_review: None,
             last_disk_check: 0.0,
             was_focused: true,
@@ -226,6 +231,7 @@ impl App {
         };
         app.saved_plan = Some(app.plan.clone());
         app.saved_state = Some(app.history.state());
+        app.remove_stale_temp_files();
         Ok(app)
     }
 

@@ -1,7 +1,7 @@
 //! `borderplan db init|push|pull|list --db URL`: a shared plan in PostgreSQL/PostGIS (see `io::db`).
 
 use super::{emit, load_plan, with_path};
-use crate::io::db::{self, DbError, Origin};
+use crate::io::db::{self, DbError, Origin, PullMode};
 use crate::io::plan_file;
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
@@ -29,6 +29,11 @@ pub enum DbCommand {
         name: Option<String>,
     },
     /// Write the current version of a shared plan to a plan file.
+    ///
+    /// When PLAN exists and holds a plan, it is compared with the version it was pulled from: an unchanged copy
+    /// is brought to the current version; edits never pushed are not overwritten (exit 1) unless --merge merges
+    /// the current version into them (three-way; overlapping changes are listed, exit 1, nothing written) or
+    /// --force replaces them. A plan file that was not pulled from this plan is replaced only with --force.
     Pull {
         #[arg(long = "db", value_name = "URL")]
         db: String,
@@ -36,6 +41,12 @@ pub enum DbCommand {
         name: String,
         #[arg(short, long = "output", value_name = "PLAN")]
         output: PathBuf,
+        /// Merge the current version into the unpushed edits in PLAN.
+        #[arg(long, conflicts_with = "force")]
+        merge: bool,
+        /// Replace PLAN whatever it holds (its unpushed edits are lost).
+        #[arg(long)]
+        force: bool,
     },
     /// List the shared plans: name, version, when pushed.
     List {
@@ -60,6 +71,10 @@ fn fail(e: &DbError) -> u8 {
             );
             1
         }
+        refused if refused.is_refusal() => {
+            eprintln!("borderplan: {refused}");
+            1
+        }
         other => {
             eprintln!("borderplan: {other}");
             2
@@ -77,18 +92,13 @@ pub fn run(command: DbCommand) -> u8 {
             Err(e) => fail(&e),
         },
         DbCommand::Push { plan, db, name } => push(&plan, &db, name),
-        DbCommand::Pull { db, name, output } => {
-            let plan = match db::connect(&db).and_then(|mut c| db::pull(&mut c, &db, &name)) {
-                Ok(p) => p,
-                Err(e) => return fail(&e),
+        DbCommand::Pull { db, name, output, merge, force } => {
+            let mode = match (merge, force) {
+                (true, _) => PullMode::Merge,
+                (_, true) => PullMode::Force,
+                _ => PullMode::Refuse,
             };
-            if let Err(e) = plan_file::save(&plan, &output) {
-                eprintln!("borderplan: cannot write {}", with_path(&output, &e.to_string()));
-                return 1;
-            }
-            let v = Origin::of(&plan).map(|o| o.version).unwrap_or_default();
-            eprintln!("Pulled “{name}” version {v} to {}", output.display());
-            0
+            pull(&db, &name, &output, mode)
         }
         DbCommand::List { db } => match db::connect(&db).and_then(|mut c| db::list(&mut c)) {
             Ok(list) => {
@@ -101,6 +111,43 @@ pub fn run(command: DbCommand) -> u8 {
             Err(e) => fail(&e),
         },
     }
+}
+
+fn pull(url: &str, name: &str, output: &Path, mode: PullMode) -> u8 {
+    if output.is_dir() {
+        eprintln!("borderplan: {} is a folder: give the plan file to write", output.display());
+        return 2;
+    }
+    let pulled = match db::connect(url).and_then(|mut c| db::pull_to_file(&mut c, url, name, output, mode)) {
+        Ok(p) => p,
+        Err(DbError::Conflicts { conflicts, current, .. }) => {
+            let lines: String = conflicts.iter().map(|c| c.line() + "\n").collect();
+            let _ = emit(&lines);
+            eprintln!(
+                "borderplan: {} between the unpushed edits in {} and version {current} of “{name}”; nothing \
+                 written (push or undo one side, or replace the file with --force)",
+                crate::io::format::count(conflicts.len(), "conflict", "conflicts"),
+                output.display()
+            );
+            return 1;
+        }
+        Err(e) => return fail(&e),
+    };
+    if pulled.up_to_date {
+        eprintln!(
+            "{} is already based on version {} of “{name}”, with its unpushed edits; nothing written",
+            output.display(),
+            pulled.version
+        );
+        return 0;
+    }
+    if let Err(e) = plan_file::write_output(&pulled.plan, output, pulled.kind) {
+        eprintln!("borderplan: cannot write {}", with_path(output, &e.to_string()));
+        return 1;
+    }
+    let how = if pulled.merged { ", merged with the unpushed edits it held" } else { "" };
+    eprintln!("Pulled “{name}” version {} to {}{how}", pulled.version, output.display());
+    0
 }
 
 fn push(path: &Path, url: &str, name: Option<String>) -> u8 {

@@ -1,6 +1,7 @@
 //! `borderplan merge BASE OURS THEIRS -o OUT [--ours|--theirs]` and `borderplan diff A B`.
 
-use super::{emit, load_plan, with_path};
+use super::{check_output, emit, load_plan, with_path};
+use crate::io::atomic::WriteKind;
 use crate::io::format::count;
 use crate::io::plan_file;
 use crate::model::merge::{diff as plan_diff, merge as merge_plans};
@@ -8,8 +9,12 @@ use crate::model::{Pick, Resolutions};
 use std::path::Path;
 
 /// Merges OURS and THEIRS (both edited from BASE) into OUT. Exit 0 merged and written; 1 conflicts (listed on
-/// stdout, one per line, nothing written) or OUT cannot be written; 2 a plan cannot be read.
-pub fn merge(base: &Path, ours: &Path, theirs: &Path, output: &Path, pick: Option<Pick>) -> u8 {
+/// stdout, one per line, nothing written), OUT is a plan file and `kind` does not allow replacing it, or OUT
+/// cannot be written; 2 a plan cannot be read.
+pub fn merge(base: &Path, ours: &Path, theirs: &Path, output: &Path, pick: Option<Pick>, kind: WriteKind) -> u8 {
+    if let Err(code) = check_output(output, kind) {
+        return code;
+    }
     let plans = (load_plan(base), load_plan(ours), load_plan(theirs));
     let (b, o, t) = match plans {
         (Ok(b), Ok(o), Ok(t)) => (b, o, t),
@@ -38,7 +43,7 @@ pub fn merge(base: &Path, ours: &Path, theirs: &Path, output: &Path, pick: Optio
         );
         return 1;
     }
-    if let Err(e) = plan_file::save(&merged.plan, output) {
+    if let Err(e) = plan_file::write_output(&merged.plan, output, kind) {
         eprintln!("borderplan: cannot write {}", with_path(output, &e.to_string()));
         return 1;
     }

@@ -3,6 +3,7 @@
 //! Every subcommand reads files, prints to stdout and reports problems on stderr with the file named. Nothing
 //! here panics on bad input: unreadable files are messages and exit codes.
 
+use crate::io::atomic::WriteKind;
 use crate::io::export::sheet::SheetFormat;
 use crate::io::export::{ExportFormat, export_to_file_with, export_to_string_with};
 use crate::io::format::count;
@@ -186,6 +187,9 @@ pub enum CliCommand {
         /// Map sheet: the area to show, west,south,east,north in degrees (e.g. 70.5,37.0,71.5,37.6).
         #[arg(long, value_name = "W,S,E,N", allow_hyphen_values = true)]
         bbox: Option<String>,
+        /// Replace OUT even when it is a borderplan plan file (an export is otherwise refused there, exit 1).
+        #[arg(long)]
+        force: bool,
     },
     /// Move a plan made on another border line onto the border bundled with this version, by position.
     ///
@@ -200,6 +204,9 @@ pub enum CliCommand {
         /// The rebased plan to write.
         #[arg(short, long = "output", value_name = "OUT")]
         output: PathBuf,
+        /// Replace OUT even when it is a plan file (the input itself, say); refused otherwise (exit 1).
+        #[arg(long)]
+        force: bool,
     },
     /// Write synthetic SRTM tiles (mountain relief) covering the bundled border, for trials and benchmarks.
     ///
@@ -238,6 +245,9 @@ pub enum CliCommand {
         /// Decide every conflict for THEIRS.
         #[arg(long = "theirs")]
         theirs_wins: bool,
+        /// Replace OUT even when it is a plan file (OURS, say); refused otherwise (exit 1, nothing written).
+        #[arg(long)]
+        force: bool,
     },
     /// Print what changed from plan A to plan B, one line per change ("assignment A-0003 quantity: 2 → 3").
     Diff {
@@ -267,10 +277,17 @@ pub enum CliCommand {
         /// The plan file to write.
         #[arg(short, long = "output", value_name = "OUT")]
         output: PathBuf,
+        /// Replace OUT even when it is a plan file; refused otherwise (exit 1).
+        #[arg(long)]
+        force: bool,
     },
 }
 
-fn synth(count: usize, output: &Path) -> u8 {
+fn synth(count: usize, output: &Path, force: bool) -> u8 {
+    let kind = output_kind(force);
+    if let Err(code) = check_output(output, kind) {
+        return code;
+    }
     let plan = match crate::synth::plan_with_assignments(count) {
         Ok(p) => p,
         Err(e) => {
@@ -278,7 +295,7 @@ fn synth(count: usize, output: &Path) -> u8 {
             return 2;
         }
     };
-    match crate::io::plan_file::save(&plan, output) {
+    match crate::io::plan_file::write_output(&plan, output, kind) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("{}", with_path(output, &e.to_string()));
@@ -294,11 +311,12 @@ pub fn run(command: CliCommand) -> ExitCode {
         CliCommand::Validate { plan, dem, json } => validate(&plan, dem.as_deref(), json),
         CliCommand::Summary { plan, dem, json } => summary(&plan, dem.as_deref(), json),
         CliCommand::SynthDem { output, fine } => terrain::synth_dem(&output, fine),
-        CliCommand::Export { plan, format, output, dem, paper, size, dpi, bbox } => {
+        CliCommand::Export { plan, format, output, dem, paper, size, dpi, bbox, force } => {
+            let write_kind = output_kind(force);
             let sheet_args = sheet::SheetArgs { paper, size, dpi, bbox };
             let kind = format.map(FormatArg::kind);
             match kind.or_else(|| SheetFormat::from_path(&output).map(Err)) {
-                Some(Err(sheet_format)) => sheet::export(&plan, sheet_format, &output, &sheet_args),
+                Some(Err(sheet_format)) => sheet::export(&plan, sheet_format, &output, &sheet_args, write_kind),
                 other if sheet_args.any() => {
                     let named = other.and_then(Result::ok).map_or("this format".to_owned(), |f| f.label().to_owned());
                     eprintln!(
@@ -306,18 +324,18 @@ pub fn run(command: CliCommand) -> ExitCode {
                     );
                     2
                 }
-                other => export(&plan, other.and_then(Result::ok), &output, dem.as_deref()),
+                other => export(&plan, other.and_then(Result::ok), &output, dem.as_deref(), write_kind),
             }
         }
-        CliCommand::Rebase { plan, output } => rebase(&plan, &output),
-        CliCommand::Synth { count, output } => synth(count, &output),
-        CliCommand::Merge { base, ours, theirs, output, ours_wins, theirs_wins } => {
+        CliCommand::Rebase { plan, output, force } => rebase(&plan, &output, output_kind(force)),
+        CliCommand::Synth { count, output, force } => synth(count, &output, force),
+        CliCommand::Merge { base, ours, theirs, output, ours_wins, theirs_wins, force } => {
             let pick = match (ours_wins, theirs_wins) {
                 (true, _) => Some(crate::model::Pick::Ours),
                 (_, true) => Some(crate::model::Pick::Theirs),
                 _ => None,
             };
-            merge::merge(&base, &ours, &theirs, &output, pick)
+            merge::merge(&base, &ours, &theirs, &output, pick, output_kind(force))
         }
         CliCommand::Diff { a, b } => merge::diff(&a, &b),
         CliCommand::Db { command } => db::run(command),
@@ -344,6 +362,30 @@ fn with_path(path: &Path, message: &str) -> String {
     if message.contains(&shown) { message.to_owned() } else { format!("{shown}: {message}") }
 }
 
+/// The write kind of an output file: `--force` lets it replace a plan file.
+fn output_kind(force: bool) -> WriteKind {
+    if force { WriteKind::OutputOverPlan } else { WriteKind::Output }
+}
+
+/// The write policy, before any work: an output onto a plan file is refused (exit 1, nothing written) unless
+/// `--force` made `kind` [`WriteKind::OutputOverPlan`]; "-" (stdout) always passes.
+fn check_output(output: &Path, kind: WriteKind) -> Result<(), u8> {
+    if output.as_os_str() == "-" {
+        return Ok(());
+    }
+    match crate::io::atomic::check_write(output, kind) {
+        Ok(_) => Ok(()),
+        Err(e @ crate::io::error::FileError::WouldReplacePlan { .. }) => {
+            eprintln!("borderplan: {e}; --force replaces it");
+            Err(1)
+        }
+        Err(e) => {
+            eprintln!("borderplan: {e}");
+            Err(1)
+        }
+    }
+}
+
 fn load_plan(path: &Path) -> Result<Plan, u8> {
     plan_file::load(path).map_err(|e| {
         eprintln!("borderplan: cannot open the plan {}", with_path(path, &e.to_string()));
@@ -351,7 +393,10 @@ fn load_plan(path: &Path) -> Result<Plan, u8> {
     })
 }
 
-fn rebase(path: &Path, output: &Path) -> u8 {
+fn rebase(path: &Path, output: &Path, kind: WriteKind) -> u8 {
+    if let Err(code) = check_output(output, kind) {
+        return code;
+    }
     let mut plan = match load_plan(path) {
         Ok(p) => p,
         Err(code) => return code,
@@ -387,8 +432,8 @@ fn rebase(path: &Path, output: &Path) -> u8 {
             text.push('\n');
         }
     }
-    if let Err(e) = plan_file::save(&plan, output) {
-        eprintln!("borderplan: cannot write {}: {e}", output.display());
+    if let Err(e) = plan_file::write_output(&plan, output, kind) {
+        eprintln!("borderplan: cannot write {}", with_path(output, &e.to_string()));
         return 1;
     }
     emit(&text).err().unwrap_or(0)
@@ -518,7 +563,7 @@ fn summary(path: &Path, dem: Option<&Path>, as_json: bool) -> u8 {
     emit(&text).err().unwrap_or(0)
 }
 
-fn export(path: &Path, format: Option<ExportFormat>, output: &Path, dem: Option<&Path>) -> u8 {
+fn export(path: &Path, format: Option<ExportFormat>, output: &Path, dem: Option<&Path>, kind: WriteKind) -> u8 {
     let to_stdout = output.as_os_str() == "-";
     let Some(format) = format.or_else(|| ExportFormat::from_path(output)) else {
         eprintln!(
@@ -528,6 +573,9 @@ fn export(path: &Path, format: Option<ExportFormat>, output: &Path, dem: Option<
         );
         return 2;
     };
+    if let Err(code) = check_output(output, kind) {
+        return code;
+    }
     let plan = match load_plan(path) {
         Ok(p) => p,
         Err(code) => return code,
@@ -551,7 +599,7 @@ fn export(path: &Path, format: Option<ExportFormat>, output: &Path, dem: Option<
             }
         };
     }
-    match export_to_file_with(&plan, format, output, basis.as_ref()) {
+    match export_to_file_with(&plan, format, output, basis.as_ref(), kind) {
         Ok(()) => {
             let size = std::fs::metadata(output).map(|m| m.len()).unwrap_or(0);
             eprintln!("Exported {} to {} ({}, {size} bytes)", path.display(), output.display(), format.label());

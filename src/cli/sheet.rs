@@ -1,6 +1,7 @@
 //! `borderplan export PLAN -f png|pdf`: the map sheet, headless, through the same drawing code as the window.
 
-use super::{load_plan, with_path};
+use super::{check_output, load_plan, with_path};
+use crate::io::atomic::WriteKind;
 use crate::io::export::sheet::{self, Paper, SheetFormat, SheetOptions};
 use std::path::Path;
 
@@ -34,7 +35,7 @@ impl SheetArgs {
     }
 }
 
-pub fn export(path: &Path, format: SheetFormat, output: &Path, args: &SheetArgs) -> u8 {
+pub fn export(path: &Path, format: SheetFormat, output: &Path, args: &SheetArgs, kind: WriteKind) -> u8 {
     if output.as_os_str() == "-" {
         eprintln!("borderplan: the map sheet ({format}) is binary: write it to a file with -o, not to stdout");
         return 2;
@@ -46,6 +47,9 @@ pub fn export(path: &Path, format: SheetFormat, output: &Path, args: &SheetArgs)
             return 2;
         }
     };
+    if let Err(code) = check_output(output, kind) {
+        return code;
+    }
     let plan = match load_plan(path) {
         Ok(p) => p,
         Err(code) => return code,
@@ -60,7 +64,7 @@ pub fn export(path: &Path, format: SheetFormat, output: &Path, args: &SheetArgs)
             return 2;
         }
     };
-    match crate::io::atomic::write_atomic(output, &bytes) {
+    match crate::io::atomic::write_atomic(output, &bytes, kind) {
         Ok(()) => {
             eprintln!(
                 "Exported {} to {} ({format}, {} × {} px at {} DPI, {} bytes)",

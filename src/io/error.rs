@@ -13,6 +13,13 @@ pub enum FileError {
     IsDirectory { path: PathBuf },
     #[error("{} is not a regular file (a device, pipe or socket?)", path.display())]
     NotAFile { path: PathBuf },
+    /// The write policy: only saving a plan replaces a plan file (see `io::atomic::WriteKind`).
+    #[error(
+        "{} is a borderplan plan file: only saving that plan may replace it, so nothing was written (choose \
+         another file name)",
+        path.display()
+    )]
+    WouldReplacePlan { path: PathBuf },
 }
 
 /// Refuses what is not a regular file: a directory, or a device, pipe or socket (reading `/dev/zero` would never

@@ -9,7 +9,7 @@
 //! distances) are written for QGIS users and recomputed on load. Unknown members and properties at every level are
 //! kept and written back.
 
-use super::atomic::{write_atomic_private, write_atomic_with_hook};
+use super::atomic::{WriteKind, write_atomic, write_atomic_private, write_atomic_with_hook};
 use super::disk::FileStamp;
 use super::error::{FileError, describe_json_error, read_file};
 use super::format::{line_coords, line_coords_exact, round6};
@@ -186,6 +186,18 @@ pub fn save(plan: &Plan, path: &Path) -> Result<(), PlanFileError> {
 pub fn save_private(plan: &Plan, path: &Path) -> Result<(), PlanFileError> {
     let text = to_string(plan)?;
     write_atomic_private(path, text.as_bytes())?;
+    Ok(())
+}
+
+/// Writes a plan that is not the plan being saved (a pulled, merged, rebased or synthetic plan written to `-o`)
+/// atomically, as the write policy allows for `kind`: [`WriteKind::Output`] never replaces a plan file.
+///
+/// # Errors
+/// [`PlanFileError::File`] with [`super::error::FileError::WouldReplacePlan`] when refused (nothing written),
+/// else as [`save`].
+pub fn write_output(plan: &Plan, path: &Path, kind: WriteKind) -> Result<(), PlanFileError> {
+    let text = to_string(plan)?;
+    write_atomic(path, text.as_bytes(), kind)?;
     Ok(())
 }
 

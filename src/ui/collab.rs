@@ -29,13 +29,10 @@ pub fn disk_banner_ui(app: &App, ui: &mut Ui) -> Vec<Command> {
 /// conflict key.
 pub fn collab_windows_ui(app: &App, picks: &mut HashMap<String, Pick>, ctx: &Context) -> Vec<Command> {
     let mut out: Vec<Command> = Vec::new();
-    if let Some(path) = &app.save_conflict {
+    if let Some((heading, text)) = app.save_conflict_text() {
         egui::Modal::new(egui::Id::unique("changed_on_disk")).show(ctx, |ui| {
-            ui.heading("The file changed on disk");
-            ui.label(format!(
-                "{} was changed by someone else since you opened it. Saving now would replace their changes.",
-                path.display()
-            ));
+            ui.heading(heading);
+            ui.label(text);
             ui.horizontal(|ui| {
                 let answers = [
                     ("Merge", DiskAnswer::Merge, "Combine their changes with yours, then save"),

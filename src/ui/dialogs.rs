@@ -96,9 +96,11 @@ pub fn elevation_path(folder: bool) -> Option<std::path::PathBuf> {
 /// Runs the dialog for a question of the app and turns the planner's choice into a command (`None`: cancelled).
 pub fn answer(ask: Ask, app: &App) -> Option<Command> {
     let current = app.plan_path.as_deref();
+    // The desktop's save dialogs (GTK, zenity, the portals) ask before replacing a file: not asked again.
+    let confirmed = |c: FileCommand| FileCommand::ReplaceConfirmed(Box::new(c));
     let command = match ask {
         Ask::OpenPlan => FileCommand::OpenPlan(open_plan_path(current)?),
-        Ask::SavePlan => FileCommand::SaveAs(save_plan_path(current)?),
+        Ask::SavePlan => confirmed(FileCommand::SaveAs(save_plan_path(current)?)),
         Ask::Import => {
             let files = import_paths();
             if files.is_empty() {
@@ -106,8 +108,8 @@ pub fn answer(ask: Ask, app: &App) -> Option<Command> {
             }
             FileCommand::Import(files)
         }
-        Ask::Export(format) => FileCommand::Export(format, export_path(format, current)?),
-        Ask::MapImage(r) => FileCommand::ExportMapImage(sheet_path(r.format, current)?, r),
+        Ask::Export(format) => confirmed(FileCommand::Export(format, export_path(format, current)?)),
+        Ask::MapImage(r) => confirmed(FileCommand::ExportMapImage(sheet_path(r.format, current)?, r)),
         Ask::Tiles(kind) => return tiles_path(kind).map(|c| ViewCommand::SetBasemap(c).into()),
         Ask::Elevation { folder } => FileCommand::LoadDem(elevation_path(folder)?),
     };

@@ -10,6 +10,7 @@ pub mod menu_bar;
 pub mod path_prompt;
 pub mod plan_table;
 pub mod profile;
+pub mod replace;
 pub mod rules_panel;
 pub mod selection_panel;
 pub mod sensor_form;

@@ -70,17 +70,23 @@ struct Rows {
     gaps: Vec<GapRow>,
 }
 
+/// Text for a GIS column: PostgreSQL's `text` cannot hold U+0000, so a NUL (which a plan string may carry) is
+/// shown as U+FFFD here; the stored plan version keeps it (JSON escapes it), and a pull gives it back.
+fn text(s: &str) -> String {
+    if s.contains('\0') { s.replace('\0', "\u{FFFD}") } else { s.to_owned() }
+}
+
 fn rows_of(plan: &Plan) -> Rows {
     let segs = plan.segments.segments();
     let segments: Vec<SegmentRow> = segs
         .iter()
         .map(|s| SegmentRow {
-            id: s.id.clone(),
-            name: s.name.clone(),
+            id: text(&s.id),
+            name: text(&s.name),
             from_km: s.from_km,
             to_km: s.to_km,
-            tj: s.tajik_region.clone(),
-            af: s.afghan_province.clone(),
+            tj: text(&s.tajik_region),
+            af: text(&s.afghan_province),
             wkt: wkt_line(&plan.border.substring(s.from_km, s.to_km)),
         })
         .collect();
@@ -88,10 +94,10 @@ fn rows_of(plan: &Plan) -> Rows {
         .outposts
         .iter()
         .map(|o| OutpostRow {
-            id: o.id.clone(),
-            name: o.name.clone(),
+            id: text(&o.id),
+            name: text(&o.name),
             km: o.km,
-            segment_id: o.segment_id.clone(),
+            segment_id: text(&o.segment_id),
             sample: o.sample,
             wkt: wkt_point(o.position),
         })
@@ -107,16 +113,16 @@ fn rows_of(plan: &Plan) -> Rows {
         .assignments
         .iter()
         .map(|x| AssignmentRow {
-            id: x.id.clone(),
+            id: text(&x.id),
             kind: x.target.kind().to_owned(),
-            target: x.target.id().to_owned(),
-            equipment: x.equipment_id.clone(),
+            target: text(x.target.id()),
+            equipment: text(&x.equipment_id),
             quantity: x.quantity,
             stage: i32::from(x.stage.number()),
-            supplier: x.supplier.clone(),
+            supplier: text(&x.supplier),
             quarter: x.quarter.to_string(),
             status: x.status.label().to_owned(),
-            note: x.note.clone(),
+            note: text(&x.note),
             wkt: target_wkt(&x.target),
         })
         .collect();

@@ -23,7 +23,10 @@ use postgres::{Client, Transaction};
 use serde::{Deserialize, Serialize};
 
 mod gis;
+mod pull;
 pub mod tls;
+
+pub use pull::{PullMode, PulledFile, pull_to_file};
 
 /// The plan header member a pulled plan keeps its origin in.
 pub const ORIGIN_MEMBER: &str = "database";
@@ -68,7 +71,8 @@ pub const MIGRATIONS: &[&str] = &[
 pub enum DbError {
     #[error("cannot connect to the database: {0}")]
     Connect(String),
-    #[error("database error: {0}")]
+    /// The server's message, with the table, column, constraint, detail and hint it gave (see [`sql_message`]).
+    #[error("{}", sql_message(.0))]
     Sql(#[from] postgres::Error),
     #[error("the database has no borderplan schema yet: run `borderplan db init --db URL` first")]
     NotInitialised,
@@ -82,6 +86,72 @@ pub enum DbError {
     Plan(String),
     #[error("the push conflicts with version {current} of “{name}”: {}", conflict_lines(.conflicts))]
     Conflicts { name: String, current: i64, conflicts: Vec<Conflict> },
+    /// A push to a database whose plan of that name is not the one the plan was pulled from.
+    #[error(
+        "push refused, nothing was written: “{name}” in {target} (version {current}) has its own history, and \
+         this plan was pulled from {pulled_from} version {version}, so its changes cannot be merged with it. Pull \
+         “{name}” from {target} and redo the changes there, or push under another --name"
+    )]
+    OtherHistory { name: String, target: String, current: i64, pulled_from: String, version: i64 },
+    /// A pull onto a file that holds changes never pushed.
+    #[error(
+        "{} holds {} not pushed since version {version} of “{name}” ({}): not overwritten. Push them with \
+         `borderplan db push`, merge version {current} into them with --merge, or replace them with --force",
+        path.display(),
+        crate::io::format::count(*changes, "change", "changes"),
+        first.join("; ")
+    )]
+    UnpushedEdits {
+        path: std::path::PathBuf,
+        name: String,
+        version: i64,
+        current: i64,
+        changes: usize,
+        first: Vec<String>,
+    },
+    /// A pull onto a plan file that is not a pulled copy of the plan being pulled.
+    #[error("{} {reason}: not overwritten. Pull to another file, or replace it with --force", path.display())]
+    NotThisPlan { path: std::path::PathBuf, reason: String },
+}
+
+impl DbError {
+    /// True when the database refused what was asked (a conflict, another history, unpushed edits in the file):
+    /// nothing was written, and the command line exits 1 rather than 2.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            Self::Conflicts { .. } | Self::OtherHistory { .. } | Self::UnpushedEdits { .. } | Self::NotThisPlan { .. }
+        )
+    }
+}
+
+/// What the server said, and where: its message, then the schema and table, column, data type, constraint and
+/// position it named, its detail and hint, and the SQLSTATE code (`permission denied for table plans (table
+/// borderplan.plans; SQLSTATE 42501)`). An error that is not the server's (a lost connection) is the client's
+/// message with its causes.
+pub fn sql_message(e: &postgres::Error) -> String {
+    let Some(db) = e.as_db_error() else { return describe(e) };
+    let mut at = Vec::new();
+    match (db.schema(), db.table()) {
+        (Some(schema), Some(table)) => at.push(format!("table {schema}.{table}")),
+        (None, Some(table)) => at.push(format!("table {table}")),
+        (Some(schema), None) => at.push(format!("schema {schema}")),
+        (None, None) => {}
+    }
+    let named = [("column", db.column()), ("type", db.datatype()), ("constraint", db.constraint())];
+    at.extend(named.iter().filter_map(|(what, v)| v.map(|v| format!("{what} {v}"))));
+    if let Some(w) = db.where_() {
+        at.push(w.replace('\n', "; "));
+    }
+    at.push(format!("SQLSTATE {}", db.code().code()));
+    let mut text = format!("the database server said: {} ({})", db.message(), at.join("; "));
+    if let Some(d) = db.detail() {
+        text.push_str(&format!(". {d}"));
+    }
+    if let Some(h) = db.hint() {
+        text.push_str(&format!(". Hint: {h}"));
+    }
+    text
 }
 
 fn conflict_lines(c: &[Conflict]) -> String {
@@ -96,6 +166,10 @@ pub struct Origin {
     pub database: String,
     pub name: String,
     pub version: i64,
+    /// SHA-256 of that version's stored document: a database whose version of the same number holds another
+    /// document has another history (see [`same_history`]). Absent in plans pulled by older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_sha256: Option<String>,
 }
 
 /// The URL with any password taken out (`postgresql://user:secret@host/db` → `postgresql://user@host/db`;
@@ -232,27 +306,60 @@ pub fn list(client: &mut Client) -> Result<Vec<PlanEntry>, DbError> {
     Ok(rows.iter().map(|r| PlanEntry { name: r.get(0), version: r.get(1), pushed_at: r.get(2) }).collect())
 }
 
-fn load_version(tx: &mut Transaction<'_>, name: &str, version: i64) -> Result<Plan, DbError> {
-    let row = tx
+/// The stored document of a version, if there is one.
+fn version_text(tx: &mut Transaction<'_>, name: &str, version: i64) -> Result<Option<String>, DbError> {
+    Ok(tx
         .query_opt(
             "SELECT document FROM borderplan.plan_versions WHERE plan = $1 AND version = $2",
             &[&name, &version],
         )?
-        .ok_or_else(|| DbError::NoSuchPlan(format!("{name} (version {version})")))?;
-    let text: String = row.get(0);
-    plan_file::load_str(&text).map_err(|e| DbError::Damaged { name: name.to_owned(), version, message: e.to_string() })
+        .map(|row| row.get(0)))
+}
+
+fn parse_version(name: &str, version: i64, text: &str) -> Result<Plan, DbError> {
+    plan_file::load_str(text).map_err(|e| DbError::Damaged { name: name.to_owned(), version, message: e.to_string() })
+}
+
+fn load_version(tx: &mut Transaction<'_>, name: &str, version: i64) -> Result<Plan, DbError> {
+    let text =
+        version_text(tx, name, version)?.ok_or_else(|| DbError::NoSuchPlan(format!("{name} (version {version})")))?;
+    parse_version(name, version, &text)
+}
+
+/// The origin of version `version` of `name` in the database at `url`, whose stored document is `text`.
+fn origin_of_version(url: &str, name: &str, version: i64, text: &str) -> Origin {
+    Origin {
+        database: without_password(url),
+        name: name.to_owned(),
+        version,
+        document_sha256: Some(super::disk::sha256_hex(text.as_bytes())),
+    }
+}
+
+/// True when the database at `url`, whose version `origin.version` of the plan is `stored` (`None`: it has no such
+/// version), is the history `origin` was pulled from: the stored document is the one pulled (by its hash), or,
+/// for an origin recorded without a hash, the URL points at the same host, port and database.
+pub fn same_history(origin: &Origin, url: &str, stored: Option<&str>) -> bool {
+    let Some(stored) = stored else { return false };
+    match &origin.document_sha256 {
+        Some(hash) => *hash == super::disk::sha256_hex(stored.as_bytes()),
+        None => target_of(&origin.database) == target_of(url),
+    }
 }
 
 /// The current version of a plan, with its origin recorded.
 pub fn pull(client: &mut Client, url: &str, name: &str) -> Result<Plan, DbError> {
     let mut tx = client.transaction()?;
     check_schema(&mut tx)?;
-    let version: i64 = tx
-        .query_opt("SELECT version FROM borderplan.plans WHERE name = $1", &[&name])?
-        .ok_or_else(|| DbError::NoSuchPlan(name.to_owned()))?
-        .get(0);
-    let plan = load_version(&mut tx, name, version)?;
-    Ok(with_origin(plan, &Origin { database: without_password(url), name: name.to_owned(), version }))
+    let version = current_version(&mut tx, name)?.ok_or_else(|| DbError::NoSuchPlan(name.to_owned()))?;
+    let text = version_text(&mut tx, name, version)?
+        .ok_or_else(|| DbError::NoSuchPlan(format!("{name} (version {version})")))?;
+    let plan = parse_version(name, version, &text)?;
+    Ok(with_origin(plan, &origin_of_version(url, name, version, &text)))
+}
+
+fn current_version(tx: &mut Transaction<'_>, name: &str) -> Result<Option<i64>, DbError> {
+    Ok(tx.query_opt("SELECT version FROM borderplan.plans WHERE name = $1", &[&name])?.map(|r| r.get(0)))
 }
 
 /// What a push did.
@@ -270,13 +377,28 @@ pub struct Pushed {
 /// Pushes `plan` as `name`. The base is the plan's origin when it came from `name`, else none (a new plan; a
 /// push without a base onto an existing plan is refused as a conflict of the whole plan).
 pub fn push(client: &mut Client, url: &str, plan: &Plan, name: &str) -> Result<Pushed, DbError> {
-    let base_version = Origin::of(plan).filter(|o| o.name == name).map(|o| o.version);
+    let origin = Origin::of(plan).filter(|o| o.name == name);
+    let base_version = origin.as_ref().map(|o| o.version);
     let ours = without_origin(plan);
     let mut tx = client.transaction()?;
     check_schema(&mut tx)?;
     // Locks the plan's row: concurrent pushes of the same plan wait here, one at a time.
     let current: Option<i64> =
         tx.query_opt("SELECT version FROM borderplan.plans WHERE name = $1 FOR UPDATE", &[&name])?.map(|r| r.get(0));
+    // A plan pulled from another database's plan of this name: its base is not this database's version of the
+    // same number, so it is refused rather than taken as the next version (which would revert their edits).
+    if let (Some(cur), Some(o)) = (current, &origin) {
+        let stored = version_text(&mut tx, name, o.version)?;
+        if !same_history(o, url, stored.as_deref()) {
+            return Err(DbError::OtherHistory {
+                name: name.to_owned(),
+                target: target_of(url),
+                current: cur,
+                pulled_from: target_of(&o.database),
+                version: o.version,
+            });
+        }
+    }
     let (to_store, merged, version, current_plan) = match (current, base_version) {
         (None, _) => {
             tx.execute("INSERT INTO borderplan.plans (name, version) VALUES ($1, 1)", &[&name])?;
@@ -317,6 +439,6 @@ pub fn push(client: &mut Client, url: &str, plan: &Plan, name: &str) -> Result<P
     )?;
     let rows_written = gis::write_changes(&mut tx, current_plan.as_ref(), &to_store, name, version)?;
     tx.commit()?;
-    let origin = Origin { database: without_password(url), name: name.to_owned(), version };
+    let origin = origin_of_version(url, name, version, &text);
     Ok(Pushed { version, merged, plan: with_origin(to_store, &origin), rows_written })
 }

@@ -279,28 +279,28 @@ pub fn write_tables(db: &Connection, tables: &[Table]) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// The plan as GeoPackage bytes (built in a temporary SQLite file, which is removed).
+/// Writes the plan as a GeoPackage to `path`, under the write policy for `kind`. SQLite builds it in the temp
+/// file beside the target (mode 0600, never in a shared temporary folder), which is renamed over the target when
+/// it is complete and removed when anything fails.
 ///
 /// # Errors
-/// [`ExportError::Binary`] when SQLite fails.
-pub fn to_bytes(plan: &Plan) -> Result<Vec<u8>, ExportError> {
-    to_bytes_with(plan, None)
-}
-
-/// As [`to_bytes`], with the gaps of `basis` when given.
-///
-/// # Errors
-/// As [`to_bytes`].
-pub fn to_bytes_with(plan: &Plan, basis: Option<&super::CoverageBasis>) -> Result<Vec<u8>, ExportError> {
-    let err = |e: String| ExportError::Binary(format!("GeoPackage: {e}"));
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    let tmp = std::env::temp_dir().join(format!("borderplan-export-{}-{nanos}.gpkg", std::process::id()));
-    let result = (|| {
-        let db = Connection::open(&tmp).map_err(|e| err(e.to_string()))?;
-        write_tables(&db, &tables_with(plan, basis)).map_err(|e| err(e.to_string()))?;
-        db.close().map_err(|(_, e)| err(e.to_string()))?;
-        std::fs::read(&tmp).map_err(|e| err(e.to_string()))
-    })();
-    let _ = std::fs::remove_file(&tmp);
-    result
+/// [`ExportError::File`] naming the path (refused by the policy, or SQLite or the disk failed).
+pub fn write_file(
+    plan: &Plan,
+    basis: Option<&super::CoverageBasis>,
+    path: &std::path::Path,
+    kind: crate::io::atomic::WriteKind,
+) -> Result<(), ExportError> {
+    let tables = tables_with(plan, basis);
+    let sqlite = |e: rusqlite::Error| std::io::Error::other(format!("GeoPackage: {e}"));
+    crate::io::atomic::write_atomic_built(path, kind, |tmp| {
+        let db = Connection::open(tmp).map_err(sqlite)?;
+        // No rollback journal beside it and no sync per statement: the temp file is thrown away whole when
+        // anything fails, and synced once before the rename.
+        db.pragma_update(None, "journal_mode", "OFF").map_err(sqlite)?;
+        db.pragma_update(None, "synchronous", "OFF").map_err(sqlite)?;
+        write_tables(&db, &tables).map_err(sqlite)?;
+        db.close().map_err(|(_, e)| sqlite(e))
+    })?;
+    Ok(())
 }

@@ -14,7 +14,7 @@ pub mod sheet;
 pub mod svg;
 pub mod takpkg;
 
-use super::atomic::write_atomic;
+use super::atomic::{WriteKind, write_atomic};
 use super::error::FileError;
 use crate::model::{Assignment, Plan, Stage, Target};
 use std::fmt;
@@ -199,7 +199,8 @@ pub fn export_to_string_with(
     }
 }
 
-/// As [`export_to_file`], with coverage from `basis` when given.
+/// As [`export_to_file`], with coverage from `basis` when given, under the write policy for `kind` (an export is
+/// [`WriteKind::Output`]: it never replaces a plan file; [`WriteKind::OutputOverPlan`] when the user said so).
 ///
 /// # Errors
 /// As [`export_to_file`].
@@ -208,22 +209,26 @@ pub fn export_to_file_with(
     format: ExportFormat,
     path: &Path,
     basis: Option<&CoverageBasis>,
+    kind: WriteKind,
 ) -> Result<(), ExportError> {
     let bytes = match format {
-        ExportFormat::GeoPackage => self::gpkg::to_bytes_with(plan, basis)?,
+        // SQLite writes the GeoPackage into its temp file beside the target.
+        ExportFormat::GeoPackage => return self::gpkg::write_file(plan, basis, path, kind),
         ExportFormat::TakPackage => self::takpkg::to_bytes_with(plan, basis)?,
         _ => export_to_string_with(plan, format, basis)?.into_bytes(),
     };
-    write_atomic(path, &bytes)?;
+    write_atomic(path, &bytes, kind)?;
     Ok(())
 }
 
-/// Writes the plan in `format` to `path` atomically (the previous file stays intact if anything fails).
+/// Writes the plan in `format` to `path` atomically (the previous file stays intact if anything fails). A plan
+/// file is never replaced by an export (the write policy, [`WriteKind::Output`]).
 ///
 /// # Errors
-/// [`ExportError::File`] (naming the path) when the file cannot be written, otherwise as [`export_to_string`].
+/// [`ExportError::File`] (naming the path) when the file cannot be written or is a plan file, otherwise as
+/// [`export_to_string`].
 pub fn export_to_file(plan: &Plan, format: ExportFormat, path: &Path) -> Result<(), ExportError> {
-    export_to_file_with(plan, format, path, None)
+    export_to_file_with(plan, format, path, None, WriteKind::Output)
 }
 
 // ---- helpers shared by the exporters ----
