@@ -370,7 +370,11 @@ fn the_window_saves_to_and_opens_from_the_database_and_shows_connection_errors()
 fn url_with(url: &str, dbname: Option<&str>, user: Option<&str>) -> String {
     let mut parts: Vec<String> = url
         .split_whitespace()
-        .filter(|kv| !(dbname.is_some() && kv.starts_with("dbname=")) && !(user.is_some() && kv.starts_with("user=")))
+        .filter(|kv| {
+            let replaced_db = dbname.is_some() && kv.starts_with("dbname=");
+            let replaced_user = user.is_some() && kv.starts_with("user=");
+            !replaced_db && !replaced_user
+        })
         .map(str::to_owned)
         .collect();
     parts.extend(dbname.map(|d| format!("dbname={d}")));
