@@ -132,3 +132,132 @@ fn a_merge_killed_while_it_writes_leaves_the_old_output_or_the_merged_one() {
     eprintln!("40 kills: old output {saw_old} times, merged output {saw_new} times");
     assert!(saw_old > 0 && saw_new > 0, "kills landed before and after the write ({saw_old}/{saw_new})");
 }
+
+/// Writes base, ours and theirs made by `edit_ours` / `edit_theirs` from `base_plan`.
+fn files_from(base_plan: &Plan, ours: &Plan, theirs: &Plan) -> Files {
+    let dir = tempfile::tempdir().unwrap();
+    let [base, o, t, out] = ["base", "ours", "theirs", "out"].map(|n| dir.path().join(format!("{n}.geojson")));
+    plan_file::save(base_plan, &base).unwrap();
+    plan_file::save(ours, &o).unwrap();
+    plan_file::save(theirs, &t).unwrap();
+    Files { _dir: dir, base, ours: o, theirs: t, out }
+}
+
+#[test]
+fn a_split_in_one_copy_and_a_new_fence_length_in_the_other_merge_to_the_length_that_was_set() {
+    let base = bundled::example_plan().unwrap();
+    let seg = base.segments.segments()[3].clone();
+    let fence = base
+        .assignments_for(&borderplan::model::Target::Segment(seg.id.clone()))
+        .find(|a| a.equipment_id == "border-fence")
+        .unwrap()
+        .clone();
+    let mut ours = base.clone();
+    ours.apply(Edit::SplitSegment { km: seg.from_km + 10.0 }).unwrap();
+    let mut theirs = base.clone();
+    let mut a = fence.clone();
+    a.quantity = 18.0;
+    a.quarter = borderplan::model::Quarter::new(2028, 4);
+    theirs.apply(Edit::UpdateAssignment(a)).unwrap();
+    let f = files_from(&base, &ours, &theirs);
+    let out = merge(&f, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let merged = plan_file::load(&f.out).unwrap();
+    let fences: Vec<_> = merged.assignments.iter().filter(|a| a.equipment_id == "border-fence").collect();
+    let on_parts: Vec<_> = fences
+        .iter()
+        .filter(|a| {
+            merged
+                .segments
+                .get(a.target.id())
+                .is_some_and(|s| s.from_km >= seg.from_km - 1e-6 && s.to_km <= seg.to_km + 1e-6)
+        })
+        .collect();
+    assert_eq!(on_parts.len(), 2);
+    assert!((on_parts.iter().map(|a| a.quantity).sum::<f64>() - 18.0).abs() < 1e-9);
+    assert!(on_parts.iter().all(|a| a.quarter == borderplan::model::Quarter::new(2028, 4)));
+    let validate = bin().arg("validate").arg(&f.out).output().unwrap();
+    assert_eq!(validate.status.code(), Some(0), "{}", String::from_utf8_lossy(&validate.stdout));
+}
+
+#[test]
+fn a_merge_that_breaks_a_rule_neither_side_broke_is_listed_and_not_written_unless_allowed() {
+    use borderplan::model::{Quarter, Stage};
+    let mut base = bundled::example_plan().unwrap();
+    let i = base.assignments.iter().position(|a| matches!(a.target, borderplan::model::Target::Outpost(_))).unwrap();
+    let mut a = base.assignments[i].clone();
+    a.stage = Stage::Three;
+    a.quarter = Quarter::new(2027, 3);
+    base.apply(Edit::UpdateAssignment(a.clone())).unwrap();
+    // Ours moves it into stage 2 (2027-Q3 is in both windows), theirs moves its delivery to 2029-Q2 (stage 3 only).
+    let (mut ours, mut theirs) = (base.clone(), base.clone());
+    let mut o = a.clone();
+    o.stage = Stage::Two;
+    ours.apply(Edit::UpdateAssignment(o)).unwrap();
+    let mut t = a.clone();
+    t.quarter = Quarter::new(2029, 2);
+    theirs.apply(Edit::UpdateAssignment(t)).unwrap();
+    let f = files_from(&base, &ours, &theirs);
+    std::fs::write(&f.out, "previous contents").unwrap();
+    let out = merge(&f, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.starts_with("error quarter-outside-stage: ") && stdout.contains(&a.id), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("1 rule error that neither side had; nothing written"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&f.out).unwrap(), "previous contents");
+    let out = merge(&f, &["--allow-rule-errors"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("quarter-outside-stage"));
+    let merged = plan_file::load(&f.out).unwrap();
+    assert_eq!(merged.assignment(&a.id).unwrap().quarter, Quarter::new(2029, 2));
+}
+
+#[test]
+fn unknown_members_holding_big_integers_come_back_byte_for_byte_through_a_merge() {
+    let f = files((0, 11.0), (1, 22.0));
+    // The big numbers are put in every copy's text: at the top, in the header, in a segment and an assignment.
+    let big = "123456789012345678901234567890";
+    let id = bundled::example_plan().unwrap().assignments[0].id.clone();
+    for path in [&f.base, &f.ours, &f.theirs] {
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        v["x_survey_id"] = serde_json::json!("BIG");
+        v["borderplan"]["x_budget_line"] = serde_json::json!({"code": "BIG", "rate": "RATE"});
+        let features = v["features"].as_array_mut().unwrap();
+        features[1]["properties"]["x_cadastre"] = serde_json::json!("BIG");
+        let text = serde_json::to_string_pretty(&v).unwrap().replace("\"BIG\"", big).replace("\"RATE\"", "1.10");
+        std::fs::write(
+            path,
+            text.replace(&format!("\"id\": \"{id}\","), &format!("\"id\": \"{id}\", \"x_ref\": -{big},")),
+        )
+        .unwrap();
+    }
+    assert!(std::fs::read_to_string(&f.ours).unwrap().contains(&format!("\"x_ref\": -{big}")));
+    let out = merge(&f, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&f.out).unwrap();
+    assert!(text.contains(&format!("\"x_survey_id\": {big}")), "the top-level member");
+    assert!(text.contains(&format!("\"code\": {big}")) && text.contains("\"rate\": 1.10"), "the header member");
+    assert!(text.contains(&format!("\"x_cadastre\": {big}")), "the segment property");
+    assert!(text.contains(&format!("\"x_ref\": -{big}")), "the assignment member");
+    assert!(!text.contains("e29") && !text.contains("number:"), "no float and no marker in the file");
+    assert_eq!(quantity(&f.out, 0), 11.0);
+    assert_eq!(quantity(&f.out, 1), 22.0);
+}
+
+#[test]
+fn two_copies_pushed_to_one_database_merge_without_a_conflict_on_their_database_link() {
+    let link = |v: i64| serde_json::json!({"database": "gis.example:5432/plans", "name": "khatlon-2027", "version": v});
+    let mut base = bundled::example_plan().unwrap();
+    base.extra.insert("database".into(), link(3));
+    let mut ours = with_quantity(&base, 0, 11.0);
+    ours.extra.insert("database".into(), link(4));
+    let mut theirs = with_quantity(&base, 1, 22.0);
+    theirs.extra.insert("database".into(), link(5));
+    let f = files_from(&base, &ours, &theirs);
+    let out = merge(&f, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(plan_file::load(&f.out).unwrap().extra.get("database"), Some(&link(5)));
+}

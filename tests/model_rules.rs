@@ -291,3 +291,35 @@ fn the_bundled_example_plan_breaks_no_programme_rule() {
         .collect();
     assert!(errors.is_empty(), "the example plan has rule errors:\n{}", errors.join("\n"));
 }
+
+#[test]
+fn seventy_seven_km_of_fence_on_a_twenty_one_km_segment_is_reported_as_longer_than_its_segment() {
+    let plan = clean_plan();
+    let seg = plan.segments.segments()[0].clone();
+    let fence = |q: f64| {
+        assignment(
+            "F-1",
+            Target::Segment(seg.id.clone()),
+            "border-fence",
+            q,
+            Stage::Three,
+            "Russia",
+            Quarter::new(2028, 2),
+        )
+    };
+    let q = seg.length_km() + 56.0;
+    let f = only_finding(&clean_plan_with(fence(q)), Rule::QuantityExceedsSegment);
+    assert_eq!(f.severity, Severity::Error);
+    assert_eq!(f.rule.code(), "quantity-exceeds-segment");
+    assert_eq!(f.assignment_id.as_deref(), Some("F-1"));
+    assert_eq!(f.km, Some((seg.from_km, seg.to_km)));
+    assert!(f.message.contains(&format!("{q} km of")) && f.message.contains(&seg.name), "{}", f.message);
+    // The whole segment fenced, to the metre, is right; a metre and a half more is not.
+    assert!(check(&clean_plan_with(fence(seg.length_km()))).is_empty());
+    assert!(check(&clean_plan_with(fence((seg.length_km() * 1000.0).round() / 1000.0))).is_empty());
+    only_finding(&clean_plan_with(fence(seg.length_km() + 0.0015)), Rule::QuantityExceedsSegment);
+    // Units that are not km are counts, not lengths: 77 radars on a 21 km segment are no such finding.
+    let mut radars = fence(q);
+    radars.equipment_id = "ground-radar".into();
+    assert!(check(&clean_plan_with(radars)).iter().all(|f| f.rule != Rule::QuantityExceedsSegment));
+}

@@ -4,14 +4,26 @@ use super::{check_output, emit, load_plan, with_path};
 use crate::io::atomic::WriteKind;
 use crate::io::format::count;
 use crate::io::plan_file;
-use crate::model::merge::{diff as plan_diff, merge as merge_plans};
+use crate::model::merge::{diff as plan_diff, merge as merge_plans, new_rule_errors};
 use crate::model::{Pick, Resolutions};
 use std::path::Path;
 
 /// Merges OURS and THEIRS (both edited from BASE) into OUT. Exit 0 merged and written; 1 conflicts (listed on
 /// stdout, one per line, nothing written), OUT is a plan file and `kind` does not allow replacing it, or OUT
 /// cannot be written; 2 a plan cannot be read.
-pub fn merge(base: &Path, ours: &Path, theirs: &Path, output: &Path, pick: Option<Pick>, kind: WriteKind) -> u8 {
+///
+/// A merged plan that breaks rules neither side broke (an assignment on an outpost the other side removed, a
+/// quantity longer than its segment) is not written either: the findings are listed and the exit is 1, unless
+/// `allow_rule_errors`, which writes it and still lists them on stderr.
+pub fn merge(
+    base: &Path,
+    ours: &Path,
+    theirs: &Path,
+    output: &Path,
+    pick: Option<Pick>,
+    kind: WriteKind,
+    allow_rule_errors: bool,
+) -> u8 {
     if let Err(code) = check_output(output, kind) {
         return code;
     }
@@ -42,6 +54,25 @@ pub fn merge(base: &Path, ours: &Path, theirs: &Path, output: &Path, pick: Optio
             count(merged.conflicts.len(), "conflict", "conflicts")
         );
         return 1;
+    }
+    let broken = new_rule_errors(&merged.plan, &o, &t);
+    if !broken.is_empty() {
+        let text: String =
+            broken.iter().map(|f| format!("{} {}: {}\n", f.severity, f.rule.code(), f.message)).collect();
+        let summary = count(broken.len(), "rule error", "rule errors");
+        if !allow_rule_errors {
+            if let Err(code) = emit(&text) {
+                return code;
+            }
+            eprintln!(
+                "borderplan: the merged plan has {summary} that neither side had; nothing written (write it anyway with --allow-rule-errors)"
+            );
+            return 1;
+        }
+        eprint!("{text}");
+        eprintln!(
+            "borderplan: the merged plan has {summary} that neither side had (written as --allow-rule-errors asks)"
+        );
     }
     if let Err(e) = plan_file::write_output(&merged.plan, output, kind) {
         eprintln!("borderplan: cannot write {}", with_path(output, &e.to_string()));

@@ -46,7 +46,8 @@ Examples:
 Exit codes:
   0  success (validate: no error-level findings)
   1  validate: the plan has error-level findings; inspect: the file cannot be read as GeoJSON;
-     export or rebase: the output cannot be written; merge: conflicts (listed, nothing written)
+     export or rebase: the output cannot be written; merge: conflicts or rule errors
+     neither side had (listed, nothing written)
   2  the plan or the elevation data cannot be read, or the command line is wrong";
 
 #[derive(Debug, Parser)]
@@ -225,7 +226,8 @@ pub enum CliCommand {
     /// Field by field and by id over assignments, segments, outposts, the catalog and the plan details: what
     /// only one side changed is taken from it. A field both changed differently is a conflict: they are listed on
     /// stdout, one per line, and nothing is written (exit 1) unless --ours or --theirs picks a side for all of
-    /// them. Exit 0 when merged and written (atomically), 2 when a plan cannot be read.
+    /// them. A merged plan with error-level rule findings that neither side had is not written either (exit 1)
+    /// unless --allow-rule-errors. Exit 0 when merged and written (atomically), 2 when a plan cannot be read.
     Merge {
         /// The plan both sides started from.
         #[arg(value_name = "BASE")]
@@ -248,6 +250,9 @@ pub enum CliCommand {
         /// Replace OUT even when it is a plan file (OURS, say); refused otherwise (exit 1, nothing written).
         #[arg(long)]
         force: bool,
+        /// Write the merged plan even when it breaks rules that neither side broke (they are listed on stderr).
+        #[arg(long)]
+        allow_rule_errors: bool,
     },
     /// Print what changed from plan A to plan B, one line per change ("assignment A-0003 quantity: 2 → 3").
     Diff {
@@ -329,13 +334,13 @@ pub fn run(command: CliCommand) -> ExitCode {
         }
         CliCommand::Rebase { plan, output, force } => rebase(&plan, &output, output_kind(force)),
         CliCommand::Synth { count, output, force } => synth(count, &output, force),
-        CliCommand::Merge { base, ours, theirs, output, ours_wins, theirs_wins, force } => {
+        CliCommand::Merge { base, ours, theirs, output, ours_wins, theirs_wins, force, allow_rule_errors } => {
             let pick = match (ours_wins, theirs_wins) {
                 (true, _) => Some(crate::model::Pick::Ours),
                 (_, true) => Some(crate::model::Pick::Theirs),
                 _ => None,
             };
-            merge::merge(&base, &ours, &theirs, &output, pick, output_kind(force))
+            merge::merge(&base, &ours, &theirs, &output, pick, output_kind(force), allow_rule_errors)
         }
         CliCommand::Diff { a, b } => merge::diff(&a, &b),
         CliCommand::Db { command } => db::run(command),

@@ -12,6 +12,7 @@ pub mod formats;
 pub mod geojson_import;
 pub mod layer;
 pub mod plan_file;
+pub mod plan_numbers;
 mod plan_stream;
 pub mod properties;
 pub mod recovery;

@@ -173,7 +173,8 @@ pub fn to_string(plan: &Plan) -> Result<String, PlanFileError> {
         root.entry(k.clone()).or_insert_with(|| v.clone());
     }
     root.insert("features".into(), Value::Array(features));
-    serde_json::to_string_pretty(&Value::Object(root)).map_err(|e| PlanFileError::invalid(e.to_string()))
+    let text = serde_json::to_string_pretty(&Value::Object(root)).map_err(|e| PlanFileError::invalid(e.to_string()))?;
+    Ok(super::plan_numbers::unmark(text))
 }
 
 /// Saves atomically: the old file stays intact if anything fails.
@@ -367,10 +368,12 @@ fn resolve_assignments(
 /// plan opened every day is not).
 pub fn load_bytes(bytes: &[u8]) -> Result<Plan, PlanFileError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match super::plan_stream::read(bytes) {
+    let mut plan = match super::plan_stream::read(bytes) {
         Ok((root, features)) => build_plan(root, features).or_else(|_| load_tree(bytes)),
         Err(_) => load_tree(bytes),
-    }
+    }?;
+    super::plan_numbers::keep_exact_numbers(&mut plan, bytes);
+    Ok(plan)
 }
 
 /// The tree reader: the whole file as a `serde_json::Value` first.

@@ -82,6 +82,10 @@ impl EquipmentType {
             extra: Map::new(),
         }
     }
+    /// Equipment counted in km along the border (fence, cable): its quantity on a segment is a length.
+    pub fn is_per_km(&self) -> bool {
+        self.unit.eq_ignore_ascii_case("km")
+    }
     /// Surveillance equipment with a positive range counts towards coverage.
     pub fn coverage_range_km(&self) -> Option<f64> {
         match (self.category, self.detection_range_km) {

@@ -62,7 +62,7 @@ impl Conflict {
 /// A value as people read it: strings without quotes, long arrays summarised.
 pub fn show(v: &Value) -> String {
     match v {
-        Value::String(s) => s.clone(),
+        Value::String(s) => s.strip_prefix(super::plan::EXACT_NUMBER_MARK).unwrap_or(s).to_owned(),
         Value::Array(a) if a.len() > 4 => format!("({} items)", a.len()),
         other => {
             let t = other.to_string();
@@ -278,10 +278,33 @@ fn meta_fields(m: &PlanMeta) -> Fields {
     f
 }
 
-fn members_items(p: &Plan) -> Items {
+/// The header member that links a plan to the database version it was pulled from or pushed as
+/// (`io::db::ORIGIN_MEMBER`: `{"database", "name", "version"}`). Merged apart from the other members.
+const DATABASE_MEMBER: &str = "database";
+
+/// The merged database link, never a conflict: what only one side changed is taken from it; when both changed it
+/// (two copies pushed to the same database), the later version of the same plan in the same database, else ours.
+fn database_link<'a>(base: Option<&'a Value>, ours: Option<&'a Value>, theirs: Option<&'a Value>) -> Option<&'a Value> {
+    if ours == theirs || theirs == base {
+        return ours;
+    }
+    if ours == base {
+        return theirs;
+    }
+    let (Some(o), Some(t)) = (ours, theirs) else { return ours };
+    let same_plan = ["database", "name"].iter().all(|k| o.get(k) == t.get(k));
+    let version = |v: &Value| v.get("version").and_then(Value::as_i64).unwrap_or(i64::MIN);
+    if same_plan && version(t) > version(o) { theirs } else { ours }
+}
+
+/// The unknown members (`with_link`: and the database link) as items.
+fn members_items(p: &Plan, with_link: bool) -> Items {
     let mut out = Items::new();
     for (prefix, map) in [("borderplan.", &p.extra), ("", &p.collection_extra)] {
         for (k, v) in map {
+            if !with_link && prefix == "borderplan." && k == DATABASE_MEMBER {
+                continue;
+            }
             let mut f = Fields::new();
             f.insert("value".into(), v.clone());
             out.push((format!("{prefix}{k}"), f));
@@ -334,6 +357,9 @@ fn with_id(id: &str, f: &Fields) -> Value {
 /// Merges `ours` and `theirs`, both edited from `base`, answering conflicts from `answers`.
 pub fn merge(base: &Plan, ours: &Plan, theirs: &Plan, answers: &Resolutions) -> Result<Merged, MergeError> {
     let mut run = Run { answers, open: Vec::new(), resolved: 0 };
+    // A split on one side is made on the base and the other side too, so that edits reach every part.
+    let aligned = super::merge_lineage::align(base, ours, theirs);
+    let (base, ours, theirs) = (&*aligned.base, &*aligned.ours, &*aligned.theirs);
 
     // The border line: one value.
     let border: Arc<Border> = {
@@ -416,8 +442,17 @@ pub fn merge(base: &Plan, ours: &Plan, theirs: &Plan, answers: &Resolutions) -> 
         serde_json::from_value(Value::Object(meta_f)).map_err(|e| rebuild_err("plan details", e))?;
     meta.modified = ours.meta.modified.clone().max(theirs.meta.modified.clone());
 
-    let members = run.items("file member", &members_items(base), &members_items(ours), &members_items(theirs));
+    let members = run.items(
+        "file member",
+        &members_items(base, false),
+        &members_items(ours, false),
+        &members_items(theirs, false),
+    );
     let (mut extra, mut collection_extra) = (Map::new(), Map::new());
+    let link = [base, ours, theirs].map(|p| p.extra.get(DATABASE_MEMBER));
+    if let Some(v) = database_link(link[0], link[1], link[2]) {
+        extra.insert(DATABASE_MEMBER.to_owned(), v.clone());
+    }
     for (key, f) in members {
         let v = f.get("value").cloned().unwrap_or(Value::Null);
         match key.strip_prefix("borderplan.") {
@@ -437,7 +472,19 @@ pub fn merge(base: &Plan, ours: &Plan, theirs: &Plan, answers: &Resolutions) -> 
         collection_extra,
     };
     plan.resnap_outposts();
+    super::merge_lineage::repair(&mut plan, base, ours, theirs, &mut |c| run.decide(c));
     Ok(Merged { plan, conflicts: run.open, resolved: run.resolved })
+}
+
+/// The error-level rule findings of `merged` that neither side had (by rule, assignment and target): what the
+/// merge itself broke, e.g. an assignment whose target or equipment the other side removed, or quantities that
+/// no longer fit their segment. Callers must not write such a plan without saying so.
+pub fn new_rule_errors(merged: &Plan, ours: &Plan, theirs: &Plan) -> Vec<super::rules::Finding> {
+    use super::rules::{Finding, Severity, check};
+    let key = |f: &Finding| format!("{}|{:?}|{:?}", f.rule.code(), f.assignment_id, f.target);
+    let errors = |p: &Plan| check(p).into_iter().filter(|f| f.severity == Severity::Error).collect::<Vec<_>>();
+    let known: HashSet<String> = errors(ours).iter().chain(&errors(theirs)).map(key).collect();
+    errors(merged).into_iter().filter(|f| !known.contains(&key(f))).collect()
 }
 
 fn diff_fields(item: &str, x: &Fields, y: &Fields, out: &mut Vec<String>) {
@@ -485,6 +532,6 @@ pub fn diff(a: &Plan, b: &Plan) -> Vec<String> {
         f
     };
     diff_fields("plan details", &meta(&a.meta), &meta(&b.meta), &mut out);
-    diff_items("file member", &members_items(a), &members_items(b), &mut out);
+    diff_items("file member", &members_items(a, true), &members_items(b, true), &mut out);
     out
 }

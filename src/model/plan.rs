@@ -96,6 +96,10 @@ pub struct PlanMeta {
     pub extra: Map<String, Value>,
 }
 
+/// The prefix of a string that stands for a number in an unknown member which a float cannot hold as written
+/// (a 25-digit integer, `1.10`): the plan-file writer puts the number's own text back (see `io::plan_numbers`).
+pub const EXACT_NUMBER_MARK: &str = "\u{1}number:";
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     pub meta: PlanMeta,
@@ -365,7 +369,7 @@ impl Plan {
         for i in positions {
             let Some(a) = self.assignments.get(i) else { continue };
             let mut a = a.clone();
-            let per_km = catalog.get(&a.equipment_id).is_some_and(|t| t.unit.eq_ignore_ascii_case("km"));
+            let per_km = catalog.get(&a.equipment_id).is_some_and(EquipmentType::is_per_km);
             let total = a.quantity;
             let west_q = if per_km { round3(total * west_share) } else { (total * west_share).round() };
             let east_q = if per_km { round3(total - west_q) } else { total - west_q };

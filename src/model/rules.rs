@@ -38,6 +38,8 @@ pub enum Rule {
     SupplierSuspended,
     SupplierNotMember,
     QuantityNotPositive,
+    /// A per-km quantity on a segment longer than the segment (77 km of fence on a 21 km segment).
+    QuantityExceedsSegment,
     UnknownEquipment,
     UnknownTarget,
     /// By the end of stage 3 surveillance must cover the entire frontier.
@@ -53,6 +55,7 @@ impl Rule {
             Rule::SupplierSuspended => "supplier-suspended",
             Rule::SupplierNotMember => "supplier-not-member",
             Rule::QuantityNotPositive => "quantity-not-positive",
+            Rule::QuantityExceedsSegment => "quantity-exceeds-segment",
             Rule::UnknownEquipment => "unknown-equipment",
             Rule::UnknownTarget => "unknown-target",
             Rule::Stage3CoverageGap => "stage3-coverage-gap",
@@ -208,7 +211,27 @@ fn check_assignment<'a>(plan: &Plan, lookup: &Lookup<'a>, a: &'a Assignment, out
             format!("{}: quantity {} of {} must be more than zero", a.id, a.quantity, eq_name()),
         );
     }
+    if let (Target::Segment(_), Some((from_km, to_km)), Some(t)) = (&a.target, extent, equipment) {
+        let length_km = to_km - from_km;
+        if t.is_per_km() && a.quantity > length_km + QUANTITY_SLACK_KM {
+            push(
+                Severity::Error,
+                Rule::QuantityExceedsSegment,
+                format!(
+                    "{}: {} km of {} on segment {}, which is {length_km:.3} km long",
+                    a.id,
+                    a.quantity,
+                    eq_name(),
+                    name()
+                ),
+            );
+        }
+    }
 }
+
+/// How far a per-km quantity may exceed its segment's length before it is an error: the rounding of a split
+/// (quantities are kept to the metre) and of lengths measured on the border line.
+const QUANTITY_SLACK_KM: f64 = 0.001;
 
 /// A warning for each gap left in stage-3 coverage.
 fn push_gap_findings(stage3: &super::coverage::Coverage, out: &mut Vec<Finding>) {

@@ -222,6 +222,13 @@ impl Segmentation {
         Ok(east.id)
     }
 
+    /// Changes the unknown members of segment `id` (nothing when there is no such segment).
+    pub fn with_extra(&mut self, id: &str, change: impl FnOnce(&mut Map<String, Value>)) {
+        if let Some(i) = self.index_of(id) {
+            change(&mut self.segments[i].extra);
+        }
+    }
+
     pub fn rename(&mut self, id: &str, name: &str) -> Result<(), SegmentError> {
         let i = self.index_of(id).ok_or_else(|| SegmentError::Unknown(id.to_owned()))?;
         self.segments[i].name = name.trim().to_owned();

@@ -253,7 +253,7 @@ pub(crate) fn assignment_cost(plan: &Plan, a: &Assignment) -> Option<f64> {
 /// "2× Thermal camera tower" or, for per-km equipment, "20.3 km Border fence".
 pub(crate) fn quantity_phrase(plan: &Plan, a: &Assignment) -> String {
     let name = equipment_name(plan, a);
-    let per_km = plan.catalog.get(&a.equipment_id).is_some_and(|t| t.unit.eq_ignore_ascii_case("km"));
+    let per_km = plan.catalog.get(&a.equipment_id).is_some_and(crate::model::EquipmentType::is_per_km);
     if per_km { format!("{} km {name}", fmt_qty(a.quantity)) } else { format!("{}× {name}", fmt_qty(a.quantity)) }
 }
 
