@@ -314,10 +314,11 @@ fn seventy_seven_km_of_fence_on_a_twenty_one_km_segment_is_reported_as_longer_th
     assert_eq!(f.assignment_id.as_deref(), Some("F-1"));
     assert_eq!(f.km, Some((seg.from_km, seg.to_km)));
     assert!(f.message.contains(&format!("{q} km of")) && f.message.contains(&seg.name), "{}", f.message);
-    // The whole segment fenced, to the metre, is right; a metre and a half more is not.
+    // The whole segment fenced, its length written to 100 m, is right; 100 m more is not.
+    let rounded_up = (seg.length_km() * 10.0).ceil() / 10.0;
     assert!(check(&clean_plan_with(fence(seg.length_km()))).is_empty());
-    assert!(check(&clean_plan_with(fence((seg.length_km() * 1000.0).round() / 1000.0))).is_empty());
-    only_finding(&clean_plan_with(fence(seg.length_km() + 0.0015)), Rule::QuantityExceedsSegment);
+    assert!(check(&clean_plan_with(fence(rounded_up))).is_empty());
+    only_finding(&clean_plan_with(fence(rounded_up + 0.1)), Rule::QuantityExceedsSegment);
     // Units that are not km are counts, not lengths: 77 radars on a 21 km segment are no such finding.
     let mut radars = fence(q);
     radars.equipment_id = "ground-radar".into();

@@ -213,7 +213,7 @@ fn check_assignment<'a>(plan: &Plan, lookup: &Lookup<'a>, a: &'a Assignment, out
     }
     if let (Target::Segment(_), Some((from_km, to_km)), Some(t)) = (&a.target, extent, equipment) {
         let length_km = to_km - from_km;
-        if t.is_per_km() && a.quantity > length_km + QUANTITY_SLACK_KM {
+        if t.is_per_km() && a.quantity > allowed_km(length_km) {
             push(
                 Severity::Error,
                 Rule::QuantityExceedsSegment,
@@ -229,9 +229,11 @@ fn check_assignment<'a>(plan: &Plan, lookup: &Lookup<'a>, a: &'a Assignment, out
     }
 }
 
-/// How far a per-km quantity may exceed its segment's length before it is an error: the rounding of a split
-/// (quantities are kept to the metre) and of lengths measured on the border line.
-const QUANTITY_SLACK_KM: f64 = 0.001;
+/// The most per-km equipment a segment of `length_km` takes: its length rounded up to 100 m, as planners write
+/// lengths (23.3 km of fence on a 23.25 km segment is the whole segment, 23.4 km is not).
+fn allowed_km(length_km: f64) -> f64 {
+    (length_km * 10.0 - 1e-9).ceil() / 10.0 + 1e-9
+}
 
 /// A warning for each gap left in stage-3 coverage.
 fn push_gap_findings(stage3: &super::coverage::Coverage, out: &mut Vec<Finding>) {
