@@ -73,7 +73,7 @@ fn the_same_field_changed_by_both_is_listed_and_nothing_is_written_unless_a_side
     assert!(String::from_utf8_lossy(&out.stderr).contains("1 conflict; nothing written"));
     assert_eq!(std::fs::read_to_string(&f.out).unwrap(), "previous contents", "the output is untouched");
     for (flag, expected) in [("--theirs", 33.0), ("--ours", 11.0)] {
-        let out = merge(&f, &[flag]);
+        let out = merge(&f, &[flag, "--force"]);
         assert_eq!(out.status.code(), Some(0), "{flag}: {}", String::from_utf8_lossy(&out.stderr));
         assert_eq!(quantity(&f.out, 0), expected, "{flag}");
     }
@@ -113,6 +113,7 @@ fn a_merge_killed_while_it_writes_leaves_the_old_output_or_the_merged_one() {
             .arg(&f.theirs)
             .arg("-o")
             .arg(&f.out)
+            .arg("--force")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()

@@ -446,7 +446,7 @@ fn two_copies_pushed_to_one_database_merge_without_a_conflict_on_the_database_li
     theirs.extra.insert("x_team".into(), serde_json::json!("south"));
     let m = merge(&base, &ours, &theirs, &Resolutions::default()).unwrap();
     assert_eq!(m.conflicts.len(), 1);
-    assert_eq!(m.conflicts[0].item, "file member");
+    assert_eq!(m.conflicts[0].item, "file member borderplan.x_team");
 }
 
 /// A split (one to three cuts inside one segment) on one side, a quantity/status edit of a per-km assignment

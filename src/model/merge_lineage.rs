@@ -168,8 +168,15 @@ fn families(base: &Plan, split: &Plan, g: &Segment, parts: &[&Segment]) -> HashM
 }
 
 /// `x` as its parts: its fields on each part's target with the part's id and share; parts whose share is zero
-/// are left out (a split gives them no assignment), unless every share is.
-fn as_parts(x: &Assignment, parts: &[(String, String)], shares: &[f64], out: &mut Vec<Assignment>) {
+/// are left out (a split gives them no assignment), unless every share is. The part that keeps `x`'s id takes
+/// its place in `out`, the others go to `tail` (a split appends them to the plan).
+fn as_parts(
+    x: &Assignment,
+    parts: &[(String, String)],
+    shares: &[f64],
+    out: &mut Vec<Assignment>,
+    tail: &mut Vec<Assignment>,
+) {
     let keep_all = shares.iter().all(|q| *q <= 0.0);
     for ((id, segment), q) in parts.iter().zip(shares) {
         if *q <= 0.0 && !keep_all {
@@ -179,7 +186,7 @@ fn as_parts(x: &Assignment, parts: &[(String, String)], shares: &[f64], out: &mu
         part.id = id.clone();
         part.target = Target::Segment(segment.clone());
         part.quantity = *q;
-        out.push(part);
+        if part.id == x.id { out.push(part) } else { tail.push(part) }
     }
 }
 
@@ -187,6 +194,7 @@ fn as_parts(x: &Assignment, parts: &[(String, String)], shares: &[f64], out: &mu
 /// its parts. `fresh` gives ids for the parts of assignments the plan added to a split segment.
 fn apply_splits(plan: &Plan, base: &Plan, splits: &Splits, is_base: bool, fresh: &mut dyn FnMut() -> String) -> Plan {
     let mut list = Vec::with_capacity(plan.assignments.len());
+    let mut tail = Vec::new();
     for x in &plan.assignments {
         let split = match &x.target {
             Target::Segment(g) => splits.get(g),
@@ -203,7 +211,7 @@ fn apply_splits(plan: &Plan, base: &Plan, splits: &Splits, is_base: bool, fresh:
                 } else {
                     spread(x.quantity, &f.weights, per_km(plan, x))
                 };
-                as_parts(x, &f.parts, &shares, &mut list);
+                as_parts(x, &f.parts, &shares, &mut list, &mut tail);
             }
             // Added on this side to the whole segment: shared among the parts by length, as a split would.
             (None, None) if !is_base => {
@@ -215,11 +223,12 @@ fn apply_splits(plan: &Plan, base: &Plan, splits: &Splits, is_base: bool, fresh:
                     let id = if *q > 0.0 { own_id.take().unwrap_or_else(&mut *fresh) } else { String::new() };
                     parts.push((id, segment.clone()));
                 }
-                as_parts(x, &parts, &shares, &mut list);
+                as_parts(x, &parts, &shares, &mut list, &mut tail);
             }
             _ => list.push(x.clone()),
         }
     }
+    list.extend(tail);
     let mut out = plan.clone();
     out.assignments = list.into();
     out
