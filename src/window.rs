@@ -112,6 +112,9 @@ impl Window {
             commands.push(FileCommand::Import(dropped).into());
         }
         self.panels(ui, &mut commands);
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::G)) {
+            self.ui.windows.goto.get_or_insert_with(String::new);
+        }
         commands.extend(windows::windows_ui(&self.app, &mut self.ui.windows, &ctx));
         commands.extend(collab::collab_windows_ui(&self.app, &mut self.ui.windows.merge_picks, &ctx));
         commands.extend(collab::database_ui(&self.app, &mut self.ui.windows.database, &ctx));

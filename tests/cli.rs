@@ -354,6 +354,231 @@ mod write_policy {
         if let Some(Ok(umask)) = umask {
             let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o666 & !umask, "the finished export's mode");
+/// `borderplan find QUERY --json`: the hits as JSON values.
+fn find_json(query: &str) -> Vec<serde_json::Value> {
+    let o = run_str(&["find", query, "--json"]);
+    assert_no_panic(&o);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{query:?}: {e}"));
+    v.as_array().cloned().unwrap_or_else(|| panic!("{query:?}: not an array"))
+}
+
+fn first_hit(query: &str) -> (String, String, f64, f64, f64) {
+    let hits = find_json(query);
+    let h = hits.first().unwrap_or_else(|| panic!("{query:?} found nothing"));
+    let keys: Vec<&str> = h.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
+    assert_eq!(keys, ["kind", "name", "lon", "lat", "km"], "{query:?}");
+    let f = |k: &str| h[k].as_f64().unwrap_or(f64::NAN);
+    (
+        h["kind"].as_str().unwrap_or("").to_owned(),
+        h["name"].as_str().unwrap_or("").to_owned(),
+        f("lon"),
+        f("lat"),
+        f("km"),
+    )
+}
+
+#[test]
+fn find_resolves_planners_spellings_of_khorugh_ishkoshim_and_panj() {
+    // GeoNames positions: Khorugh 1221328, Ishkoshim 1221614, Panj 1220750.
+    for (query, name, lon, lat) in [
+        ("Khorugh", "Khorugh", 71.55337, 37.49039),
+        ("Khorog", "Khorugh", 71.55337, 37.49039),
+        ("Хорог", "Khorugh", 71.55337, 37.49039),
+        ("khorog", "Khorugh", 71.55337, 37.49039),
+        ("Ishkashim", "Ishkoshim", 71.61331, 36.72484),
+        ("Ishkoshim", "Ishkoshim", 71.61331, 36.72484),
+        ("Ишкашим", "Ishkoshim", 71.61331, 36.72484),
+        ("Panj", "Panj", 69.09911, 37.23634),
+        ("Pyanj", "Panj", 69.09911, 37.23634),
+        ("Pyandzh", "Panj", 69.09911, 37.23634),
+        ("Пяндж", "Panj", 69.09911, 37.23634),
+        ("Панҷ", "Panj", 69.09911, 37.23634),
+        ("Kalaikhum", "Qalaikhumb", 70.78902, 38.45373),
+        ("Kulyab", "Kulob", 69.78454, 37.91459),
+    ] {
+        let (kind, found, x, y, _) = first_hit(query);
+        assert_eq!((kind.as_str(), found.as_str()), ("place", name), "{query:?}");
+        assert!((x - lon).abs() < 0.01 && (y - lat).abs() < 0.01, "{query:?} at {x} {y}");
+    }
+}
+
+#[test]
+fn find_reads_each_coordinate_notation_to_the_known_position() {
+    // Khorugh 71.55337 E 37.49039 N; UTM/MGRS from PyPI `mgrs` and GDAL `gdaltransform` (EPSG:32642), Gauss–Krüger
+    // from `gdaltransform` (EPSG:28412).
+    let (khorugh_kind, _, _, _, khorugh_km) = first_hit("Khorugh");
+    assert_eq!(khorugh_kind, "place");
+    for query in [
+        "37.49039 71.55337",
+        "71.55337 37.49039",
+        "37.49039N 71.55337E",
+        "71.55337E, 37.49039N",
+        "37°29'25.4\"N 71°33'12.1\"E",
+        "42SYG2574152337",
+        "42S YG 25741 52337",
+        "42S 725741 4152337",
+        "4154061 12725892",
+    ] {
+        let (kind, _, lon, lat, km) = first_hit(query);
+        assert_eq!(kind, "coordinate", "{query:?}");
+        assert!((lon - 71.55337).abs() < 2e-5 && (lat - 37.49039).abs() < 2e-5, "{query:?} at {lon} {lat}");
+        assert!((km - khorugh_km).abs() < 0.1, "{query:?}: km {km}, Khorugh's {khorugh_km}");
+    }
+    let (kind, name, _, _, km) = first_hit("km 420");
+    assert_eq!((kind.as_str(), name.as_str()), ("km", "Border km 420.0"));
+    assert!((km - 420.0).abs() < 1e-9);
+}
+
+#[test]
+fn find_lists_outposts_and_prints_lines_and_says_when_nothing_is_found() {
+    let o = run_str(&["find", "Ishkoshim"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.lines().next().is_some_and(|l| l.starts_with("Place") && l.contains("MGRS 42S YF 33380 67532")),
+        "{text}"
+    );
+    assert!(text.contains("Outpost    Ishkoshim km 896 (OP-22)"), "{text}");
+    let o = run_str(&["find", "Qwzxq", "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o).trim(), "[]");
+    assert!(stderr(&o).contains("nothing found"), "{}", stderr(&o));
+}
+
+/// Coordinates read and written, against outside converters.
+mod coords {
+    use borderplan::io::coords::{CoordFormat, ReadPosition, format, read};
+
+    /// Khorugh (GeoNames 1221328).
+    const KHORUGH: (f64, f64) = (71.55337, 37.49039);
+
+    fn read_one(text: &str) -> ReadPosition {
+        let r = read(text);
+        assert!(!r.is_empty(), "{text:?} was not read as a position");
+        r[0].clone()
+    }
+
+    fn assert_at(text: &str, lon: f64, lat: f64, tol_deg: f64) {
+        let p = read_one(text);
+        assert!(
+            (p.lon_deg - lon).abs() < tol_deg && (p.lat_deg - lat).abs() < tol_deg,
+            "{text:?} read as {} {} ({}), expected {lon} {lat}",
+            p.lon_deg,
+            p.lat_deg,
+            p.notation
+        );
+    }
+
+    // Expected MGRS strings: PyPI `mgrs` 1.5 (`MGRS().toMGRS(lat, lon)`), the same letters and digits.
+    #[test]
+    fn mgrs_written_for_four_border_places_matches_the_pypi_mgrs_package() {
+        for (lon, lat, expected) in [
+            (71.55337, 37.49039, "42S YG 25741 52337"),
+            (71.61331, 36.72484, "42S YF 33380 67532"),
+            (69.09911, 37.23634, "42S WG 08791 21095"),
+            (73.96, 38.16, "43S DC 08888 24078"),
+        ] {
+            assert_eq!(format(lon, lat, CoordFormat::Mgrs), expected);
+        }
+    }
+
+    // `mgrs` `toLatLon("42SYG2574152337")` = (37.490387500976176, 71.55337523368476): the square's corner.
+    #[test]
+    fn mgrs_read_with_or_without_spaces_gives_the_pypi_mgrs_corner() {
+        for text in ["42SYG2574152337", "42S YG 25741 52337", "42s yg 25741 52337", "MGRS 42SYG 25741 52337"] {
+            assert_at(text, 71.55337523368476, 37.490387500976176, 1e-7);
+        }
+        // `mgrs` `toLatLon("43SDC0888824078")` = (38.15999968905695, 73.96000200690894).
+        assert_at("43SDC0888824078", 73.96000200690894, 38.15999968905695, 1e-7);
+        // 1 km precision: the corner of the kilometre square.
+        let p = read_one("42SYG2552");
+        assert!((p.lat_deg - 37.4903).abs() < 0.01 && (p.lon_deg - 71.553).abs() < 0.01);
+    }
+
+    // Expected UTM: GDAL `gdaltransform -s_srs EPSG:4326 -t_srs EPSG:32642`: 71.55337 37.49039 →
+    // 725741.029687929 4152337.76475913; EPSG:32643: 73.96 38.16 → 408888.324562332 4224078.53647415.
+    #[test]
+    fn utm_agrees_with_gdaltransform_both_ways() {
+        assert_eq!(format(KHORUGH.0, KHORUGH.1, CoordFormat::Utm), "42N 725741 4152337");
+        for text in [
+            "42S 725741.029687929 4152337.76475913",
+            "42N 725741.029687929 4152337.76475913",
+            "42 N 725741.029687929 4152337.76475913",
+            "UTM 42N 725741.029687929mE 4152337.76475913mN",
+        ] {
+            assert_at(text, KHORUGH.0, KHORUGH.1, 1e-8);
+        }
+        assert_at("43S 408888.324562332 4224078.53647415", 73.96, 38.16, 1e-8);
+        // S as the southern hemisphere when the northing is not in band S.
+        let south = read_one("42S 725741 5000000");
+        assert!(south.lat_deg < 0.0, "{south:?}");
+    }
+
+    // Expected Gauss–Krüger: GDAL `gdaltransform -s_srs EPSG:4326 -t_srs EPSG:28412` (+towgs84=25,-141,-78.5,0,
+    // 0.35,0.736,0): 71.55337 37.49039 → Y 12725891.9912813 X 4154060.95792434; EPSG:28413: 73.96 38.16 →
+    // Y 13408901.6052974 X 4225825.69917851.
+    #[test]
+    fn pulkovo_gauss_kruger_agrees_with_gdaltransform_in_zones_12_and_13() {
+        assert_eq!(format(KHORUGH.0, KHORUGH.1, CoordFormat::PulkovoGk), "GK zone 12 X 4154061 Y 12725892");
+        for text in [
+            "4154060.95792434 12725891.9912813",
+            "12725891.9912813 4154060.95792434",
+            "X 4154060.958 Y 12725891.991",
+            "СК-42 4154060.958 12725891.991",
+        ] {
+            assert_at(text, KHORUGH.0, KHORUGH.1, 1e-7);
+        }
+        assert_at("4225825.69917851 13408901.6052974", 73.96, 38.16, 1e-7);
+    }
+
+    #[test]
+    fn decimal_and_dms_positions_are_read_in_either_order_with_hemisphere_letters() {
+        let (lon, lat) = (71.0 + 33.0 / 60.0 + 12.1 / 3600.0, 37.0 + 29.0 / 60.0 + 25.4 / 3600.0);
+        for text in [
+            "37°29'25.4\"N 71°33'12.1\"E",
+            "N 37 29 25.4 E 71 33 12.1",
+            "71°33'12.1\" E, 37°29'25.4\" N",
+            "37°29′25.4″ с.ш. 71°33′12.1″ в.д.",
+            "37 29 25.4 71 33 12.1",
+        ] {
+            assert_at(text, lon, lat, 1e-9);
+        }
+        assert_at("37°29.4233'N 71°33.2017'E", 71.0 + 33.2017 / 60.0, 37.0 + 29.4233 / 60.0, 1e-9);
+        for text in
+            ["37.49 71.55", "37.49, 71.55", "37.49N 71.55E", "N37.49 E71.55", "71.55E 37.49N", "71.55 E 37.49 N"]
+        {
+            assert_at(text, 71.55, 37.49, 1e-12);
+        }
+        // Bare numbers: latitude first, and the other order as a second reading.
+        let both = read("37.49 71.55");
+        assert_eq!(both.len(), 2);
+        assert!((both[1].lat_deg - 71.55).abs() < 1e-12);
+        // Only longitude-latitude fits when the first number is over 90.
+        assert_eq!(read("100.5 37.2").len(), 1);
+        assert_at("100.5 37.2", 100.5, 37.2, 1e-12);
+        assert_at("37.49S 71.55W", -71.55, -37.49, 1e-12);
+        assert_at("-37.49 -71.55", -71.55, -37.49, 1e-12);
+    }
+
+    #[test]
+    fn names_single_numbers_and_impossible_angles_are_no_position() {
+        for text in ["Khorugh", "42", "37.49", "95 200", "37 61 00 71 00 00", "N 37.5 N 71.5", "km 420", ""] {
+            assert!(read(text).is_empty(), "{text:?} was read as {:?}", read(text));
+        }
+    }
+
+    #[test]
+    fn every_format_written_is_read_back_within_a_metre() {
+        for (lon, lat) in [KHORUGH, (69.09911, 37.23634), (73.96, 38.16), (67.8, 37.2)] {
+            for f in CoordFormat::ALL {
+                let text = format(lon, lat, f);
+                let p = read_one(&text);
+                let tol = if f == CoordFormat::Dms { 0.05 / 3600.0 } else { 1.5e-5 };
+                assert!(
+                    (p.lon_deg - lon).abs() < tol && (p.lat_deg - lat).abs() < tol,
+                    "{f:?} {text:?} read back as {p:?}"
+                );
+            }
         }
     }
 }

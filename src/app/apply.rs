@@ -104,6 +104,7 @@ impl App {
                 self.selection.clear();
                 self.layer_pick = None;
                 self.km_marker = None;
+                self.place_marker = None;
             }
             SelectCommand::KmRange { from_km, to_km } => {
                 let t = Selection::targets_in_km_range(&self.plan, from_km, to_km);
@@ -129,6 +130,7 @@ impl App {
                 }
             }
             SelectCommand::GoToKm(km) => self.go_to_km(km),
+            SelectCommand::GoToPlace { lon, lat, label } => self.go_to_place(lon, lat, label),
         }
     }
 
@@ -150,6 +152,21 @@ impl App {
         }
         let p = self.plan.border.point_at_km(km);
         self.frame_bounds([p.x(), p.y(), p.x(), p.y()]);
+    }
+
+    fn go_to_place(&mut self, lon: f64, lat: f64, label: String) {
+        if !(lon.is_finite() && lat.is_finite() && (-180.0..=180.0).contains(&lon) && (-85.0..=85.0).contains(&lat)) {
+            return self.error(format!("{label}: {lat}, {lon} is not a position the map can show"));
+        }
+        let p = geo::Point::new(lon, lat);
+        let km = self.plan.border.chainage_km(p);
+        let away_km = self.plan.border.distance_m(p) / 1000.0;
+        let mgrs = crate::io::coords::format(lon, lat, crate::io::coords::CoordFormat::Mgrs);
+        let at = crate::io::coords::format(lon, lat, crate::io::coords::CoordFormat::Decimal);
+        self.info(format!("{label}: {at} (MGRS {mgrs}), {away_km:.1} km from the border at km {km:.1}"));
+        self.km_marker = None;
+        self.place_marker = Some((p, label));
+        self.frame_bounds([lon, lat, lon, lat]);
     }
 
     fn apply_view(&mut self, ctx: &egui::Context, command: ViewCommand) {
@@ -220,6 +237,7 @@ impl App {
             SettingChange::ShowRight(on) => s.show_right = on,
             SettingChange::ShowBottom(on) => s.show_bottom = on,
             SettingChange::Dark(on) => s.dark = on,
+            SettingChange::CoordFormat(f) => s.coord_format = f,
             SettingChange::TileOpacity(o) => s.tile_opacity = o.clamp(0.0, 1.0),
             SettingChange::BasemapLayers(l) => s.basemap_layers = l,
             SettingChange::Overlays(o) => s.overlays = o,

@@ -58,6 +58,12 @@ pub enum SelectCommand {
     LayerFeature(Option<(usize, usize)>),
     /// A border km: pin it, select its segment and centre the map on it.
     GoToKm(f64),
+    /// A found place or position: pin it with its label and centre the map on it.
+    GoToPlace {
+        lon: f64,
+        lat: f64,
+        label: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -112,6 +118,8 @@ pub enum SettingChange {
     BottomTab(BottomTab),
     /// The planner's answer to the online-tiles notice, or the View menu switch.
     OnlineTiles(crate::prefs::OnlineTiles),
+    /// How positions are written (status bar, map menu).
+    CoordFormat(crate::io::coords::CoordFormat),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -80,6 +80,8 @@ pub struct App {
     pub layer_pick: Option<(crate::io::layer::LayerId, usize)>,
     /// A border km the planner searched for, pinned on the map until the selection is cleared.
     pub km_marker: Option<f64>,
+    /// A place or position the planner searched for (position, label), pinned until the selection is cleared.
+    pub place_marker: Option<(geo::Point<f64>, String)>,
     pub settings: Settings,
     pub map_memory: MapMemory,
     pub plan_path: Option<PathBuf>,
@@ -182,6 +184,7 @@ impl App {
             selection: Selection::default(),
             layer_pick: None,
             km_marker: None,
+            place_marker: None,
             settings,
             map_memory,
             plan_path: None,

@@ -49,6 +49,8 @@ pub struct Settings {
     pub right_tab: RightTab,
     pub recent: Vec<PathBuf>,
     pub last_plan: Option<PathBuf>,
+    /// How positions are written in the status bar and the map's menu.
+    pub coord_format: crate::io::coords::CoordFormat,
 }
 
 impl Default for Settings {
@@ -68,6 +70,7 @@ impl Default for Settings {
             right_tab: RightTab::Selection,
             recent: Vec::new(),
             last_plan: None,
+            coord_format: crate::io::coords::CoordFormat::Decimal,
         }
     }
 }

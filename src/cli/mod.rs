@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 pub mod db;
+mod find;
 mod merge;
 mod sheet;
 mod summary;
@@ -42,6 +43,8 @@ Examples:
   borderplan rebase old-plan.geojson -o plan.geojson  move a plan made on an older border onto the current one
   borderplan merge base.geojson mine.geojson theirs.geojson -o merged.geojson   three-way merge
   borderplan diff old.geojson new.geojson           what changed, one line each
+  borderplan find Хорог                             places, outposts, km and coordinates (--json for JSON)
+  borderplan find 42SVF0483048834                   a position in MGRS, UTM, DMS, decimal or Gauss–Krüger
 
 Exit codes:
   0  success (validate: no error-level findings)
@@ -254,6 +257,28 @@ pub enum CliCommand {
         #[arg(long)]
         allow_rule_errors: bool,
     },
+    /// Find places, outposts, segments, border km and coordinates, best first.
+    ///
+    /// QUERY is a name in any spelling planners use (Khorugh, Khorog, Хорог; Panj, Pyanj, Pyandzh, Пяндж), an
+    /// outpost or segment name or id, "km 420", or a position: decimal latitude/longitude ("37.49 71.55",
+    /// "37.49N 71.55E"), degrees-minutes-seconds ("37°29'25\"N 71°33'12\"E"), MGRS ("42SVF0483048834"), UTM
+    /// ("42S 548830 4148834") or Pulkovo 1942 Gauss–Krüger (7-digit X, 8-digit Y with the zone prefix). Prints one
+    /// hit per line, or with --json an array of {"kind", "name", "lon", "lat", "km"} (km: chainage of the nearest
+    /// border point). Exit 0 when something was found, 1 when nothing was, 2 when the plan cannot be read.
+    Find {
+        /// What to look for (several words are joined with spaces).
+        #[arg(value_name = "QUERY", required = true, num_args = 1.., allow_negative_numbers = true)]
+        query: Vec<String>,
+        /// Search this plan's outposts and segments instead of the bundled example plan's.
+        #[arg(long, value_name = "PLAN")]
+        plan: Option<PathBuf>,
+        /// At most this many hits.
+        #[arg(long, value_name = "N", default_value_t = 10)]
+        limit: usize,
+        /// Print a JSON array instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print what changed from plan A to plan B, one line per change ("assignment A-0003 quantity: 2 → 3").
     Diff {
         /// The plan before.
@@ -343,6 +368,7 @@ pub fn run(command: CliCommand) -> ExitCode {
             merge::merge(&base, &ours, &theirs, &output, pick, output_kind(force), allow_rule_errors)
         }
         CliCommand::Diff { a, b } => merge::diff(&a, &b),
+        CliCommand::Find { query, plan, limit, json } => find::run(&query, plan.as_deref(), json, limit),
         CliCommand::Db { command } => db::run(command),
     };
     ExitCode::from(code)

@@ -31,7 +31,7 @@ pub fn border_attribution(plan: &Plan) -> Option<&'static str> {
 /// Longest segment of the default segmentation, km.
 pub const DEFAULT_MAX_SEGMENT_KM: f64 = 25.0;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("bundled data file {file}: {reason}")]
 pub struct BundledDataError {
     pub file: &'static str,

@@ -2,11 +2,13 @@
 
 pub mod atomic;
 pub mod bundled;
+pub mod coords;
 pub mod db;
 pub mod dem;
 pub mod disk;
 pub mod error;
 pub mod export;
+pub mod find;
 pub mod format;
 pub mod formats;
 pub mod geojson_import;

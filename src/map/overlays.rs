@@ -22,6 +22,8 @@ pub struct PlanOverlay<'a> {
     pub violations: &'a BTreeSet<Target>,
     /// A border km the planner searched for: a pin with its number.
     pub km_marker: Option<f64>,
+    /// A place or position the planner searched for: a pin with its name.
+    pub place_marker: Option<&'a (geo::Point<f64>, String)>,
     pub hover: Option<&'a Target>,
     /// Timeline: only what is delivered by this quarter counts.
     pub until: Option<Quarter>,
@@ -293,20 +295,10 @@ impl Plugin for PlanOverlay<'_> {
         }
         if let Some(km) = self.km_marker {
             let at = plan.border.point_at_km(km);
-            let p = screen(projector, at.x(), at.y());
-            // A pin standing on the border point, above the lines.
-            let head = p + Vec2::new(0.0, -22.0);
-            painter.line_segment([p, head], Stroke::new(2.5, style.border_casing()));
-            painter.circle(head, 7.0, rgb(palette::SELECTION), Stroke::new(2.0, style.border_casing()));
-            painter.circle_filled(p, 3.0, style.border_casing());
-            // The number beside the pin, drawn here and kept clear of the other labels (placed later).
-            let galley = painter.layout_no_wrap(format!("km {km:.1}"), FontId::proportional(12.5), style.text());
-            let r = Align2::LEFT_CENTER
-                .anchor_size(head + Vec2::new(11.0, 0.0), galley.size())
-                .expand2(Vec2::new(4.0, 2.0));
-            painter.rect_filled(r, 3.0, style.label_bg());
-            painter.galley(r.min + Vec2::new(4.0, 2.0), galley, style.text());
-            labels.reserve(r.union(egui::Rect::from_center_size(head, Vec2::splat(16.0))));
+            pin(&painter, &mut labels, screen(projector, at.x(), at.y()), format!("km {km:.1}"), style);
+        }
+        if let Some((at, label)) = self.place_marker {
+            pin(&painter, &mut labels, screen(projector, at.x(), at.y()), label.clone(), style);
         }
     }
 }
@@ -339,4 +331,18 @@ mod tests {
         assert!(km_ranges_in(&border, [60.0, 30.0, 61.0, 31.0]).is_empty());
         assert_eq!(km_ranges_in(&border, [69.0, 36.0, 74.0, 38.0]), vec![(0.0, border.length_km())]);
     }
+}
+
+/// A pin standing on a point, above the lines, with its text beside the head (kept clear of the other labels,
+/// which are placed later).
+fn pin(painter: &egui::Painter, labels: &mut LabelCollector, p: Pos2, text: String, style: MapStyle) {
+    let head = p + Vec2::new(0.0, -22.0);
+    painter.line_segment([p, head], Stroke::new(2.5, style.border_casing()));
+    painter.circle(head, 7.0, rgb(palette::SELECTION), Stroke::new(2.0, style.border_casing()));
+    painter.circle_filled(p, 3.0, style.border_casing());
+    let galley = painter.layout_no_wrap(text, FontId::proportional(12.5), style.text());
+    let r = Align2::LEFT_CENTER.anchor_size(head + Vec2::new(11.0, 0.0), galley.size()).expand2(Vec2::new(4.0, 2.0));
+    painter.rect_filled(r, 3.0, style.label_bg());
+    painter.galley(r.min + Vec2::new(4.0, 2.0), galley, style.text());
+    labels.reserve(r.union(egui::Rect::from_center_size(head, Vec2::splat(16.0))));
 }

@@ -14,7 +14,7 @@ use crate::map::{ProjectorMap, screen};
 use crate::model::{Edit, Target, palette};
 use crate::ui::state::MapViewState;
 use egui::{Align2, Color32, FontId, Pos2, Rect, Stroke, Ui, Vec2};
-use geo::{Distance, Geodesic};
+use geo::{Bearing, Distance, Geodesic};
 use walkers::{Map, MapMemory, lon_lat};
 
 /// Pixels within which a click hits a feature.
@@ -98,6 +98,7 @@ pub fn map_ui(
             selected: &selected,
             violations: &app.derived.violations.targets,
             km_marker: app.km_marker,
+            place_marker: app.place_marker.as_ref(),
             hover: app.hover.as_ref(),
             until: app.timeline,
             gaps,
@@ -112,6 +113,7 @@ pub fn map_ui(
     let tool = app.tool;
     let layers = &app.layers;
     let measure = &app.measure;
+    let coord_format = app.settings.coord_format;
     let profile_point = app.profile_km.map(|km| plan.border.point_at_km(km));
     let ui_state = &mut state.interaction;
     let mut measure_click = None;
@@ -218,6 +220,8 @@ pub fn map_ui(
         {
             ui_state.context_km = derived.pick.pick_km(&sm, pos.x, pos.y, PICK_TOLERANCE_PX * 1.5);
             ui_state.context_hit = derived.pick.pick(plan, &sm, pos.x, pos.y, PICK_TOLERANCE_PX);
+            let ll = sm.to_lon_lat(pos.x, pos.y);
+            ui_state.context_lon_lat = Some(geo::Point::new(ll[0], ll[1]));
         }
         response.context_menu(|ui| {
             if let Some(km) = ui_state.context_km {
@@ -238,6 +242,22 @@ pub fn map_ui(
                     commands.push(Command::from(Edit::MergeSegmentWithNext { id: id.clone() }));
                     ui.close();
                 }
+            }
+            if let Some(p) = ui_state.context_lon_lat {
+                let text = crate::io::coords::format(p.x(), p.y(), coord_format);
+                if ui.button(format!("Copy {text}")).clicked() {
+                    ui.ctx().copy_text(text);
+                    ui.close();
+                }
+                ui.menu_button("Copy position as", |ui| {
+                    for f in crate::io::coords::CoordFormat::ALL {
+                        let text = crate::io::coords::format(p.x(), p.y(), f);
+                        if ui.button(format!("{}: {text}", f.label())).clicked() {
+                            ui.ctx().copy_text(text);
+                            ui.close();
+                        }
+                    }
+                });
             }
             if ui.button("Zoom to border (F)").clicked() {
                 commands.push(Command::View(ViewCommand::ZoomToBorder));
@@ -261,13 +281,15 @@ pub fn map_ui(
             let red = Color32::from_rgb(0xd6, 0x27, 0x28);
             for (i, w) in all.windows(2).enumerate() {
                 let d = Geodesic.distance(w[0], w[1]);
+                // Initial true bearing of the leg (geodesic), 0–360° clockwise from north.
+                let bearing = Geodesic.bearing(w[0], w[1]).rem_euclid(360.0);
                 total += d;
                 let mid = (pts[i].to_vec2() + pts[i + 1].to_vec2()) / 2.0;
                 halo_text(
                     &painter,
                     mid.to_pos2() + Vec2::new(0.0, -8.0),
                     Align2::CENTER_BOTTOM,
-                    format!("{:.2} km", d / 1000.0),
+                    format!("{:.2} km · {bearing:05.1}°", d / 1000.0),
                     12.0,
                     red,
                 );

@@ -168,6 +168,9 @@ pub fn menu_bar_ui(app: &App, state: &mut UiState, ui: &mut Ui) -> Vec<Command> 
             if ui.button("Open tile folder…").clicked() {
                 out.push(Ask::Tiles(TileKind::Folder).into());
             }
+            if ui.add(egui::Button::new("Go to coordinate…").shortcut_text("Ctrl+G")).clicked() {
+                state.windows.goto = Some(String::new());
+            }
             ui.separator();
             let mut dark = app.settings.dark;
             if ui.checkbox(&mut dark, "Dark theme").changed() {
@@ -206,7 +209,7 @@ pub fn menu_bar_ui(app: &App, state: &mut UiState, ui: &mut Ui) -> Vec<Command> 
             }
         });
         ui.separator();
-        out.extend(search_ui(app, &mut state.search, ui));
+        out.extend(search_ui(app, &mut state.search, &mut state.search_index, ui));
         if app.tool == Tool::Measure {
             ui.colored_label(egui::Color32::from_rgb(0xd6, 0x27, 0x28), "Measuring: click points, Esc ends");
         }
@@ -214,75 +217,82 @@ pub fn menu_bar_ui(app: &App, state: &mut UiState, ui: &mut Ui) -> Vec<Command> 
     out
 }
 
-/// Search outposts, towns, segments or a km value; Enter centres on the first hit.
-fn search_ui(app: &App, search: &mut String, ui: &mut Ui) -> Vec<Command> {
+/// The search box: places in any spelling, outposts, segments, km and coordinates ([`crate::io::find`]); the arrow
+/// keys move through the hits, Enter goes to the chosen one.
+fn search_ui(app: &App, search: &mut String, index: &mut usize, ui: &mut Ui) -> Vec<Command> {
     let mut out = Vec::new();
-    let r = ui
-        .add(egui::TextEdit::singleline(search).hint_text("Search outpost, town, segment or km").desired_width(260.0));
-    let q = search.trim().to_lowercase();
-    if q.is_empty() {
+    let id = egui::Id::unique("borderplan-search");
+    if ui.memory(|m| m.has_focus(id)) {
+        let (down, up) = ui.input_mut(|i| {
+            (
+                i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown),
+                i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp),
+            )
+        });
+        if down {
+            *index += 1;
+        }
+        if up {
+            *index = index.saturating_sub(1);
+        }
+    }
+    let r = ui.add(
+        egui::TextEdit::singleline(search)
+            .id(id)
+            .hint_text("Find place, outpost, km or coordinate")
+            .desired_width(260.0),
+    );
+    if r.changed() {
+        *index = 0;
+    }
+    if search.trim().is_empty() {
         return out;
     }
-    let mut hits: Vec<(String, Command)> = Vec::new();
-    let km = q.trim_start_matches("km").trim().parse::<f64>().ok();
-    if let Some(km) = km.filter(|k| *k >= 0.0 && *k <= app.plan.border.length_km()) {
-        let segment = app.plan.segments.segment_at_km(km).map(|s| format!(": segment {}", s.name)).unwrap_or_default();
-        hits.push((format!("Border km {km:.1}{segment}"), SelectCommand::GoToKm(km).into()));
-    }
-    for o in app
-        .plan
-        .outposts
-        .iter()
-        .filter(|o| o.name.to_lowercase().contains(&q) || o.id.to_lowercase().contains(&q))
-        .take(8)
-    {
-        hits.push((
-            format!("Outpost {} ({})", o.name, o.id),
-            SelectCommand::Targets(vec![Target::Outpost(o.id.clone())], SelectMode::Replace).into(),
-        ));
-    }
-    for s in app
-        .plan
-        .segments
-        .segments()
-        .iter()
-        .filter(|s| s.name.to_lowercase().contains(&q) || s.id.to_lowercase().contains(&q))
-        .take(8)
-    {
-        hits.push((
-            format!("Segment {} ({})", s.name, s.id),
-            SelectCommand::Targets(vec![Target::Segment(s.id.clone())], SelectMode::Replace).into(),
-        ));
-    }
-    for t in app.base.towns.iter().filter(|t| t.name.to_lowercase().contains(&q)).take(8) {
-        let (x, y) = (t.position.x(), t.position.y());
-        hits.push((format!("Town {} ({})", t.name, t.country), ViewCommand::ZoomToBounds([x, y, x, y]).into()));
-    }
+    let (hits, problem) = match crate::io::find::find(&app.plan, search, 12) {
+        Ok(h) => (h, None),
+        Err(e) => (Vec::new(), Some(e.to_string())),
+    };
+    *index = (*index).min(hits.len().saturating_sub(1));
     let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-    let mut chosen: Option<Command> = None;
-    if enter {
-        chosen = hits.first().map(|h| h.1.clone());
-    }
+    let mut chosen = if enter { hits.get(*index) } else { None };
     if r.has_focus() || r.lost_focus() {
         egui::Popup::from_response(&r).open(true).show(|ui| {
-            ui.set_min_width(300.0);
-            if hits.is_empty() {
-                ui.weak("No match");
+            ui.set_min_width(340.0);
+            if let Some(p) = &problem {
+                ui.colored_label(ui.visuals().error_fg_color, p);
+            } else if hits.is_empty() {
+                ui.weak("No match: try a place name, an outpost, \"km 420\", \"37.49 71.55\" or MGRS");
             }
-            for (label, cmd) in &hits {
-                if ui.selectable_label(false, label).clicked() {
-                    chosen = Some(cmd.clone());
+            for (i, hit) in hits.iter().enumerate() {
+                let detail = if hit.detail.is_empty() { String::new() } else { format!(" — {}", hit.detail) };
+                let text = format!("{} {}{detail} · km {:.0}", hit.kind.label(), hit.name, hit.km);
+                let item = ui.selectable_label(i == *index, text);
+                if i == *index {
+                    item.scroll_to_me(None);
+                }
+                if item.clicked() {
+                    chosen = Some(hit);
                 }
             }
         });
     }
-    if let Some(c) = chosen {
-        let zoom_sel = matches!(c, Command::Select(SelectCommand::Targets(..)));
-        out.push(c);
-        if zoom_sel {
-            out.push(ViewCommand::ZoomToSelection.into());
-        }
+    if let Some(hit) = chosen {
+        out.extend(go_to(hit));
         search.clear();
+        *index = 0;
     }
     out
+}
+
+/// The commands that go to a hit: select an outpost or segment, pin a km, or pin a place or position.
+fn go_to(hit: &crate::io::find::Hit) -> Vec<Command> {
+    use crate::io::find::HitKind;
+    match (&hit.target, hit.kind) {
+        (Some(t), _) => vec![
+            SelectCommand::Targets(vec![t.clone()], SelectMode::Replace).into(),
+            ViewCommand::ZoomToSelection.into(),
+        ],
+        (None, HitKind::Km) => vec![SelectCommand::GoToKm(hit.km).into()],
+        (None, _) => vec![SelectCommand::GoToPlace { lon: hit.lon, lat: hit.lat, label: hit.name.clone() }.into()],
+    }
 }

@@ -3,6 +3,7 @@
 
 pub mod collab;
 pub mod dialogs;
+pub mod goto_dialog;
 pub mod layers_panel;
 pub mod map_view;
 pub mod march_chart;

@@ -55,6 +55,8 @@ pub struct UiState {
     pub table: TableState,
     /// Text in the search box next to the menus.
     pub search: String,
+    /// The hit the arrow keys point at in the search box's list.
+    pub search_index: usize,
     /// Segment name being edited: (segment id, text).
     pub rename: Option<(String, String)>,
     pub split_km: f64,
@@ -68,6 +70,8 @@ pub struct UiState {
 #[derive(Default)]
 pub struct WindowsState {
     pub km_range: Option<(f64, f64)>,
+    /// The Go to coordinate dialog's text, while it is open.
+    pub goto: Option<String>,
     pub catalog_open: bool,
     pub catalog_edit: Option<crate::model::EquipmentType>,
     pub shortcuts_open: bool,
@@ -107,4 +111,6 @@ pub struct MapInteraction {
     /// Border km and target under the last right-click (the context menu's subject).
     pub context_km: Option<f64>,
     pub context_hit: Option<crate::model::Target>,
+    /// The position under the last right-click.
+    pub context_lon_lat: Option<geo::Point<f64>>,
 }

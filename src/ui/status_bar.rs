@@ -1,16 +1,30 @@
 //! The status bar: cursor position, chainage and distance to the border, zoom, basemap and messages; import
 //! progress with Cancel.
 
-use crate::app::{App, Command, FileCommand};
+use crate::app::{App, Command, FileCommand, SettingChange, ViewCommand};
+use crate::io::coords::{self, CoordFormat};
 use egui::{Color32, RichText, Ui};
 
 pub fn status_bar_ui(app: &App, ui: &mut Ui) -> Vec<Command> {
     let mut out: Vec<Command> = Vec::new();
     ui.horizontal(|ui| {
+        let chosen = app.settings.coord_format;
+        egui::ComboBox::from_id_salt("coord-format")
+            .selected_text(short_label(chosen))
+            .width(64.0)
+            .show_ui(ui, |ui| {
+                for f in CoordFormat::ALL {
+                    if ui.selectable_label(f == chosen, f.label()).clicked() {
+                        out.push(ViewCommand::Setting(SettingChange::CoordFormat(f)).into());
+                    }
+                }
+            })
+            .response
+            .on_hover_text("How positions are written; right-click the map to copy one");
         match app.cursor {
             Some(p) => {
                 let loc = app.plan.border.locate(p);
-                ui.monospace(format!("{:.5}°N {:.5}°E", p.y(), p.x()));
+                ui.monospace(coords::format(p.x(), p.y(), chosen));
                 ui.separator();
                 ui.monospace(format!("border km {:.1} · {:.2} km away", loc.chainage_km, loc.distance_m / 1000.0));
             }
@@ -46,4 +60,15 @@ pub fn status_bar_ui(app: &App, ui: &mut Ui) -> Vec<Command> {
         }
     });
     out
+}
+
+/// The format's name in the status bar's chooser.
+fn short_label(f: CoordFormat) -> &'static str {
+    match f {
+        CoordFormat::Decimal => "Deg",
+        CoordFormat::Dms => "DMS",
+        CoordFormat::Mgrs => "MGRS",
+        CoordFormat::Utm => "UTM",
+        CoordFormat::PulkovoGk => "GK",
+    }
 }

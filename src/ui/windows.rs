@@ -39,12 +39,16 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+Shift+S", "save as"),
     ("Ctrl+I", "import layer"),
     ("Shift+click / Ctrl+click row", "add a plan-table row to the selection"),
-    ("Enter in search", "go to the first hit (a km pins the border point)"),
+    ("↑ / ↓ in search", "move through the hits"),
+    ("Enter in search", "go to the chosen hit (a km pins the border point, a place or position its pin)"),
+    ("Ctrl+G", "go to a coordinate (decimal, DMS, MGRS, UTM, Gauss–Krüger)"),
+    ("Right-click map", "copy the position there in any format"),
 ];
 
 pub fn windows_ui(app: &App, state: &mut WindowsState, ctx: &Context) -> Vec<Command> {
     let mut out: Vec<Command> = Vec::new();
     out.extend(guard_ui(app, ctx));
+    out.extend(super::goto_dialog::goto_dialog_ui(app, &mut state.goto, ctx));
     out.extend(super::sheet_dialog::sheet_dialog_ui(app, &mut state.sheet, ctx));
     out.extend(super::table_chooser::table_chooser_ui(app, &mut state.table_chooser, ctx));
     if let Some(p) = app.recovery_offer.clone() {
