@@ -102,7 +102,7 @@ pub fn format(lon_deg: f64, lat_deg: f64, format: CoordFormat) -> String {
         CoordFormat::Utm => {
             let zone = utm_zone(lon_deg);
             let (e, n) = Crs::utm(zone, lat_deg >= 0.0).from_wgs84(lon_deg, lat_deg);
-            format!("{zone}{ns} {:.0} {:.0}", (e + 1e-6).floor(), (n + 1e-6).floor())
+            format!("{zone}{ns} {:.0} {:.0}", (e + 1e-3).floor(), (n + 1e-3).floor())
         }
         CoordFormat::PulkovoGk => {
             let zone = gk_zone(lon_deg);
@@ -137,10 +137,10 @@ pub fn mgrs(lon_deg: f64, lat_deg: f64, digits: usize) -> Option<String> {
     let row_letter = ROW_LETTERS[row] as char;
     let digits = digits.min(5);
     let scale = 10f64.powi(5 - digits as i32);
-    // Truncated as MGRS is, after a micrometre's allowance so that a square's corner read back stays in it.
+    // Truncated as MGRS is, after a millimetre's allowance so that a square's corner read back stays in it.
     let most = 10u64.pow(digits as u32) - 1;
-    let de = (((e % 100_000.0 + 1e-6) / scale).floor() as u64).min(most);
-    let dn = (((n % 100_000.0 + 1e-6) / scale).floor() as u64).min(most);
+    let de = (((e % 100_000.0 + 1e-3) / scale).floor() as u64).min(most);
+    let dn = (((n % 100_000.0 + 1e-3) / scale).floor() as u64).min(most);
     Some(if digits == 0 {
         format!("{zone}{band} {col_letter}{row_letter}")
     } else {
