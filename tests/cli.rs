@@ -482,15 +482,15 @@ mod coords {
         }
     }
 
-    // `mgrs` `toLatLon("42SYG2574152337")` = (37.490387500976176, 71.55337523368476): the square's corner.
+    // `mgrs` `toLatLon("42SYG2574152337")` = (37.490387500976176, 71.55337523368476): the square's centre.
     #[test]
-    fn mgrs_read_with_or_without_spaces_gives_the_pypi_mgrs_corner() {
+    fn mgrs_read_with_or_without_spaces_gives_the_pypi_mgrs_position() {
         for text in ["42SYG2574152337", "42S YG 25741 52337", "42s yg 25741 52337", "MGRS 42SYG 25741 52337"] {
             assert_at(text, 71.55337523368476, 37.490387500976176, 1e-7);
         }
         // `mgrs` `toLatLon("43SDC0888824078")` = (38.15999968905695, 73.96000200690894).
         assert_at("43SDC0888824078", 73.96000200690894, 38.15999968905695, 1e-7);
-        // 1 km precision: the corner of the kilometre square.
+        // 1 km precision: the centre of the kilometre square.
         let p = read_one("42SYG2552");
         assert!((p.lat_deg - 37.4903).abs() < 0.01 && (p.lon_deg - 71.553).abs() < 0.01);
     }

@@ -148,8 +148,8 @@ pub fn mgrs(lon_deg: f64, lat_deg: f64, digits: usize) -> Option<String> {
     })
 }
 
-/// Reads an MGRS reference, with or without spaces ("42SVF0483048834", "42S VF 04830 48834"): the south-west
-/// corner of the square it names.
+/// Reads an MGRS reference, with or without spaces ("42SVF0483048834", "42S VF 04830 48834"): the centre of the
+/// square it names (as GeoTrans and PyPI `mgrs` give it).
 fn read_mgrs(text: &str) -> Option<ReadPosition> {
     let s: String = text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
     let s = s.strip_prefix("MGRS").unwrap_or(&s);
@@ -173,7 +173,7 @@ fn read_mgrs(text: &str) -> Option<ReadPosition> {
     let half = digits.len() / 2;
     let scale = 10f64.powi(5 - half as i32);
     let number = |d: &[u8]| -> f64 { d.iter().fold(0.0, |acc, b| acc * 10.0 + f64::from(b - b'0')) };
-    let easting = column as f64 * 100_000.0 + number(&digits[..half]) * scale;
+    let easting = column as f64 * 100_000.0 + (number(&digits[..half]) + 0.5) * scale;
     let row_offset = if zone % 2 == 0 { 5 } else { 0 };
     let row = (row_letter + 20 - row_offset) % 20;
     let north = band_index >= 10;
@@ -181,7 +181,7 @@ fn read_mgrs(text: &str) -> Option<ReadPosition> {
     // The band's southern edge at the central meridian gives the lowest northing the square can have.
     let band_south_deg = -80.0 + 8.0 * band_index as f64;
     let (_, min_northing) = crs.from_wgs84(f64::from(zone) * 6.0 - 183.0, band_south_deg);
-    let mut northing = row as f64 * 100_000.0 + number(&digits[half..]) * scale;
+    let mut northing = row as f64 * 100_000.0 + (number(&digits[half..]) + 0.5) * scale;
     while northing + 100_000.0 < min_northing {
         northing += 2_000_000.0;
     }
