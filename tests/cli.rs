@@ -354,6 +354,10 @@ mod write_policy {
         if let Some(Ok(umask)) = umask {
             let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o666 & !umask, "the finished export's mode");
+        }
+    }
+}
+
 /// `borderplan find QUERY --json`: the hits as JSON values.
 fn find_json(query: &str) -> Vec<serde_json::Value> {
     let o = run_str(&["find", query, "--json"]);

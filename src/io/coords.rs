@@ -132,7 +132,7 @@ pub fn mgrs(lon_deg: f64, lat_deg: f64, digits: usize) -> Option<String> {
     let column = (e / 100_000.0).floor() as usize;
     let set = COLUMN_SETS[(zone as usize - 1) % 3];
     let col_letter = *set.get(column.checked_sub(1)?)? as char;
-    let row_offset = if zone % 2 == 0 { 5 } else { 0 };
+    let row_offset = if zone.is_multiple_of(2) { 5 } else { 0 };
     let row = ((n / 100_000.0).floor() as usize + row_offset) % 20;
     let row_letter = ROW_LETTERS[row] as char;
     let digits = digits.min(5);
@@ -158,7 +158,7 @@ fn read_mgrs(text: &str) -> Option<ReadPosition> {
         return None;
     }
     let zone: u32 = s[..zone_len].parse().ok()?;
-    let rest = s[zone_len..].as_bytes();
+    let rest = &s.as_bytes()[zone_len..];
     if !(1..=60).contains(&zone) || rest.len() < 3 {
         return None;
     }
@@ -167,14 +167,14 @@ fn read_mgrs(text: &str) -> Option<ReadPosition> {
     let column = set.iter().position(|b| *b == rest[1])? + 1;
     let row_letter = ROW_LETTERS.iter().position(|b| *b == rest[2])?;
     let digits = &rest[3..];
-    if digits.len() % 2 != 0 || digits.len() > 10 || !digits.iter().all(u8::is_ascii_digit) {
+    if !digits.len().is_multiple_of(2) || digits.len() > 10 || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
     let half = digits.len() / 2;
     let scale = 10f64.powi(5 - half as i32);
     let number = |d: &[u8]| -> f64 { d.iter().fold(0.0, |acc, b| acc * 10.0 + f64::from(b - b'0')) };
     let easting = column as f64 * 100_000.0 + (number(&digits[..half]) + 0.5) * scale;
-    let row_offset = if zone % 2 == 0 { 5 } else { 0 };
+    let row_offset = if zone.is_multiple_of(2) { 5 } else { 0 };
     let row = (row_letter + 20 - row_offset) % 20;
     let north = band_index >= 10;
     let crs = Crs::utm(zone, north);
@@ -345,7 +345,7 @@ fn read_lat_lon(text: &str) -> Vec<ReadPosition> {
     let notation = |order: &str| format!("{}{order}", if dms { "degrees-minutes-seconds, " } else { "" });
     let valid = |lat: f64, lon: f64| (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon);
     if letters.is_empty() {
-        if numbers.len() % 2 != 0 || !(2..=6).contains(&numbers.len()) {
+        if !numbers.len().is_multiple_of(2) || !(2..=6).contains(&numbers.len()) {
             return Vec::new();
         }
         let (Some(a), Some(b)) = (degrees(&numbers[..numbers.len() / 2]), degrees(&numbers[numbers.len() / 2..]))

@@ -303,6 +303,20 @@ impl Plugin for PlanOverlay<'_> {
     }
 }
 
+/// A pin standing on a point, above the lines, with its text beside the head (kept clear of the other labels,
+/// which are placed later).
+fn pin(painter: &egui::Painter, labels: &mut LabelCollector, p: Pos2, text: String, style: MapStyle) {
+    let head = p + Vec2::new(0.0, -22.0);
+    painter.line_segment([p, head], Stroke::new(2.5, style.border_casing()));
+    painter.circle(head, 7.0, rgb(palette::SELECTION), Stroke::new(2.0, style.border_casing()));
+    painter.circle_filled(p, 3.0, style.border_casing());
+    let galley = painter.layout_no_wrap(text, FontId::proportional(12.5), style.text());
+    let r = Align2::LEFT_CENTER.anchor_size(head + Vec2::new(11.0, 0.0), galley.size()).expand2(Vec2::new(4.0, 2.0));
+    painter.rect_filled(r, 3.0, style.label_bg());
+    painter.galley(r.min + Vec2::new(4.0, 2.0), galley, style.text());
+    labels.reserve(r.union(egui::Rect::from_center_size(head, Vec2::splat(16.0))));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,18 +345,4 @@ mod tests {
         assert!(km_ranges_in(&border, [60.0, 30.0, 61.0, 31.0]).is_empty());
         assert_eq!(km_ranges_in(&border, [69.0, 36.0, 74.0, 38.0]), vec![(0.0, border.length_km())]);
     }
-}
-
-/// A pin standing on a point, above the lines, with its text beside the head (kept clear of the other labels,
-/// which are placed later).
-fn pin(painter: &egui::Painter, labels: &mut LabelCollector, p: Pos2, text: String, style: MapStyle) {
-    let head = p + Vec2::new(0.0, -22.0);
-    painter.line_segment([p, head], Stroke::new(2.5, style.border_casing()));
-    painter.circle(head, 7.0, rgb(palette::SELECTION), Stroke::new(2.0, style.border_casing()));
-    painter.circle_filled(p, 3.0, style.border_casing());
-    let galley = painter.layout_no_wrap(text, FontId::proportional(12.5), style.text());
-    let r = Align2::LEFT_CENTER.anchor_size(head + Vec2::new(11.0, 0.0), galley.size()).expand2(Vec2::new(4.0, 2.0));
-    painter.rect_filled(r, 3.0, style.label_bg());
-    painter.galley(r.min + Vec2::new(4.0, 2.0), galley, style.text());
-    labels.reserve(r.union(egui::Rect::from_center_size(head, Vec2::splat(16.0))));
 }
