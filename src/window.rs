@@ -105,6 +105,8 @@ impl Window {
         if self.app.db.job.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
+        // Enter in the plan table edits the selected row unless a field had the keyboard as the frame began.
+        self.ui.table.keyboard_free = !ctx.egui_wants_keyboard_input();
         let mut commands: Vec<Command> = shortcuts(&self.app, &ctx);
         // Files dropped on the window.
         let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_owned()).collect());
@@ -116,6 +118,7 @@ impl Window {
             self.ui.windows.goto.get_or_insert_with(String::new);
         }
         commands.extend(windows::windows_ui(&self.app, &mut self.ui.windows, &ctx));
+        crate::ui::messages::messages_ui(&self.app, &mut self.ui.windows.messages_open, &ctx);
         commands.extend(collab::collab_windows_ui(&self.app, &mut self.ui.windows.merge_picks, &ctx));
         commands.extend(collab::database_ui(&self.app, &mut self.ui.windows.database, &ctx));
         commands.extend(path_prompt_ui(&mut self.path_prompt, &ctx, self.app.map_rect));
@@ -171,7 +174,9 @@ impl Window {
         if app.disk_banner().is_some() {
             egui::Panel::top("disk_banner").show(ui, |ui| commands.extend(collab::disk_banner_ui(app, ui)));
         }
-        egui::Panel::bottom("status_bar").show(ui, |ui| commands.extend(status_bar::status_bar_ui(app, ui)));
+        egui::Panel::bottom("status_bar").show(ui, |ui| {
+            commands.extend(status_bar::status_bar_ui(app, &mut state.windows.messages_open, ui));
+        });
         if app.settings.show_left {
             egui::Panel::left("layers")
                 .resizable(true)
@@ -241,10 +246,14 @@ impl Window {
                             self.path_prompt = Some(PathPrompt::new(ask, &self.app).with_reason(
                                 "The desktop's file dialog did not open (no XDG desktop portal answered): type the path.",
                             ));
+                            None
+                        } else {
+                            Some(answer.unwrap_or_else(|| FileCommand::AskCancelled(ask).into()))
                         }
-                        answer
                     }
-                    Dialogs::Scripted(run) => run(ask, &self.app),
+                    Dialogs::Scripted(run) => {
+                        Some(run(ask, &self.app).unwrap_or_else(|| FileCommand::AskCancelled(ask).into()))
+                    }
                     Dialogs::Typed => {
                         self.path_prompt = Some(PathPrompt::new(ask, &self.app));
                         None

@@ -532,4 +532,97 @@ fn a_nul_character_in_a_note_is_pushed_and_pulled_back_byte_for_byte() {
         .unwrap()
         .get(0);
     assert_eq!(gis, "left\u{FFFD}right", "the GIS copy shows the NUL as U+FFFD");
+
+/// The window with `name` opened from the database.
+fn window_opened_from(url: &str, name: &str) -> egui_kittest::Harness<'static, borderplan::Window> {
+    let mut h = common::example_window(3);
+    let ctx = h.ctx.clone();
+    let open = borderplan::app::FileCommand::OpenFromDatabase { url: url.to_owned(), name: name.to_owned() };
+    h.state_mut().app.apply(&ctx, open.into());
+    wait_for_database(&mut h);
+    assert!(Origin::of(&h.state().app.plan).is_some(), "{:?}", h.state().app.status);
+    assert!(!h.state().app.dirty);
+    h
+}
+
+fn set_quantity_in_window(h: &mut egui_kittest::Harness<'static, borderplan::Window>, index: usize, q: f64) -> String {
+    let ctx = h.ctx.clone();
+    let mut a = h.state().app.plan.assignments[index].clone();
+    a.quantity = q;
+    let id = a.id.clone();
+    h.state_mut().app.apply(&ctx, borderplan::app::Command::from(Edit::UpdateAssignment(a)));
+    id
+}
+
+#[test]
+fn a_save_to_database_marks_a_database_plan_saved_and_the_guards_save_pushes_it_then_quits() {
+    use egui_kittest::kittest::Queryable;
+    let Some(url) = test_db() else { return };
+    let name = unique_name("guard");
+    let mut c = db::connect(&url).unwrap();
+    db::push(&mut c, &url, &bundled::example_plan().unwrap(), &name).unwrap();
+    let mut h = window_opened_from(&url, &name);
+    let id = set_quantity_in_window(&mut h, 0, 321.0);
+    assert!(h.state().app.title().starts_with("● "));
+    // Save to database… from the dialog: saved, the title loses its mark, Quit asks nothing.
+    h.state_mut().ui.windows.database = Some(DatabaseForm::new(url.clone(), name.clone(), true));
+    h.run_steps(3);
+    h.get_by_label("Save").click();
+    wait_for_database(&mut h);
+    assert!(!h.state().app.dirty, "{:?}", h.state().app.status);
+    assert!(!h.state().app.title().starts_with("● "), "{}", h.state().app.title());
+    assert_eq!(db::pull(&mut c, &url, &name).unwrap().assignment(&id).unwrap().quantity, 321.0);
+    // Another edit, then Quit: the guard's Save means Save to database, and the quit follows it.
+    let id = set_quantity_in_window(&mut h, 1, 654.0);
+    let ctx = h.ctx.clone();
+    h.state_mut().app.apply(&ctx, borderplan::app::FileCommand::Quit.into());
+    h.run_steps(2);
+    assert!(h.state().app.pending.is_some(), "unsaved: the guard asks");
+    h.get_by_label("Save to database").click();
+    wait_for_database(&mut h);
+    let app = &h.state().app;
+    assert!(app.allow_close, "the quit followed the push: {:?}", app.status);
+    assert!(!app.dirty);
+    let stored = db::pull(&mut c, &url, &name).unwrap();
+    assert_eq!(stored.assignment(&id).unwrap().quantity, 654.0);
+    assert_eq!(Origin::of(&stored).unwrap().version, 3);
+}
+
+#[test]
+fn a_conflicting_save_to_database_is_resolved_in_the_merge_dialog_and_then_pushed() {
+    use egui_kittest::kittest::Queryable;
+    let Some(url) = test_db() else { return };
+    let name = unique_name("conflict");
+    let mut c = db::connect(&url).unwrap();
+    db::push(&mut c, &url, &bundled::example_plan().unwrap(), &name).unwrap();
+    let mut h = window_opened_from(&url, &name);
+    // Another planner pushes version 2: the same quantity changed, and a note on another row.
+    let mut theirs = db::pull(&mut c, &url, &name).unwrap();
+    let id = set_quantity(&mut theirs, 0, 5.0);
+    let mut noted = theirs.assignments[1].clone();
+    noted.note = "checked on site".into();
+    let noted_id = noted.id.clone();
+    theirs.apply(Edit::UpdateAssignment(noted)).unwrap();
+    assert_eq!(db::push(&mut c, &url, &theirs, &name).unwrap().version, 2);
+    // Meanwhile the window set the same quantity to 7 and saves.
+    set_quantity_in_window(&mut h, 0, 7.0);
+    h.state_mut().ui.windows.database = Some(DatabaseForm::new(url.clone(), name.clone(), true));
+    h.run_steps(3);
+    h.get_by_label("Save").click();
+    wait_for_database(&mut h);
+    assert!(h.state().app.merge_review.is_some(), "the conflict opens the merge dialog: {:?}", h.state().app.status);
+    assert!(h.query_by_label_contains("version 2 of").is_some(), "the dialog names the other side");
+    assert_eq!(db::pull(&mut c, &url, &name).unwrap().assignment(&id).unwrap().quantity, 5.0, "nothing pushed yet");
+    h.get_by_label("All ours").click();
+    h.run_steps(2);
+    h.get_by_label_contains("Apply merge and save to database").click();
+    wait_for_database(&mut h);
+    let app = &h.state().app;
+    assert!(app.merge_review.is_none());
+    assert!(!app.dirty, "{:?}", app.status);
+    let stored = db::pull(&mut c, &url, &name).unwrap();
+    assert_eq!(Origin::of(&stored).unwrap().version, 3);
+    assert_eq!(stored.assignment(&id).unwrap().quantity, 7.0, "ours, as decided");
+    assert_eq!(stored.assignment(&noted_id).unwrap().note, "checked on site", "their other change kept");
+    assert_eq!(app.plan.assignment(&noted_id).unwrap().note, "checked on site");
 }

@@ -408,4 +408,105 @@ mod write_policy {
         let text = |p: &borderplan::model::Plan| borderplan::io::plan_file::to_string(p).unwrap();
         assert_eq!(text(&borderplan::io::plan_file::load(&target).unwrap()), text(&h.state().app.plan));
     }
+
+/// The window with the example plan (no file) edited, after File › Quit: the unsaved-changes guard is open.
+fn quit_with_unsaved_example() -> Harness<'static, Window> {
+    let mut h = harness_with(App::for_tests().unwrap());
+    let ctx = h.ctx.clone();
+    h.state_mut().app.apply(&ctx, Command::from(Edit::SplitSegment { km: 12.5 }));
+    h.state_mut().app.apply(&ctx, FileCommand::Quit.into());
+    h.run_steps(2);
+    assert!(h.state().app.pending.is_some(), "the guard asks");
+    h
+}
+
+#[test]
+fn the_guards_save_on_a_plan_without_a_file_opens_the_path_prompt_on_top_with_the_keyboard_then_quits() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("typed.geojson");
+    let mut h = quit_with_unsaved_example();
+    h.get_by_label("Save as…").click();
+    h.run_steps(3);
+    assert!(h.state().app.pending.is_none(), "the guard closed");
+    assert!(h.query_by_label("Unsaved changes").is_none(), "the guard is not drawn under the prompt");
+    assert!(h.state().path_prompt().is_some());
+    assert!(h.get_by_label("File path").is_focused(), "the prompt's field has the keyboard");
+    // Typed straight away, no click needed.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run_steps(1);
+    h.get_by_label("File path").type_text(&path.display().to_string());
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    let app = &h.state().app;
+    assert!(path.is_file(), "saved where typed: {:?}", app.status);
+    assert!(!app.dirty);
+    assert!(app.allow_close, "the held-back quit followed the save");
+    assert_eq!(borderplan::io::plan_file::load(&path).unwrap().segments, app.plan.segments);
+}
+
+#[test]
+fn cancelling_the_guards_save_prompt_calls_off_the_quit_and_keeps_the_work() {
+    let mut h = quit_with_unsaved_example();
+    let edited = h.state().app.plan.clone();
+    h.get_by_label("Save as…").click();
+    h.run_steps(3);
+    h.key_press(egui::Key::Escape);
+    h.run_steps(3);
+    let app = &h.state().app;
+    assert!(h.state().path_prompt().is_none(), "Esc closed the prompt");
+    assert!(!app.allow_close && app.pending.is_none() && app.after_save.is_none());
+    assert!(app.dirty && app.plan == edited, "the work is still there, unsaved");
+    let status = app.status.clone().unwrap();
+    assert_eq!(status.text, "Not saved: quitting called off");
+    // Quit asks again.
+    let ctx = h.ctx.clone();
+    h.state_mut().app.apply(&ctx, FileCommand::Quit.into());
+    assert!(h.state().app.pending.is_some());
+}
+
+#[test]
+fn several_files_imported_at_once_leave_every_failure_in_the_message_log() {
+    let mut h = harness_with(App::for_tests().unwrap());
+    let ctx = h.ctx.clone();
+    let files = ["invalid/truncated.geojson", "invalid/not_json.geojson", "valid/linestring.geojson"];
+    h.state_mut().app.apply(&ctx, FileCommand::Import(files.iter().map(|f| fixture(f)).collect()).into());
+    wait_for_imports(&mut h);
+    h.run_steps(2);
+    let log: Vec<(String, bool)> = h.state().app.messages.entries().map(|e| (e.text.clone(), e.error)).collect();
+    for bad in ["truncated.geojson", "not_json.geojson"] {
+        assert!(
+            log.iter().any(|(t, error)| *error && t.starts_with("Could not import") && t.contains(bad)),
+            "{bad} is in the log: {log:?}"
+        );
+    }
+    assert!(log.iter().any(|(t, _)| t.starts_with("Imported linestring")), "{log:?}");
+    // The status bar holds one of them; a click on it opens the log with all three, each with its time.
+    let last = h.state().app.status.clone().unwrap().text;
+    h.get_by_label(&last).click();
+    h.run_steps(3);
+    assert!(h.state().ui.windows.messages_open);
+    assert!(h.query_by_label_contains("3 messages since the window opened, 2 errors").is_some());
+    for (text, _) in &log {
+        assert!(h.query_all_by_label(text).count() >= 1, "{text} is shown in the log");
+    }
+    let time = &h.state().app.messages.entries().next().unwrap().time;
+    assert!(time.len() >= 8 && time.as_bytes()[2] == b':', "{time}");
+}
+
+#[test]
+fn a_layers_import_warnings_stay_with_the_layer_in_the_layers_panel() {
+    let mut h = harness_with(App::for_tests().unwrap());
+    let ctx = h.ctx.clone();
+    h.state_mut().app.apply(&ctx, FileCommand::Import(vec![fixture("invalid/latitude_over_90.geojson")]).into());
+    wait_for_imports(&mut h);
+    // Another message takes the status bar: the warnings are still with the layer.
+    h.state_mut().app.info("Something else happened");
+    h.run_steps(2);
+    let stats = h.state().app.layers[0].stats.clone();
+    assert!(stats.skipped > 0, "the fixture has a feature to skip: {stats:?}");
+    let reason = stats.reasons[0].clone();
+    h.get_by_label_contains("import warning").click();
+    h.run_steps(2);
+    assert!(h.query_by_label(&format!("• skipped: {reason}")).is_some(), "the reason is shown under the layer");
 }

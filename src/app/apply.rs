@@ -60,7 +60,8 @@ impl App {
         }
     }
 
-    /// Applies an edit through the history (one undo step, merged with the previous one where it continues it).
+    /// Applies an edit through the history: one undo step each, an assignment's change named by what it set
+    /// ("Set quantity of A-0003 to 5"), so two edits of one row are two steps.
     fn edit(&mut self, edit: Edit) {
         let row_before = match &edit {
             Edit::UpdateAssignment(a) => {
@@ -68,7 +69,14 @@ impl App {
             }
             _ => None,
         };
-        match self.history.apply_coalescing(&mut self.plan, edit) {
+        let applied = match (&row_before, &edit) {
+            (Some((_, before)), Edit::UpdateAssignment(after)) => {
+                let label = change_label(before, after);
+                self.history.apply_named(&mut self.plan, edit, label)
+            }
+            _ => self.history.apply(&mut self.plan, edit),
+        };
+        match applied {
             Ok(()) => {
                 self.pending_row_edit = row_before;
                 let label = self.history.undo_label().unwrap_or("edit").to_owned();
@@ -324,6 +332,7 @@ impl App {
             FileCommand::DiscardRecovery => self.discard_recovery(),
             FileCommand::Quit => self.guarded(Pending::Quit),
             FileCommand::Guard(answer) => self.answer_guard(answer),
+            FileCommand::AskCancelled(ask) => self.ask_cancelled(ask),
             FileCommand::Disk(answer) => self.answer_disk(answer),
             FileCommand::MergeFromDisk => self.start_merge(false),
             FileCommand::DismissDiskBanner => self.dismiss_disk_banner(),
@@ -335,5 +344,39 @@ impl App {
             }
             FileCommand::ListDatabase { url } => self.start_database(super::database::DbTask::List, &url, ""),
         }
+    }
+}
+
+/// What an edit of one assignment set, for the undo step's name: "Set quantity of A-0003 to 5 (was 2)", "Set
+/// status of A-0003 to delivered"; several fields at once: "Edit assignment A-0003 (quantity, note)".
+fn change_label(before: &crate::model::Assignment, after: &crate::model::Assignment) -> String {
+    let id = &after.id;
+    let q = crate::io::format::fmt_qty;
+    let mut changed: Vec<(&str, String)> = Vec::new();
+    if before.quantity.total_cmp(&after.quantity).is_ne() {
+        changed.push(("quantity", format!("{} (was {})", q(after.quantity), q(before.quantity))));
+    }
+    if before.quarter != after.quarter {
+        changed.push(("quarter", format!("{} (was {})", after.quarter, before.quarter)));
+    }
+    if before.status != after.status {
+        changed.push(("status", format!("{} (was {})", after.status.label(), before.status.label())));
+    }
+    if before.note != after.note {
+        changed.push(("note", format!("“{}”", after.note)));
+    }
+    if before.supplier != after.supplier {
+        changed.push(("supplier", after.supplier.clone()));
+    }
+    if before.stage != after.stage {
+        changed.push(("stage", after.stage.number().to_string()));
+    }
+    if before.equipment_id != after.equipment_id {
+        changed.push(("equipment", after.equipment_id.clone()));
+    }
+    match changed.as_slice() {
+        [(field, value)] => format!("Set {field} of {id} to {value}"),
+        [] => format!("Edit assignment {id}"),
+        many => format!("Edit assignment {id} ({})", many.iter().map(|(f, _)| *f).collect::<Vec<_>>().join(", ")),
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! A save never overwrites a file that changed since it was opened: [`App::save_to`] stops and leaves
 //! [`App::save_conflict`] for the window, which asks *Merge* / *Overwrite* / *Save as…* / *Cancel*. A merge with
-//! conflicts waits in [`App::merge_review`] for one answer per conflict; its result is one undoable edit.
+//! conflicts waits in [`App::merge_review`] for one answer per conflict; its result is one undoable edit. A push
+//! to the database that a newer version conflicts with goes through the same dialog, then is pushed again.
 
 use super::App;
 use super::command::{Ask, DiskAnswer};
@@ -18,14 +19,38 @@ pub const DISK_CHECK_SECS: f64 = 3.0;
 /// A merge waiting for the planner's answers.
 #[derive(Debug, Clone)]
 pub struct MergeReview {
-    /// The file as it is now.
+    /// The other side: the file as it is now, or the database's current version.
     pub theirs: Plan,
-    pub stamp: FileStamp,
-    pub path: PathBuf,
+    /// Where the other side comes from.
+    pub source: MergeSource,
     /// One per conflict, in plan order.
     pub conflicts: Vec<Conflict>,
     /// Save the merged plan once it is done (the merge was the answer to a refused save).
     pub save_after: bool,
+}
+
+/// Where the other side of a merge comes from.
+#[derive(Debug, Clone)]
+pub enum MergeSource {
+    /// The plan file as it is now (the base is the plan as last opened or saved).
+    File { stamp: FileStamp, path: PathBuf },
+    /// A push to the database refused because a newer version changed the same things: `base` is the version
+    /// the window's plan was pulled from, `theirs` (in the review) the current `version`.
+    Database { url: String, name: String, version: i64, base: Box<Plan> },
+}
+
+impl MergeReview {
+    /// The other side in words, for the dialog: "the file plan.geojson", "version 4 of “north” in the database".
+    pub fn theirs_label(&self) -> String {
+        match &self.source {
+            MergeSource::File { path, .. } => {
+                format!("the file {}", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+            }
+            MergeSource::Database { name, version, url, .. } => {
+                format!("version {version} of “{name}” in {}", crate::io::db::target_of(url))
+            }
+        }
+    }
 }
 
 impl App {
@@ -135,7 +160,8 @@ impl App {
                     "{} to decide before the merge",
                     crate::io::format::count(m.conflicts.len(), "conflict", "conflicts")
                 ));
-                self.merge_review = Some(MergeReview { theirs, stamp, path, conflicts: m.conflicts, save_after });
+                let source = MergeSource::File { stamp, path };
+                self.merge_review = Some(MergeReview { theirs, source, conflicts: m.conflicts, save_after });
             }
             Err(e) => self.error(format!("Cannot merge: {e}")),
         }
@@ -144,11 +170,20 @@ impl App {
     /// The planner answered every conflict of the merge under review.
     pub(super) fn finish_merge(&mut self, answers: Resolutions) {
         let Some(review) = self.merge_review.take() else { return };
-        let Some(base) = self.saved_plan.clone() else { return };
+        let base = match &review.source {
+            MergeSource::File { .. } => self.saved_plan.clone(),
+            MergeSource::Database { base, .. } => Some(base.as_ref().clone()),
+        };
+        let Some(base) = base else { return };
         match merge::merge(&base, &self.plan, &review.theirs, &answers) {
-            Ok(m) if m.conflicts.is_empty() => {
-                self.finish_merge_with(review.theirs, review.stamp, review.path, m.plan, m.resolved, review.save_after);
-            }
+            Ok(m) if m.conflicts.is_empty() => match review.source {
+                MergeSource::File { stamp, path } => {
+                    self.finish_merge_with(review.theirs, stamp, path, m.plan, m.resolved, review.save_after);
+                }
+                MergeSource::Database { url, name, version, .. } => {
+                    self.finish_database_merge(&url, &name, version, m.plan, m.resolved);
+                }
+            },
             Ok(m) => {
                 self.error(format!(
                     "{} still open",
@@ -158,6 +193,25 @@ impl App {
             }
             Err(e) => self.error(format!("Cannot merge: {e}")),
         }
+    }
+
+    /// A refused push merged with the database's current version as the planner decided: one undo step, then
+    /// pushed again as the version after it.
+    pub(super) fn finish_database_merge(&mut self, url: &str, name: &str, version: i64, merged: Plan, resolved: usize) {
+        let origin =
+            crate::io::db::Origin { database: crate::io::db::without_password(url), name: name.to_owned(), version };
+        let merged = crate::io::db::with_origin(merged, &origin);
+        if merged != self.plan
+            && let Err(e) = self.history.apply(&mut self.plan, Edit::Merge(Box::new(merged)))
+        {
+            return self.error(format!("Cannot merge: {e}"));
+        }
+        self.edited();
+        let decided = if resolved > 0 { format!(", {resolved} decided by you") } else { String::new() };
+        self.info(format!(
+            "Merged with version {version} of “{name}”{decided} (Ctrl+Z to undo); saving to the database"
+        ));
+        self.start_database(super::database::DbTask::Save, url, name);
     }
 
     pub(super) fn cancel_merge(&mut self) {

@@ -167,6 +167,8 @@ pub enum FileCommand {
     Quit,
     /// The planner's answer to the unsaved-changes question.
     Guard(GuardAnswer),
+    /// The planner cancelled the dialog that asked for this path.
+    AskCancelled(Ask),
     /// The planner's answer to "the file changed on disk since you opened it" (after a refused save).
     Disk(DiskAnswer),
     /// Merge the plan file as it is now into the window's plan (the banner's button).
@@ -264,6 +266,17 @@ pub enum Pending {
     /// Open a shared plan from a database: (URL, name).
     OpenDatabase(String, String),
     Quit,
+}
+
+impl Pending {
+    /// What the action is, for messages ("quitting").
+    pub fn doing(&self) -> &'static str {
+        match self {
+            Pending::New => "starting a new plan",
+            Pending::Open(_) | Pending::OpenDatabase(..) => "opening another plan",
+            Pending::Quit => "quitting",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

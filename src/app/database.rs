@@ -8,6 +8,7 @@
 //! overlaps, keeps the window's plan and says so.
 
 use super::App;
+use super::collab::{MergeReview, MergeSource};
 use crate::io::db::{self, DbError, PlanEntry, Pushed};
 use crate::model::{Edit, Plan, Resolutions, merge};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
@@ -26,6 +27,10 @@ enum Reply {
     Listed(Result<Vec<PlanEntry>, DbError>),
     Pulled(Result<Plan, DbError>),
     Pushed(Result<Pushed, DbError>),
+    /// A push refused for conflicts, with the two stored versions the planner's merge needs: the version the
+    /// pushed plan was pulled from (its base) and the current one (`None` when the plan has no base there, or
+    /// they could not be read: then the refusal stands).
+    Conflicted(DbError, Option<(Plan, Plan)>),
 }
 
 /// A database job under way.
@@ -34,6 +39,8 @@ pub struct DbJob {
     pub serial: u64,
     /// Host, port and database of the URL (for messages).
     pub target: String,
+    /// The URL as given (a merge after a refused push pushes there again).
+    url: String,
     pub name: String,
     pub started: Instant,
     /// What the worker is doing now ("connecting", "saving").
@@ -77,6 +84,26 @@ impl DbJob {
     }
 }
 
+/// Pushes `plan`; a push refused for conflicts also reads the two versions a merge needs.
+fn push_reply(client: Result<postgres::Client, DbError>, url: &str, plan: &Plan, name: &str) -> Reply {
+    let mut client = match client {
+        Ok(c) => c,
+        Err(e) => return Reply::Pushed(Err(e)),
+    };
+    match db::push(&mut client, url, plan, name) {
+        Err(DbError::Conflicts { name: n, current, conflicts }) => {
+            let base = db::Origin::of(plan).filter(|o| o.name == name).map(|o| o.version);
+            let sides = base.and_then(|b| {
+                let base = db::pull_version(&mut client, url, name, b).ok()?;
+                let theirs = db::pull_version(&mut client, url, name, current).ok()?;
+                Some((base, theirs))
+            });
+            Reply::Conflicted(DbError::Conflicts { name: n, current, conflicts }, sides)
+        }
+        other => Reply::Pushed(other),
+    }
+}
+
 impl App {
     /// Starts a database job on a worker thread; refused while another one runs.
     pub fn start_database(&mut self, task: DbTask, url: &str, name: &str) {
@@ -98,9 +125,7 @@ impl App {
                 let _ = tx.send(Reply::Stage(stage));
             }
             let reply = match (task, copy) {
-                (DbTask::Save, Some(plan)) => {
-                    Reply::Pushed(client.and_then(|mut c| db::push(&mut c, &url_owned, &plan, &name_owned)))
-                }
+                (DbTask::Save, Some(plan)) => push_reply(client, &url_owned, &plan, &name_owned),
                 (DbTask::Open, _) => Reply::Pulled(client.and_then(|mut c| db::pull(&mut c, &url_owned, &name_owned))),
                 _ => Reply::Listed(client.and_then(|mut c| db::list(&mut c))),
             };
@@ -114,6 +139,7 @@ impl App {
             task,
             serial: self.db.serial,
             target: db::target_of(url),
+            url: url.to_owned(),
             name: name.to_owned(),
             started: Instant::now(),
             stage: "starting",
@@ -136,7 +162,7 @@ impl App {
                 Err(TryRecvError::Empty) => {
                     let text = job.progress();
                     if self.status.as_ref().is_none_or(|m| !m.error) {
-                        self.info(text);
+                        self.progress(text);
                     }
                     return false;
                 }
@@ -163,20 +189,63 @@ impl App {
             Reply::Pulled(Err(e)) => Err(format!("Could not open “{name}” from {at}: {e}")),
             Reply::Pushed(Ok(p)) => self.pushed(p, &job),
             Reply::Pushed(Err(DbError::Conflicts { name: n, current, conflicts })) => {
-                let lines: Vec<String> = conflicts.iter().map(|c| c.line()).collect();
-                let text = format!(
-                    "Not saved to {at}: the push conflicts with version {current} of “{n}” ({}); your plan is kept",
-                    crate::io::format::count(lines.len(), "conflict", "conflicts")
-                );
-                self.error(text.clone());
-                self.db.last =
-                    Some(DbOutcome { serial: job.serial, task: job.task, ok: false, text, conflicts: lines });
+                self.refused_push(&job, &n, current, conflicts, None);
                 return true;
             }
+            Reply::Conflicted(DbError::Conflicts { name: n, current, conflicts }, sides) => {
+                self.refused_push(&job, &n, current, conflicts, sides);
+                return true;
+            }
+            Reply::Conflicted(e, _) => Err(format!("Not saved to the database at {at}: {e}")),
             Reply::Pushed(Err(e)) => Err(format!("Not saved to the database at {at}: {e}")),
         };
+        let saved = job.task == DbTask::Save && result.is_ok();
         self.db_outcome(job.serial, job.task, result);
+        if job.task == DbTask::Save {
+            self.continue_after_save(saved);
+        }
         true
+    }
+
+    /// A push a newer version conflicts with: the plan is kept; with both stored versions at hand the merge
+    /// dialog opens (theirs or ours per conflict, then pushed again), else the refusal says what conflicts.
+    fn refused_push(
+        &mut self,
+        job: &DbJob,
+        name: &str,
+        current: i64,
+        conflicts: Vec<crate::model::Conflict>,
+        sides: Option<(Plan, Plan)>,
+    ) {
+        let at = &job.target;
+        let lines: Vec<String> = conflicts.iter().map(|c| c.line()).collect();
+        let n = crate::io::format::count(lines.len(), "conflict", "conflicts");
+        let resolvable = sides.is_some() && self.merge_review.is_none();
+        let text = if resolvable {
+            format!(
+                "Not saved to {at} yet: version {current} of “{name}” changed the same things ({n}); your plan is \
+                 kept; decide each conflict in the merge dialog, then it is saved"
+            )
+        } else {
+            format!("Not saved to {at}: the push conflicts with version {current} of “{name}” ({n}); your plan is kept")
+        };
+        self.continue_after_save(false);
+        self.error(text.clone());
+        self.db.last = Some(DbOutcome { serial: job.serial, task: job.task, ok: false, text, conflicts: lines });
+        if let (Some((base, theirs)), true) = (sides, resolvable) {
+            let url = job.url.clone();
+            // The window's plan may have changed while it was pushing: the merge takes it as it is now.
+            match merge::merge(&base, &self.plan, &theirs, &Resolutions::default()) {
+                Ok(m) if !m.conflicts.is_empty() => {
+                    let source =
+                        MergeSource::Database { url, name: name.to_owned(), version: current, base: Box::new(base) };
+                    self.merge_review = Some(MergeReview { theirs, source, conflicts: m.conflicts, save_after: true });
+                }
+                // Edits made meanwhile settled it: nothing left to decide.
+                Ok(m) => self.finish_database_merge(&url, name, current, m.plan, 0),
+                Err(e) => self.error(format!("Cannot merge with version {current} of “{name}”: {e}")),
+            }
+        }
     }
 
     fn db_outcome(&mut self, serial: u64, task: DbTask, result: Result<String, String>) {
@@ -216,6 +285,7 @@ impl App {
                 self.changed_outside_history();
             }
             self.edited();
+            self.saved_in_database(&p.plan, edited_meanwhile);
             return Ok(format!("Saved as “{name}” version {version} in {at}"));
         }
         let target = if let Some(copy) = job.pushed_copy.as_ref().filter(|_| edited_meanwhile) {
@@ -229,12 +299,29 @@ impl App {
                 }
             }
         } else {
-            p.plan
+            p.plan.clone()
         };
         if let Err(e) = self.history.apply(&mut self.plan, Edit::Merge(Box::new(target))) {
             return Err(format!("Saved to {at}, but the merged plan cannot be shown: {e}"));
         }
         self.edited();
+        self.saved_in_database(&p.plan, edited_meanwhile);
         Ok(format!("Saved as “{name}” version {version} in {at}, merged with newer changes (Ctrl+Z to undo)"))
+    }
+
+    /// A plan that lives in the database (no file) is saved once its push landed: the stored version is what
+    /// "unsaved?" compares with (edits made while it was pushing stay unsaved). A plan with a file stays unsaved
+    /// until the file is written.
+    fn saved_in_database(&mut self, stored: &Plan, edited_meanwhile: bool) {
+        if self.plan_path.is_some() {
+            return;
+        }
+        if edited_meanwhile {
+            self.saved_plan = Some(stored.clone());
+            self.changed_outside_history();
+            self.edited();
+        } else {
+            self.mark_saved();
+        }
     }
 }

@@ -26,12 +26,15 @@ impl App {
         }
     }
 
-    /// The planner answered the unsaved-changes question.
+    /// The planner answered the unsaved-changes question. Save always ends somewhere: the plan's file is
+    /// written; a plan with no file but a database origin is pushed there; any other plan asks for a path (the
+    /// guard closes first, so the prompt is on top and has the keyboard). The held-back action follows the save
+    /// once it succeeded, and is called off with a message when it did not.
     pub(super) fn answer_guard(&mut self, answer: GuardAnswer) {
         let Some(pending) = self.pending.clone() else { return };
         match answer {
-            GuardAnswer::Save => match self.plan_path.clone() {
-                Some(p) => {
+            GuardAnswer::Save => match (self.plan_path.clone(), crate::io::db::Origin::of(&self.plan)) {
+                (Some(p), _) => {
                     if self.save_to(&p) {
                         self.pending = None;
                         self.run_pending(pending);
@@ -40,9 +43,18 @@ impl App {
                         self.pending = None;
                     }
                 }
-                None => {
-                    // The held-back action continues once Save as… has written the file.
-                    self.save_then_continue = true;
+                (None, Some(origin)) => {
+                    if let Some(job) = &self.db.job {
+                        // The guard stays open: the planner can wait, or answer otherwise.
+                        return self.error(format!("Wait for the database: {}", job.progress()));
+                    }
+                    self.pending = None;
+                    self.after_save = Some(pending);
+                    self.start_database(super::database::DbTask::Save, &origin.database, &origin.name);
+                }
+                (None, None) => {
+                    self.pending = None;
+                    self.after_save = Some(pending);
                     self.asks.push(Ask::SavePlan);
                 }
             },
@@ -53,8 +65,27 @@ impl App {
             }
             GuardAnswer::Cancel => {
                 self.pending = None;
-                self.save_then_continue = false;
+                self.after_save = None;
             }
+        }
+    }
+
+    /// The save the guard started is done: the held-back action follows, or is called off when the save failed.
+    pub(super) fn continue_after_save(&mut self, saved: bool) {
+        let Some(pending) = self.after_save.take() else { return };
+        if saved {
+            self.run_pending(pending);
+        } else {
+            self.error(format!("The plan was not saved: {} called off", pending.doing()));
+        }
+    }
+
+    /// The planner cancelled a path question: a Save as… the guard asked for calls off its held-back action.
+    pub(super) fn ask_cancelled(&mut self, ask: Ask) {
+        if ask == Ask::SavePlan
+            && let Some(pending) = self.after_save.take()
+        {
+            self.info(format!("Not saved: {} called off", pending.doing()));
         }
     }
 
@@ -187,13 +218,8 @@ impl App {
 
     /// Save as…; when the unsaved-changes guard asked for it, the held-back action follows.
     pub(super) fn save_as(&mut self, path: &Path) {
-        let continue_after = std::mem::take(&mut self.save_then_continue);
-        if self.save_to(path)
-            && continue_after
-            && let Some(pending) = self.pending.take()
-        {
-            self.run_pending(pending);
-        }
+        let saved = self.save_to(path);
+        self.continue_after_save(saved);
     }
 
     /// Deletes the recovery file once the work it holds is safe; keeps it while recovery is still on offer.

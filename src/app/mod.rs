@@ -8,6 +8,7 @@ pub mod database;
 pub mod derived;
 mod files;
 pub mod imports;
+pub mod messages;
 pub mod selection;
 pub mod settings;
 pub mod terrain;
@@ -112,6 +113,8 @@ pub struct App {
     last_disk_check: f64,
     was_focused: bool,
     pub status: Option<StatusMessage>,
+    /// Every message since the window opened, with its time (View › Messages).
+    pub messages: messages::MessageLog,
     pub tool: Tool,
     pub measure: Vec<geo::Point<f64>>,
     pub hover: Option<Target>,
@@ -137,8 +140,9 @@ pub struct App {
     pub config: AppConfig,
     /// Paths to ask the planner for, left by commands for the window (see [`App::take_asks`]).
     asks: Vec<Ask>,
-    /// The unsaved-changes guard asked for Save as…: its held-back action follows a successful save.
-    save_then_continue: bool,
+    /// The unsaved-changes guard's Save is under way (a path being asked for, or a push to the database): the
+    /// action it held back follows a successful save, and is called off (with a message) otherwise.
+    pub after_save: Option<Pending>,
     pub needs_fit: bool,
     pub map_rect: egui::Rect,
     pub last_autosave: f64,
@@ -202,6 +206,7 @@ impl App {
             last_disk_check: 0.0,
             was_focused: true,
             status: None,
+            messages: messages::MessageLog::default(),
             tool: Tool::Select,
             measure: Vec::new(),
             hover: None,
@@ -220,7 +225,7 @@ impl App {
             table_choices: Vec::new(),
             config,
             asks: Vec::new(),
-            save_then_continue: false,
+            after_save: None,
             needs_fit,
             map_rect: egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1000.0, 700.0)),
             last_autosave: 0.0,
@@ -246,14 +251,25 @@ impl App {
         )
     }
 
+    /// A message for the status bar, kept in the message log.
     pub fn info(&mut self, text: impl Into<String>) {
-        self.status = Some(StatusMessage { text: text.into(), error: false });
+        let text = text.into();
+        self.messages.push(&text, false);
+        self.status = Some(StatusMessage { text, error: false });
     }
 
+    /// An error for the status bar (highlighted), kept in the message log.
     pub fn error(&mut self, text: impl Into<String>) {
         let text = text.into();
         log::warn!("{text}");
+        self.messages.push(&text, true);
         self.status = Some(StatusMessage { text, error: true });
+    }
+
+    /// Progress of work under way ("connecting… 3 s"): shown in the status bar, not kept in the log (the result
+    /// is).
+    pub fn progress(&mut self, text: impl Into<String>) {
+        self.status = Some(StatusMessage { text: text.into(), error: false });
     }
 
     /// Call after anything replaced or changed `plan`.

@@ -216,6 +216,12 @@ impl History {
     /// Applies `edit` to `plan` and records it; on error nothing changes.
     pub fn apply(&mut self, plan: &mut Plan, edit: Edit) -> Result<(), EditError> {
         let label = edit.label();
+        self.apply_named(plan, edit, label)
+    }
+
+    /// As [`History::apply`], the step named `label` (what the Edit menu's Undo shows) instead of the edit's own
+    /// label: "Set quantity of A-0003 to 5".
+    pub fn apply_named(&mut self, plan: &mut Plan, edit: Edit, label: String) -> Result<(), EditError> {
         let inverse = plan.apply_undoable(edit)?;
         let before = self.state;
         self.push_undo(label, inverse, before);

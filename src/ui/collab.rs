@@ -1,6 +1,7 @@
 //! Several planners, one file: the changed-on-disk banner, the question when a save finds the file changed
 //! (*Merge* / *Overwrite* / *Save as…* / *Cancel*) and the merge conflicts dialog (theirs or ours, per conflict).
 
+use crate::app::collab::MergeSource;
 use crate::app::database::DbTask;
 use crate::app::{App, Command, DiskAnswer, FileCommand};
 use crate::model::{Pick, Resolutions};
@@ -56,8 +57,8 @@ pub fn collab_windows_ui(app: &App, picks: &mut HashMap<String, Pick>, ctx: &Con
     egui::Modal::new(egui::Id::unique("merge_conflicts")).show(ctx, |ui| {
         ui.heading("Merge: both sides changed the same things");
         ui.label(format!(
-            "Everything else is combined. For each of these, keep theirs (the file {}) or ours (this window):",
-            review.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+            "Everything else is combined. For each of these, keep theirs ({}) or ours (this window):",
+            review.theirs_label()
         ));
         egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
             egui::Grid::new("conflicts").striped(true).num_columns(3).show(ui, |ui| {
@@ -88,7 +89,12 @@ pub fn collab_windows_ui(app: &App, picks: &mut HashMap<String, Pick>, ctx: &Con
             }
             ui.separator();
             let all = answered == review.conflicts.len();
-            let label = format!("Apply merge ({answered} of {} decided)", review.conflicts.len());
+            let then = match review.source {
+                MergeSource::Database { .. } => " and save to database",
+                MergeSource::File { .. } if review.save_after => " and save",
+                MergeSource::File { .. } => "",
+            };
+            let label = format!("Apply merge{then} ({answered} of {} decided)", review.conflicts.len());
             if ui.add_enabled(all, egui::Button::new(RichText::new(label).strong())).clicked() {
                 let each = picks.clone();
                 out.push(FileCommand::FinishMerge(Resolutions { all: None, each }).into());

@@ -114,6 +114,7 @@ pub fn layers_panel_ui(app: &App, windows: &mut WindowsState, ui: &mut Ui) -> Ve
                             String::new()
                         }
                     ));
+                    import_notes_ui(layer, ui);
                     ui.add(egui::Slider::new(&mut style.opacity, 0.0..=1.0).text("opacity"));
                     ui.add(egui::Slider::new(&mut style.width_px, 0.5..=8.0).text("width"));
                     let current = style.label_property.clone().unwrap_or_else(|| "(none)".into());
@@ -172,6 +173,36 @@ pub fn layers_panel_ui(app: &App, windows: &mut WindowsState, ui: &mut Ui) -> Ve
         legend_ui(ui);
     });
     out
+}
+
+/// What the import of a layer reported (skipped features and why, warnings, notes), kept with the layer: a
+/// collapsed line under it, opened to read them all.
+fn import_notes_ui(layer: &crate::io::layer::Layer, ui: &mut Ui) {
+    let s = &layer.stats;
+    let problems = s.reasons.len() + s.warnings.len();
+    if problems + s.notes.len() == 0 {
+        return;
+    }
+    let title = if problems > 0 {
+        RichText::new(format!("{}", count(problems, "import warning", "import warnings")))
+            .color(Color32::from_rgb(0xd5, 0x5e, 0x00))
+    } else {
+        RichText::new(count(s.notes.len(), "import note", "import notes"))
+    };
+    egui::CollapsingHeader::new(title).id_salt(("import_notes", layer.id())).show(ui, |ui| {
+        for w in &s.warnings {
+            ui.add(egui::Label::new(format!("• {w}")).wrap());
+        }
+        for r in &s.reasons {
+            ui.add(egui::Label::new(format!("• skipped: {r}")).wrap());
+        }
+        if s.skipped > s.reasons.len() {
+            ui.weak(format!("… and {} more skipped", s.skipped - s.reasons.len()));
+        }
+        for n in &s.notes {
+            ui.add(egui::Label::new(RichText::new(format!("• {n}")).weak()).wrap());
+        }
+    });
 }
 
 pub fn legend_ui(ui: &mut Ui) {

@@ -180,6 +180,16 @@ pub fn menu_bar_ui(app: &App, state: &mut UiState, ui: &mut Ui) -> Vec<Command> 
             if ui.checkbox(&mut measure, "Measure tool (M)").changed() {
                 out.push(ViewCommand::SetTool(if measure { Tool::Measure } else { Tool::Select }).into());
             }
+            ui.separator();
+            let errors = app.messages.errors();
+            let label = if errors > 0 {
+                format!("Messages ({})…", crate::io::format::count(errors, "error", "errors"))
+            } else {
+                "Messages…".to_owned()
+            };
+            if ui.button(label).on_hover_text("Every message since the window opened, with its time").clicked() {
+                state.windows.messages_open = true;
+            }
         });
         ui.menu_button("Plan", |ui| {
             if ui.button("Plan table").clicked() {

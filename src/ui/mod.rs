@@ -8,6 +8,7 @@ pub mod layers_panel;
 pub mod map_view;
 pub mod march_chart;
 pub mod menu_bar;
+pub mod messages;
 pub mod path_prompt;
 pub mod plan_table;
 pub mod profile;

@@ -15,6 +15,8 @@ pub struct PathPrompt {
     pub problem: Option<String>,
     /// Why the path is typed here instead of picked in a file dialog (shown at the top).
     pub reason: String,
+    /// The field has been given the keyboard (once, when the prompt opens).
+    pub focused: bool,
 }
 
 /// Shown when no native dialog is expected at all.
@@ -39,7 +41,13 @@ impl PathPrompt {
             Ask::Export(f) => format!("{stem}-export.{}", f.extension()),
             Ask::MapImage(r) => format!("{stem}-map.{}", r.format.extension()),
         };
-        Self { ask, text: dir.join(name).display().to_string(), problem: None, reason: NO_DIALOG_REASON.to_owned() }
+        Self {
+            ask,
+            text: dir.join(name).display().to_string(),
+            problem: None,
+            reason: NO_DIALOG_REASON.to_owned(),
+            focused: false,
+        }
     }
 
     /// The same prompt with another reason (the native dialog was expected but did not open).
@@ -101,37 +109,48 @@ pub fn native_dialogs_available() -> bool {
     dbus || zenity
 }
 
-/// The prompt window; returns the command once the planner confirms a usable path.
-pub fn path_prompt_ui(prompt: &mut Option<PathPrompt>, ctx: &Context, map_rect: egui::Rect) -> Option<Command> {
+/// The prompt, a modal: on top of everything (also of a question that led to it) and with the keyboard in its
+/// field from the start. Returns the command once the planner confirms a usable path, or
+/// [`FileCommand::AskCancelled`] on Cancel or Esc.
+pub fn path_prompt_ui(prompt: &mut Option<PathPrompt>, ctx: &Context, _map_rect: egui::Rect) -> Option<Command> {
     let p = prompt.as_mut()?;
     let mut out = None;
     let mut close = false;
-    egui::Window::new(p.title())
-        .collapsible(false)
-        .resizable(false)
-        .default_pos(map_rect.center_top() + egui::vec2(-260.0, 40.0))
-        .show(ctx, |ui| {
-            ui.label(&p.reason);
-            let field = ui.add(egui::TextEdit::singleline(&mut p.text).desired_width(520.0).hint_text("File path"));
-            let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if let Some(problem) = &p.problem {
-                ui.label(RichText::new(problem).color(egui::Color32::from_rgb(0xd5, 0x5e, 0x00)));
-            }
-            ui.horizontal(|ui| {
-                if ui.button(RichText::new("OK").strong()).clicked() || enter {
-                    match p.command() {
-                        Ok(c) => {
-                            out = Some(c);
-                            close = true;
-                        }
-                        Err(e) => p.problem = Some(e),
+    egui::Modal::new(egui::Id::unique("path_prompt")).show(ctx, |ui| {
+        ui.heading(p.title());
+        ui.label(&p.reason);
+        let field = ui
+            .add(egui::TextEdit::singleline(&mut p.text).desired_width(520.0).hint_text("File path"))
+            .accessible_name("File path");
+        if !p.focused {
+            field.request_focus();
+            p.focused = true;
+        }
+        let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let escape = ui.input(|i| i.key_pressed(egui::Key::Escape));
+        if let Some(problem) = &p.problem {
+            ui.label(RichText::new(problem).color(egui::Color32::from_rgb(0xd5, 0x5e, 0x00)));
+        }
+        ui.horizontal(|ui| {
+            if ui.button(RichText::new("OK").strong()).clicked() || enter {
+                match p.command() {
+                    Ok(c) => {
+                        out = Some(c);
+                        close = true;
+                    }
+                    Err(e) => {
+                        p.problem = Some(e);
+                        // Back to the field, to correct the path.
+                        p.focused = false;
                     }
                 }
-                if ui.button("Cancel").clicked() {
-                    close = true;
-                }
-            });
+            }
+            if ui.button("Cancel").clicked() || escape {
+                out = Some(FileCommand::AskCancelled(p.ask).into());
+                close = true;
+            }
         });
+    });
     if close {
         *prompt = None;
     }

@@ -234,6 +234,10 @@ pub fn plan_table_ui(app: &App, table: &mut TableState, ui: &mut Ui) -> Vec<Comm
             }
         }
     };
+    start_editing_on_enter(app, table, ui);
+    if let Some(problem) = table.editing.as_ref().and_then(|e| e.problem.as_ref()) {
+        ui.colored_label(ui.visuals().error_fg_color, problem);
+    }
     let mut updates: Vec<Assignment> = Vec::new();
     let mut clicked_row: Option<(usize, bool)> = None;
     let violations = &app.derived.violations.assignments;
@@ -285,11 +289,12 @@ pub fn plan_table_ui(app: &App, table: &mut TableState, ui: &mut Ui) -> Vec<Comm
                 });
             })
             .body(|body| {
+                let (selected_rows, editing) = (&table.selected_rows, &mut table.editing);
                 body.rows(ROW_HEIGHT_PX, rows.len(), |mut row| {
                     let i = rows[row.index()];
                     let Some(a) = app.plan.assignments.get(i) else { return };
                     let mut edited = a.clone();
-                    let selected = table.selected_rows.contains(&a.id) || app.selection.contains(&a.target);
+                    let selected = selected_rows.contains(&a.id) || app.selection.contains(&a.target);
                     row.set_selected(selected);
                     let plan = &app.plan;
                     row.col(|ui| {
@@ -327,8 +332,9 @@ pub fn plan_table_ui(app: &App, table: &mut TableState, ui: &mut Ui) -> Vec<Comm
                         ui.add(egui::Label::new(name).truncate());
                     });
                     row.col(|ui| {
-                        ui.add(egui::DragValue::new(&mut edited.quantity).range(0.0..=100_000.0).speed(0.2))
-                            .on_hover_text(format!("Quantity of {}", a.id));
+                        if let Some(q) = quantity_cell_ui(a, editing, ui) {
+                            edited.quantity = q;
+                        }
                     });
                     row.col(|ui| {
                         ui.colored_label(crate::map::style::stage_color(Some(a.stage)), a.stage.number().to_string());
@@ -393,6 +399,80 @@ pub fn plan_table_ui(app: &App, table: &mut TableState, ui: &mut Ui) -> Vec<Comm
         out.push(Command::select(vec![a.target.clone()], if add { SelectMode::Add } else { SelectMode::Replace }));
     }
     out
+}
+
+/// A typed quantity: a number from 0 to 100,000 (a decimal comma is read as a point).
+pub fn parse_quantity(text: &str) -> Result<f64, String> {
+    let t = text.trim().replace(',', ".");
+    match t.parse::<f64>() {
+        Ok(q) if q.is_finite() && (0.0..=100_000.0).contains(&q) => Ok(q),
+        Ok(_) => Err(format!("“{}” is out of range: a quantity is 0 to 100,000", text.trim())),
+        Err(_) => Err(format!("“{}” is not a number", text.trim())),
+    }
+}
+
+/// Enter with one row selected and nothing else listening to the keyboard edits that row's quantity.
+fn start_editing_on_enter(app: &App, table: &mut TableState, ui: &Ui) {
+    if table.editing.is_some() || !table.keyboard_free || table.selected_rows.len() != 1 {
+        return;
+    }
+    if !ui.input(|i| i.key_pressed(egui::Key::Enter) && i.modifiers.is_none()) {
+        return;
+    }
+    if let Some(a) = table.selected_rows.first().and_then(|id| app.plan.assignment(id)) {
+        table.editing = Some(crate::ui::state::CellEdit::quantity_of(a));
+    }
+}
+
+/// The quantity cell: the number, which a click (or Enter on the selected row) turns into a text field. Enter
+/// (or clicking elsewhere) commits the typed number, Esc cancels; a drag changes nothing. Returns the committed
+/// quantity when it differs.
+fn quantity_cell_ui(a: &Assignment, editing: &mut Option<crate::ui::state::CellEdit>, ui: &mut Ui) -> Option<f64> {
+    let Some(edit) = editing.as_mut().filter(|e| e.id == a.id) else {
+        let r = ui
+            .add(egui::Button::new(crate::io::format::fmt_qty(a.quantity)).frame(false).truncate())
+            .on_hover_text(format!("Quantity of {}: click to type a new one", a.id))
+            .accessible_name(format!("Quantity of {}", a.id));
+        if r.clicked() {
+            *editing = Some(crate::ui::state::CellEdit::quantity_of(a));
+        }
+        return None;
+    };
+    let field = ui
+        .add(
+            egui::TextEdit::singleline(&mut edit.text)
+                .desired_width(ui.available_width())
+                .margin(egui::Margin::symmetric(2, 0)),
+        )
+        .on_hover_text(format!("Quantity of {}: Enter sets it, Esc cancels", a.id))
+        .accessible_name(format!("New quantity of {}", a.id));
+    if !edit.focused {
+        // The keyboard goes to the field with the number selected: typing replaces it.
+        field.request_focus();
+        if let Some(mut state) = egui::TextEdit::load_state(ui.ctx(), field.id) {
+            state.cursor.set_char_range(Some(egui::text::CCursorRange::select_all_str(&edit.text)));
+            state.store(ui.ctx(), field.id);
+        }
+        edit.focused = true;
+    }
+    if !field.lost_focus() {
+        return None;
+    }
+    if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+        *editing = None;
+        return None;
+    }
+    match parse_quantity(&edit.text) {
+        Ok(q) => {
+            *editing = None;
+            (q != a.quantity).then_some(q)
+        }
+        Err(e) => {
+            edit.problem = Some(format!("Quantity of {} not changed: {e} (Esc cancels)", a.id));
+            edit.focused = false;
+            None
+        }
+    }
 }
 
 fn filters_ui(t: &mut TableState, suppliers: &[String], ui: &mut Ui) {

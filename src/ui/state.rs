@@ -46,6 +46,28 @@ pub struct TableState {
     pub selected_rows: std::collections::BTreeSet<String>,
     /// The filtered, sorted rows of the last change (not recomputed every frame).
     pub rows_cache: plan_table::RowCache,
+    /// The quantity cell being typed in (numbers in the table change only when typed and committed).
+    pub editing: Option<CellEdit>,
+    /// No widget had the keyboard when the frame began (Enter then edits the selected row's quantity).
+    pub keyboard_free: bool,
+}
+
+/// A table cell being typed in: the row's assignment id and the text so far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellEdit {
+    pub id: String,
+    pub text: String,
+    /// The field has been given the keyboard (once, when the edit starts).
+    pub focused: bool,
+    /// Why the text cannot be committed (shown above the table; the cell stays open).
+    pub problem: Option<String>,
+}
+
+impl CellEdit {
+    /// Starts editing the quantity of `a`, with its value as the text.
+    pub fn quantity_of(a: &crate::model::Assignment) -> Self {
+        Self { id: a.id.clone(), text: crate::io::format::fmt_qty(a.quantity), focused: false, problem: None }
+    }
 }
 
 /// The panels' state, owned by the window (not persisted).
@@ -77,6 +99,8 @@ pub struct WindowsState {
     pub shortcuts_open: bool,
     pub about_open: bool,
     pub meta_open: bool,
+    /// View › Messages: the session's message log.
+    pub messages_open: bool,
     /// "Use layer as outposts": layer index and the chosen name property.
     pub use_as_outposts: Option<(usize, String)>,
     /// The attribute table of this layer index is open.

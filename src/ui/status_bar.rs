@@ -1,11 +1,12 @@
 //! The status bar: cursor position, chainage and distance to the border, zoom, basemap and messages; import
-//! progress with Cancel.
+//! progress with Cancel. A click on the message opens the message log.
 
 use crate::app::{App, Command, FileCommand, SettingChange, ViewCommand};
 use crate::io::coords::{self, CoordFormat};
 use egui::{Color32, RichText, Ui};
 
-pub fn status_bar_ui(app: &App, ui: &mut Ui) -> Vec<Command> {
+/// The status bar; a click on its message opens the message log (`messages_open`).
+pub fn status_bar_ui(app: &App, messages_open: &mut bool, ui: &mut Ui) -> Vec<Command> {
     let mut out: Vec<Command> = Vec::new();
     ui.horizontal(|ui| {
         let chosen = app.settings.coord_format;
@@ -52,10 +53,15 @@ pub fn status_bar_ui(app: &App, ui: &mut Ui) -> Vec<Command> {
         if let Some(m) = &app.status {
             ui.separator();
             let text = RichText::new(&m.text);
-            if m.error {
-                ui.colored_label(Color32::from_rgb(0xd5, 0x5e, 0x00), text);
+            let text = if m.error { text.color(Color32::from_rgb(0xd5, 0x5e, 0x00)) } else { text };
+            let earlier = app.messages.len().saturating_sub(1);
+            let hover = if earlier > 0 {
+                format!("{} earlier: click to see every message (View › Messages)", earlier)
             } else {
-                ui.label(text);
+                "Click to see every message (View › Messages)".to_owned()
+            };
+            if ui.add(egui::Label::new(text).truncate().sense(egui::Sense::click())).on_hover_text(hover).clicked() {
+                *messages_open = true;
             }
         }
     });

@@ -1,9 +1,7 @@
 //! Floating windows and modals: unsaved-changes guard, crash recovery, km range, equipment catalog,
 //! attribute table, "use as outposts", plan details, shortcuts, about.
 
-use crate::app::{
-    App, Command, FileCommand, GuardAnswer, Pending, PlanCommand, SelectCommand, SettingChange, ViewCommand,
-};
+use crate::app::{App, Command, FileCommand, GuardAnswer, PlanCommand, SelectCommand, SettingChange, ViewCommand};
 use crate::io::format::count;
 use crate::model::{Category, Edit, EquipmentType};
 use crate::ui::state::WindowsState;
@@ -284,17 +282,22 @@ fn rebase_ui(app: &App, ctx: &Context) -> Vec<Command> {
 
 fn guard_ui(app: &App, ctx: &Context) -> Option<Command> {
     let pending = app.pending.as_ref()?;
-    let what = match pending {
-        Pending::New => "starting a new plan",
-        Pending::Open(_) | Pending::OpenDatabase(..) => "opening another plan",
-        Pending::Quit => "quitting",
-    };
+    let what = pending.doing();
     let mut choice: Option<GuardAnswer> = None;
     egui::Modal::new(egui::Id::unique("unsaved")).show(ctx, |ui| {
         ui.heading("Unsaved changes");
         ui.label(format!("Save the changes to “{}” before {what}?", app.plan.meta.title));
         ui.horizontal(|ui| {
-            if ui.button(RichText::new("Save").strong()).clicked() {
+            // Save goes where the plan belongs: its file, else the database it came from, else a new file.
+            let (save, hover) = match (&app.plan_path, crate::io::db::Origin::of(&app.plan)) {
+                (Some(p), _) => ("Save".to_owned(), format!("Save to {}", p.display())),
+                (None, Some(o)) => (
+                    "Save to database".to_owned(),
+                    format!("Push “{}” as the next version to {}", o.name, crate::io::db::target_of(&o.database)),
+                ),
+                (None, None) => ("Save as…".to_owned(), "The plan has no file yet: choose where to save it".to_owned()),
+            };
+            if ui.button(RichText::new(save).strong()).on_hover_text(hover).clicked() {
                 choice = Some(GuardAnswer::Save);
             }
             if ui.button("Don't save").clicked() {

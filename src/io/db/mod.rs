@@ -362,6 +362,15 @@ fn current_version(tx: &mut Transaction<'_>, name: &str) -> Result<Option<i64>, 
     Ok(tx.query_opt("SELECT version FROM borderplan.plans WHERE name = $1", &[&name])?.map(|r| r.get(0)))
 }
 
+/// One stored version of a plan, with its origin recorded as that version (the base and the newer side of a
+/// refused push, for the merge the planner decides in the window).
+pub fn pull_version(client: &mut Client, url: &str, name: &str, version: i64) -> Result<Plan, DbError> {
+    let mut tx = client.transaction()?;
+    check_schema(&mut tx)?;
+    let plan = load_version(&mut tx, name, version)?;
+    Ok(with_origin(plan, &Origin { database: without_password(url), name: name.to_owned(), version }))
+}
+
 /// What a push did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pushed {
