@@ -105,8 +105,8 @@ fn type_in_cell(h: &mut egui_kittest::Harness<'static, borderplan::Window>, id: 
     use egui_kittest::kittest::Queryable;
     h.get_by_label(&format!("Quantity of {id}")).click();
     h.run_steps(2);
-    let field = h.get_by_label(&format!("New quantity of {id}"));
-    assert!(field.is_focused(), "the clicked cell has the keyboard");
+    let label = format!("New quantity of {id}");
+    assert!(h.get_by_label(&label).is_focused(), "the clicked cell has the keyboard");
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     h.run_steps(1);
     h.get_by_label(&format!("New quantity of {id}")).type_text(text);

@@ -30,7 +30,7 @@ enum Reply {
     /// A push refused for conflicts, with the two stored versions the planner's merge needs: the version the
     /// pushed plan was pulled from (its base) and the current one (`None` when the plan has no base there, or
     /// they could not be read: then the refusal stands).
-    Conflicted(DbError, Option<(Plan, Plan)>),
+    Conflicted(DbError, Option<Box<(Plan, Plan)>>),
 }
 
 /// A database job under way.
@@ -96,7 +96,7 @@ fn push_reply(client: Result<postgres::Client, DbError>, url: &str, plan: &Plan,
             let sides = base.and_then(|b| {
                 let base = db::pull_version(&mut client, url, name, b).ok()?;
                 let theirs = db::pull_version(&mut client, url, name, current).ok()?;
-                Some((base, theirs))
+                Some(Box::new((base, theirs)))
             });
             Reply::Conflicted(DbError::Conflicts { name: n, current, conflicts }, sides)
         }
@@ -215,7 +215,7 @@ impl App {
         name: &str,
         current: i64,
         conflicts: Vec<crate::model::Conflict>,
-        sides: Option<(Plan, Plan)>,
+        sides: Option<Box<(Plan, Plan)>>,
     ) {
         let at = &job.target;
         let lines: Vec<String> = conflicts.iter().map(|c| c.line()).collect();
@@ -232,7 +232,8 @@ impl App {
         self.continue_after_save(false);
         self.error(text.clone());
         self.db.last = Some(DbOutcome { serial: job.serial, task: job.task, ok: false, text, conflicts: lines });
-        if let (Some((base, theirs)), true) = (sides, resolvable) {
+        if let (Some(sides), true) = (sides, resolvable) {
+            let (base, theirs) = *sides;
             let url = job.url.clone();
             // The window's plan may have changed while it was pushing: the merge takes it as it is now.
             match merge::merge(&base, &self.plan, &theirs, &Resolutions::default()) {
