@@ -532,6 +532,7 @@ fn a_nul_character_in_a_note_is_pushed_and_pulled_back_byte_for_byte() {
         .unwrap()
         .get(0);
     assert_eq!(gis, "left\u{FFFD}right", "the GIS copy shows the NUL as U+FFFD");
+}
 
 /// The window with `name` opened from the database.
 fn window_opened_from(url: &str, name: &str) -> egui_kittest::Harness<'static, borderplan::Window> {

@@ -408,6 +408,7 @@ mod write_policy {
         let text = |p: &borderplan::model::Plan| borderplan::io::plan_file::to_string(p).unwrap();
         assert_eq!(text(&borderplan::io::plan_file::load(&target).unwrap()), text(&h.state().app.plan));
     }
+}
 
 /// The window with the example plan (no file) edited, after File › Quit: the unsaved-changes guard is open.
 fn quit_with_unsaved_example() -> Harness<'static, Window> {

@@ -181,7 +181,7 @@ impl App {
                     self.finish_merge_with(review.theirs, stamp, path, m.plan, m.resolved, review.save_after);
                 }
                 MergeSource::Database { url, name, version, .. } => {
-                    self.finish_database_merge(&url, &name, version, m.plan, m.resolved);
+                    self.finish_database_merge((&url, &name, version), &review.theirs, m.plan, m.resolved);
                 }
             },
             Ok(m) => {
@@ -197,10 +197,18 @@ impl App {
 
     /// A refused push merged with the database's current version as the planner decided: one undo step, then
     /// pushed again as the version after it.
-    pub(super) fn finish_database_merge(&mut self, url: &str, name: &str, version: i64, merged: Plan, resolved: usize) {
-        let origin =
-            crate::io::db::Origin { database: crate::io::db::without_password(url), name: name.to_owned(), version };
-        let merged = crate::io::db::with_origin(merged, &origin);
+    pub(super) fn finish_database_merge(
+        &mut self,
+        (url, name, version): (&str, &str, i64),
+        theirs: &Plan,
+        merged: Plan,
+        resolved: usize,
+    ) {
+        // The merged plan is based on their version: its origin is theirs (the next push is its successor).
+        let merged = match crate::io::db::Origin::of(theirs) {
+            Some(origin) => crate::io::db::with_origin(merged, &origin),
+            None => merged,
+        };
         if merged != self.plan
             && let Err(e) = self.history.apply(&mut self.plan, Edit::Merge(Box::new(merged)))
         {

@@ -243,7 +243,7 @@ impl App {
                     self.merge_review = Some(MergeReview { theirs, source, conflicts: m.conflicts, save_after: true });
                 }
                 // Edits made meanwhile settled it: nothing left to decide.
-                Ok(m) => self.finish_database_merge(&url, name, current, m.plan, 0),
+                Ok(m) => self.finish_database_merge((&url, name, current), &theirs, m.plan, 0),
                 Err(e) => self.error(format!("Cannot merge with version {current} of “{name}”: {e}")),
             }
         }

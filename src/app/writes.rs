@@ -62,7 +62,7 @@ impl App {
                     ));
                     self.save_conflict = Some(path);
                     // As when Save finds its file changed: that question comes first, the held-back action is dropped.
-                    self.save_then_continue = false;
+                    self.after_save = None;
                     self.pending = None;
                 }
             }
@@ -92,7 +92,7 @@ impl App {
         self.info(format!("Not replaced: {}", question.path.display()));
         if let FileCommand::SaveAs(_) = question.command {
             // Save as… was the answer to the unsaved-changes question: the held-back action does not follow.
-            self.save_then_continue = false;
+            self.after_save = None;
             self.pending = None;
         }
     }

@@ -367,8 +367,10 @@ fn current_version(tx: &mut Transaction<'_>, name: &str) -> Result<Option<i64>, 
 pub fn pull_version(client: &mut Client, url: &str, name: &str, version: i64) -> Result<Plan, DbError> {
     let mut tx = client.transaction()?;
     check_schema(&mut tx)?;
-    let plan = load_version(&mut tx, name, version)?;
-    Ok(with_origin(plan, &Origin { database: without_password(url), name: name.to_owned(), version }))
+    let text = version_text(&mut tx, name, version)?
+        .ok_or_else(|| DbError::NoSuchPlan(format!("{name} (version {version})")))?;
+    let plan = parse_version(name, version, &text)?;
+    Ok(with_origin(plan, &origin_of_version(url, name, version, &text)))
 }
 
 /// What a push did.
