@@ -446,7 +446,6 @@ fn the_guards_save_on_a_plan_without_a_file_opens_the_path_prompt_on_top_with_th
     assert_eq!(borderplan::io::plan_file::load(&path).unwrap().segments, app.plan.segments);
 }
 
-
 #[test]
 fn several_files_imported_at_once_leave_every_failure_in_the_message_log() {
     let mut h = harness_with(App::for_tests().unwrap());
