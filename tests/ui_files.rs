@@ -474,3 +474,39 @@ fn several_files_imported_at_once_leave_every_failure_in_the_message_log() {
     let time = &h.state().app.messages.entries().next().unwrap().time;
     assert!(time.len() >= 8 && time.as_bytes()[2] == b':', "{time}");
 }
+#[test]
+fn cancelling_the_guards_save_prompt_calls_off_the_quit_and_keeps_the_work() {
+    let mut h = quit_with_unsaved_example();
+    let edited = h.state().app.plan.clone();
+    h.get_by_label("Save as…").click();
+    h.run_steps(3);
+    h.key_press(egui::Key::Escape);
+    h.run_steps(3);
+    let app = &h.state().app;
+    assert!(h.state().path_prompt().is_none(), "Esc closed the prompt");
+    assert!(!app.allow_close && app.pending.is_none() && app.after_save.is_none());
+    assert!(app.dirty && app.plan == edited, "the work is still there, unsaved");
+    let status = app.status.clone().unwrap();
+    assert_eq!(status.text, "Not saved: quitting called off");
+    // Quit asks again.
+    let ctx = h.ctx.clone();
+    h.state_mut().app.apply(&ctx, FileCommand::Quit.into());
+    assert!(h.state().app.pending.is_some());
+}
+
+#[test]
+fn a_layers_import_warnings_stay_with_the_layer_in_the_layers_panel() {
+    let mut h = harness_with(App::for_tests().unwrap());
+    let ctx = h.ctx.clone();
+    h.state_mut().app.apply(&ctx, FileCommand::Import(vec![fixture("invalid/latitude_over_90.geojson")]).into());
+    wait_for_imports(&mut h);
+    // Another message takes the status bar: the warnings are still with the layer.
+    h.state_mut().app.info("Something else happened");
+    h.run_steps(2);
+    let stats = h.state().app.layers[0].stats.clone();
+    assert!(stats.skipped > 0, "the fixture has a feature to skip: {stats:?}");
+    let reason = stats.reasons[0].clone();
+    h.get_by_label_contains("import warning").click();
+    h.run_steps(2);
+    assert!(h.query_by_label(&format!("• skipped: {reason}")).is_some(), "the reason is shown under the layer");
+}

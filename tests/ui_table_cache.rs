@@ -142,10 +142,12 @@ fn a_drag_across_a_quantity_cell_changes_nothing() {
 #[test]
 fn a_typed_quantity_changes_one_row_on_enter_and_each_commit_is_its_own_named_undo_step() {
     let (mut h, ids) = table_window(SortKey::Quantity);
-    let first = ids[0].clone();
+    // The second row by quantity: typed down to 0 it sorts first after the commit, and stays in view.
+    let first = ids[1].clone();
     let old = h.state().app.plan.assignment(&first).unwrap().clone();
+    assert!(h.state().app.plan.assignment(&ids[0]).unwrap().quantity > 0.0);
     let before = h.state().app.plan.clone();
-    type_in_cell(&mut h, &first, "99999");
+    type_in_cell(&mut h, &first, "0");
     // Typed, not committed: the plan and the row order are as they were.
     assert_eq!(h.state().app.plan, before);
     assert_eq!(shown_ids(&h), ids, "rows stay where they are while the cell is edited");
@@ -155,24 +157,21 @@ fn a_typed_quantity_changes_one_row_on_enter_and_each_commit_is_its_own_named_un
     let changed: Vec<&str> =
         app.plan.assignments.iter().filter(|a| before.assignment(&a.id) != Some(*a)).map(|a| a.id.as_str()).collect();
     assert_eq!(changed, [first.as_str()], "exactly one row changed");
-    assert_eq!(app.plan.assignment(&first).unwrap().quantity, 99999.0);
+    assert_eq!(app.plan.assignment(&first).unwrap().quantity, 0.0);
     let was = borderplan::io::format::fmt_qty(old.quantity);
-    assert_eq!(app.history.undo_label(), Some(format!("Set quantity of {first} to 99999 (was {was})").as_str()));
+    assert_eq!(app.history.undo_label(), Some(format!("Set quantity of {first} to 0 (was {was})").as_str()));
     assert!(h.state().ui.table.editing.is_none(), "the cell closed");
-    // Sorted by quantity, the row moved to the end after the commit.
-    assert_eq!(shown_ids(&h).last(), Some(&first));
+    // Sorted by quantity, the row moved to the top after the commit.
+    assert_eq!(shown_ids(&h).first(), Some(&first));
     // A second edit of the same row is a second step.
     type_in_cell(&mut h, &first, "2,5");
     h.key_press(egui::Key::Enter);
     h.run_steps(3);
     assert_eq!(h.state().app.plan.assignment(&first).unwrap().quantity, 2.5, "a decimal comma is read");
-    assert_eq!(
-        h.state().app.history.undo_label(),
-        Some(format!("Set quantity of {first} to 2.5 (was 99999)").as_str())
-    );
+    assert_eq!(h.state().app.history.undo_label(), Some(format!("Set quantity of {first} to 2.5 (was 0)").as_str()));
     let ctx = h.ctx.clone();
     h.state_mut().app.apply(&ctx, borderplan::app::PlanCommand::Undo.into());
-    assert_eq!(h.state().app.plan.assignment(&first).unwrap().quantity, 99999.0, "one undo takes back one edit");
+    assert_eq!(h.state().app.plan.assignment(&first).unwrap().quantity, 0.0, "one undo takes back one edit");
     h.state_mut().app.apply(&ctx, borderplan::app::PlanCommand::Undo.into());
     assert_eq!(h.state().app.plan, before);
 }

@@ -184,8 +184,7 @@ fn import_notes_ui(layer: &crate::io::layer::Layer, ui: &mut Ui) {
         return;
     }
     let title = if problems > 0 {
-        RichText::new(format!("{}", count(problems, "import warning", "import warnings")))
-            .color(Color32::from_rgb(0xd5, 0x5e, 0x00))
+        RichText::new(count(problems, "import warning", "import warnings")).color(Color32::from_rgb(0xd5, 0x5e, 0x00))
     } else {
         RichText::new(count(s.notes.len(), "import note", "import notes"))
     };

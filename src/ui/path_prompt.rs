@@ -127,7 +127,10 @@ pub fn path_prompt_ui(prompt: &mut Option<PathPrompt>, ctx: &Context, _map_rect:
             p.focused = true;
         }
         let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        let escape = ui.input(|i| i.key_pressed(egui::Key::Escape));
+        // From the raw events: the window's own Esc handler may already have consumed the key this frame.
+        let escape = ui.input(|i| {
+            i.raw.events.iter().any(|e| matches!(e, egui::Event::Key { key: egui::Key::Escape, pressed: true, .. }))
+        });
         if let Some(problem) = &p.problem {
             ui.label(RichText::new(problem).color(egui::Color32::from_rgb(0xd5, 0x5e, 0x00)));
         }

@@ -446,6 +446,15 @@ fn quantity_cell_ui(a: &Assignment, editing: &mut Option<crate::ui::state::CellE
         )
         .on_hover_text(format!("Quantity of {}: Enter sets it, Esc cancels", a.id))
         .accessible_name(format!("New quantity of {}", a.id));
+    let esc = |i: &egui::InputState| {
+        i.raw.events.iter().any(|e| matches!(e, egui::Event::Key { key: egui::Key::Escape, pressed: true, .. }))
+    };
+    if ui.input(esc) {
+        // Esc is seen in the frame it is pressed, from the raw events (the window's own Esc may have consumed the
+        // key, and the field reports the keyboard lost only a frame later).
+        *editing = None;
+        return None;
+    }
     if !edit.focused {
         // The keyboard goes to the field with the number selected: typing replaces it.
         field.request_focus();
@@ -456,10 +465,6 @@ fn quantity_cell_ui(a: &Assignment, editing: &mut Option<crate::ui::state::CellE
         edit.focused = true;
     }
     if !field.lost_focus() {
-        return None;
-    }
-    if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-        *editing = None;
         return None;
     }
     match parse_quantity(&edit.text) {
