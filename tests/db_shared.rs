@@ -612,7 +612,7 @@ fn a_conflicting_save_to_database_is_resolved_in_the_merge_dialog_and_then_pushe
     h.get_by_label("Save").click();
     wait_for_database(&mut h);
     assert!(h.state().app.merge_review.is_some(), "the conflict opens the merge dialog: {:?}", h.state().app.status);
-    assert!(h.query_by_label_contains("version 2 of").is_some(), "the dialog names the other side");
+    assert!(h.query_all_by_label_contains("version 2 of").next().is_some(), "the dialog names the other side");
     assert_eq!(db::pull(&mut c, &url, &name).unwrap().assignment(&id).unwrap().quantity, 5.0, "nothing pushed yet");
     h.get_by_label("All ours").click();
     h.run_steps(2);
