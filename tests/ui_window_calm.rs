@@ -315,6 +315,7 @@ fn the_shortcuts_window_lists_every_key_the_window_reacts_to() {
         ("Key::O", "ctrl+o"),
         ("Key::N", "ctrl+n"),
         ("Key::I", "ctrl+i"),
+        ("Key::G", "ctrl+g"),
         ("Key::F", "f"),
         ("Key::Plus", "+"),
         ("Key::Equals", "="),
