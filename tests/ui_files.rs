@@ -447,6 +447,20 @@ fn the_guards_save_on_a_plan_without_a_file_opens_the_path_prompt_on_top_with_th
 }
 
 #[test]
+fn the_save_prompt_selects_the_suggested_file_name_so_a_typed_name_keeps_its_folder_and_extension() {
+    let mut h = quit_with_unsaved_example();
+    h.get_by_label("Save as…").click();
+    h.run_steps(3);
+    let suggested = h.state().path_prompt().unwrap().text.clone();
+    let folder = std::path::Path::new(&suggested).parent().unwrap().to_path_buf();
+    assert!(suggested.ends_with(".geojson"), "{suggested}");
+    h.get_by_label("File path").type_text("pamir-draft");
+    h.run_steps(1);
+    let typed = h.state().path_prompt().unwrap().text.clone();
+    assert_eq!(std::path::PathBuf::from(typed), folder.join("pamir-draft.geojson"));
+}
+
+#[test]
 fn several_files_imported_at_once_leave_every_failure_in_the_message_log() {
     let mut h = harness_with(App::for_tests().unwrap());
     let ctx = h.ctx.clone();

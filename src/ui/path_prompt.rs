@@ -109,6 +109,16 @@ pub fn native_dialogs_available() -> bool {
     dbus || zenity
 }
 
+/// The character range of `path`'s file name without its extension (all of it when there is no folder or no
+/// extension; an empty range at the end of a folder path).
+fn file_stem_chars(path: &str) -> (usize, usize) {
+    let chars: Vec<char> = path.chars().collect();
+    let start = chars.iter().rposition(|&c| c == '/' || c == '\\').map_or(0, |i| i + 1);
+    let name = chars.get(start..).unwrap_or_default();
+    let end = name.iter().rposition(|&c| c == '.').filter(|&i| i > 0).map_or(chars.len(), |i| start + i);
+    (start, end)
+}
+
 /// The prompt, a modal: on top of everything (also of a question that led to it) and with the keyboard in its
 /// field from the start. Returns the command once the planner confirms a usable path, or
 /// [`FileCommand::AskCancelled`] on Cancel or Esc.
@@ -124,6 +134,14 @@ pub fn path_prompt_ui(prompt: &mut Option<PathPrompt>, ctx: &Context, _map_rect:
             .accessible_name("File path");
         if !p.focused {
             field.request_focus();
+            // As desktop save dialogs do: the file name without its extension is selected, so a typed name
+            // replaces it and keeps the folder and the extension.
+            if let Some(mut state) = egui::TextEdit::load_state(ui.ctx(), field.id) {
+                let (from, to) = file_stem_chars(&p.text);
+                let range = egui::text::CCursorRange::two(egui::text::CCursor::new(from), egui::text::CCursor::new(to));
+                state.cursor.set_char_range(Some(range));
+                state.store(ui.ctx(), field.id);
+            }
             p.focused = true;
         }
         let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
